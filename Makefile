@@ -1,0 +1,56 @@
+# The README's commands. `make run` and `make test` install what is missing
+# (scripts/setup) and are fast when everything is present.
+SHELL := /bin/bash
+GO    ?= go
+WAILS := $(GO) tool wails
+
+VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match 2>/dev/null || echo "0.0.0-dev+$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
+LDFLAGS := -X github.com/tickstock/monitor/backend/version.Version=$(VERSION)
+
+APP_BIN    := build/bin/tickstock-monitor
+INGEST_BIN := build/bin/tickstock-ingest
+APP_SRCS   := $(shell git ls-files '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null) \
+              go.mod go.sum wails.json frontend/package-lock.json
+
+.PHONY: setup run dev build ingest test lint fuzz clean
+
+## setup: install missing system packages, npm packages and Go modules
+setup:
+	@scripts/setup
+
+## run: build and open the desktop window (embedded demo by default)
+run: setup $(APP_BIN)
+	@if [[ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]]; then \
+	  echo "make run: no display. On a server use: scripts/with-xvfb make run"; exit 1; fi
+	$(APP_BIN)
+
+## dev: live-reloading development window (Go rebuilds, Vite HMR); browser view on http://localhost:34115
+dev: setup
+	$(WAILS) dev -ldflags "$(LDFLAGS)" -m -skipbindings
+
+## build: the native desktop binary in build/bin/ and the headless ingest server
+build: $(APP_BIN) ingest
+
+$(APP_BIN): $(APP_SRCS)
+	$(WAILS) build -ldflags "$(LDFLAGS)" -m -skipbindings
+	@touch $@
+
+ingest:
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(INGEST_BIN) ./cmd/tickstock-ingest
+
+## test: every check CI runs, failing fast, ending with "N passed, N failed"
+test: setup
+	@scripts/test
+
+## lint: formatting, go vet and the frontend type check
+lint: setup
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	cd frontend && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
+
+## fuzz: every fuzz target for FUZZ_TIME (default 30s) each
+fuzz:
+	scripts/fuzz $${FUZZ_TIME:-30s}
+
+clean:
+	rm -rf build/bin build/screenshots build/test-results frontend/dist

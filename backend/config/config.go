@@ -1,0 +1,388 @@
+// Package config reads the TickStockAppV2-compatible environment variables
+// (and an optional .env file with the same names) into a Config.
+//
+// Every bad value is an error that names the variable and the value, so an
+// operator can fix the right line. The provider key is kept out of every
+// error and of String().
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+// Mode selects where the connections come from.
+type Mode string
+
+const (
+	ModeDemo     Mode = "demo"     // built-in simulator and demo universes
+	ModeEmbedded Mode = "embedded" // this configuration against the real provider
+	ModeRemote   Mode = "remote"   // observe TICKSTOCK_REMOTE_URL
+)
+
+// MaxConnections is the number of connection slots the product supports.
+const MaxConnections = 3
+
+// Defaults of the contract table.
+const (
+	DefaultWebSocketURL      = "wss://socket.massive.com/stocks"
+	DefaultSubscriptionEvent = "AM"
+	DefaultReconnectDelay    = 5 * time.Second
+	DefaultMaxReconnectDelay = 60 * time.Second
+	DefaultRedisURL          = "redis://localhost:6379/0"
+	DefaultTickChannel       = "tickstock:market:ticks"
+	DefaultAdminListenAddr   = "127.0.0.1:8765"
+)
+
+var defaultNames = [MaxConnections]string{"primary", "secondary", "tertiary"}
+
+// Connection is one provider connection slot.
+type Connection struct {
+	ID          string   // connection_1 … connection_3
+	Name        string   // primary / secondary / tertiary unless configured
+	Enabled     bool     // after USE_MULTI_CONNECTION and WEBSOCKET_CONNECTIONS_MAX
+	UniverseKey string   // as configured, e.g. "sp500:nasdaq100"
+	Tickers     []string // resolved, upper-case, unique within the connection
+	Warning     string   // e.g. enabled with no tickers; shown in its column
+}
+
+// Config is the whole configuration of the ingest and the monitor.
+type Config struct {
+	Mode               Mode
+	RemoteURL          string
+	AdminEmail         string
+	APIKey             string // MASSIVE_API_KEY; never printed
+	WebSocketURL       string
+	SubscriptionEvent  string
+	UseMultiConnection bool
+	ConnectionsMax     int
+	Connections        [MaxConnections]Connection
+	UniverseFile       string
+	ReconnectDelay     time.Duration
+	MaxReconnectDelay  time.Duration
+	MaxRetries         int // 0 = retry forever
+	RedisURL           string
+	RedisURLSet        bool // REDIS_URL was given explicitly
+	TickChannel        string
+	AdminListenAddr    string
+	AdminUsersFile     string
+	Warnings           []string
+}
+
+// Lookup returns the value of an environment variable and whether it is set.
+type Lookup func(name string) (string, bool)
+
+// Load reads the process environment, overlaid on dir/.env when that file
+// exists (the environment wins, as with python-dotenv).
+func Load(dir string) (*Config, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading .env: %v", err)
+	}
+	dotenv, err := ParseDotEnv(data)
+	if err != nil {
+		return nil, err
+	}
+	return FromLookup(func(name string) (string, bool) {
+		if v, ok := os.LookupEnv(name); ok {
+			return v, true
+		}
+		v, ok := dotenv[name]
+		return v, ok
+	})
+}
+
+// FromLookup builds a Config from variables given by lookup.
+func FromLookup(lookup Lookup) (*Config, error) {
+	r := reader{lookup: lookup}
+	c := &Config{
+		Mode:              Mode(strings.ToLower(r.str("TICKSTOCK_MODE", string(ModeDemo)))),
+		RemoteURL:         r.str("TICKSTOCK_REMOTE_URL", ""),
+		AdminEmail:        r.str("TICKSTOCK_ADMIN_EMAIL", ""),
+		APIKey:            r.str("MASSIVE_API_KEY", ""),
+		WebSocketURL:      r.str("MASSIVE_WEBSOCKET_URL", DefaultWebSocketURL),
+		SubscriptionEvent: strings.ToUpper(r.str("MASSIVE_SUBSCRIPTION_EVENT", DefaultSubscriptionEvent)),
+		ConnectionsMax:    r.intRange("WEBSOCKET_CONNECTIONS_MAX", MaxConnections, 1, MaxConnections),
+		UniverseFile:      r.str("UNIVERSE_FILE", ""),
+		ReconnectDelay:    r.seconds("MASSIVE_WEBSOCKET_RECONNECT_DELAY", DefaultReconnectDelay),
+		MaxReconnectDelay: r.seconds("MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY", DefaultMaxReconnectDelay),
+		MaxRetries:        r.intRange("MASSIVE_WEBSOCKET_MAX_RETRIES", 0, 0, 1_000_000),
+		RedisURL:          r.str("REDIS_URL", DefaultRedisURL),
+		TickChannel:       r.str("TICK_CHANNEL", DefaultTickChannel),
+		AdminListenAddr:   r.str("ADMIN_LISTEN_ADDR", DefaultAdminListenAddr),
+		AdminUsersFile:    r.str("ADMIN_USERS_FILE", ""),
+	}
+	_, c.RedisURLSet = lookup("REDIS_URL")
+	c.UseMultiConnection = r.boolean("USE_MULTI_CONNECTION", false)
+	r.validate(c)
+
+	universes := r.universes(c)
+	demoDefaults := c.Mode == ModeDemo && !r.anyConnectionVar()
+	for i := range c.Connections {
+		c.Connections[i] = r.connection(i, universes, demoDefaults)
+	}
+	if demoDefaults {
+		c.UseMultiConnection = true
+	}
+	if r.err() != nil {
+		return nil, r.err()
+	}
+	if err := c.assign(); err != nil {
+		return nil, err
+	}
+	c.Warnings = append(c.Warnings, r.warnings...)
+	return c, nil
+}
+
+// assign applies USE_MULTI_CONNECTION and WEBSOCKET_CONNECTIONS_MAX, then
+// checks that no ticker sits on two enabled connections.
+func (c *Config) assign() error {
+	if !c.UseMultiConnection {
+		// Single-connection mode: connection_1 carries every configured ticker.
+		var all []string
+		seen := map[string]bool{}
+		for _, conn := range c.Connections {
+			for _, t := range conn.Tickers {
+				if !seen[t] {
+					seen[t] = true
+					all = append(all, t)
+				}
+			}
+		}
+		c.Connections[0].Enabled = true
+		c.Connections[0].Tickers = all
+		for i := 1; i < MaxConnections; i++ {
+			c.Connections[i].Enabled = false
+		}
+	}
+	owner := map[string]string{}
+	for i := range c.Connections {
+		conn := &c.Connections[i]
+		if i >= c.ConnectionsMax && conn.Enabled {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s is enabled but WEBSOCKET_CONNECTIONS_MAX=%d: it stays disabled", conn.ID, c.ConnectionsMax))
+			conn.Enabled = false
+		}
+		if !conn.Enabled {
+			continue
+		}
+		if len(conn.Tickers) == 0 {
+			conn.Warning = "enabled but no tickers: set " + envName(i, "UNIVERSE_KEY") + " or " + envName(i, "SYMBOLS")
+			c.Warnings = append(c.Warnings, conn.ID+" is "+conn.Warning)
+		}
+		for _, t := range conn.Tickers {
+			if other, dup := owner[t]; dup {
+				return fmt.Errorf("ticker %s is assigned to both %s and %s: remove it from one of them", t, other, conn.ID)
+			}
+			owner[t] = conn.ID
+		}
+	}
+	return nil
+}
+
+// Assignment returns ticker → connection ID for the enabled connections.
+func (c *Config) Assignment() map[string]string {
+	m := map[string]string{}
+	for _, conn := range c.Connections {
+		if conn.Enabled {
+			for _, t := range conn.Tickers {
+				m[t] = conn.ID
+			}
+		}
+	}
+	return m
+}
+
+// Channels returns the provider subscription channel of a ticker, e.g. AM.AAPL.
+func (c *Config) Channel(ticker string) string { return c.SubscriptionEvent + "." + ticker }
+
+func envName(i int, suffix string) string {
+	return fmt.Sprintf("WEBSOCKET_CONNECTION_%d_%s", i+1, suffix)
+}
+
+// reader collects the first error while reading variables, so FromLookup stays linear.
+type reader struct {
+	lookup   Lookup
+	errs     []error
+	warnings []string
+}
+
+func (r *reader) err() error { return errors.Join(r.errs...) }
+
+func (r *reader) fail(name, value, why string) {
+	r.errs = append(r.errs, fmt.Errorf("%s=%q: %s", name, truncate(value, 80), why))
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.lookup(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	v, ok := r.lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return def
+	}
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	case "0", "false", "no", "off":
+		return false
+	}
+	r.fail(name, v, "expected true or false")
+	return def
+}
+
+func (r *reader) intRange(name string, def, lo, hi int) int {
+	v, ok := r.lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return def
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < lo || n > hi {
+		r.fail(name, v, fmt.Sprintf("expected a whole number from %d to %d", lo, hi))
+		return def
+	}
+	return n
+}
+
+func (r *reader) seconds(name string, def time.Duration) time.Duration {
+	v, ok := r.lookup(name)
+	if !ok || strings.TrimSpace(v) == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f <= 0 || f > 3600 || f != f {
+		r.fail(name, v, "expected seconds, more than 0 and at most 3600")
+		return def
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+func (r *reader) anyConnectionVar() bool {
+	for i := 0; i < MaxConnections; i++ {
+		for _, s := range []string{"ENABLED", "NAME", "UNIVERSE_KEY", "SYMBOLS"} {
+			if _, ok := r.lookup(envName(i, s)); ok {
+				return true
+			}
+		}
+	}
+	_, ok := r.lookup("USE_MULTI_CONNECTION")
+	return ok
+}
+
+func (r *reader) validate(c *Config) {
+	switch c.Mode {
+	case ModeDemo, ModeEmbedded, ModeRemote:
+	default:
+		r.fail("TICKSTOCK_MODE", string(c.Mode), "expected demo, embedded or remote")
+	}
+	switch c.SubscriptionEvent {
+	case "AM", "A", "T", "Q":
+	default:
+		r.fail("MASSIVE_SUBSCRIPTION_EVENT", c.SubscriptionEvent, "expected AM, A, T or Q")
+	}
+	if u, err := url.Parse(c.WebSocketURL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		r.fail("MASSIVE_WEBSOCKET_URL", c.WebSocketURL, "expected a ws:// or wss:// URL")
+	}
+	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+		// Never echo a Redis URL that may carry a password.
+		r.errs = append(r.errs, errors.New("REDIS_URL: expected redis://[user:password@]host:port/db, rediss://… or unix://…"))
+	}
+	if c.TickChannel == "" || strings.ContainsAny(c.TickChannel, " \t\r\n") {
+		r.fail("TICK_CHANNEL", c.TickChannel, "expected a channel name without spaces")
+	}
+	if c.MaxReconnectDelay < c.ReconnectDelay {
+		r.fail("MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY", c.MaxReconnectDelay.String(),
+			"must not be shorter than MASSIVE_WEBSOCKET_RECONNECT_DELAY ("+c.ReconnectDelay.String()+")")
+	}
+	if c.Mode == ModeRemote && c.RemoteURL != "" {
+		if u, err := url.Parse(c.RemoteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			r.fail("TICKSTOCK_REMOTE_URL", c.RemoteURL, "expected an http:// or https:// URL")
+		}
+	}
+}
+
+func (r *reader) universes(c *Config) Universes {
+	if c.UniverseFile == "" {
+		return DemoUniverses()
+	}
+	data, err := os.ReadFile(c.UniverseFile)
+	if err != nil {
+		r.fail("UNIVERSE_FILE", c.UniverseFile, "cannot read: "+err.Error())
+		return Universes{}
+	}
+	u, err := ParseUniverses(data)
+	if err != nil {
+		r.fail("UNIVERSE_FILE", c.UniverseFile, err.Error())
+		return Universes{}
+	}
+	return u
+}
+
+// demoKeys are the universe keys of the three demo connections.
+var demoKeys = [MaxConnections]string{"demo_megacap", "demo_growth", "demo_value"}
+
+func (r *reader) connection(i int, u Universes, demo bool) Connection {
+	conn := Connection{
+		ID:          fmt.Sprintf("connection_%d", i+1),
+		Name:        r.str(envName(i, "NAME"), defaultNames[i]),
+		Enabled:     r.boolean(envName(i, "ENABLED"), false),
+		UniverseKey: r.str(envName(i, "UNIVERSE_KEY"), ""),
+	}
+	if demo {
+		conn.Enabled, conn.UniverseKey = true, demoKeys[i]
+	}
+	if conn.UniverseKey != "" {
+		var unknown []string
+		conn.Tickers, unknown = u.Resolve(conn.UniverseKey)
+		if len(unknown) > 0 {
+			r.warnings = append(r.warnings, fmt.Sprintf("%s=%q: unknown universe key(s) %s (known: %s)",
+				envName(i, "UNIVERSE_KEY"), conn.UniverseKey, strings.Join(unknown, ", "), strings.Join(u.Keys(), ", ")))
+		}
+	}
+	if len(conn.Tickers) == 0 {
+		conn.Tickers = r.symbols(envName(i, "SYMBOLS"))
+	}
+	return conn
+}
+
+func (r *reader) symbols(name string) []string {
+	v, ok := r.lookup(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range splitNonEmpty(v, ',') {
+		sym, valid := ticks.NormalizeSymbol(s)
+		if !valid {
+			r.fail(name, v, fmt.Sprintf("invalid ticker %q (1–12 of A–Z 0–9 . : -)", truncate(s, 20)))
+			return nil
+		}
+		if !seen[sym] {
+			seen[sym] = true
+			out = append(out, sym)
+		}
+	}
+	return out
+}
+
+func splitNonEmpty(s string, sep byte) []string {
+	var out []string
+	for _, p := range strings.Split(s, string(sep)) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

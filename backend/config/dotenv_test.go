@@ -1,0 +1,41 @@
+package config
+
+import (
+	"maps"
+	"testing"
+)
+
+func TestParseDotEnv(t *testing.T) {
+	got, err := ParseDotEnv([]byte("\uFEFFA=1\n  B = two words # note\nexport C=\"x\\ny\"\nD='#not a comment'\nE=\n\n# c\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"A": "1", "B": "two words", "C": "x\ny", "D": "#not a comment", "E": ""}
+	if !maps.Equal(got, want) {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestParseDotEnvErrors(t *testing.T) {
+	for _, in := range []string{"NOEQUALS", "1A=x", "A='open", `A="x" trailing`, "=x"} {
+		if _, err := ParseDotEnv([]byte(in)); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func FuzzParseDotEnv(f *testing.F) {
+	for _, s := range []string{"A=1", "export B='x'", "C=\"a\\nb\" # c", "bad line", "\uFEFFD=", "E='", "F=1 #x\nG=2"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vars, err := ParseDotEnv(data)
+		if err == nil {
+			for k := range vars {
+				if !validEnvName(k) {
+					t.Fatalf("accepted invalid name %q", k)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,212 @@
+// Package redistest runs a private redis-server for tests: a free loopback
+// port, a temporary directory, no persistence, stopped on cleanup. Tests can
+// Kill and Restart it (same port) to prove reconnection.
+//
+// When REDIS_URL is set, Start returns that server instead (on DB 15) and the
+// kill/restart helpers skip, since a shared server must not be killed.
+// Under CI=true a missing redis-server is a failure, never a skip.
+package redistest
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Server is one redis-server process (or an external server from REDIS_URL).
+type Server struct {
+	// Addr is host:port; URL is a redis:// URL to DB 15 of it.
+	Addr string
+	URL  string
+
+	external bool
+	dir      string
+	port     int
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+}
+
+// Start returns a running server for tb, stopped when tb ends.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	if u := os.Getenv("REDIS_URL"); u != "" {
+		return &Server{URL: u, external: true}
+	}
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		msg := "redis-server is not installed; run scripts/setup (Debian package redis-server)"
+		if os.Getenv("CI") == "true" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	s := &Server{dir: tb.TempDir()}
+	if err := s.startFresh(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+func (s *Server) startFresh() error {
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		s.port = port
+		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		s.URL = "redis://" + s.Addr + "/15"
+		if lastErr = s.launch(); lastErr == nil {
+			return nil
+		}
+	}
+	return lastErr
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// launch starts redis-server on s.port and waits until it answers PING.
+func (s *Server) launch() error {
+	cmd := exec.Command("redis-server",
+		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--dir", s.dir, "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--loglevel", "warning",
+		"--logfile", s.dir+"/redis.log")
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting redis-server: %w", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if ping(s.Addr) == nil {
+			s.mu.Lock()
+			s.cmd = cmd
+			s.mu.Unlock()
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	log, _ := os.ReadFile(s.dir + "/redis.log")
+	return fmt.Errorf("redis-server on %s did not answer PING within 5 s; log:\n%s", s.Addr, log)
+}
+
+// ping sends an inline PING and expects +PONG.
+func ping(addr string) error {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(500 * time.Millisecond))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if line != "+PONG\r\n" {
+		return errors.New("unexpected reply " + strconv.Quote(line))
+	}
+	return nil
+}
+
+// Kill stops the server abruptly (SIGKILL), as a crash would.
+func (s *Server) Kill(tb testing.TB) {
+	tb.Helper()
+	s.requireOwned(tb)
+	s.mu.Lock()
+	cmd := s.cmd
+	s.cmd = nil
+	s.mu.Unlock()
+	if cmd != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}
+}
+
+// Restart starts the server again on the same port after Kill.
+func (s *Server) Restart(tb testing.TB) {
+	tb.Helper()
+	s.requireOwned(tb)
+	var err error
+	for i := 0; i < 50; i++ { // the port may linger briefly after a kill
+		if err = s.launch(); err == nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tb.Fatalf("restarting redis-server on %s: %v", s.Addr, err)
+}
+
+// Running reports whether the process is up.
+func (s *Server) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cmd != nil
+}
+
+// Stop ends the server; safe to call twice.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	cmd := s.cmd
+	s.cmd = nil
+	s.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+func (s *Server) requireOwned(tb testing.TB) {
+	tb.Helper()
+	if s.external {
+		tb.Skip("REDIS_URL points at a shared server, which a test must not kill; unset it to run this test")
+	}
+}
+
+// Do sends one command in RESP and returns the raw first reply line, for tests
+// that need a command without a client (CONFIG SET, CLIENT KILL…).
+func (s *Server) Do(ctx context.Context, args ...string) (string, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", s.Addr)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	msg := "*" + strconv.Itoa(len(args)) + "\r\n"
+	for _, a := range args {
+		msg += "$" + strconv.Itoa(len(a)) + "\r\n" + a + "\r\n"
+	}
+	if _, err := c.Write([]byte(msg)); err != nil {
+		return "", err
+	}
+	return bufio.NewReader(c).ReadString('\n')
+}

@@ -1,0 +1,118 @@
+package manager
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickstock/monitor/backend/config"
+)
+
+// connState is the observable state of one connection. Counters are atomics
+// so the read loop never takes a lock per event; the rest is guarded by mu.
+type connState struct {
+	id          string
+	name        string
+	universeKey string
+	enabled     bool
+	warning     string
+
+	messages   atomic.Int64
+	errors     atomic.Int64
+	reconnects atomic.Int64
+	dropped    atomic.Int64
+	lastMsgNs  atomic.Int64 // Unix ns of the newest event
+
+	mu             sync.Mutex
+	status         Status
+	statusSince    time.Time
+	connectedSince time.Time
+	lastError      string
+	tickers        []string // sorted copy handed out by snapshot; replaced, never mutated
+}
+
+func newConnState(c config.Connection, now time.Time) *connState {
+	st := &connState{
+		id:          c.ID,
+		name:        c.Name,
+		universeKey: c.UniverseKey,
+		enabled:     c.Enabled,
+		warning:     c.Warning,
+		status:      StatusDisabled,
+		statusSince: now,
+	}
+	if c.Enabled {
+		st.status = StatusDisconnected
+		st.tickers = sortedCopy(c.Tickers)
+	}
+	return st
+}
+
+// setStatus records a status change; connected also stamps connected_since.
+func (s *connState) setStatus(st Status, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.status == st {
+		return
+	}
+	s.status, s.statusSince = st, now
+	if st == StatusConnected {
+		s.connectedSince = now
+	} else {
+		s.connectedSince = time.Time{}
+	}
+}
+
+func (s *connState) setError(msg string) {
+	s.errors.Add(1)
+	s.mu.Lock()
+	s.lastError = msg
+	s.mu.Unlock()
+}
+
+func (s *connState) currentStatus() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+func (s *connState) setTickers(t []string) {
+	s.mu.Lock()
+	s.tickers = sortedCopy(t)
+	s.mu.Unlock()
+}
+
+func (s *connState) snapshot() ConnectionSnapshot {
+	s.mu.Lock()
+	cs := ConnectionSnapshot{
+		Name:            s.name,
+		Enabled:         s.enabled,
+		Status:          s.status,
+		UniverseKey:     s.universeKey,
+		AssignedTickers: len(s.tickers),
+		Tickers:         s.tickers,
+		ConnectedSince:  unixSeconds(s.connectedSince),
+		StatusSince:     unixSeconds(s.statusSince),
+		LastError:       s.lastError,
+		Warning:         s.warning,
+	}
+	s.mu.Unlock()
+	if cs.Tickers == nil {
+		cs.Tickers = []string{}
+	}
+	cs.MessageCount = s.messages.Load()
+	cs.ErrorCount = s.errors.Load()
+	cs.ReconnectCount = s.reconnects.Load()
+	cs.PublishDropped = s.dropped.Load()
+	if ns := s.lastMsgNs.Load(); ns != 0 {
+		cs.LastMessageTime = float64(ns) / 1e9
+	}
+	return cs
+}
+
+func unixSeconds(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixNano()) / 1e9
+}

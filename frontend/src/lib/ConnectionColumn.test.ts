@@ -1,0 +1,43 @@
+import { render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import ConnectionColumn from './ConnectionColumn.svelte';
+import type { ConnectionSnapshot } from './types';
+
+function conn(over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
+  return {
+    name: 'primary', enabled: true, status: 'connected', universe_key: 'sp500',
+    assigned_tickers: 3, tickers: ['AAPL', 'MSFT', 'NVDA'], message_count: 12345,
+    error_count: 2, reconnect_count: 1, last_message_time: 0, connected_since: 1000,
+    last_error: '', status_since: 1000, publish_dropped: 0, ...over,
+  };
+}
+
+describe('ConnectionColumn', () => {
+  it('shows configuration and metrics of an enabled connection', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), now: 1_000_000 + 65_000 });
+    expect(screen.getByTestId('status-connection_1')).toHaveTextContent('connected');
+    expect(screen.getByTestId('universe-connection_1')).toHaveTextContent('sp500');
+    expect(screen.getByTestId('ticker-count-connection_1')).toHaveTextContent('3');
+    expect(screen.getByTestId('message-count-connection_1')).toHaveTextContent('12,345');
+    expect(screen.getByTestId('error-count-connection_1')).toHaveTextContent('2');
+    expect(screen.getByTestId('uptime-connection_1')).toHaveTextContent('1m 05s');
+    expect(screen.getByTestId('column-connection_1').getAttribute('style')).toContain('#007bff');
+  });
+
+  it('greys a disabled connection and says why', () => {
+    render(ConnectionColumn, { id: 'connection_3', label: 'Connection 3', colour: '#fd7e14', conn: conn({ enabled: false, status: 'disabled' }), now: 0 });
+    expect(screen.getByTestId('column-connection_3')).toHaveClass('off');
+    expect(screen.getByText('Disabled in configuration')).toBeInTheDocument();
+    expect(screen.queryByTestId('message-count-connection_3')).toBeNull();
+  });
+
+  it('shows a dash for uptime when not connected', () => {
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ status: 'disconnected', connected_since: 0 }), now: 5000 });
+    expect(screen.getByTestId('uptime-connection_2')).toHaveTextContent('—');
+  });
+
+  it('shows the configuration warning of a connection without tickers', () => {
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ assigned_tickers: 0, tickers: [], warning: 'enabled but no tickers' }), now: 0 });
+    expect(screen.getByRole('note')).toHaveTextContent('enabled but no tickers');
+  });
+});

@@ -1,0 +1,39 @@
+// The Wails bridge: bound Go methods under window.go.app.App and the runtime's
+// event functions under window.runtime. Wails injects both into the page; this
+// module is the one place that touches them, so tests can replace it.
+import type { AppInfo, Snapshot } from './types';
+
+interface BoundApp {
+  Snapshot(): Promise<Snapshot>;
+  Info(): Promise<AppInfo>;
+}
+
+interface WailsRuntime {
+  EventsOnMultiple(name: string, cb: (...data: unknown[]) => void, max: number): () => void;
+}
+
+declare global {
+  interface Window {
+    go?: { app?: { App?: BoundApp } };
+    runtime?: WailsRuntime;
+  }
+}
+
+function bound(): BoundApp {
+  const a = window.go?.app?.App;
+  if (!a) throw new Error('The Go backend is not connected (window.go is missing). Open the app through Wails, not the Vite URL.');
+  return a;
+}
+
+// Each call is async so a missing backend is a rejected promise, never a throw.
+export const backend = {
+  snapshot: async (): Promise<Snapshot> => bound().Snapshot(),
+  info: async (): Promise<AppInfo> => bound().Info(),
+};
+
+/** Subscribes to a Go event; returns the function that unsubscribes. */
+export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
+  const rt = window.runtime;
+  if (!rt) return () => {};
+  return rt.EventsOnMultiple(name, (data: unknown) => cb(data as T), -1);
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatInt, formatUptime } from './format';
+
+describe('format', () => {
+  it('groups thousands', () => {
+    expect(formatInt(1234567)).toBe('1,234,567');
+    expect(formatInt(0)).toBe('0');
+  });
+  it('formats durations', () => {
+    expect(formatDuration(7)).toBe('7s');
+    expect(formatDuration(123)).toBe('2m 03s');
+    expect(formatDuration(3723)).toBe('1h 02m 03s');
+    expect(formatDuration(-5)).toBe('0s');
+  });
+  it('shows a dash for uptime when never connected', () => {
+    expect(formatUptime(0, 10_000)).toBe('—');
+    expect(formatUptime(10, 25_000)).toBe('15s');
+  });
+});

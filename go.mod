@@ -8,6 +8,7 @@ tool (
 )
 
 require (
+	github.com/gorilla/websocket v1.5.3
 	github.com/wailsapp/wails/v2 v2.9.2
 	go.uber.org/goleak v1.3.0
 )

@@ -1,0 +1,271 @@
+package massive
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+// MaxFrameSize is the largest server frame accepted (the client's read limit).
+const MaxFrameSize = 1 << 20
+
+// maxExactInt is the largest integer a float64 holds exactly (2^53).
+const maxExactInt = 1 << 53
+
+// ErrNotArray is returned for a frame that is not a JSON array.
+var ErrNotArray = errors.New("frame is not a JSON array of events")
+
+// wire is the union of every event's fields. "c" and "i" mean different
+// things (and types) per event, so they stay raw until the kind is known.
+type wire struct {
+	Ev      string          `json:"ev"`
+	Sym     string          `json:"sym"`
+	Status  string          `json:"status"`
+	Message string          `json:"message"`
+	X       int32           `json:"x"`
+	Z       int32           `json:"z"`
+	P       float64         `json:"p"`
+	S       float64         `json:"s"` // trade size (T) or bar start in ms (A/AM)
+	T       int64           `json:"t"`
+	Q       int64           `json:"q"`
+	TRFI    int32           `json:"trfi"`
+	TRFT    int64           `json:"trft"`
+	BX      int32           `json:"bx"`
+	BP      float64         `json:"bp"`
+	BS      float64         `json:"bs"`
+	AX      int32           `json:"ax"`
+	AP      float64         `json:"ap"`
+	AS      float64         `json:"as"`
+	V       float64         `json:"v"`
+	AV      float64         `json:"av"`
+	OP      float64         `json:"op"`
+	VW      float64         `json:"vw"`
+	O       float64         `json:"o"`
+	H       float64         `json:"h"`
+	L       float64         `json:"l"`
+	A       float64         `json:"a"`
+	E       int64           `json:"e"`
+	OTC     bool            `json:"otc"`
+	C       json.RawMessage `json:"c"`
+	I       json.RawMessage `json:"i"`
+}
+
+// DecodeFrame decodes one frame with a fresh Decoder; see Decoder.Decode.
+func DecodeFrame(frame []byte, dst []Event) (events []Event, skipped int, err error) {
+	var d Decoder
+	return d.Decode(frame, dst)
+}
+
+// Decoder decodes frames, reusing its scratch space between calls. A
+// connection's read loop owns one; it is not safe for concurrent use.
+type Decoder struct {
+	ws []wire
+}
+
+// Decode appends the events of one server frame to dst. A frame that is
+// not a JSON array (or too big, or not UTF-8) returns err and no events. A
+// well-formed frame with some malformed events returns the good ones,
+// skipped = how many were dropped, and err describing the first of those.
+// It never panics, whatever the input.
+func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int, err error) {
+	if len(frame) > MaxFrameSize {
+		return dst, 0, fmt.Errorf("frame of %d bytes exceeds the %d-byte limit", len(frame), MaxFrameSize)
+	}
+	trimmed := bytes.TrimLeft(frame, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] != '[' {
+		return dst, 0, ErrNotArray
+	}
+	if !utf8.Valid(frame) {
+		return dst, 0, errors.New("frame is not valid UTF-8")
+	}
+	// encoding/json reuses the slice's array but merges into old elements,
+	// so they are zeroed first.
+	clear(d.ws[:cap(d.ws)])
+	d.ws = d.ws[:0]
+	if err := json.Unmarshal(frame, &d.ws); err == nil {
+		return appendEvents(dst, d.ws)
+	}
+	// Slow path: some element does not fit; decode one by one to keep the rest.
+	var raws []json.RawMessage
+	if err := json.Unmarshal(frame, &raws); err != nil {
+		return dst, 0, fmt.Errorf("malformed frame: %v", err)
+	}
+	for i, raw := range raws {
+		var w wire
+		if err2 := json.Unmarshal(raw, &w); err2 != nil {
+			skipped++
+			if err == nil {
+				err = fmt.Errorf("event %d: %v", i, err2)
+			}
+			continue
+		}
+		var s int
+		var e error
+		dst, s, e = appendEvents(dst, []wire{w})
+		skipped += s
+		if err == nil && e != nil {
+			err = fmt.Errorf("event %d: %v", i, e)
+		}
+	}
+	return dst, skipped, err
+}
+
+func appendEvents(dst []Event, ws []wire) ([]Event, int, error) {
+	skipped := 0
+	var first error
+	for i := range ws {
+		ev, err := convert(&ws[i])
+		if err != nil {
+			skipped++
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		dst = append(dst, ev)
+	}
+	return dst, skipped, first
+}
+
+func convert(w *wire) (Event, error) {
+	if w.Ev == "status" {
+		return Event{Kind: KindStatus, Status: Status{Status: w.Status, Message: w.Message}}, nil
+	}
+	var ev Event
+	switch w.Ev {
+	case "T":
+		ev.Kind = KindTrade
+	case "Q":
+		ev.Kind = KindQuote
+	case "A":
+		ev.Kind = KindAggregate
+	case "AM":
+		ev.Kind = KindMinuteAggregate
+	case "":
+		return ev, errors.New(`event without "ev"`)
+	default:
+		return ev, fmt.Errorf("unknown event type %q", clip(w.Ev))
+	}
+	sym, ok := ticks.NormalizeSymbol(w.Sym)
+	if !ok {
+		return ev, fmt.Errorf("%s event with invalid symbol %q", w.Ev, clip(w.Sym))
+	}
+	ev.Symbol = sym
+	var err error
+	switch ev.Kind {
+	case KindTrade:
+		err = w.trade(&ev.Trade)
+	case KindQuote:
+		err = w.quote(&ev.Quote)
+	default:
+		err = w.aggregate(&ev.Aggregate)
+	}
+	if err != nil {
+		return ev, fmt.Errorf("%s %s: %v", w.Ev, sym, err)
+	}
+	return ev, nil
+}
+
+func (w *wire) trade(t *Trade) error {
+	*t = Trade{Exchange: w.X, Tape: w.Z, Price: w.P, Size: w.S, Timestamp: w.T,
+		Sequence: w.Q, TRFID: w.TRFI, TRFTimestamp: w.TRFT}
+	if err := decodeOptional(w.C, &t.Conditions); err != nil {
+		return fmt.Errorf(`conditions "c": %v`, err)
+	}
+	if len(w.I) > 0 && string(w.I) != "null" {
+		if err := json.Unmarshal(w.I, &t.ID); err != nil {
+			// Some feeds send the trade ID as a number.
+			var n json.Number
+			if json.Unmarshal(w.I, &n) != nil {
+				return errors.New(`trade ID "i" is neither a string nor a number`)
+			}
+			t.ID = n.String()
+		}
+	}
+	return checkAll(price("p", t.Price), amount("s", t.Size), stamp("t", t.Timestamp))
+}
+
+func (w *wire) quote(q *Quote) error {
+	*q = Quote{BidExchange: w.BX, BidPrice: w.BP, BidSize: w.BS, AskExchange: w.AX,
+		AskPrice: w.AP, AskSize: w.AS, Timestamp: w.T, Sequence: w.Q, Tape: w.Z}
+	if err := decodeOptional(w.C, &q.Condition); err != nil {
+		return fmt.Errorf(`condition "c": %v`, err)
+	}
+	if err := decodeOptional(w.I, &q.Indicators); err != nil {
+		return fmt.Errorf(`indicators "i": %v`, err)
+	}
+	return checkAll(price("bp", q.BidPrice), price("ap", q.AskPrice),
+		amount("bs", q.BidSize), amount("as", q.AskSize), stamp("t", q.Timestamp))
+}
+
+func (w *wire) aggregate(a *Aggregate) error {
+	*a = Aggregate{Volume: w.V, AccumVolume: w.AV, OfficialOpen: w.OP, VWAP: w.VW,
+		Open: w.O, High: w.H, Low: w.L, AvgTradeSize: w.A, Tape: w.Z, End: w.E, OTC: w.OTC}
+	if len(w.C) == 0 || string(w.C) == "null" {
+		return errors.New(`missing close "c"`)
+	}
+	c, err := strconv.ParseFloat(string(w.C), 64)
+	if err != nil {
+		return errors.New(`close "c" is not a number`)
+	}
+	a.Close = c
+	if w.S < 0 || w.S > maxExactInt || w.S != math.Trunc(w.S) {
+		return errors.New(`start "s" is not a Unix time in ms`)
+	}
+	a.Start = int64(w.S)
+	return checkAll(price("c", a.Close), price("o", a.Open), price("h", a.High), price("l", a.Low),
+		price("vw", a.VWAP), amount("v", a.Volume), amount("av", a.AccumVolume), stamp("e", a.End))
+}
+
+func decodeOptional(raw json.RawMessage, dst any) error {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	return json.Unmarshal(raw, dst)
+}
+
+func checkAll(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// price accepts a finite number ≥ 0 (JSON cannot carry NaN; huge values fail
+// in the JSON decoder already, this catches negatives).
+func price(field string, v float64) error {
+	if v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return fmt.Errorf("%s = %v is not a price", field, v)
+	}
+	return nil
+}
+
+func amount(field string, v float64) error {
+	if v < 0 || v > maxExactInt || math.IsNaN(v) {
+		return fmt.Errorf("%s = %v is not a size", field, v)
+	}
+	return nil
+}
+
+func stamp(field string, ms int64) error {
+	if ms < 0 {
+		return fmt.Errorf("%s = %d is not a Unix time in ms", field, ms)
+	}
+	return nil
+}
+
+// clip shortens hostile input before it is quoted into an error message.
+func clip(s string) string {
+	if len(s) > 24 {
+		return s[:24] + "…"
+	}
+	return s
+}

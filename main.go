@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"log/slog"
 	"os"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/tickstock/monitor/app"
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/version"
 )
@@ -22,7 +24,10 @@ var assets embed.FS
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	backend, info := newBackend(log)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	backend, info, stop := startBackend(ctx, log)
+	defer stop()
 	a := app.New(backend, info, log)
 	lc := app.NewLifecycle(a)
 
@@ -44,20 +49,27 @@ func main() {
 	}
 }
 
-// newBackend loads the configuration; a bad one still opens the window, which
-// then shows the error instead of columns.
-func newBackend(log *slog.Logger) (app.Backend, app.Info) {
+// startBackend loads the configuration and starts the connections. A bad
+// configuration still opens the window, which then shows the error and the
+// columns as disabled.
+func startBackend(ctx context.Context, log *slog.Logger) (app.Backend, app.Info, func()) {
 	info := app.Info{Product: version.Product, Version: version.Version}
 	cfg, err := config.Load(".")
-	if err != nil {
-		log.Error("configuration error", "err", err)
-		info.ConfigError = err.Error()
-		cfg, _ = config.FromLookup(func(string) (string, bool) { return "", false })
-		for i := range cfg.Connections {
-			cfg.Connections[i].Enabled = false
+	if err == nil {
+		info.Mode, info.Warnings = string(cfg.Mode), cfg.Warnings
+		var in *ingest.Ingest
+		if in, err = ingest.Start(ctx, cfg, manager.Options{Log: log}); err == nil {
+			return in, info, in.Close
 		}
 	}
-	info.Mode = string(cfg.Mode)
-	info.Warnings = cfg.Warnings
-	return manager.New(cfg), info
+	log.Error("cannot start the connections", "err", err)
+	info.ConfigError = err.Error()
+	idle, _ := config.FromLookup(func(string) (string, bool) { return "", false })
+	for i := range idle.Connections {
+		idle.Connections[i].Enabled = false
+	}
+	if info.Mode == "" {
+		info.Mode = string(idle.Mode)
+	}
+	return manager.New(idle, manager.Options{}), info, func() {}
 }

@@ -16,6 +16,8 @@ import (
 // Backend is what the window observes.
 type Backend interface {
 	Snapshot() manager.Snapshot
+	// Changed is signalled when a connection's status changes.
+	Changed() <-chan struct{}
 }
 
 // App is bound to the frontend: its exported methods are callable from JS.
@@ -65,7 +67,8 @@ func (a *App) stop() {
 	}
 }
 
-// emitStatus sends the snapshot at once and then every interval.
+// emitStatus sends the snapshot at once, on every status change and at
+// least every interval.
 func (a *App) emitStatus(ctx context.Context, e Emitter, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(a.interval)
@@ -76,6 +79,8 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, done chan struct{}) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-a.backend.Changed():
+			t.Reset(a.interval)
 		}
 	}
 }

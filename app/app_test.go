@@ -46,9 +46,12 @@ func (r *recorder) count(name string) int {
 }
 
 type fakeBackend struct {
-	snap  manager.Snapshot
-	panic bool
+	snap    manager.Snapshot
+	panic   bool
+	changed chan struct{}
 }
+
+func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
 
 func (f *fakeBackend) Snapshot() manager.Snapshot {
 	if f.panic {
@@ -96,6 +99,24 @@ func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	time.Sleep(30 * time.Millisecond)
 	if rec.count(EventStatus) != after {
 		t.Fatal("events continued after stop")
+	}
+}
+
+func TestStatusIsEmittedOnChange(t *testing.T) {
+	b := &fakeBackend{changed: make(chan struct{})}
+	a := New(b, Info{}, quiet)
+	a.interval = time.Hour
+	rec := &recorder{}
+	a.start(context.Background(), rec)
+	defer a.stop()
+	b.changed <- struct{}{}
+	b.changed <- struct{}{} // accepted only once the first change was emitted
+	deadline := time.Now().Add(5 * time.Second)
+	for rec.count(EventStatus) < 3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := rec.count(EventStatus); n < 3 {
+		t.Fatalf("%d status events after 2 changes, want 3 (initial + 2)", n)
 	}
 }
 

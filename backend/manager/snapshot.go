@@ -42,5 +42,8 @@ type ConnectionSnapshot struct {
 	LastError       string   `json:"last_error"`
 	StatusSince     float64  `json:"status_since"`
 	PublishDropped  int64    `json:"publish_dropped"`
-	Warning         string   `json:"warning,omitempty"`
+	// SubscribedChannels is how many channels the provider has confirmed on
+	// the current connection ("subscribed to: …").
+	SubscribedChannels int64  `json:"subscribed_channels"`
+	Warning            string `json:"warning,omitempty"`
 }

@@ -20,7 +20,8 @@ type connState struct {
 	messages   atomic.Int64
 	errors     atomic.Int64
 	reconnects atomic.Int64
-	dropped    atomic.Int64
+	dropped    atomic.Int64 // ticks the sink could not take
+	confirmed  atomic.Int64 // channels the provider confirmed on this session
 	lastMsgNs  atomic.Int64 // Unix ns of the newest event
 
 	mu             sync.Mutex
@@ -48,12 +49,13 @@ func newConnState(c config.Connection, now time.Time) *connState {
 	return st
 }
 
-// setStatus records a status change; connected also stamps connected_since.
-func (s *connState) setStatus(st Status, now time.Time) {
+// setStatus records a status change and reports whether it was one;
+// connected also stamps connected_since.
+func (s *connState) setStatus(st Status, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.status == st {
-		return
+		return false
 	}
 	s.status, s.statusSince = st, now
 	if st == StatusConnected {
@@ -61,13 +63,24 @@ func (s *connState) setStatus(st Status, now time.Time) {
 	} else {
 		s.connectedSince = time.Time{}
 	}
+	return true
 }
 
-func (s *connState) setError(msg string) {
-	s.errors.Add(1)
+// setError counts one error and keeps msg as the last one.
+func (s *connState) setError(msg string) { s.addErrors(1, msg) }
+
+func (s *connState) addErrors(n int64, msg string) {
+	s.errors.Add(n)
 	s.mu.Lock()
 	s.lastError = msg
 	s.mu.Unlock()
+}
+
+// tickerList returns the assigned tickers (sorted; do not modify).
+func (s *connState) tickerList() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tickers
 }
 
 func (s *connState) currentStatus() Status {
@@ -104,6 +117,7 @@ func (s *connState) snapshot() ConnectionSnapshot {
 	cs.ErrorCount = s.errors.Load()
 	cs.ReconnectCount = s.reconnects.Load()
 	cs.PublishDropped = s.dropped.Load()
+	cs.SubscribedChannels = s.confirmed.Load()
 	if ns := s.lastMsgNs.Load(); ns != 0 {
 		cs.LastMessageTime = float64(ns) / 1e9
 	}

@@ -1,30 +1,39 @@
 // Command tickstock-ingest is the headless side of TickStock: it runs the
 // multi-connection manager without a window (no GTK, no WebKit, no cgo).
 //
+//	tickstock-ingest run                           # the manager, from the environment
+//	tickstock-ingest simulate --addr 127.0.0.1:PORT --keys K1[,K2]
 //	tickstock-ingest --version
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/tickstock/monitor/backend/version"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `usage: tickstock-ingest <command> [flags]
 
 commands:
+  run         run the connections from the environment (TickStockAppV2 variables, .env)
+  simulate    run the provider protocol simulator (see simulate -h)
   version     print the version (also --version)
   help        this text
 `
 
 // run dispatches a subcommand and returns the process exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -36,6 +45,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "run":
+		return runIngest(ctx, args[1:], stderr)
+	case "simulate":
+		return runSimulator(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "tickstock-ingest: unknown command %q\n\n%s", args[0], usage)
 	return 2

@@ -1,0 +1,421 @@
+// Package monitor subscribes to the tick channel on Redis and turns the
+// stream into what the dashboard shows: exact per-connection counts, rates,
+// latency, the newest ticks per column, silent tickers, invalid and
+// unassigned messages, and the health of the subscription itself, delivered
+// in bounded batches that never make the consumer wait on the UI.
+package monitor
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+// Options configure a Monitor. Zero values take the defaults.
+type Options struct {
+	URL         string // redis://…
+	Channel     string // exact channel, or a pattern when it contains '*'
+	SourceLabel string // shown instead of the address, e.g. "built-in demo Redis"
+	Assigner    Assigner
+	Output      Output
+	Log         *slog.Logger
+
+	FlushInterval time.Duration // tick batches; default 100 ms, kept within 50–250 ms
+	BufferSize    int           // messages between the Redis reader and the consumer; default 16,384
+	RowsPerBatch  int           // newest ticks per connection in a batch; default 20
+	RowsKept      int           // newest ticks kept per connection; default 50
+	SilentAfter   time.Duration // an assigned ticker without a tick this long is silent; default 60 s
+	PingEvery     time.Duration // watchdog PING when idle; default 1 s
+	DeadAfter     time.Duration // no message or PONG this long forces a reconnect; default 3 s
+
+	// beforeDeliver, in tests, runs before each message read from Redis is
+	// handed to the consumer (to stall the subscriber).
+	beforeDeliver func()
+}
+
+func (o *Options) fill() {
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = 100 * time.Millisecond
+	}
+	o.FlushInterval = min(max(o.FlushInterval, 50*time.Millisecond), 250*time.Millisecond)
+	if o.BufferSize < 10_000 {
+		o.BufferSize = 16_384
+	}
+	if o.RowsPerBatch <= 0 {
+		o.RowsPerBatch = 20
+	}
+	if o.RowsKept < o.RowsPerBatch {
+		o.RowsKept = max(50, o.RowsPerBatch)
+	}
+	if o.SilentAfter <= 0 {
+		o.SilentAfter = time.Minute
+	}
+	if o.PingEvery <= 0 {
+		o.PingEvery = time.Second
+	}
+	if o.DeadAfter <= o.PingEvery {
+		o.DeadAfter = 3 * o.PingEvery
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Assigner == nil {
+		o.Assigner = noAssigner{}
+	}
+}
+
+type noAssigner struct{}
+
+func (noAssigner) ConnectionOf(string) (string, bool) { return "", false }
+func (noAssigner) Assignment() map[string]string      { return nil }
+
+// Monitor is a running subscription and its figures.
+type Monitor struct {
+	opts Options
+	msgs chan string
+
+	mu          sync.Mutex
+	conns       [3]connStats
+	unassigned  connStats
+	unTop       map[string]int64
+	unOther     int64
+	invalid     invalidStats
+	lastSeen    map[string]time.Time // assigned symbol → newest tick
+	started     time.Time            // first subscribed, for silent tickers
+	paused      bool
+	pausedSince time.Time
+	seq         uint64
+	source      SourceState
+	sourceDirty bool
+	lostReason  string // why the current outage began
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New prepares a monitor; Start subscribes.
+func New(opts Options) *Monitor {
+	opts.fill()
+	m := &Monitor{
+		opts:     opts,
+		msgs:     make(chan string, opts.BufferSize),
+		unTop:    map[string]int64{},
+		lastSeen: map[string]time.Time{},
+	}
+	for i := range m.conns {
+		m.conns[i].rows = newRing(opts.RowsKept)
+	}
+	m.unassigned.rows = newRing(unassignedRows)
+	where := opts.SourceLabel
+	if where == "" {
+		where = redisWhere(opts.URL)
+	}
+	m.source = SourceState{State: SourceConnecting, Where: where, Channel: opts.Channel,
+		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
+	m.sourceDirty = true
+	return m
+}
+
+// Start subscribes and runs until ctx ends or Close.
+func (m *Monitor) Start(ctx context.Context) {
+	ctx, m.cancel = context.WithCancel(ctx)
+	m.emitSource() // "connecting" goes out before anything can overwrite it
+	m.wg.Add(3)
+	go func() { defer m.wg.Done(); m.readLoop(ctx) }()
+	go func() { defer m.wg.Done(); m.consumeLoop(ctx) }()
+	go func() { defer m.wg.Done(); m.outputLoop(ctx) }()
+}
+
+// Close unsubscribes and waits for every goroutine.
+func (m *Monitor) Close() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.wg.Wait()
+}
+
+// Pause freezes the rows the UI is given; counts and metrics keep moving.
+func (m *Monitor) Pause() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.paused {
+		return
+	}
+	m.paused, m.pausedSince = true, time.Now()
+	for i := range m.conns {
+		m.conns[i].pausedArrivals = 0
+	}
+}
+
+// Resume ends a pause: the next batch carries the newest rows of every
+// connection and how many ticks arrived during the pause.
+func (m *Monitor) Resume() {
+	m.mu.Lock()
+	if !m.paused {
+		m.mu.Unlock()
+		return
+	}
+	m.paused = false
+	b := m.batchLocked(true)
+	m.mu.Unlock()
+	if m.opts.Output != nil {
+		m.opts.Output.Batch(b)
+	}
+}
+
+// Paused reports whether the rows are frozen.
+func (m *Monitor) Paused() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.paused
+}
+
+// consumeLoop decodes, counts and stores; it never waits on the UI.
+func (m *Monitor) consumeLoop(ctx context.Context) {
+	batch := make([]string, 0, 256)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case p := <-m.msgs:
+			batch = append(batch[:0], p)
+		}
+	drain:
+		for len(batch) < cap(batch) {
+			select {
+			case p := <-m.msgs:
+				batch = append(batch, p)
+			default:
+				break drain
+			}
+		}
+		m.consume(batch, time.Now())
+	}
+}
+
+// consume handles messages received at now, under one lock.
+func (m *Monitor) consume(payloads []string, now time.Time) {
+	decoded := make([]ticks.Tick, len(payloads))
+	errs := make([]error, len(payloads))
+	for i, p := range payloads {
+		decoded[i], errs[i] = ticks.Decode([]byte(p))
+	}
+	sec := now.Unix()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, t := range decoded {
+		if errs[i] != nil {
+			m.invalid.record(payloads[i], errs[i], now)
+			continue
+		}
+		id, ok := m.opts.Assigner.ConnectionOf(t.Symbol)
+		idx := connIndex(id)
+		if !ok || idx < 0 {
+			m.recordUnassigned(t, now, sec)
+			continue
+		}
+		c := &m.conns[idx]
+		c.record(t, now, sec)
+		m.lastSeen[t.Symbol] = now
+		if m.paused {
+			c.pausedArrivals++
+		}
+	}
+}
+
+func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
+	m.unassigned.record(t, now, sec)
+	if _, ok := m.unTop[t.Symbol]; ok || len(m.unTop) < maxUnassignedSymbols {
+		m.unTop[t.Symbol]++
+	} else {
+		m.unOther++
+	}
+}
+
+func connIndex(id string) int {
+	for i, c := range ConnectionIDs {
+		if c == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// outputLoop emits batches every FlushInterval (when something changed),
+// metrics every second and the source state when it changed.
+func (m *Monitor) outputLoop(ctx context.Context) {
+	flush := time.NewTicker(m.opts.FlushInterval)
+	defer flush.Stop()
+	metrics := time.NewTicker(time.Second)
+	defer metrics.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			m.setSource(SourceStopped, "Stopped.")
+			m.emitSource()
+			return
+		case <-flush.C:
+			m.emitSource()
+			if b := m.nextBatch(); b != nil && m.opts.Output != nil {
+				m.opts.Output.Batch(b)
+			}
+		case now := <-metrics.C:
+			if m.opts.Output != nil {
+				m.opts.Output.Metrics(m.MetricsAt(now))
+			}
+		}
+	}
+}
+
+func (m *Monitor) emitSource() {
+	m.mu.Lock()
+	dirty, s := m.sourceDirty, m.source
+	m.sourceDirty = false
+	m.mu.Unlock()
+	if dirty && m.opts.Output != nil {
+		m.opts.Output.Source(s)
+	}
+}
+
+// nextBatch returns the ticks since the last batch, or nil when nothing
+// arrived or the rows are paused.
+func (m *Monitor) nextBatch() *Batch {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.paused {
+		return nil
+	}
+	fresh := m.unassigned.rows.fresh > 0
+	for i := range m.conns {
+		fresh = fresh || m.conns[i].rows.fresh > 0
+	}
+	if !fresh {
+		return nil
+	}
+	return m.batchLocked(false)
+}
+
+// batchLocked builds a batch: only connections with fresh rows, or all of
+// them on resume. It marks the rows as sent.
+func (m *Monitor) batchLocked(resume bool) *Batch {
+	m.seq++
+	b := &Batch{Seq: m.seq, Connections: map[string]*ConnBatch{}, Resumed: resume}
+	for i := range m.conns {
+		c := &m.conns[i]
+		if c.rows.fresh == 0 && !resume {
+			continue
+		}
+		k := m.opts.RowsPerBatch
+		if !resume {
+			k = int(min(int64(k), c.rows.fresh))
+		}
+		cb := &ConnBatch{Ticks: c.rows.newest(k), More: max(0, c.rows.fresh-int64(k))}
+		if resume {
+			cb.ArrivedWhilePaused, cb.More = c.pausedArrivals, 0
+			c.pausedArrivals = 0
+		}
+		c.rows.fresh = 0
+		b.Connections[ConnectionIDs[i]] = cb
+	}
+	if u := &m.unassigned.rows; u.fresh > 0 || resume {
+		k := int(min(int64(unassignedPerBatch), u.fresh))
+		if resume {
+			k = unassignedPerBatch
+		}
+		b.Unassigned = &ConnBatch{Ticks: u.newest(k), More: max(0, u.fresh-int64(k))}
+		u.fresh = 0
+	}
+	return b
+}
+
+// MetricsAt computes the figures as of now.
+func (m *Monitor) MetricsAt(now time.Time) *Metrics {
+	assignment := m.opts.Assigner.Assignment() // outside the lock: may copy a map
+	sec := now.Unix()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := &Metrics{At: unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
+	if m.paused {
+		out.PausedSince = unix(m.pausedSince)
+	}
+	silent := m.silentLocked(assignment, now)
+	for i := range m.conns {
+		c := &m.conns[i]
+		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: unix(c.lastRecv)}
+		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
+		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
+		s := silent[ConnectionIDs[i]]
+		sort.Strings(s)
+		cm.Silent, cm.SilentSample = len(s), s[:min(len(s), 10)]
+		if cm.SilentSample == nil {
+			cm.SilentSample = []string{}
+		}
+		out.Connections[ConnectionIDs[i]] = cm
+		out.Total += c.received
+		out.Rate1s += cm.Rate1s
+		out.Rate10s += cm.Rate10s
+		out.ArrivedWhilePaused += c.pausedArrivals
+	}
+	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
+	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: unix(m.invalid.at)}
+	return out
+}
+
+// silentLocked lists, per connection, assigned tickers with no tick for
+// SilentAfter (counting from the first subscription for never-seen ones).
+// It also forgets symbols no longer assigned, so lastSeen stays bounded.
+func (m *Monitor) silentLocked(assignment map[string]string, now time.Time) map[string][]string {
+	out := map[string][]string{}
+	if m.started.IsZero() {
+		return out
+	}
+	for sym := range m.lastSeen {
+		if _, ok := assignment[sym]; !ok {
+			delete(m.lastSeen, sym)
+		}
+	}
+	for sym, id := range assignment {
+		last, ok := m.lastSeen[sym]
+		if !ok {
+			last = m.started
+		}
+		if now.Sub(last) > m.opts.SilentAfter {
+			out[id] = append(out[id], sym)
+		}
+	}
+	return out
+}
+
+func topSymbols(counts map[string]int64, k int) []SymbolCount {
+	all := make([]SymbolCount, 0, len(counts))
+	for s, n := range counts {
+		all = append(all, SymbolCount{s, n})
+	}
+	slices.SortFunc(all, func(a, b SymbolCount) int {
+		if a.Count != b.Count {
+			return int(b.Count - a.Count)
+		}
+		return strings.Compare(a.Symbol, b.Symbol)
+	})
+	return all[:min(k, len(all))]
+}
+
+// Source returns the subscription's current state.
+func (m *Monitor) Source() SourceState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.source
+}
+
+func unix(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixNano()) / 1e9
+}

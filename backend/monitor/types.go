@@ -1,0 +1,121 @@
+package monitor
+
+// Row is one tick as the dashboard shows it.
+type Row struct {
+	Symbol string  `json:"symbol"`
+	Price  float64 `json:"price"`
+	Volume int64   `json:"volume"`
+	TS     float64 `json:"ts"`   // tick timestamp, Unix seconds
+	Recv   float64 `json:"recv"` // when the monitor received it, Unix seconds
+}
+
+// Batch carries the newest ticks since the previous batch, at most
+// RowsPerBatch per connection, newest first. More counts the ticks that
+// arrived but were not sent (the UI shows only the newest anyway).
+type Batch struct {
+	Seq         uint64                `json:"seq"`
+	Connections map[string]*ConnBatch `json:"connections"`
+	Unassigned  *ConnBatch            `json:"unassigned,omitempty"`
+	// Resumed: this batch ends a pause; its rows replace what is shown.
+	Resumed bool `json:"resumed"`
+}
+
+// ConnBatch is one connection's part of a Batch.
+type ConnBatch struct {
+	Ticks []Row `json:"ticks"`
+	More  int64 `json:"more"`
+	// ArrivedWhilePaused is set on the resume batch.
+	ArrivedWhilePaused int64 `json:"arrived_while_paused,omitempty"`
+}
+
+// Metrics is sent once a second.
+type Metrics struct {
+	At          float64                `json:"at"`
+	Connections map[string]ConnMetrics `json:"connections"`
+	Unassigned  UnassignedMetrics      `json:"unassigned"`
+	Invalid     InvalidMetrics         `json:"invalid"`
+	Total       int64                  `json:"total"` // valid ticks received
+	Rate1s      float64                `json:"rate_1s"`
+	Rate10s     float64                `json:"rate_10s"`
+	Paused      bool                   `json:"paused"`
+	PausedSince float64                `json:"paused_since"`
+	// ArrivedWhilePaused counts ticks (all connections) since the pause began.
+	ArrivedWhilePaused int64 `json:"arrived_while_paused"`
+}
+
+// ConnMetrics are one connection's figures.
+type ConnMetrics struct {
+	Received     int64    `json:"received"`
+	Rate1s       float64  `json:"rate_1s"`
+	Rate10s      float64  `json:"rate_10s"`
+	LastTick     float64  `json:"last_tick"` // receive time of the newest tick, Unix s; 0 = none
+	LatencyP50Ms float64  `json:"latency_p50_ms"`
+	LatencyP99Ms float64  `json:"latency_p99_ms"` // -1 when no ticks in 10 s
+	Spark        []int64  `json:"spark"`          // ticks per second, 60 s, oldest first
+	Silent       int      `json:"silent"`         // assigned tickers without a tick for SilentAfter
+	SilentSample []string `json:"silent_sample"`  // up to 10 of them, sorted
+}
+
+// UnassignedMetrics describe ticks of symbols that no connection carries.
+type UnassignedMetrics struct {
+	Count int64         `json:"count"`
+	Top   []SymbolCount `json:"top"`
+	// Other counts ticks of symbols beyond the tracked set (bounded memory).
+	Other int64 `json:"other"`
+}
+
+// SymbolCount is a symbol and how many ticks it had.
+type SymbolCount struct {
+	Symbol string `json:"symbol"`
+	Count  int64  `json:"count"`
+}
+
+// InvalidMetrics describe messages that were not valid ticks.
+type InvalidMetrics struct {
+	Count     int64   `json:"count"`
+	LastError string  `json:"last_error"`
+	Sample    string  `json:"sample"` // the start of the last invalid message, printable
+	At        float64 `json:"at"`
+}
+
+// Source states.
+const (
+	SourceConnecting   = "connecting"
+	SourceSubscribed   = "subscribed"
+	SourceReconnecting = "reconnecting"
+	SourceStopped      = "stopped"
+)
+
+// SourceState describes the Redis subscription.
+type SourceState struct {
+	State   string  `json:"state"`
+	Where   string  `json:"where"` // "localhost:6379 db 0", or a label such as "built-in demo Redis"
+	Channel string  `json:"channel"`
+	Pattern bool    `json:"pattern"` // PSUBSCRIBE
+	Detail  string  `json:"detail"`  // a sentence: what is wrong and what to check
+	Since   float64 `json:"since"`
+	Gaps    int     `json:"gaps"`
+	LastGap *Gap    `json:"last_gap,omitempty"`
+}
+
+// Gap is a time when the subscription was down: ticks published then were
+// not seen by this monitor (Redis pub/sub keeps nothing for absent subscribers).
+type Gap struct {
+	From    float64 `json:"from"`
+	To      float64 `json:"to"`
+	Seconds float64 `json:"seconds"`
+	Reason  string  `json:"reason"`
+}
+
+// Output receives what the monitor produces. Calls come from one goroutine.
+type Output interface {
+	Batch(*Batch)
+	Metrics(*Metrics)
+	Source(SourceState)
+}
+
+// Assigner says which connection carries a ticker.
+type Assigner interface {
+	ConnectionOf(symbol string) (string, bool)
+	Assignment() map[string]string
+}

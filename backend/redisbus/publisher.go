@@ -1,0 +1,231 @@
+package redisbus
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+// PublisherOptions configure a Publisher.
+type PublisherOptions struct {
+	URL       string
+	Channel   string
+	QueueSize int // ticks waiting for Redis; default 65,536
+	BatchSize int // PUBLISHes per pipeline; default 512
+	Log       *slog.Logger
+}
+
+// PublisherState says whether ticks currently reach Redis.
+type PublisherState struct {
+	Connected bool      `json:"connected"`
+	Detail    string    `json:"detail"` // why not, as a sentence
+	Since     time.Time `json:"since"`
+}
+
+// Publisher takes ticks from the manager (it is a manager.Sink) into a
+// bounded queue and PUBLISHes them in pipelines. Offer never blocks: when
+// Redis is slow or down and the queue is full it returns false and the
+// manager counts the tick as dropped for its connection; ticks of a pipeline
+// that fails are dropped and counted here. Nothing is lost silently.
+type Publisher struct {
+	opts   PublisherOptions
+	client *redis.Client
+	queue  chan ticks.Tick
+
+	published atomic.Int64
+	failed    dropCounter
+	lastLog   atomic.Int64
+
+	mu    sync.Mutex
+	state PublisherState
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// NewPublisher prepares a publisher; Start begins publishing.
+func NewPublisher(opts PublisherOptions) (*Publisher, error) {
+	ro, err := Options(opts.URL)
+	if err != nil {
+		return nil, err
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 1 << 16
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 512
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Publisher{
+		opts:   opts,
+		client: redis.NewClient(ro),
+		queue:  make(chan ticks.Tick, opts.QueueSize),
+		state:  PublisherState{Detail: "not started", Since: time.Now()},
+	}, nil
+}
+
+// Offer queues t for publishing; false when the queue is full.
+func (p *Publisher) Offer(t ticks.Tick) bool {
+	select {
+	case p.queue <- t:
+		return true
+	default:
+		return false
+	}
+}
+
+// Start publishes until ctx ends or Close.
+func (p *Publisher) Start(ctx context.Context) {
+	ctx, p.cancel = context.WithCancel(ctx)
+	p.done = make(chan struct{})
+	go p.loop(ctx)
+}
+
+// Close stops publishing (what is still queued is dropped and counted) and
+// closes the Redis client.
+func (p *Publisher) Close() {
+	if p.cancel != nil {
+		p.cancel()
+		<-p.done
+	}
+	for {
+		select {
+		case t := <-p.queue:
+			p.failed.add(t.ConnectionID, 1)
+		default:
+			_ = p.client.Close()
+			return
+		}
+	}
+}
+
+// Published is the number of ticks Redis accepted.
+func (p *Publisher) Published() int64 { return p.published.Load() }
+
+// Queued is the number of ticks waiting for Redis.
+func (p *Publisher) Queued() int { return len(p.queue) }
+
+// Dropped returns, per connection ID, the ticks lost because Redis failed
+// while they were being published.
+func (p *Publisher) Dropped() map[string]int64 { return p.failed.snapshot() }
+
+// State says whether ticks currently reach Redis.
+func (p *Publisher) State() PublisherState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
+func (p *Publisher) loop(ctx context.Context) {
+	defer close(p.done)
+	batch := make([]ticks.Tick, 0, p.opts.BatchSize)
+	buf := make([]byte, 0, 256)
+	backoff := 100 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case t := <-p.queue:
+			batch = append(batch[:0], t)
+		}
+	fill:
+		for len(batch) < p.opts.BatchSize {
+			select {
+			case t := <-p.queue:
+				batch = append(batch, t)
+			default:
+				break fill
+			}
+		}
+		_, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+			for _, t := range batch {
+				buf = ticks.AppendEncode(buf[:0], t)
+				// The string conversion copies: the pipeline keeps its arguments.
+				pipe.Publish(ctx, p.opts.Channel, string(buf))
+			}
+			return nil
+		})
+		if err == nil {
+			p.published.Add(int64(len(batch)))
+			p.setState(true, "")
+			backoff = 100 * time.Millisecond
+			continue
+		}
+		for _, t := range batch {
+			p.failed.add(t.ConnectionID, 1)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		p.setState(false, "cannot publish to Redis at "+Where(p.opts.URL)+": "+err.Error())
+		p.logLimited("publishing failed; ticks are being dropped and counted", "err", err, "batch", len(batch))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, time.Second)
+	}
+}
+
+func (p *Publisher) setState(ok bool, detail string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state.Connected == ok && p.state.Detail == detail {
+		return
+	}
+	if ok && !p.state.Connected {
+		p.opts.Log.Info("publishing to Redis", "where", Where(p.opts.URL), "channel", p.opts.Channel)
+	}
+	p.state = PublisherState{Connected: ok, Detail: detail, Since: time.Now()}
+}
+
+// logLimited logs at most one line per second.
+func (p *Publisher) logLimited(msg string, args ...any) {
+	now := time.Now().UnixNano()
+	last := p.lastLog.Load()
+	if now-last < int64(time.Second) || !p.lastLog.CompareAndSwap(last, now) {
+		return
+	}
+	p.opts.Log.Warn(msg, args...)
+}
+
+// dropCounter counts per connection ID without a lock on the hot path for
+// the three known IDs.
+type dropCounter struct {
+	known [4]atomic.Int64 // connection_1..3, then anything else
+}
+
+func (d *dropCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
+
+func (d *dropCounter) snapshot() map[string]int64 {
+	out := map[string]int64{}
+	for i := range d.known {
+		if v := d.known[i].Load(); v > 0 {
+			out[slotName(i)] = v
+		}
+	}
+	return out
+}
+
+func slot(id string) int {
+	if len(id) == len("connection_1") && id[:11] == "connection_" && id[11] >= '1' && id[11] <= '3' {
+		return int(id[11] - '1')
+	}
+	return 3
+}
+
+func slotName(i int) string {
+	if i < 3 {
+		return "connection_" + string(rune('1'+i))
+	}
+	return "other"
+}

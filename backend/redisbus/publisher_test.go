@@ -1,0 +1,149 @@
+package redisbus
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/tickstock/monitor/backend/internal/redistest"
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var seq atomic.Int64
+
+func channel(t *testing.T) string {
+	return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), seq.Add(1))
+}
+
+func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v: %s", within, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// subscriber counts the messages on ch and checks each decodes.
+func subscriber(t *testing.T, url, ch string) (*atomic.Int64, *atomic.Int64) {
+	t.Helper()
+	o, _ := redis.ParseURL(url)
+	c := redis.NewClient(o)
+	ps := c.Subscribe(context.Background(), ch)
+	if _, err := ps.Receive(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var n, bad atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for m := range ps.Channel(redis.WithChannelSize(100_000)) {
+			if _, err := ticks.Decode([]byte(m.Payload)); err != nil {
+				bad.Add(1)
+			}
+			n.Add(1)
+		}
+	}()
+	t.Cleanup(func() { ps.Close(); <-done; c.Close() })
+	return &n, &bad
+}
+
+func tick(i int, conn string) ticks.Tick {
+	return ticks.Tick{Symbol: "AAPL", Price: float64(i), Volume: 1, Timestamp: 1, Source: "massive", ConnectionID: conn}
+}
+
+func TestPublishesEveryTick(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	got, bad := subscriber(t, srv.URL, ch)
+	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(context.Background())
+	defer p.Close()
+	const n = 20_000
+	for i := 0; i < n; i++ {
+		for !p.Offer(tick(i, "connection_1")) {
+			time.Sleep(time.Millisecond) // the test, not the manager, may wait
+		}
+	}
+	eventually(t, "all received", 10*time.Second, func() bool { return got.Load() == n })
+	if bad.Load() != 0 || p.Published() != n || len(p.Dropped()) != 0 || !p.State().Connected {
+		t.Fatalf("bad %d published %d dropped %v state %+v", bad.Load(), p.Published(), p.Dropped(), p.State())
+	}
+}
+
+func TestRedisDownNeverBlocksAndCountsDrops(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	p, _ := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch, QueueSize: 1000})
+	p.Start(context.Background())
+	defer p.Close()
+	eventually(t, "connected", 5*time.Second, func() bool { p.Offer(tick(0, "connection_1")); return p.State().Connected })
+	srv.Kill(t)
+
+	refused := 0
+	start := time.Now()
+	for i := 0; i < 50_000; i++ {
+		if !p.Offer(tick(i, "connection_2")) {
+			refused++
+		}
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("50,000 offers took %v: Offer blocks", took)
+	}
+	if refused < 40_000 {
+		t.Errorf("only %d of 50,000 refused with Redis down and a queue of 1,000", refused)
+	}
+	eventually(t, "the outage reported", 5*time.Second, func() bool {
+		s := p.State()
+		return !s.Connected && strings.Contains(s.Detail, "cannot publish to Redis at 127.0.0.1:")
+	})
+	eventually(t, "failed batches counted", 5*time.Second, func() bool { return p.Dropped()["connection_2"] > 0 })
+
+	srv.Restart(t)
+	got, _ := subscriber(t, srv.URL, ch)
+	restarted := time.Now()
+	eventually(t, "publishing again within 5 s", 5*time.Second, func() bool {
+		p.Offer(tick(1, "connection_3"))
+		return p.State().Connected && got.Load() > 0
+	})
+	t.Logf("publishing again %v after the restart", time.Since(restarted).Round(time.Millisecond))
+	if p.Dropped()["connection_3"] != 0 {
+		t.Errorf("drops counted on the wrong connection: %v", p.Dropped())
+	}
+}
+
+func TestCloseCountsWhatWasStillQueued(t *testing.T) {
+	p, _ := NewPublisher(PublisherOptions{URL: "redis://127.0.0.1:1/15", Channel: "x", QueueSize: 10})
+	for i := 0; i < 5; i++ {
+		p.Offer(tick(i, "connection_1"))
+	}
+	p.Close()
+	if d := p.Dropped()["connection_1"]; d != 5 {
+		t.Fatalf("dropped %d, want 5", d)
+	}
+}
+
+func TestRedactAndWhere(t *testing.T) {
+	if got := Redact("redis://user:s3cret@host:6379/2"); strings.Contains(got, "s3cret") || !strings.Contains(got, "host:6379") {
+		t.Errorf("Redact = %q", got)
+	}
+	if got := Where("redis://:pw@cache.local:6380/3"); got != "cache.local:6380 db 3" {
+		t.Errorf("Where = %q", got)
+	}
+	if _, err := Options("http://user:s3cret@x"); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Options error %v", err)
+	}
+}

@@ -9,7 +9,9 @@ LDFLAGS := -X github.com/tickstock/monitor/backend/version.Version=$(VERSION)
 
 APP_BIN    := build/bin/tickstock-monitor
 INGEST_BIN := build/bin/tickstock-ingest
-APP_SRCS   := $(shell git ls-files '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null) \
+# Tracked and new files that exist (a file deleted but not yet committed is skipped).
+APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standard \
+                '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
 .PHONY: setup run dev build ingest test lint fuzz clean

@@ -4,6 +4,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -11,39 +12,106 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/service"
 )
 
-// Backend is what the window observes.
+// Backend is what the window observes (backend/service in the product).
 type Backend interface {
+	Info() service.Info
 	Snapshot() manager.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
+	Source() monitor.SourceState
+	Pause()
+	Resume()
+	Close()
 }
+
+// Opener starts the backend once the window exists; out receives the
+// monitor's batches, metrics and source changes.
+type Opener func(ctx context.Context, out monitor.Output) Backend
+
+// errStarting answers calls that arrive before the backend is open.
+var errStarting = errors.New("the monitor is still starting; try again in a moment")
 
 // App is bound to the frontend: its exported methods are callable from JS.
 type App struct {
-	backend  Backend
-	info     Info
+	open     Opener
 	interval time.Duration
 	log      *slog.Logger
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	mu      sync.Mutex
+	backend Backend
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
-// New returns an App observing b; info is what Info() reports.
-func New(b Backend, info Info, log *slog.Logger) *App {
-	return &App{backend: b, info: info, interval: time.Second, log: log}
+// New returns an App that opens its backend with open at start-up.
+func New(open Opener, log *slog.Logger) *App {
+	return &App{open: open, interval: time.Second, log: log}
 }
 
 // Snapshot returns the health of every connection.
 func (a *App) Snapshot() (snap manager.Snapshot, err error) {
 	defer a.recoverInto(&err, "Snapshot")
-	return a.backend.Snapshot(), nil
+	b, err := a.current()
+	if err != nil {
+		return snap, err
+	}
+	return b.Snapshot(), nil
 }
 
-// start begins emitting events through e until ctx ends or stop is called.
+// Info returns version, mode and configuration problems for the header.
+func (a *App) Info() (info service.Info, err error) {
+	defer a.recoverInto(&err, "Info")
+	b, err := a.current()
+	if err != nil {
+		return info, err
+	}
+	return b.Info(), nil
+}
+
+// Source returns the state of the Redis subscription.
+func (a *App) Source() (s monitor.SourceState, err error) {
+	defer a.recoverInto(&err, "Source")
+	b, err := a.current()
+	if err != nil {
+		return s, err
+	}
+	return b.Source(), nil
+}
+
+// Pause freezes the live rows; counters keep moving.
+func (a *App) Pause() (err error) {
+	defer a.recoverInto(&err, "Pause")
+	b, err := a.current()
+	if err == nil {
+		b.Pause()
+	}
+	return err
+}
+
+// Resume shows the newest rows and how many arrived during the pause.
+func (a *App) Resume() (err error) {
+	defer a.recoverInto(&err, "Resume")
+	b, err := a.current()
+	if err == nil {
+		b.Resume()
+	}
+	return err
+}
+
+func (a *App) current() (Backend, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.backend == nil {
+		return nil, errStarting
+	}
+	return a.backend, nil
+}
+
+// start opens the backend and emits events through e until stop.
 func (a *App) start(ctx context.Context, e Emitter) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -51,35 +119,37 @@ func (a *App) start(ctx context.Context, e Emitter) {
 		return
 	}
 	ctx, a.cancel = context.WithCancel(ctx)
+	a.backend = a.open(ctx, monitorOutput{e})
 	a.done = make(chan struct{})
-	go a.emitStatus(ctx, e, a.done)
+	go a.emitStatus(ctx, e, a.backend, a.done)
 }
 
-// stop ends the event loops and waits for them.
+// stop ends the event loop and closes the backend.
 func (a *App) stop() {
 	a.mu.Lock()
-	cancel, done := a.cancel, a.done
-	a.cancel, a.done = nil, nil
+	cancel, done, b := a.cancel, a.done, a.backend
+	a.cancel, a.done, a.backend = nil, nil, nil
 	a.mu.Unlock()
 	if cancel != nil {
 		cancel()
 		<-done
+		b.Close()
 	}
 }
 
 // emitStatus sends the snapshot at once, on every status change and at
 // least every interval.
-func (a *App) emitStatus(ctx context.Context, e Emitter, done chan struct{}) {
+func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(a.interval)
 	defer t.Stop()
 	for {
-		a.safeEmit(e, EventStatus, a.backend.Snapshot)
+		a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-a.backend.Changed():
+		case <-b.Changed():
 			t.Reset(a.interval)
 		}
 	}
@@ -87,7 +157,7 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, done chan struct{}) {
 
 // safeEmit builds and emits one event; a panic is logged, not fatal, so one
 // bad snapshot cannot close the operator's window.
-func (a *App) safeEmit(e Emitter, name string, build func() manager.Snapshot) {
+func (a *App) safeEmit(e Emitter, name string, build func() any) {
 	defer func() {
 		if r := recover(); r != nil {
 			a.log.Error("event dropped after a panic", "event", name, "panic", r, "stack", string(debug.Stack()))

@@ -9,12 +9,15 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/service"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -46,15 +49,25 @@ func (r *recorder) count(name string) int {
 }
 
 type fakeBackend struct {
+	mu      sync.Mutex
 	snap    manager.Snapshot
-	panic   bool
+	panic   atomic.Bool
 	changed chan struct{}
+	paused  bool
+	closed  bool
+	out     monitor.Output
 }
 
+func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
 func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
-
+func (f *fakeBackend) Source() monitor.SourceState {
+	return monitor.SourceState{State: monitor.SourceSubscribed}
+}
+func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
+func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
+func (f *fakeBackend) Close()  { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
 func (f *fakeBackend) Snapshot() manager.Snapshot {
-	if f.panic {
+	if f.panic.Load() {
 		panic("boom")
 	}
 	return f.snap
@@ -62,17 +75,60 @@ func (f *fakeBackend) Snapshot() manager.Snapshot {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func TestSnapshotReturnsTheBackendSnapshot(t *testing.T) {
+// started returns an App running over b with a recorder for its events.
+func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recorder) {
+	t.Helper()
+	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, quiet)
+	a.interval = interval
+	rec := &recorder{}
+	a.start(context.Background(), rec)
+	t.Cleanup(a.stop)
+	return a, rec
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBoundMethodsTranslate(t *testing.T) {
 	b := &fakeBackend{snap: manager.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
-	a := New(b, Info{}, quiet)
-	s, err := a.Snapshot()
-	if err != nil || s.ConnectedCount != 2 || s.TotalConnections != 3 {
+	a, _ := started(t, b, time.Hour)
+	if s, err := a.Snapshot(); err != nil || s.ConnectedCount != 2 {
 		t.Fatalf("Snapshot() = %+v, %v", s, err)
+	}
+	if i, err := a.Info(); err != nil || i.Mode != "demo" {
+		t.Fatalf("Info() = %+v, %v", i, err)
+	}
+	if s, err := a.Source(); err != nil || s.State != monitor.SourceSubscribed {
+		t.Fatalf("Source() = %+v, %v", s, err)
+	}
+	if a.Pause() != nil || !b.paused || a.Resume() != nil || b.paused {
+		t.Fatal("Pause/Resume not passed on")
+	}
+}
+
+func TestCallsBeforeStartSayItIsStarting(t *testing.T) {
+	a := New(nil, quiet)
+	if _, err := a.Snapshot(); err != errStarting {
+		t.Fatalf("err = %v", err)
+	}
+	if err := a.Pause(); err != errStarting {
+		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestBoundMethodPanicBecomesAnError(t *testing.T) {
-	a := New(&fakeBackend{panic: true}, Info{}, quiet)
+	a, _ := started(t, &fakeBackend{}, time.Hour)
+	a.mu.Lock()
+	a.backend.(*fakeBackend).panic.Store(true)
+	a.mu.Unlock()
 	_, err := a.Snapshot()
 	if err == nil || !strings.Contains(err.Error(), "Snapshot failed") {
 		t.Fatalf("err = %v", err)
@@ -80,59 +136,52 @@ func TestBoundMethodPanicBecomesAnError(t *testing.T) {
 }
 
 func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
-	a := New(&fakeBackend{}, Info{}, quiet)
-	a.interval = 10 * time.Millisecond
-	rec := &recorder{}
-	a.start(context.Background(), rec)
-	deadline := time.Now().Add(5 * time.Second)
-	for rec.count(EventStatus) < 3 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
+	waitFor(t, "3 status events", func() bool { return rec.count(EventStatus) >= 3 })
+	rec.mu.Lock()
+	_, ok := rec.data[0].(manager.Snapshot)
+	rec.mu.Unlock()
+	if !ok {
+		t.Fatal("payload is not a manager.Snapshot")
 	}
+}
+
+func TestStopEndsEventsAndClosesTheBackend(t *testing.T) {
+	b := &fakeBackend{}
+	a, rec := started(t, b, 10*time.Millisecond)
+	waitFor(t, "an event", func() bool { return rec.count(EventStatus) > 0 })
 	a.stop()
-	if n := rec.count(EventStatus); n < 3 {
-		t.Fatalf("%d status events, want ≥ 3", n)
-	}
-	if _, ok := rec.data[0].(manager.Snapshot); !ok {
-		t.Fatalf("payload is %T, want manager.Snapshot", rec.data[0])
-	}
 	after := rec.count(EventStatus)
 	time.Sleep(30 * time.Millisecond)
-	if rec.count(EventStatus) != after {
-		t.Fatal("events continued after stop")
+	if rec.count(EventStatus) != after || !b.closed {
+		t.Fatal("events continued after stop, or the backend was not closed")
 	}
 }
 
 func TestStatusIsEmittedOnChange(t *testing.T) {
 	b := &fakeBackend{changed: make(chan struct{})}
-	a := New(b, Info{}, quiet)
-	a.interval = time.Hour
-	rec := &recorder{}
-	a.start(context.Background(), rec)
-	defer a.stop()
+	_, rec := started(t, b, time.Hour)
 	b.changed <- struct{}{}
 	b.changed <- struct{}{} // accepted only once the first change was emitted
-	deadline := time.Now().Add(5 * time.Second)
-	for rec.count(EventStatus) < 3 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if n := rec.count(EventStatus); n < 3 {
-		t.Fatalf("%d status events after 2 changes, want 3 (initial + 2)", n)
+	waitFor(t, "initial + 2 change events", func() bool { return rec.count(EventStatus) >= 3 })
+}
+
+func TestMonitorOutputBecomesEvents(t *testing.T) {
+	b := &fakeBackend{}
+	_, rec := started(t, b, time.Hour)
+	b.out.Batch(&monitor.Batch{Seq: 1})
+	b.out.Metrics(&monitor.Metrics{Total: 5})
+	b.out.Source(monitor.SourceState{State: monitor.SourceReconnecting})
+	if rec.count(EventTicks) != 1 || rec.count(EventMetrics) != 1 || rec.count(EventSource) != 1 {
+		t.Fatalf("events %v", rec.events)
 	}
 }
 
 func TestEmitPanicIsContained(t *testing.T) {
-	a := New(&fakeBackend{panic: true}, Info{}, quiet)
-	a.interval = time.Millisecond
-	a.start(context.Background(), &recorder{})
-	time.Sleep(10 * time.Millisecond)
-	a.stop() // reaching here means the loop survived the panics
-}
-
-func TestInfoNeverReturnsNilWarnings(t *testing.T) {
-	info, err := New(&fakeBackend{}, Info{Mode: "demo"}, quiet).Info()
-	if err != nil || info.Warnings == nil || info.Mode != "demo" {
-		t.Fatalf("Info() = %+v, %v", info, err)
-	}
+	b := &fakeBackend{}
+	b.panic.Store(true)
+	started(t, b, time.Millisecond)
+	time.Sleep(10 * time.Millisecond) // reaching cleanup means the loop survived
 }
 
 // The frontend subscribes by name; a renamed event would silently stop the UI.

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tickstock/monitor/backend/monitor"
 )
 
 // Emitter sends one event to the frontend. The Wails runtime implements it in
@@ -17,3 +19,10 @@ type Emitter interface {
 type wailsEmitter struct{ ctx context.Context }
 
 func (w wailsEmitter) Emit(name string, data any) { runtime.EventsEmit(w.ctx, name, data) }
+
+// monitorOutput forwards what the Redis monitor produces as events.
+type monitorOutput struct{ e Emitter }
+
+func (o monitorOutput) Batch(b *monitor.Batch)       { o.e.Emit(EventTicks, b) }
+func (o monitorOutput) Metrics(m *monitor.Metrics)   { o.e.Emit(EventMetrics, m) }
+func (o monitorOutput) Source(s monitor.SourceState) { o.e.Emit(EventSource, s) }

@@ -5,7 +5,13 @@ package app
 const (
 	// EventStatus carries a manager.Snapshot, on change and at 1 Hz.
 	EventStatus = "connections:status"
+	// EventTicks carries a monitor.Batch, at most every 100 ms.
+	EventTicks = "ticks:batch"
+	// EventMetrics carries monitor.Metrics, at 1 Hz.
+	EventMetrics = "ticks:metrics"
+	// EventSource carries a monitor.SourceState, on change.
+	EventSource = "source:state"
 )
 
 // eventNames lists every event, for the frontend consistency test.
-var eventNames = []string{EventStatus}
+var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource}

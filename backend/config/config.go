@@ -70,7 +70,7 @@ type Config struct {
 	MaxReconnectDelay  time.Duration
 	MaxRetries         int // 0 = retry forever
 	RedisURL           string
-	RedisURLSet        bool // REDIS_URL was given explicitly
+	RedisURLSet        bool // REDIS_URL was given (non-empty)
 	TickChannel        string
 	AdminListenAddr    string
 	AdminUsersFile     string
@@ -120,7 +120,9 @@ func FromLookup(lookup Lookup) (*Config, error) {
 		AdminListenAddr:   r.str("ADMIN_LISTEN_ADDR", DefaultAdminListenAddr),
 		AdminUsersFile:    r.str("ADMIN_USERS_FILE", ""),
 	}
-	_, c.RedisURLSet = lookup("REDIS_URL")
+	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
+		c.RedisURLSet = true
+	}
 	c.UseMultiConnection = r.boolean("USE_MULTI_CONNECTION", false)
 	r.validate(c)
 

@@ -185,3 +185,14 @@ func TestLoadReportsABadDotEnvLine(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestEmptyRedisURLCountsAsUnset(t *testing.T) {
+	c, err := FromLookup(env(map[string]string{"REDIS_URL": " "}))
+	if err != nil || c.RedisURLSet || c.RedisURL != DefaultRedisURL {
+		t.Fatalf("%v %v %q", err, c.RedisURLSet, c.RedisURL)
+	}
+	c, _ = FromLookup(env(map[string]string{"REDIS_URL": "redis://h:1/2"}))
+	if !c.RedisURLSet {
+		t.Fatal("a given REDIS_URL is not marked as set")
+	}
+}

@@ -11,35 +11,61 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/redisbus"
 )
 
 // DemoRate is the simulator's events per second per connection in the demo.
 const DemoRate = 20
 
-// Ingest is a running manager (and simulator, in demo mode).
+// Ingest is a running manager (and simulator, in demo mode, and publisher,
+// when it publishes to Redis).
 type Ingest struct {
 	*manager.Manager
 	// Sim is the demo's simulator; nil in embedded mode.
 	Sim *feed.Server
+	// Publisher publishes every tick to Redis; nil without a Redis URL.
+	Publisher *redisbus.Publisher
+}
+
+// Options configure Start.
+type Options struct {
+	Manager manager.Options
+	// RedisURL, when set, makes every tick go to Redis on the configured
+	// channel; then Manager.Sink is ignored.
+	RedisURL string
 }
 
 // Start runs the connections of cfg until Close. In demo mode it first starts
 // the simulator on a free loopback port with a one-time key.
-func Start(ctx context.Context, cfg *config.Config, opts manager.Options) (*Ingest, error) {
+func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) {
+	opts := o.Manager
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	run := *cfg
 	in := &Ingest{}
+	if o.RedisURL != "" {
+		if strings.Contains(cfg.TickChannel, "*") {
+			return nil, fmt.Errorf("TICK_CHANNEL=%q is a pattern: the ingest publishes to an exact channel", cfg.TickChannel)
+		}
+		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{URL: o.RedisURL, Channel: cfg.TickChannel, Log: opts.Log})
+		if err != nil {
+			return nil, err
+		}
+		in.Publisher, opts.Sink = p, p
+		p.Start(ctx)
+	}
 	switch cfg.Mode {
 	case config.ModeDemo:
 		key := randomKey()
 		sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{key}, Rate: DemoRate, Log: opts.Log})
 		if err != nil {
+			in.closePublisher()
 			return nil, fmt.Errorf("starting the demo's provider simulator: %v", err)
 		}
 		in.Sim = sim
@@ -47,9 +73,11 @@ func Start(ctx context.Context, cfg *config.Config, opts manager.Options) (*Inge
 		opts.Log.Info("demo provider simulator listening", "url", sim.URL())
 	case config.ModeEmbedded:
 		if cfg.APIKey == "" {
+			in.closePublisher()
 			return nil, errors.New("MASSIVE_API_KEY is not set: the embedded mode needs the provider key (or use TICKSTOCK_MODE=demo)")
 		}
 	default:
+		in.closePublisher()
 		return nil, fmt.Errorf("mode %q does not run connections here", cfg.Mode)
 	}
 	in.Manager = manager.New(&run, opts)
@@ -57,12 +85,36 @@ func Start(ctx context.Context, cfg *config.Config, opts manager.Options) (*Inge
 	return in, nil
 }
 
-// Close stops the connections, then the simulator.
+// Close stops the connections, then the publisher and the simulator.
 func (in *Ingest) Close() {
 	in.Manager.Close()
+	in.closePublisher()
 	if in.Sim != nil {
 		_ = in.Sim.Close()
 	}
+}
+
+func (in *Ingest) closePublisher() {
+	if in.Publisher != nil {
+		in.Publisher.Close()
+	}
+}
+
+// Snapshot is the manager's snapshot with the publisher's losses added to
+// each connection's publish_dropped (the manager counts a full queue; the
+// publisher counts ticks of pipelines that Redis failed).
+func (in *Ingest) Snapshot() manager.Snapshot {
+	s := in.Manager.Snapshot()
+	if in.Publisher == nil {
+		return s
+	}
+	for id, n := range in.Publisher.Dropped() {
+		if c, ok := s.Connections[id]; ok {
+			c.PublishDropped += n
+			s.Connections[id] = c
+		}
+	}
+	return s
 }
 
 func randomKey() string {

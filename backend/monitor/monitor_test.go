@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/internal/redistest"
+	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
 )

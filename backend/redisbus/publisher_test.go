@@ -11,7 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/internal/redistest"
+	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 

@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
-	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/redisbus"
 )
 
-// runIngest runs the manager until ctx ends, logging a summary every interval.
+// runIngest runs the manager and publishes every tick to REDIS_URL until ctx
+// ends, logging a summary every interval.
 func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,8 +33,7 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
-	sink := &countingSink{}
-	in, err := ingest.Start(ctx, cfg, manager.Options{Sink: sink, Log: log})
+	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
 	if err != nil {
 		fmt.Fprintf(stderr, "tickstock-ingest: %v\n", err)
 		return 1
@@ -50,15 +49,23 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 			return 0
 		case <-t.C:
 			s := in.Snapshot()
-			n := sink.n.Load()
+			n := in.Publisher.Published()
+			var dropped int64
+			for _, c := range s.Connections {
+				dropped += c.PublishDropped
+			}
+			st := in.Publisher.State()
 			log.Info("ticks", "connected", fmt.Sprintf("%d/%d", s.ConnectedCount, s.EnabledConnections),
-				"total", s.TotalTicksReceived, "per_s", float64(n-last)/every.Seconds(), "errors", s.TotalErrors)
+				"received", s.TotalTicksReceived, "published_per_s", float64(n-last)/every.Seconds(),
+				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st))
 			last = n
 		}
 	}
 }
 
-// countingSink counts ticks; it stands where the Redis publisher goes.
-type countingSink struct{ n atomic.Int64 }
-
-func (s *countingSink) Offer(ticks.Tick) bool { s.n.Add(1); return true }
+func redisState(s redisbus.PublisherState) string {
+	if s.Connected {
+		return "publishing"
+	}
+	return s.Detail
+}

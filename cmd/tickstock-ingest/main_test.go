@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/backend/version"
 )
 
@@ -79,8 +80,10 @@ func TestRunReportsABadVariable(t *testing.T) {
 	}
 }
 
-func TestRunDemoLogsTicks(t *testing.T) {
+func TestRunDemoPublishesToRedis(t *testing.T) {
+	srv := redistest.Start(t)
 	t.Setenv("TICKSTOCK_MODE", "demo")
+	t.Setenv("REDIS_URL", srv.URL)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	var errb syncBuffer
@@ -89,12 +92,12 @@ func TestRunDemoLogsTicks(t *testing.T) {
 		done <- run(ctx, []string{"run", "--env-dir", t.TempDir(), "--summary", "500ms"}, nil, io.Discard, &errb)
 	}()
 	deadline := time.Now().Add(3 * time.Second)
-	for !strings.Contains(errb.String(), "connected=3/3") && time.Now().Before(deadline) {
+	for !strings.Contains(errb.String(), "redis=publishing") && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if !strings.Contains(errb.String(), "connected=3/3") {
+	if !strings.Contains(errb.String(), "connected=3/3") || !strings.Contains(errb.String(), "redis=publishing") {
 		t.Fatalf("log:\n%s", errb.String())
 	}
 }

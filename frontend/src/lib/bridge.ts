@@ -1,11 +1,14 @@
 // The Wails bridge: bound Go methods under window.go.app.App and the runtime's
 // event functions under window.runtime. Wails injects both into the page; this
 // module is the one place that touches them, so tests can replace it.
-import type { AppInfo, Snapshot } from './types';
+import type { AppInfo, Snapshot, SourceState } from './types';
 
 interface BoundApp {
   Snapshot(): Promise<Snapshot>;
   Info(): Promise<AppInfo>;
+  Source(): Promise<SourceState>;
+  Pause(): Promise<void>;
+  Resume(): Promise<void>;
 }
 
 interface WailsRuntime {
@@ -29,6 +32,9 @@ function bound(): BoundApp {
 export const backend = {
   snapshot: async (): Promise<Snapshot> => bound().Snapshot(),
   info: async (): Promise<AppInfo> => bound().Info(),
+  source: async (): Promise<SourceState> => bound().Source(),
+  pause: async (): Promise<void> => bound().Pause(),
+  resume: async (): Promise<void> => bound().Resume(),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */

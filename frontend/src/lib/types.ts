@@ -45,7 +45,73 @@ export interface AppInfo {
   version: string;
   mode: string;
   warnings: string[];
-  config_error: string;
+  /** Why nothing runs (a configuration error); '' when fine. */
+  problem: string;
+}
+
+/** One tick as the stream shows it (backend/monitor.Row). */
+export interface Row {
+  symbol: string;
+  price: number;
+  volume: number;
+  ts: number;
+  recv: number;
+}
+
+export interface ConnBatch {
+  ticks: Row[];
+  more: number;
+  arrived_while_paused?: number;
+}
+
+export interface Batch {
+  seq: number;
+  connections: Record<string, ConnBatch>;
+  unassigned?: ConnBatch;
+  resumed: boolean;
+}
+
+export interface ConnMetrics {
+  received: number;
+  rate_1s: number;
+  rate_10s: number;
+  last_tick: number;
+  latency_p50_ms: number;
+  latency_p99_ms: number;
+  spark: number[];
+  silent: number;
+  silent_sample: string[];
+}
+
+export interface Metrics {
+  at: number;
+  connections: Record<string, ConnMetrics>;
+  unassigned: { count: number; top: { symbol: string; count: number }[]; other: number };
+  invalid: { count: number; last_error: string; sample: string; at: number };
+  total: number;
+  rate_1s: number;
+  rate_10s: number;
+  paused: boolean;
+  paused_since: number;
+  arrived_while_paused: number;
+}
+
+export interface Gap {
+  from: number;
+  to: number;
+  seconds: number;
+  reason: string;
+}
+
+export interface SourceState {
+  state: 'connecting' | 'subscribed' | 'reconnecting' | 'stopped';
+  where: string;
+  channel: string;
+  pattern: boolean;
+  detail: string;
+  since: number;
+  gaps: number;
+  last_gap?: Gap;
 }
 
 /** The three connection slots, in column order, with their contract colours. */

@@ -16,7 +16,7 @@ describe('StatusStore', () => {
   it('loads the first snapshot and follows events', async () => {
     let handler: ((d: unknown) => void) | undefined;
     window.runtime = { EventsOnMultiple: (name, cb) => { expect(name).toBe(EventStatus); handler = cb; return () => {}; } };
-    window.go = { app: { App: { Snapshot: () => Promise.resolve(snap(5)), Info: vi.fn() } } };
+    window.go = { app: { App: { Snapshot: () => Promise.resolve(snap(5)), Info: vi.fn(), Source: vi.fn(), Pause: vi.fn(), Resume: vi.fn() } } };
     const s = new StatusStore();
     s.connect();
     await vi.waitFor(() => expect(s.snapshot?.total_ticks_received).toBe(5));

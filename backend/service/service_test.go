@@ -1,0 +1,199 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/internal/redistest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type sources struct {
+	mu  sync.Mutex
+	all []monitor.SourceState
+}
+
+func (s *sources) Batch(*monitor.Batch)     {}
+func (s *sources) Metrics(*monitor.Metrics) {}
+func (s *sources) Source(st monitor.SourceState) {
+	s.mu.Lock()
+	s.all = append(s.all, st)
+	s.mu.Unlock()
+}
+
+func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v: %s", within, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// open starts a demo service with env applied and no .env file.
+func open(t *testing.T, env map[string]string, o Options) *Service {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	o.EnvDir = t.TempDir()
+	s := Open(context.Background(), o)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func closedPort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func channel(t *testing.T) string { return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), time.Now().UnixNano()) }
+
+// quiet waits until no tick moves: the simulator is at rate 0, the publisher's
+// queue is empty and the monitor's total is stable.
+func quiet(t *testing.T, s *Service) {
+	t.Helper()
+	last := int64(-1)
+	eventually(t, "the pipeline to drain", 20*time.Second, func() bool {
+		time.Sleep(200 * time.Millisecond)
+		total := s.monitor.MetricsAt(time.Now()).Total
+		stable := total == last && s.ingest.Publisher.Queued() == 0
+		last = total
+		return stable
+	})
+}
+
+func counts(s *Service) (sent, seen map[string]int64) {
+	sent, seen = map[string]int64{}, map[string]int64{}
+	for id, c := range s.Snapshot().Connections {
+		sent[id] = c.MessageCount
+	}
+	for id, c := range s.monitor.MetricsAt(time.Now()).Connections {
+		seen[id] = c.Received
+	}
+	return sent, seen
+}
+
+// 100,000 ticks: simulator → manager → Redis → monitor, each counted on the
+// connection that carried it, none lost.
+func TestEndToEndHundredThousandTicksExact(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t)}, Options{})
+	if s.info.Problem != "" {
+		t.Fatal(s.info.Problem)
+	}
+	eventually(t, "3 connected and subscribed", 10*time.Second, func() bool {
+		return s.Snapshot().ConnectedCount == 3 && s.Source().State == monitor.SourceSubscribed
+	})
+	sim := s.ingest.Sim
+	sim.SetRate(0)
+	quiet(t, s)
+	sent0, seen0 := counts(s)
+	base := s.Snapshot().TotalTicksReceived
+
+	sim.SetRate(12_000) // per connection
+	eventually(t, "100,000 ticks sent", 60*time.Second, func() bool {
+		return s.Snapshot().TotalTicksReceived-base >= 100_000
+	})
+	sim.SetRate(0)
+	quiet(t, s)
+	sent1, seen1 := counts(s)
+	var total int64
+	for _, id := range monitor.ConnectionIDs {
+		sent, seen := sent1[id]-sent0[id], seen1[id]-seen0[id]
+		total += sent
+		if sent != seen || sent == 0 {
+			t.Errorf("%s: manager counted %d, monitor saw %d", id, sent, seen)
+		}
+	}
+	m := s.monitor.MetricsAt(time.Now())
+	if total < 100_000 || m.Unassigned.Count != 0 || m.Invalid.Count != 0 {
+		t.Errorf("total %d, unassigned %d, invalid %d", total, m.Unassigned.Count, m.Invalid.Count)
+	}
+	for id, c := range s.Snapshot().Connections {
+		if c.PublishDropped != 0 {
+			t.Errorf("%s dropped %d", id, c.PublishDropped)
+		}
+	}
+	if s.Source().Gaps != 0 {
+		t.Errorf("gaps: %+v", s.Source())
+	}
+}
+
+func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
+	out := &sources{}
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{LocalRedis: closedPort(t), Output: out})
+	eventually(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
+		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 10
+	})
+	if w := s.Source().Where; w != redisbus.DemoLabel {
+		t.Errorf("source where = %q", w)
+	}
+}
+
+func TestDemoPrefersALocalRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "", "TICK_CHANNEL": channel(t)}, Options{LocalRedis: srv.Addr})
+	if s.demoRedis != nil {
+		t.Fatal("started the built-in Redis although a local one answers")
+	}
+	eventually(t, "subscribed on the local Redis", 10*time.Second, func() bool {
+		src := s.Source()
+		return src.State == monitor.SourceSubscribed && strings.HasPrefix(src.Where, srv.Addr)
+	})
+}
+
+func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
+	addr := closedPort(t)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{LocalRedis: closedPort(t)})
+	eventually(t, "the outage shown", 10*time.Second, func() bool {
+		src := s.Source()
+		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
+	})
+	if s.demoRedis != nil {
+		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
+	}
+	// The connections still run; only the Redis side waits.
+	eventually(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
+}
+
+func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
+	s := open(t, map[string]string{"WEBSOCKET_CONNECTIONS_MAX": "7"}, Options{})
+	if !strings.Contains(s.Info().Problem, `WEBSOCKET_CONNECTIONS_MAX="7"`) {
+		t.Fatalf("problem %q", s.Info().Problem)
+	}
+	snap := s.Snapshot()
+	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != manager.StatusDisabled {
+		t.Errorf("idle snapshot %+v", snap)
+	}
+	if src := s.Source(); src.State != monitor.SourceStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
+		t.Errorf("source %+v", src)
+	}
+	s.Pause()
+	s.Resume() // no panic without a monitor
+}
+
+func TestRemoteModeIsNotSilentlyIgnored(t *testing.T) {
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote"}, Options{})
+	if !strings.Contains(s.Info().Problem, "remote mode") {
+		t.Fatalf("problem %q", s.Info().Problem)
+	}
+}

@@ -1,0 +1,26 @@
+import { render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import SourceStatus from './SourceStatus.svelte';
+import type { SourceState } from './types';
+
+const base: SourceState = { state: 'subscribed', where: 'localhost:6379 db 0', channel: 'tickstock:market:ticks', pattern: false, detail: 'Subscribed.', since: 1, gaps: 0 };
+
+describe('SourceStatus', () => {
+  it('says where it is subscribed', () => {
+    render(SourceStatus, { source: base });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis subscribed · localhost:6379 db 0');
+  });
+
+  it('shows the reason while reconnecting and the gap after', () => {
+    const { rerender } = render(SourceStatus, { source: { ...base, state: 'reconnecting', detail: 'Redis refused the connection (is redis-server running?).' } });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis reconnecting');
+    expect(screen.getByTestId('source-status')).toHaveTextContent('is redis-server running?');
+    rerender({ source: { ...base, gaps: 1, last_gap: { from: 1, to: 3.5, seconds: 2.5, reason: 'x' } } });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('1 gap; last 2.5 s');
+  });
+
+  it('names the built-in demo Redis', () => {
+    render(SourceStatus, { source: { ...base, where: 'built-in demo Redis' } });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('built-in demo Redis');
+  });
+});

@@ -14,9 +14,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
+	"github.com/tickstock/monitor/internal/redistest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -65,7 +65,9 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
-func channel(t *testing.T) string { return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), time.Now().UnixNano()) }
+func channel(t *testing.T) string {
+	return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), time.Now().UnixNano())
+}
 
 // quiet waits until no tick moves: the simulator is at rate 0, the publisher's
 // queue is empty and the monitor's total is stable.

@@ -11,8 +11,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/tickstock/monitor/backend/feed"
-	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/backend/version"
+	"github.com/tickstock/monitor/internal/redistest"
 )
 
 func runCmd(ctx context.Context, args ...string) (int, string, string) {

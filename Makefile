@@ -14,7 +14,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build ingest test lint fuzz clean
+.PHONY: setup run dev build ingest test lint fuzz bench clean
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -49,6 +49,10 @@ lint: setup
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	cd frontend && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
+
+## bench: Go benchmarks + a load run against a private redis-server → docs/perf.md (about 5 min)
+bench: setup
+	$(GO) run ./internal/cmd/perfreport -out docs/perf.md $(BENCH_FLAGS)
 
 ## fuzz: every fuzz target for FUZZ_TIME (default 30s) each
 fuzz:

@@ -502,3 +502,15 @@ func TestPrintable(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// Latency is measured with the full clock, not the ms-rounded receive time.
+func TestLatencyUsesSubMillisecondPrecision(t *testing.T) {
+	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
+	now := time.Unix(1_700_000_000, 999_000_000) // .999 s: rounding to ms would not matter, truncating would
+	sent := float64(now.UnixNano())/1e9 - 0.0004
+	m.consume([]string{string(ticks.Encode(ticks.Tick{Symbol: "AAPL", Price: 1, Timestamp: sent}))}, now.Add(500*time.Microsecond))
+	p50, _ := m.conns[0].lat.percentiles(now.Unix())
+	if p50 < 0.85 || p50 > 0.9*latGrowth+0.01 {
+		t.Fatalf("p50 = %v ms, want about 0.9", p50)
+	}
+}

@@ -56,11 +56,11 @@ type connStats struct {
 func (c *connStats) record(t ticks.Tick, now time.Time, sec int64) {
 	c.received++
 	c.lastRecv = now
-	recv := float64(now.UnixMilli()) / 1e3 // ms precision keeps batches small
-	c.rows.add(Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: t.Timestamp, Recv: recv})
+	// The row keeps ms precision (smaller batches); latency uses the full clock.
+	c.rows.add(Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: t.Timestamp, Recv: float64(now.UnixMilli()) / 1e3})
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
-		c.lat.add(sec, max(0, (recv-t.Timestamp)*1000))
+		c.lat.add(sec, max(0, (float64(now.UnixNano())/1e9-t.Timestamp)*1000))
 	}
 }
 

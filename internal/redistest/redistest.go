@@ -56,6 +56,16 @@ func Start(tb testing.TB) *Server {
 	return s
 }
 
+// Launch starts a private redis-server outside a test (load runs); the
+// caller must Stop it. dir holds its files.
+func Launch(dir string) (*Server, error) {
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		return nil, errors.New("redis-server is not installed; run scripts/setup")
+	}
+	s := &Server{dir: dir}
+	return s, s.startFresh()
+}
+
 func (s *Server) startFresh() error {
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {

@@ -1,0 +1,120 @@
+// Command perfreport runs the Go benchmarks and a load run against a private
+// redis-server, and writes docs/perf.md (make bench).
+//
+// The load run publishes ticks to Redis at fixed rates and measures, through
+// the real monitor: its consumption ceiling, the publish → batch latency that
+// the window sees, the latency before the 100 ms flush, and the process RSS
+// after a minute at 10k ticks/s. Every figure is the median of several runs.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	out := flag.String("out", "docs/perf.md", "report file")
+	runs := flag.Int("runs", 3, "runs per figure (the median is reported)")
+	rssSeconds := flag.Int("rss-seconds", 60, "how long to run at 10k ticks/s before reading RSS")
+	flag.Parse()
+
+	fmt.Fprintln(os.Stderr, "perfreport: Go benchmarks…")
+	benches, err := runBenchmarks(*runs)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Fprintln(os.Stderr, "perfreport: load run…")
+	load, err := runLoad(*runs, time.Duration(*rssSeconds)*time.Second)
+	if err != nil {
+		fail(err)
+	}
+	report := render(benches, load, *runs)
+	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
+		fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "perfreport: wrote %s\n", *out)
+	fmt.Print(report)
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "perfreport:", err)
+	os.Exit(1)
+}
+
+// bench is the median of one benchmark's runs.
+type bench struct {
+	NsOp, BytesOp, AllocsOp float64
+}
+
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(?:.*?\s([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+
+func runBenchmarks(count int) (map[string]bench, error) {
+	cmd := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchmem", "-count="+strconv.Itoa(count), "./backend/...")
+	cmd.Stderr = os.Stderr
+	outp, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go test -bench: %v\n%s", err, outp)
+	}
+	samples := map[string][][3]float64{}
+	sc := bufio.NewScanner(bytes.NewReader(outp))
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		ns, _ := strconv.ParseFloat(m[3], 64)
+		by, _ := strconv.ParseFloat(m[4], 64)
+		al, _ := strconv.ParseFloat(m[5], 64)
+		samples[m[1]] = append(samples[m[1]], [3]float64{ns, by, al})
+	}
+	out := map[string]bench{}
+	for name, s := range samples {
+		out[name] = bench{median(col(s, 0)), median(col(s, 1)), median(col(s, 2))}
+	}
+	return out, nil
+}
+
+func col(s [][3]float64, i int) []float64 {
+	out := make([]float64, len(s))
+	for j := range s {
+		out[j] = s[j][i]
+	}
+	return out
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func cpuModel() string {
+	data, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			if _, v, ok := strings.Cut(l, ":"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+	}
+	return runtime.GOARCH
+}

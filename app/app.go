@@ -25,6 +25,10 @@ type Backend interface {
 	Source() monitor.SourceState
 	Pause()
 	Resume()
+	SetFilter(symbol string)
+	LookupSymbol(symbol string) service.Lookup
+	DropConnection(id string) error
+	StallConnection(id string, d time.Duration) error
 	Close()
 }
 
@@ -100,6 +104,49 @@ func (a *App) Resume() (err error) {
 		b.Resume()
 	}
 	return err
+}
+
+// SetFilter shows only rows whose symbol contains symbol ("" = all).
+func (a *App) SetFilter(symbol string) (err error) {
+	defer a.recoverInto(&err, "SetFilter")
+	b, err := a.current()
+	if err == nil {
+		b.SetFilter(symbol)
+	}
+	return err
+}
+
+// LookupSymbol says which connection carries symbol.
+func (a *App) LookupSymbol(symbol string) (l service.Lookup, err error) {
+	defer a.recoverInto(&err, "LookupSymbol")
+	b, err := a.current()
+	if err != nil {
+		return l, err
+	}
+	return b.LookupSymbol(symbol), nil
+}
+
+// DropConnection (demo only) cuts a connection at the simulator.
+func (a *App) DropConnection(id string) (err error) {
+	defer a.recoverInto(&err, "DropConnection")
+	b, err := a.current()
+	if err != nil {
+		return err
+	}
+	return b.DropConnection(id)
+}
+
+// StallConnection (demo only) silences a connection for seconds.
+func (a *App) StallConnection(id string, seconds float64) (err error) {
+	defer a.recoverInto(&err, "StallConnection")
+	b, err := a.current()
+	if err != nil {
+		return err
+	}
+	if seconds <= 0 || seconds > 600 {
+		return fmt.Errorf("stall for %v s: choose 0 to 600 seconds", seconds)
+	}
+	return b.StallConnection(id, time.Duration(seconds*float64(time.Second)))
 }
 
 func (a *App) current() (Backend, error) {

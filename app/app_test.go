@@ -56,6 +56,9 @@ type fakeBackend struct {
 	paused  bool
 	closed  bool
 	out     monitor.Output
+	filter  string
+	dropped string
+	stalled time.Duration
 }
 
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
@@ -66,6 +69,26 @@ func (f *fakeBackend) Source() monitor.SourceState {
 func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
 func (f *fakeBackend) Close()  { f.mu.Lock(); f.closed = true; f.mu.Unlock() }
+func (f *fakeBackend) SetFilter(s string) {
+	f.mu.Lock()
+	f.filter = s
+	f.mu.Unlock()
+}
+func (f *fakeBackend) LookupSymbol(s string) service.Lookup {
+	return service.Lookup{Symbol: s, Found: true, ConnectionID: "connection_1"}
+}
+func (f *fakeBackend) DropConnection(id string) error {
+	f.mu.Lock()
+	f.dropped = id
+	f.mu.Unlock()
+	return nil
+}
+func (f *fakeBackend) StallConnection(id string, d time.Duration) error {
+	f.mu.Lock()
+	f.stalled = d
+	f.mu.Unlock()
+	return nil
+}
 func (f *fakeBackend) Snapshot() manager.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
@@ -111,6 +134,21 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	}
 	if a.Pause() != nil || !b.paused || a.Resume() != nil || b.paused {
 		t.Fatal("Pause/Resume not passed on")
+	}
+	if a.SetFilter("AAPL") != nil || b.filter != "AAPL" {
+		t.Fatal("SetFilter not passed on")
+	}
+	if l, err := a.LookupSymbol("AAPL"); err != nil || l.ConnectionID != "connection_1" {
+		t.Fatalf("LookupSymbol = %+v %v", l, err)
+	}
+	if a.DropConnection("connection_2") != nil || b.dropped != "connection_2" {
+		t.Fatal("DropConnection not passed on")
+	}
+	if a.StallConnection("connection_2", 2.5) != nil || b.stalled != 2500*time.Millisecond {
+		t.Fatalf("StallConnection passed %v", b.stalled)
+	}
+	if err := a.StallConnection("connection_2", 0); err == nil {
+		t.Fatal("a stall of 0 s was accepted")
 	}
 }
 

@@ -90,6 +90,8 @@ type Monitor struct {
 	started     time.Time            // first subscribed, for silent tickers
 	paused      bool
 	pausedSince time.Time
+	filter      string // rows kept only for symbols containing it
+	replace     bool   // the next batch replaces the shown rows
 	seq         uint64
 	source      SourceState
 	sourceDirty bool
@@ -221,7 +223,7 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 			continue
 		}
 		c := &m.conns[idx]
-		c.record(t, now, sec)
+		c.record(t, now, sec, m.keepRow(t.Symbol))
 		m.lastSeen[t.Symbol] = now
 		if m.paused {
 			c.pausedArrivals++
@@ -229,8 +231,31 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 	}
 }
 
+// keepRow says whether a tick of sym goes into the rows (the filter);
+// counters count every tick regardless.
+func (m *Monitor) keepRow(sym string) bool {
+	return m.filter == "" || strings.Contains(sym, m.filter)
+}
+
+// SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
+// for all). The rows collected so far are cleared and the next batch
+// replaces what the window shows.
+func (m *Monitor) SetFilter(filter string) {
+	filter = strings.ToUpper(strings.TrimSpace(filter))
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if filter == m.filter {
+		return
+	}
+	m.filter, m.replace = filter, true
+	for i := range m.conns {
+		m.conns[i].rows.clear()
+	}
+	m.unassigned.rows.clear()
+}
+
 func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
-	m.unassigned.record(t, now, sec)
+	m.unassigned.record(t, now, sec, m.keepRow(t.Symbol))
 	if _, ok := m.unTop[t.Symbol]; ok || len(m.unTop) < maxUnassignedSymbols {
 		m.unTop[t.Symbol]++
 	} else {
@@ -291,7 +316,7 @@ func (m *Monitor) nextBatch() *Batch {
 	if m.paused {
 		return nil
 	}
-	fresh := m.unassigned.rows.fresh > 0
+	fresh := m.unassigned.rows.fresh > 0 || m.replace
 	for i := range m.conns {
 		fresh = fresh || m.conns[i].rows.fresh > 0
 	}
@@ -302,17 +327,20 @@ func (m *Monitor) nextBatch() *Batch {
 }
 
 // batchLocked builds a batch: only connections with fresh rows, or all of
-// them on resume. It marks the rows as sent.
+// them when the rows are to be replaced (resume, new filter). It marks the
+// rows as sent.
 func (m *Monitor) batchLocked(resume bool) *Batch {
 	m.seq++
-	b := &Batch{Seq: m.seq, Connections: map[string]*ConnBatch{}, Resumed: resume}
+	replace := resume || m.replace
+	m.replace = false
+	b := &Batch{Seq: m.seq, Connections: map[string]*ConnBatch{}, Resumed: resume, Replace: replace, Filter: m.filter}
 	for i := range m.conns {
 		c := &m.conns[i]
-		if c.rows.fresh == 0 && !resume {
+		if c.rows.fresh == 0 && !replace {
 			continue
 		}
 		k := m.opts.RowsPerBatch
-		if !resume {
+		if !replace {
 			k = int(min(int64(k), c.rows.fresh))
 		}
 		cb := &ConnBatch{Ticks: c.rows.newest(k), More: max(0, c.rows.fresh-int64(k))}
@@ -323,9 +351,9 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 		c.rows.fresh = 0
 		b.Connections[ConnectionIDs[i]] = cb
 	}
-	if u := &m.unassigned.rows; u.fresh > 0 || resume {
+	if u := &m.unassigned.rows; u.fresh > 0 || replace {
 		k := int(min(int64(unassignedPerBatch), u.fresh))
-		if resume {
+		if replace {
 			k = unassignedPerBatch
 		}
 		b.Unassigned = &ConnBatch{Ticks: u.newest(k), More: max(0, u.fresh-int64(k))}

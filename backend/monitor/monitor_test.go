@@ -514,3 +514,23 @@ func TestLatencyUsesSubMillisecondPrecision(t *testing.T) {
 		t.Fatalf("p50 = %v ms, want about 0.9", p50)
 	}
 }
+
+func TestFilterKeepsOnlyMatchingRowsAndReplaces(t *testing.T) {
+	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
+	now := time.Now()
+	m.consume([]string{tickJSON("AAPL", 1), tickJSON("MSFT", 2)}, now)
+	m.nextBatch()
+	m.SetFilter(" aap ")
+	b := m.nextBatch()
+	if b == nil || !b.Replace || b.Resumed || b.Filter != "AAP" || len(b.Connections) != 3 || len(b.Connections["connection_1"].Ticks) != 0 {
+		t.Fatalf("batch after SetFilter: %+v", b)
+	}
+	m.consume([]string{tickJSON("MSFT", 3), tickJSON("AAPL", 4), tickJSON("MSFT", 5)}, now)
+	b = m.nextBatch()
+	if rows := b.Connections["connection_1"].Ticks; len(rows) != 1 || rows[0].Symbol != "AAPL" || b.Replace {
+		t.Fatalf("filtered rows %+v", b)
+	}
+	if got := m.MetricsAt(now).Connections["connection_1"].Received; got != 5 {
+		t.Errorf("counters must ignore the filter: %d", got)
+	}
+}

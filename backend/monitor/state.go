@@ -33,6 +33,8 @@ func (r *ring) add(row Row) {
 	r.fresh++
 }
 
+func (r *ring) clear() { r.head, r.n, r.fresh = 0, 0, 0 }
+
 // newest returns up to k rows, newest first.
 func (r *ring) newest(k int) []Row {
 	k = min(k, r.n)
@@ -53,11 +55,14 @@ type connStats struct {
 	lat            latWindow
 }
 
-func (c *connStats) record(t ticks.Tick, now time.Time, sec int64) {
+// record counts t; keepRow says whether it also goes into the rows.
+func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool) {
 	c.received++
 	c.lastRecv = now
-	// The row keeps ms precision (smaller batches); latency uses the full clock.
-	c.rows.add(Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: t.Timestamp, Recv: float64(now.UnixMilli()) / 1e3})
+	if keepRow {
+		// The row keeps ms precision (smaller batches); latency uses the full clock.
+		c.rows.add(Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: t.Timestamp, Recv: float64(now.UnixMilli()) / 1e3})
+	}
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
 		c.lat.add(sec, max(0, (float64(now.UnixNano())/1e9-t.Timestamp)*1000))

@@ -16,8 +16,12 @@ type Batch struct {
 	Seq         uint64                `json:"seq"`
 	Connections map[string]*ConnBatch `json:"connections"`
 	Unassigned  *ConnBatch            `json:"unassigned,omitempty"`
-	// Resumed: this batch ends a pause; its rows replace what is shown.
+	// Replace: the rows replace what is shown (after a pause or a new filter).
+	Replace bool `json:"replace"`
+	// Resumed: this batch ends a pause.
 	Resumed bool `json:"resumed"`
+	// Filter is the symbol filter the rows obey ("" = every symbol).
+	Filter string `json:"filter"`
 }
 
 // ConnBatch is one connection's part of a Batch.

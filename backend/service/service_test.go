@@ -199,3 +199,35 @@ func TestRemoteModeIsNotSilentlyIgnored(t *testing.T) {
 		t.Fatalf("problem %q", s.Info().Problem)
 	}
 }
+
+func TestLookupAndDemoFaultControls(t *testing.T) {
+	srv := redistest.Start(t)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t)}, Options{})
+	eventually(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
+	if l := s.LookupSymbol(" aapl "); !l.Found || l.ConnectionID != "connection_1" || l.Message != "AAPL is on Connection 1 (primary)." {
+		t.Errorf("lookup %+v", l)
+	}
+	if l := s.LookupSymbol("ZZZZ"); l.Found || !strings.Contains(l.Message, "no connection") {
+		t.Errorf("lookup %+v", l)
+	}
+	if l := s.LookupSymbol("not a ticker"); l.Found || !strings.Contains(l.Message, "is not a ticker") {
+		t.Errorf("lookup %+v", l)
+	}
+	if err := s.DropConnection("connection_2"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "connection_2 to reconnect", 10*time.Second, func() bool {
+		c := s.Snapshot().Connections["connection_2"]
+		return c.ReconnectCount == 1 && c.Status == manager.StatusConnected
+	})
+	if err := s.StallConnection("connection_9", time.Second); err == nil {
+		t.Error("stalled a connection that does not exist")
+	}
+}
+
+func TestFaultControlsNeedTheDemo(t *testing.T) {
+	s := open(t, map[string]string{"WEBSOCKET_CONNECTIONS_MAX": "7"}, Options{})
+	if err := s.DropConnection("connection_1"); err == nil || !strings.Contains(err.Error(), "only in the embedded demo") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -41,3 +41,20 @@ describe('ConnectionColumn', () => {
     expect(screen.getByRole('note')).toHaveTextContent('enabled but no tickers');
   });
 });
+
+describe('ConnectionColumn uptime', () => {
+  it('ticks with the clock it is given', async () => {
+    const { rerender } = render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ connected_since: 100 }), now: 105_000 });
+    expect(screen.getByTestId('uptime-connection_1')).toHaveTextContent('5s');
+    await rerender({ id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ connected_since: 100 }), now: 106_000 });
+    expect(screen.getByTestId('uptime-connection_1')).toHaveTextContent('6s');
+  });
+
+  it('shows silent tickers and the demo fault controls only in the demo', () => {
+    const metrics = { received: 1, rate_1s: 20, rate_10s: 19.5, last_tick: 0, latency_p50_ms: 1, latency_p99_ms: 3, spark: [], silent: 2, silent_sample: ['HUSH', 'QUIET'] };
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn(), metrics, now: 0, demo: true });
+    expect(screen.getByTestId('silent-connection_2')).toHaveTextContent('2 silent tickers (no tick for 60 s): HUSH, QUIET');
+    expect(screen.getByTestId('msgs-per-sec-connection_2')).toHaveTextContent(/^20$/);
+    expect(screen.getByTestId('drop-connection_2')).toBeInTheDocument();
+  });
+});

@@ -1,14 +1,18 @@
 // The Wails bridge: bound Go methods under window.go.app.App and the runtime's
 // event functions under window.runtime. Wails injects both into the page; this
 // module is the one place that touches them, so tests can replace it.
-import type { AppInfo, Snapshot, SourceState } from './types';
+import type { AppInfo, Lookup, Snapshot, SourceState } from './types';
 
-interface BoundApp {
+export interface BoundApp {
   Snapshot(): Promise<Snapshot>;
   Info(): Promise<AppInfo>;
   Source(): Promise<SourceState>;
   Pause(): Promise<void>;
   Resume(): Promise<void>;
+  SetFilter(symbol: string): Promise<void>;
+  LookupSymbol(symbol: string): Promise<Lookup>;
+  DropConnection(id: string): Promise<void>;
+  StallConnection(id: string, seconds: number): Promise<void>;
 }
 
 interface WailsRuntime {
@@ -35,6 +39,10 @@ export const backend = {
   source: async (): Promise<SourceState> => bound().Source(),
   pause: async (): Promise<void> => bound().Pause(),
   resume: async (): Promise<void> => bound().Resume(),
+  setFilter: async (symbol: string): Promise<void> => bound().SetFilter(symbol),
+  lookupSymbol: async (symbol: string): Promise<Lookup> => bound().LookupSymbol(symbol),
+  dropConnection: async (id: string): Promise<void> => bound().DropConnection(id),
+  stallConnection: async (id: string, seconds: number): Promise<void> => bound().StallConnection(id, seconds),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */

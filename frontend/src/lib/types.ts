@@ -68,7 +68,19 @@ export interface Batch {
   seq: number;
   connections: Record<string, ConnBatch>;
   unassigned?: ConnBatch;
+  /** The rows replace what is shown (after a pause or a new filter). */
+  replace: boolean;
+  /** This batch ends a pause. */
   resumed: boolean;
+  filter: string;
+}
+
+export interface Lookup {
+  symbol: string;
+  found: boolean;
+  connection_id: string;
+  name: string;
+  message: string;
 }
 
 export interface ConnMetrics {

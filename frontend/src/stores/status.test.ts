@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventStatus } from '../lib/events';
 import type { Snapshot } from '../lib/types';
 import { StatusStore } from './status.svelte';
+import { fakeApp } from '../test-bridge';
 
 function snap(total: number): Snapshot {
   return { total_connections: 3, enabled_connections: 3, connected_count: 1, total_ticks_received: total, total_errors: 0, connections: {} };
@@ -16,7 +17,7 @@ describe('StatusStore', () => {
   it('loads the first snapshot and follows events', async () => {
     let handler: ((d: unknown) => void) | undefined;
     window.runtime = { EventsOnMultiple: (name, cb) => { expect(name).toBe(EventStatus); handler = cb; return () => {}; } };
-    window.go = { app: { App: { Snapshot: () => Promise.resolve(snap(5)), Info: vi.fn(), Source: vi.fn(), Pause: vi.fn(), Resume: vi.fn() } } };
+    fakeApp({ Snapshot: () => Promise.resolve(snap(5)) });
     const s = new StatusStore();
     s.connect();
     await vi.waitFor(() => expect(s.snapshot?.total_ticks_received).toBe(5));

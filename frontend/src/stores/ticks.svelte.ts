@@ -37,15 +37,19 @@ export class TickStore {
 
   apply(b: Batch): void {
     let arrived = 0;
+    if (b.replace) {
+      // A new filter or the end of a pause: columns absent here are emptied too.
+      for (const id of Object.keys(this.rows)) if (!b.connections[id]) this.rows[id] = [];
+    }
     for (const [id, cb] of Object.entries(b.connections)) {
       const fresh = this.#shown(cb.ticks ?? []);
-      const old = b.resumed ? [] : (this.rows[id] ?? []);
+      const old = b.replace ? [] : (this.rows[id] ?? []);
       this.rows[id] = fresh.concat(old).slice(0, MAX_ROWS);
       arrived += cb.arrived_while_paused ?? 0;
     }
     if (b.unassigned) {
       const fresh = this.#shown(b.unassigned.ticks ?? []);
-      this.unassigned = fresh.concat(b.resumed ? [] : this.unassigned).slice(0, 10);
+      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, 10);
     }
     if (b.resumed) this.lastResume = { at: Date.now(), arrived };
   }

@@ -5,7 +5,7 @@ import { MAX_ROWS, TickStore } from './ticks.svelte';
 const row = (symbol: string, price: number, recv = 1): Row => ({ symbol, price, volume: 100, ts: recv, recv });
 
 function batch(rows: Row[], over: Partial<Batch> = {}): Batch {
-  return { seq: 1, connections: { connection_1: { ticks: rows, more: 0 } }, resumed: false, ...over };
+  return { seq: 1, connections: { connection_1: { ticks: rows, more: 0 } }, replace: false, resumed: false, filter: '', ...over };
 }
 
 describe('TickStore', () => {
@@ -35,7 +35,7 @@ describe('TickStore', () => {
 
   it('keeps rows of one connection out of the others', () => {
     const s = new TickStore();
-    s.apply({ seq: 1, resumed: false, connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
+    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
     expect(s.rows.connection_1).toBeUndefined();
     expect(s.rows.connection_2[0].symbol).toBe('PLTR');
   });
@@ -45,17 +45,28 @@ describe('TickStore', () => {
     s.apply(batch([row('OLD', 1)]));
     s.apply({
       seq: 2,
+      replace: true,
       resumed: true,
+      filter: '',
       connections: { connection_1: { ticks: [row('NEW', 2)], more: 0, arrived_while_paused: 700 }, connection_2: { ticks: [], more: 0, arrived_while_paused: 5 } },
     });
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['NEW']);
     expect(s.lastResume?.arrived).toBe(705);
   });
 
+  it('empties every column when a new filter replaces the rows', () => {
+    const s = new TickStore();
+    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: { connection_1: { ticks: [row('MSFT', 1)], more: 0 }, connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
+    s.apply({ seq: 2, replace: true, resumed: false, filter: 'AAPL', connections: { connection_1: { ticks: [row('AAPL', 2)], more: 0 } } });
+    expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['AAPL']);
+    expect(s.rows.connection_2).toEqual([]);
+    expect(s.lastResume).toBeNull();
+  });
+
   it('keeps a short unassigned strip', () => {
     const s = new TickStore();
-    s.apply({ seq: 1, resumed: false, connections: {}, unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 } });
-    s.apply({ seq: 2, resumed: false, connections: {}, unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 } });
+    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 } });
+    s.apply({ seq: 2, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 } });
     expect(s.unassigned).toHaveLength(10);
     expect(s.unassigned[0].symbol).toBe('V0');
   });

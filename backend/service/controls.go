@@ -1,0 +1,77 @@
+package service
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tickstock/monitor/backend/ticks"
+)
+
+// Lookup says which connection carries a symbol.
+type Lookup struct {
+	Symbol       string `json:"symbol"`
+	Found        bool   `json:"found"`
+	ConnectionID string `json:"connection_id"`
+	Name         string `json:"name"`
+	// Message is the answer as a sentence.
+	Message string `json:"message"`
+}
+
+// LookupSymbol says which connection carries symbol.
+func (s *Service) LookupSymbol(symbol string) Lookup {
+	sym, ok := ticks.NormalizeSymbol(strings.TrimSpace(symbol))
+	if !ok {
+		return Lookup{Symbol: symbol, Message: fmt.Sprintf("%q is not a ticker (1–12 of A–Z 0–9 . : -).", symbol)}
+	}
+	l := Lookup{Symbol: sym}
+	if s.ingest != nil {
+		l.ConnectionID, l.Found = s.ingest.ConnectionOf(sym)
+	}
+	if !l.Found {
+		l.Message = sym + " is on no connection: its ticks, if any, count as unassigned."
+		return l
+	}
+	l.Name = s.Snapshot().Connections[l.ConnectionID].Name
+	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, strings.Replace(l.ConnectionID, "connection_", "Connection ", 1), l.Name)
+	return l
+}
+
+// SetFilter shows only rows whose symbol contains filter ("" = all).
+func (s *Service) SetFilter(filter string) {
+	if s.monitor != nil {
+		s.monitor.SetFilter(filter)
+	}
+}
+
+var errNoDemo = errors.New("fault controls exist only in the embedded demo, which runs its own provider simulator")
+
+// DropConnection makes the demo's simulator cut connection id without a close
+// frame, to show (and test) reconnection.
+func (s *Service) DropConnection(id string) error {
+	return s.fault(id, func(sym string) int { return s.ingest.Sim.Drop(sym) })
+}
+
+// StallConnection makes the simulator go silent on connection id for d: no
+// frames and no pongs, until the manager's read deadline gives up on it.
+func (s *Service) StallConnection(id string, d time.Duration) error {
+	return s.fault(id, func(sym string) int { return s.ingest.Sim.Stall(sym, d) })
+}
+
+func (s *Service) fault(id string, apply func(symbol string) int) error {
+	if s.ingest == nil || s.ingest.Sim == nil {
+		return errNoDemo
+	}
+	c, ok := s.Snapshot().Connections[id]
+	if !ok || !c.Enabled {
+		return fmt.Errorf("%s is not an enabled connection", id)
+	}
+	if len(c.Tickers) == 0 {
+		return fmt.Errorf("%s has no tickers, so the simulator cannot tell its session apart", id)
+	}
+	if apply(c.Tickers[0]) == 0 {
+		return fmt.Errorf("%s is not connected to the simulator right now", id)
+	}
+	return nil
+}

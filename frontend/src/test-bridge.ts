@@ -1,0 +1,21 @@
+// A fake Wails bridge for component and store tests.
+import { vi } from 'vitest';
+import type { BoundApp } from './lib/bridge';
+
+/** Installs window.go.app.App with vi.fn() methods, overridden by `over`. */
+export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
+  const app: BoundApp = {
+    Snapshot: vi.fn(),
+    Info: vi.fn(),
+    Source: vi.fn(),
+    Pause: vi.fn(async () => {}),
+    Resume: vi.fn(async () => {}),
+    SetFilter: vi.fn(async () => {}),
+    LookupSymbol: vi.fn(),
+    DropConnection: vi.fn(async () => {}),
+    StallConnection: vi.fn(async () => {}),
+    ...over,
+  };
+  window.go = { app: { App: app } };
+  return app;
+}

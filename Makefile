@@ -14,7 +14,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build ingest test lint fuzz bench clean
+.PHONY: setup run dev build ingest test e2e lint fuzz bench clean
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -43,6 +43,10 @@ ingest:
 ## test: every check CI runs, failing fast, ending with "N passed, N failed"
 test: setup
 	@scripts/test
+
+## e2e: the real app under wails dev (Xvfb) driven by headless Chromium; screenshots in build/screenshots/
+e2e: setup
+	scripts/e2e build/test-results/e2e.xml
 
 ## lint: formatting, go vet and the frontend type check
 lint: setup

@@ -44,6 +44,8 @@ type App struct {
 	open     Opener
 	interval time.Duration
 	log      *slog.Logger
+	started  time.Time
+	painted  sync.Once
 
 	mu      sync.Mutex
 	backend Backend
@@ -53,7 +55,7 @@ type App struct {
 
 // New returns an App that opens its backend with open at start-up.
 func New(open Opener, log *slog.Logger) *App {
-	return &App{open: open, interval: time.Second, log: log}
+	return &App{open: open, interval: time.Second, log: log, started: time.Now()}
 }
 
 // Snapshot returns the health of every connection.
@@ -147,6 +149,17 @@ func (a *App) StallConnection(id string, seconds float64) (err error) {
 		return fmt.Errorf("stall for %v s: choose 0 to 600 seconds", seconds)
 	}
 	return b.StallConnection(id, time.Duration(seconds*float64(time.Second)))
+}
+
+// MarkPainted is called by the frontend once the first status is on screen;
+// it logs the time from start-up, the figure operators feel at launch.
+func (a *App) MarkPainted() time.Duration {
+	var d time.Duration
+	a.painted.Do(func() {
+		d = time.Since(a.started)
+		a.log.Info("first status painted", "after_ms", d.Milliseconds())
+	})
+	return d
 }
 
 func (a *App) current() (Backend, error) {

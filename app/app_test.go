@@ -215,6 +215,17 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 	}
 }
 
+func TestMarkPaintedLogsOnce(t *testing.T) {
+	a := New(nil, quiet)
+	time.Sleep(2 * time.Millisecond)
+	if d := a.MarkPainted(); d < 2*time.Millisecond {
+		t.Fatalf("first MarkPainted = %v", d)
+	}
+	if d := a.MarkPainted(); d != 0 {
+		t.Fatalf("second MarkPainted = %v, want 0 (logged once)", d)
+	}
+}
+
 func TestEmitPanicIsContained(t *testing.T) {
 	b := &fakeBackend{}
 	b.panic.Store(true)

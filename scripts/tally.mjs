@@ -2,7 +2,8 @@
 // "N passed, N failed", preceded by the Go test summary.
 //   node scripts/tally.mjs <results-dir>
 // The results dir holds go-test.json (go test -json), vitest.json (Vitest's
-// JSON reporter) and checks.txt (lines "PASS name" / "FAIL name: why").
+// JSON reporter), e2e.xml (node --test, JUnit reporter) and checks.txt (lines
+// "PASS name" / "FAIL name: why").
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -38,6 +39,16 @@ if (existsSync(vtFile)) {
   const v = JSON.parse(readFileSync(vtFile, 'utf8'));
   passed += v.numPassedTests; failed += v.numFailedTests; skipped += v.numPendingTests ?? 0;
   for (const f of v.testResults ?? []) for (const a of f.assertionResults ?? []) if (a.status === 'failed') failures.push(`vitest: ${a.fullName}`);
+}
+
+// Node's test runner (end-to-end tests), JUnit reporter: its closing comments.
+const e2eFile = join(dir, 'e2e.xml');
+if (existsSync(e2eFile)) {
+  const x = readFileSync(e2eFile, 'utf8');
+  const count = (k) => Number(x.match(new RegExp(`<!-- ${k} (\\d+) -->`))?.[1] ?? 0);
+  const bad = count('fail') + count('cancelled');
+  passed += count('pass'); failed += bad; skipped += count('skipped');
+  if (bad) failures.push(`e2e: ${bad} failed or cancelled (see the spec output above)`);
 }
 
 const ckFile = join(dir, 'checks.txt');

@@ -89,10 +89,14 @@ func (m *Manager) Changed() <-chan struct{} { return m.changed }
 func (m *Manager) setStatus(st *connState, s Status) {
 	if st.setStatus(s, time.Now()) {
 		m.opts.Log.Info("status", "connection", st.id, "status", string(s))
-		select {
-		case m.changed <- struct{}{}:
-		default:
-		}
+		m.signalChange()
+	}
+}
+
+func (m *Manager) signalChange() {
+	select {
+	case m.changed <- struct{}{}:
+	default:
 	}
 }
 

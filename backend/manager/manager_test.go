@@ -251,6 +251,9 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 	cfg.MaxReconnectDelay = 3 * time.Second
 	m := startManager(t, cfg, Options{})
 	eventually(t, "auth_failed", func() bool { return status(m, "connection_1") == StatusAuthFailed })
+	if at := m.Snapshot().Connections["connection_1"].RetryAt; at < float64(time.Now().Unix())+2 {
+		t.Errorf("retry_at %v is not at the 3 s ceiling", at)
+	}
 	time.Sleep(time.Second)
 	c := m.Snapshot().Connections["connection_1"]
 	if c.Status != StatusAuthFailed || c.ReconnectCount != 0 {
@@ -298,6 +301,9 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 	seen := log.of("connection_2")[before:]
 	if !slices.Equal(seen, []Status{StatusDisconnected, StatusConnecting, StatusConnected}) {
 		t.Errorf("transitions %v, want disconnected, connecting, connected", seen)
+	}
+	if c := m.Snapshot().Connections["connection_2"]; !strings.Contains(c.LastError, "dropped without a close frame") || c.RetryAt != 0 {
+		t.Errorf("after the reconnect: last_error %q, retry_at %v", c.LastError, c.RetryAt)
 	}
 	if ss, _ := sessionFor(sim, "PLTR"); !slices.Equal(ss.Symbols, sortedCopy(tickersOf[1])) {
 		t.Errorf("resubscribed %v", ss.Symbols)

@@ -38,7 +38,6 @@ func (r *runner) run(ctx context.Context) {
 			failures = 0
 		}
 		failures++
-		r.recordFailure(o, err)
 		if max := r.m.cfg.MaxRetries; max > 0 && failures >= max {
 			r.st.setError(r.m.redact(fmt.Sprintf("gave up after %d consecutive failures; last: %v", failures, err)))
 			r.m.setStatus(r.st, StatusError)
@@ -46,6 +45,8 @@ func (r *runner) run(ctx context.Context) {
 			return
 		}
 		delay := r.retryDelay(o, failures)
+		r.st.setRetryAt(time.Now().Add(delay)) // before the status, so the window gets both at once
+		r.recordFailure(o, err)
 		r.m.opts.Log.Info("reconnecting", "connection", r.st.id, "in", delay.Round(time.Millisecond), "reason", r.m.redact(errString(err)))
 		select {
 		case <-ctx.Done():
@@ -175,7 +176,7 @@ func (r *runner) readLoop(conn *websocket.Conn, dec *massive.Decoder) (outcome, 
 			if errors.As(err, &ne) && ne.Timeout() {
 				return outcomeLost, fmt.Errorf("no data and no pong for %v: connection stalled", timeout)
 			}
-			return outcomeLost, fmt.Errorf("connection lost: %v", err)
+			return outcomeLost, lostError(err)
 		}
 		_ = conn.SetReadDeadline(time.Now().Add(timeout))
 		events = events[:0]
@@ -307,6 +308,23 @@ func (r *runner) signalResync() {
 	case r.resync <- struct{}{}:
 	default:
 	}
+}
+
+// lostError says in words how a read ended.
+func lostError(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case websocket.CloseAbnormalClosure:
+			return errors.New("the provider connection dropped without a close frame (network or server)")
+		case websocket.CloseGoingAway, websocket.CloseServiceRestart:
+			return fmt.Errorf("the provider closed the connection (%d: going away or restarting)", ce.Code)
+		case websocket.ClosePolicyViolation:
+			return fmt.Errorf("the provider closed the connection for a policy violation (1008) %s", ce.Text)
+		}
+		return fmt.Errorf("the provider closed the connection (%d %s)", ce.Code, ce.Text)
+	}
+	return fmt.Errorf("connection lost: %v", err)
 }
 
 func errString(err error) string {

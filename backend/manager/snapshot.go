@@ -41,6 +41,7 @@ type ConnectionSnapshot struct {
 	ConnectedSince  float64  `json:"connected_since"`
 	LastError       string   `json:"last_error"`
 	StatusSince     float64  `json:"status_since"`
+	RetryAt         float64  `json:"retry_at"` // next attempt, Unix s; 0 when not waiting
 	PublishDropped  int64    `json:"publish_dropped"`
 	// SubscribedChannels is how many channels the provider has confirmed on
 	// the current connection ("subscribed to: …").

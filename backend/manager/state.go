@@ -29,7 +29,8 @@ type connState struct {
 	statusSince    time.Time
 	connectedSince time.Time
 	lastError      string
-	tickers        []string // sorted copy handed out by snapshot; replaced, never mutated
+	retryAt        time.Time // when the next attempt starts; zero while trying
+	tickers        []string  // sorted copy handed out by snapshot; replaced, never mutated
 }
 
 func newConnState(c config.Connection, now time.Time) *connState {
@@ -58,6 +59,9 @@ func (s *connState) setStatus(st Status, now time.Time) bool {
 		return false
 	}
 	s.status, s.statusSince = st, now
+	if st == StatusConnecting || st == StatusConnected {
+		s.retryAt = time.Time{}
+	}
 	if st == StatusConnected {
 		s.connectedSince = now
 	} else {
@@ -73,6 +77,12 @@ func (s *connState) addErrors(n int64, msg string) {
 	s.errors.Add(n)
 	s.mu.Lock()
 	s.lastError = msg
+	s.mu.Unlock()
+}
+
+func (s *connState) setRetryAt(t time.Time) {
+	s.mu.Lock()
+	s.retryAt = t
 	s.mu.Unlock()
 }
 
@@ -107,6 +117,7 @@ func (s *connState) snapshot() ConnectionSnapshot {
 		ConnectedSince:  unixSeconds(s.connectedSince),
 		StatusSince:     unixSeconds(s.statusSince),
 		LastError:       s.lastError,
+		RetryAt:         unixSeconds(s.retryAt),
 		Warning:         s.warning,
 	}
 	s.mu.Unlock()

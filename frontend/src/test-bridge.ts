@@ -14,6 +14,7 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     LookupSymbol: vi.fn(),
     DropConnection: vi.fn(async () => {}),
     StallConnection: vi.fn(async () => {}),
+    MarkPainted: vi.fn(async () => 0),
     ...over,
   };
   window.go = { app: { App: app } };

@@ -8,7 +8,7 @@ function conn(over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
     name: 'primary', enabled: true, status: 'connected', universe_key: 'sp500',
     assigned_tickers: 3, tickers: ['AAPL', 'MSFT', 'NVDA'], message_count: 12345,
     error_count: 2, reconnect_count: 1, last_message_time: 0, connected_since: 1000,
-    last_error: '', status_since: 1000, publish_dropped: 0, ...over,
+    last_error: '', status_since: 1000, retry_at: 0, publish_dropped: 0, ...over,
   };
 }
 
@@ -39,6 +39,17 @@ describe('ConnectionColumn', () => {
   it('shows the configuration warning of a connection without tickers', () => {
     render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ assigned_tickers: 0, tickers: [], warning: 'enabled but no tickers' }), now: 0 });
     expect(screen.getByRole('note')).toHaveTextContent('enabled but no tickers');
+  });
+});
+
+describe('ConnectionColumn errors', () => {
+  it('says what went wrong and when it retries', () => {
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000,
+      conn: conn({ status: 'auth_failed', last_error: 'the provider rejected the API key (auth_failed): check MASSIVE_API_KEY', retry_at: 160 }),
+    });
+    expect(screen.getByTestId('error-connection_1')).toHaveTextContent('check MASSIVE_API_KEY. Retrying in 60 s.');
+    expect(screen.getByTestId('status-connection_1')).toHaveTextContent('auth_failed');
   });
 });
 

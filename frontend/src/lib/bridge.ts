@@ -13,6 +13,7 @@ export interface BoundApp {
   LookupSymbol(symbol: string): Promise<Lookup>;
   DropConnection(id: string): Promise<void>;
   StallConnection(id: string, seconds: number): Promise<void>;
+  MarkPainted(): Promise<number>;
 }
 
 interface WailsRuntime {
@@ -43,6 +44,7 @@ export const backend = {
   lookupSymbol: async (symbol: string): Promise<Lookup> => bound().LookupSymbol(symbol),
   dropConnection: async (id: string): Promise<void> => bound().DropConnection(id),
   stallConnection: async (id: string, seconds: number): Promise<void> => bound().StallConnection(id, seconds),
+  markPainted: async (): Promise<number> => bound().MarkPainted(),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */

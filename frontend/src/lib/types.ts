@@ -27,6 +27,8 @@ export interface ConnectionSnapshot {
   connected_since: number;
   last_error: string;
   status_since: number;
+  /** Next connection attempt (Unix s); 0 when not waiting. */
+  retry_at: number;
   publish_dropped: number;
   warning?: string;
 }

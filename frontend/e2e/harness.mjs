@@ -1,0 +1,157 @@
+// The end-to-end harness: a private redis-server, the real app under
+// `go tool wails dev` (embedded demo), and headless Debian Chromium driving
+// http://localhost:34115 through playwright-core.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SHOTS = path.join(ROOT, 'build/screenshots');
+export const RESULTS = path.join(ROOT, 'build/test-results');
+export const APP_URL = 'http://localhost:34115';
+
+const log = (...a) => console.log('[e2e]', ...a);
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** A private redis-server that the test can kill and restart on its port. */
+export class Redis {
+  constructor(port) {
+    this.port = port;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-redis-'));
+  }
+  get url() {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+  async start() {
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await this.command('PING')) === '+PONG') return;
+      } catch {}
+      await sleep(50);
+    }
+    throw new Error(`redis-server did not start on port ${this.port}`);
+  }
+  kill() {
+    this.proc?.kill('SIGKILL');
+    this.proc = undefined;
+  }
+  cleanup() {
+    this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+  /** Sends one command in RESP and returns the first reply line. */
+  command(...args) {
+    return new Promise((resolve, reject) => {
+      const c = net.createConnection({ host: '127.0.0.1', port: this.port });
+      let buf = '';
+      c.on('connect', () => c.write(resp(args)));
+      c.on('data', (d) => {
+        buf += d;
+        const i = buf.indexOf('\r\n');
+        if (i >= 0) {
+          c.destroy();
+          resolve(buf.slice(0, i));
+        }
+      });
+      c.on('error', reject);
+      c.setTimeout(2000, () => {
+        c.destroy();
+        reject(new Error('redis command timed out'));
+      });
+    });
+  }
+}
+
+function resp(args) {
+  let s = `*${args.length}\r\n`;
+  for (const a of args) s += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+  return s;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts `go tool wails dev` and waits until the app answers on 34115. */
+export async function startApp(env) {
+  const proc = spawn('go', ['tool', 'wails', 'dev', '-m', '-skipbindings', '-loglevel', 'Warning'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so stop() ends Vite and the app too
+  });
+  const out = [];
+  const keep = (d) => {
+    out.push(String(d));
+    if (out.length > 200) out.shift();
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  let exited = null;
+  proc.on('exit', (code) => (exited = code));
+  const t0 = Date.now();
+  let lastSay = 0;
+  for (;;) {
+    if (exited !== null) throw new Error(`wails dev exited (${exited}) before serving:\n${out.join('')}`);
+    try {
+      const r = await fetch(APP_URL);
+      if (r.ok) break;
+    } catch {}
+    const s = Math.round((Date.now() - t0) / 1000);
+    if (s >= 300) throw new Error(`wails dev did not serve ${APP_URL} within 300 s:\n${out.join('')}`);
+    if (s - lastSay >= 15) {
+      log(`waiting for wails dev to compile and serve ${APP_URL} (${s} s)…`);
+      lastSay = s;
+    }
+    await sleep(500);
+  }
+  log(`wails dev serving after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    output: () => out.join(''),
+    async stop() {
+      try {
+        process.kill(-proc.pid, 'SIGTERM');
+      } catch {}
+      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {}
+    },
+  };
+}
+
+export async function startBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Screenshots of the browser page and of the real window on the Xvfb display. */
+export async function screenshots(page, scene) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `browser-${scene}.png`) });
+  if (process.env.DISPLAY) {
+    try {
+      execFileSync('import', ['-window', 'root', path.join(SHOTS, `window-${scene}.png`)]);
+    } catch (e) {
+      log(`window screenshot failed: ${e.message}`);
+    }
+  }
+}
+
+export function percentile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}

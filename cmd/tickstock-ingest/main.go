@@ -2,6 +2,9 @@
 // multi-connection manager without a window (no GTK, no WebKit, no cgo).
 //
 //	tickstock-ingest run                           # the manager, from the environment
+//	tickstock-ingest serve                         # run + the admin API on ADMIN_LISTEN_ADDR
+//	tickstock-ingest status --url URL --email E    # exit 0 ok, 1 degraded, 2 down
+//	tickstock-ingest hash-password                 # a bcrypt hash for ADMIN_USERS_FILE
 //	tickstock-ingest simulate --addr 127.0.0.1:PORT --keys K1[,K2]
 //	tickstock-ingest --version
 package main
@@ -26,10 +29,15 @@ func main() {
 const usage = `usage: tickstock-ingest <command> [flags]
 
 commands:
-  run         run the connections from the environment (TickStockAppV2 variables, .env)
-  simulate    run the provider protocol simulator (see simulate -h)
-  version     print the version (also --version)
-  help        this text
+  run            run the connections from the environment (TickStockAppV2 variables, .env)
+                 and publish every tick to REDIS_URL
+  serve          run, plus the admin API on ADMIN_LISTEN_ADDR (users in ADMIN_USERS_FILE)
+  status         sign in to a server and print its connections; exit 0 all connected,
+                 1 degraded, 2 down/unreachable/unauthorised/forbidden (see status -h)
+  hash-password  read a password without echo and print its bcrypt hash
+  simulate       run the provider protocol simulator (see simulate -h)
+  version        print the version (also --version)
+  help           this text
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -49,6 +57,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runIngest(ctx, args[1:], stderr)
 	case "simulate":
 		return runSimulator(ctx, args[1:], stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "status":
+		return runStatus(ctx, args[1:], stdin, stdout, stderr)
+	case "hash-password":
+		return runHashPassword(stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "tickstock-ingest: unknown command %q\n\n%s", args[0], usage)
 	return 2

@@ -1,0 +1,209 @@
+package adminapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Push messages on /admin-ws.
+const (
+	EventStatus  = "connection_status_update"
+	EventMetrics = "metrics_update"
+)
+
+// hub fans the status out to every viewer. Each viewer has one writer and a
+// bounded queue; a viewer whose queue is full is disconnected, so a slow
+// client never slows the server or the others.
+type hub struct {
+	s        *Server
+	upgrader websocket.Upgrader
+
+	mu      sync.Mutex
+	viewers map[*viewer]struct{}
+	wg      sync.WaitGroup
+	closed  bool
+}
+
+type viewer struct {
+	conn *websocket.Conn
+	send chan []byte
+	once sync.Once
+	done chan struct{}
+}
+
+func newHub(s *Server) *hub {
+	h := &hub{s: s, viewers: map[*viewer]struct{}{}}
+	h.upgrader = websocket.Upgrader{
+		HandshakeTimeout: 5 * time.Second,
+		CheckOrigin:      sameOrigin,
+	}
+	return h
+}
+
+// sameOrigin accepts clients that send no Origin (programs) and browsers on
+// the server's own host; a page elsewhere cannot ride an admin's cookie.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+func (h *hub) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.viewers)
+}
+
+func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
+	if !h.s.authorize(w, r) {
+		return
+	}
+	if !sameOrigin(r) {
+		writeError(w, http.StatusForbidden, "cross-origin WebSocket refused")
+		return
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	v := &viewer{conn: conn, send: make(chan []byte, h.s.opts.ViewerQueue), done: make(chan struct{})}
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		conn.Close()
+		return
+	}
+	h.viewers[v] = struct{}{}
+	h.wg.Add(2)
+	h.mu.Unlock()
+	v.send <- h.statusMessage() // the first message: the current status
+	go func() { defer h.wg.Done(); h.write(v) }()
+	go func() { defer h.wg.Done(); h.read(v) }()
+}
+
+func (h *hub) drop(v *viewer) {
+	v.once.Do(func() {
+		close(v.done)
+		v.conn.Close()
+		h.mu.Lock()
+		delete(h.viewers, v)
+		h.mu.Unlock()
+	})
+}
+
+// write is the viewer's only writer: queued messages and pings.
+func (h *hub) write(v *viewer) {
+	ping := time.NewTicker(h.s.opts.PingInterval)
+	defer ping.Stop()
+	defer h.drop(v)
+	for {
+		select {
+		case <-v.done:
+			return
+		case msg := <-v.send:
+			_ = v.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if v.conn.WriteMessage(websocket.TextMessage, msg) != nil {
+				return
+			}
+		case <-ping.C:
+			_ = v.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if v.conn.WriteMessage(websocket.PingMessage, nil) != nil {
+				return
+			}
+		}
+	}
+}
+
+// read discards what the viewer sends and notices when it goes away; a
+// viewer that answers no ping within two intervals is dropped.
+func (h *hub) read(v *viewer) {
+	defer h.drop(v)
+	wait := 2 * h.s.opts.PingInterval
+	v.conn.SetReadLimit(4 << 10)
+	_ = v.conn.SetReadDeadline(time.Now().Add(wait))
+	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(wait)) })
+	for {
+		if _, _, err := v.conn.ReadMessage(); err != nil {
+			return
+		}
+	}
+}
+
+func (h *hub) broadcast(msg []byte) {
+	h.mu.Lock()
+	list := make([]*viewer, 0, len(h.viewers))
+	for v := range h.viewers {
+		list = append(list, v)
+	}
+	h.mu.Unlock()
+	for _, v := range list {
+		select {
+		case v.send <- msg:
+		default:
+			h.s.opts.Log.Warn("admin-ws viewer too slow: disconnected", "queued", cap(v.send))
+			h.drop(v)
+		}
+	}
+}
+
+type pushMessage struct {
+	Event string `json:"event"`
+	Data  any    `json:"data"`
+}
+
+func (h *hub) statusMessage() []byte {
+	b, _ := json.Marshal(pushMessage{Event: EventStatus, Data: h.s.opts.Source.Snapshot()})
+	return b
+}
+
+// run pushes the status on every change and at least every PushInterval, and
+// metrics every second, until ctx ends.
+func (h *hub) run(ctx context.Context) {
+	push := time.NewTicker(h.s.opts.PushInterval)
+	defer push.Stop()
+	metrics := time.NewTicker(time.Second)
+	defer metrics.Stop()
+	last := h.s.opts.Source.Snapshot().TotalTicksReceived
+	lastAt := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			h.mu.Lock()
+			h.closed = true
+			list := make([]*viewer, 0, len(h.viewers))
+			for v := range h.viewers {
+				list = append(list, v)
+			}
+			h.mu.Unlock()
+			for _, v := range list {
+				h.drop(v)
+			}
+			h.wg.Wait()
+			return
+		case <-h.s.opts.Source.Changed():
+			h.broadcast(h.statusMessage())
+			push.Reset(h.s.opts.PushInterval)
+		case <-push.C:
+			h.broadcast(h.statusMessage())
+		case now := <-metrics.C:
+			snap := h.s.opts.Source.Snapshot()
+			rate := float64(snap.TotalTicksReceived-last) / now.Sub(lastAt).Seconds()
+			last, lastAt = snap.TotalTicksReceived, now
+			b, _ := json.Marshal(pushMessage{Event: EventMetrics, Data: map[string]any{
+				"total_ticks_received": snap.TotalTicksReceived, "ticks_per_second": rate,
+				"connected_count": snap.ConnectedCount, "enabled_connections": snap.EnabledConnections,
+				"total_errors": snap.TotalErrors, "timestamp": unix(now),
+			}})
+			h.broadcast(b)
+		}
+	}
+}

@@ -1,0 +1,215 @@
+// Package adminapi is the headless server's admin API, on the same routes as
+// TickStockAppV2 so the desktop app (and the status command) can observe
+// either: POST /login, GET /api/admin/websocket-status (and its /admin alias),
+// GET /admin-ws (push stream), POST /logout, GET /health.
+//
+// 401 means "not signed in" (no, expired or tampered session); 403 means
+// "signed in, but not an admin". Both are JSON, also before a WebSocket upgrade.
+package adminapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tickstock/monitor/backend/manager"
+)
+
+// CookieName is the session cookie (Flask's name, for TickStockAppV2 clients).
+const CookieName = "session"
+
+// Source is what the API reports: the running manager.
+type Source interface {
+	Snapshot() manager.Snapshot
+	Changed() <-chan struct{}
+}
+
+// Options configure a Server. Zero values take the defaults.
+type Options struct {
+	Users  Users
+	Source Source
+	Log    *slog.Logger
+	// TLS marks cookies Secure (set when serving HTTPS).
+	TLS bool
+
+	SessionTTL   time.Duration // default 12 h
+	LoginLimit   int           // failed logins per address per LoginWindow; default 5
+	LoginWindow  time.Duration // default 1 min
+	PushInterval time.Duration // status to every viewer at least this often; default 5 s
+	ViewerQueue  int           // messages queued per viewer before it is dropped; default 32
+	PingInterval time.Duration // default 25 s
+	Now          func() time.Time
+}
+
+// Server serves the admin API.
+type Server struct {
+	opts     Options
+	sessions *sessions
+	limiter  *loginLimiter
+	hub      *hub
+	mux      *http.ServeMux
+}
+
+// New returns a server; Run starts its push stream.
+func New(o Options) *Server {
+	if o.SessionTTL <= 0 {
+		o.SessionTTL = 12 * time.Hour
+	}
+	if o.LoginLimit <= 0 {
+		o.LoginLimit = 5
+	}
+	if o.LoginWindow <= 0 {
+		o.LoginWindow = time.Minute
+	}
+	if o.PushInterval <= 0 {
+		o.PushInterval = 5 * time.Second
+	}
+	if o.ViewerQueue <= 0 {
+		o.ViewerQueue = 32
+	}
+	if o.PingInterval <= 0 {
+		o.PingInterval = 25 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		opts:     o,
+		sessions: newSessions(o.SessionTTL, o.Now),
+		limiter:  newLoginLimiter(o.LoginLimit, o.LoginWindow, o.Now),
+	}
+	s.hub = newHub(s)
+	s.mux = http.NewServeMux()
+	s.mux.HandleFunc("POST /login", s.login)
+	s.mux.HandleFunc("POST /logout", s.logout)
+	s.mux.HandleFunc("GET /api/admin/websocket-status", s.status)
+	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
+	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
+	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	return s
+}
+
+// Handler is the API's http.Handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Run pushes status and metrics to viewers until ctx ends, then closes them.
+func (s *Server) Run(ctx context.Context) { s.hub.run(ctx) }
+
+// Viewers is the number of connected push-stream clients.
+func (s *Server) Viewers() int { return s.hub.count() }
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	addr := clientAddr(r)
+	if wait := s.limiter.blocked(addr); wait > 0 {
+		secs := int(wait.Seconds() + 0.999)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, "too many failed sign-ins from your address; try again in "+strconv.Itoa(secs)+" s")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	var req loginRequest
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, "expected JSON {\"email\",\"password\"}")
+			return
+		}
+	} else {
+		if err := r.ParseForm(); err != nil {
+			writeError(w, http.StatusBadRequest, "expected form fields email and password")
+			return
+		}
+		req.Email, req.Password = r.PostFormValue("email"), r.PostFormValue("password")
+	}
+	u, ok := s.opts.Users.check(req.Email, req.Password)
+	if !ok {
+		s.limiter.fail(addr)
+		s.opts.Log.Warn("failed sign-in", "from", addr)
+		writeError(w, http.StatusUnauthorized, "wrong email or password")
+		return
+	}
+	s.limiter.succeed(addr)
+	token, exp := s.sessions.create(u)
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: token, Path: "/", Expires: exp,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS,
+	})
+	s.opts.Log.Info("signed in", "email", u.Email, "role", string(u.Role), "from", addr)
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "email": u.Email, "role": u.Role})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(CookieName); err == nil {
+		s.sessions.delete(c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+}
+
+// authorize writes 401/403 and returns false unless an admin is signed in.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, "not signed in: POST /login first")
+		return false
+	}
+	ss, ok := s.sessions.get(c.Value)
+	if !ok {
+		writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
+		return false
+	}
+	if !ss.role.IsAdmin() {
+		writeError(w, http.StatusForbidden, "this account is not an admin")
+		return false
+	}
+	return true
+}
+
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	if !s.authorize(w, r) {
+		return
+	}
+	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Source.Snapshot(), Timestamp: unix(s.opts.Now())})
+}
+
+// statusEnvelope is the status API's response.
+type statusEnvelope struct {
+	Status    string           `json:"status"`
+	Data      manager.Snapshot `json:"data"`
+	Timestamp float64          `json:"timestamp"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"status": "error", "error": http.StatusText(code), "message": msg})
+}
+
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

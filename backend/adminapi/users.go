@@ -1,0 +1,117 @@
+package adminapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role is a user's role; only admin and super may see the status.
+type Role string
+
+const (
+	RoleUser      Role = "user"
+	RoleModerator Role = "moderator"
+	RoleAdmin     Role = "admin"
+	RoleSuper     Role = "super"
+)
+
+var roleRank = map[Role]int{RoleUser: 1, RoleModerator: 2, RoleAdmin: 3, RoleSuper: 4}
+
+// IsAdmin reports whether r may use the admin routes.
+func (r Role) IsAdmin() bool { return roleRank[r] >= roleRank[RoleAdmin] }
+
+// User is one entry of ADMIN_USERS_FILE.
+type User struct {
+	Email          string `json:"email"`
+	PasswordBcrypt string `json:"password_bcrypt"`
+	Role           Role   `json:"role"`
+}
+
+// Users are the accounts of a users file.
+type Users struct {
+	byEmail map[string]User // lower-cased email → user
+	// dummy is compared against for unknown emails, at the users' bcrypt
+	// cost, so a sign-in takes the same time whether or not the user exists.
+	dummy []byte
+}
+
+// LoadUsers reads ADMIN_USERS_FILE: a JSON array of users. A file that
+// others can read is refused: it holds password hashes.
+func LoadUsers(path string) (Users, error) {
+	if path == "" {
+		return Users{}, errors.New("ADMIN_USERS_FILE is not set: the server needs a users file (tickstock-ingest hash-password makes the hashes)")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %v", path, err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q is readable by others (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %v", path, err)
+	}
+	return ParseUsers(data)
+}
+
+// ParseUsers decodes and checks a users file.
+func ParseUsers(data []byte) (Users, error) {
+	var list []User
+	if err := json.Unmarshal(data, &list); err != nil {
+		return Users{}, fmt.Errorf("users file: expected a JSON array of {\"email\",\"password_bcrypt\",\"role\"}: %v", err)
+	}
+	users := Users{byEmail: map[string]User{}}
+	cost := bcrypt.DefaultCost
+	for i, u := range list {
+		email := strings.ToLower(strings.TrimSpace(u.Email))
+		if email == "" || !strings.Contains(email, "@") {
+			return Users{}, fmt.Errorf("users file entry %d: invalid email %q", i+1, u.Email)
+		}
+		if _, ok := roleRank[u.Role]; !ok {
+			return Users{}, fmt.Errorf("users file entry %d (%s): role %q is not user, moderator, admin or super", i+1, email, u.Role)
+		}
+		c, err := bcrypt.Cost([]byte(u.PasswordBcrypt))
+		if err != nil {
+			return Users{}, fmt.Errorf("users file entry %d (%s): password_bcrypt is not a bcrypt hash", i+1, email)
+		}
+		if _, dup := users.byEmail[email]; dup {
+			return Users{}, fmt.Errorf("users file: %s appears twice", email)
+		}
+		cost = c
+		u.Email = email
+		users.byEmail[email] = u
+	}
+	users.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), cost)
+	return users, nil
+}
+
+// HashPassword returns the bcrypt hash for a users file.
+func HashPassword(password string) (string, error) {
+	if len(password) < 8 {
+		return "", errors.New("use a password of at least 8 characters")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), 12)
+	return string(h), err
+}
+
+// Len is the number of users.
+func (us Users) Len() int { return len(us.byEmail) }
+
+// check returns the user when email and password match.
+func (us Users) check(email, password string) (User, bool) {
+	u, ok := us.byEmail[strings.ToLower(strings.TrimSpace(email))]
+	hash := us.dummy
+	if ok {
+		hash = []byte(u.PasswordBcrypt)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok {
+		return User{}, false
+	}
+	return u, true
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/ingest"
+	"github.com/tickstock/monitor/backend/manager"
+)
+
+// runServe runs the manager, publishes to Redis and serves the admin API on
+// ADMIN_LISTEN_ADDR until ctx ends.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("env-dir", ".", "directory of the optional .env file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, err := config.Load(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: configuration error: %v\n", err)
+		return 2
+	}
+	users, err := adminapi.LoadUsers(cfg.AdminUsersFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		return 2
+	}
+	certFile, keyFile := os.Getenv("ADMIN_TLS_CERT"), os.Getenv("ADMIN_TLS_KEY")
+	if (certFile == "") != (keyFile == "") {
+		fmt.Fprintln(stderr, "tickstock-ingest serve: set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither")
+		return 2
+	}
+	ln, err := net.Listen("tcp", cfg.AdminListenAddr)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: ADMIN_LISTEN_ADDR=%q: %v\n", cfg.AdminListenAddr, err)
+		return 1
+	}
+	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		return 1
+	}
+	defer in.Close()
+	api := adminapi.New(adminapi.Options{Users: users, Source: in, Log: log, TLS: certFile != ""})
+	apiCtx, stopAPI := context.WithCancel(ctx)
+	apiDone := make(chan struct{})
+	go func() { api.Run(apiCtx); close(apiDone) }()
+	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	scheme := "http"
+	if certFile != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "admin API on %s://%s (%d users)\n", scheme, ln.Addr(), users.Len())
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+			stopAPI()
+			<-apiDone
+			return 1
+		}
+	}
+	stopAPI()
+	<-apiDone // closes the push-stream viewers (hijacked connections)
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	return 0
+}

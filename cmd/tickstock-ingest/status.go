@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/secrets"
+)
+
+// Exit codes of the status command.
+const (
+	statusOK       = 0 // every enabled connection is connected
+	statusDegraded = 1 // some are not
+	statusDown     = 2 // none are, or the server is unreachable, unauthorised or forbidden
+)
+
+// runStatus signs in to a server, prints its connections and exits 0, 1 or
+// 2 for scripts. The password comes from the keyring entry of URL|email,
+// else TICKSTOCK_ADMIN_PASSWORD, else a no-echo prompt on a terminal.
+func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	serverURL := fs.String("url", os.Getenv("TICKSTOCK_REMOTE_URL"), "server base URL, e.g. http://127.0.0.1:8765")
+	email := fs.String("email", os.Getenv("TICKSTOCK_ADMIN_EMAIL"), "admin email")
+	asJSON := fs.Bool("json", false, "print the snapshot as JSON")
+	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return statusDown
+	}
+	down := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "tickstock-ingest status: "+format+"\n", a...)
+		return statusDown
+	}
+	if *serverURL == "" || *email == "" {
+		return down("--url and --email are required")
+	}
+	c, err := remote.NewClient(*serverURL)
+	if err != nil {
+		return down("%v", err)
+	}
+	password, err := adminPassword(c.URL(), *email, stdin, stderr)
+	if err != nil {
+		return down("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	snap, err := func() (manager.Snapshot, error) {
+		if err := c.Login(ctx, *email, password); err != nil {
+			return manager.Snapshot{}, err
+		}
+		return c.Status(ctx)
+	}()
+	switch {
+	case errors.Is(err, remote.ErrUnauthorized):
+		return down("unauthorised: wrong email or password for %s", c.URL())
+	case errors.Is(err, remote.ErrForbidden):
+		return down("forbidden: %s is not an admin on %s", *email, c.URL())
+	case err != nil:
+		return down("%v", err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(snap)
+	} else {
+		printTable(stdout, snap)
+	}
+	return verdict(snap, stderr)
+}
+
+func adminPassword(serverURL, email string, stdin io.Reader, stderr io.Writer) (string, error) {
+	pw, err := secrets.Get(secrets.RemoteProfile(serverURL, email), secrets.AdminPassword)
+	if err == nil {
+		return pw, nil
+	}
+	if pw := os.Getenv("TICKSTOCK_ADMIN_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return readPassword(stdin, stderr, "Password for "+email+": ")
+	}
+	return "", fmt.Errorf("no password: none in the keyring for %s (%v), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
+}
+
+func verdict(s manager.Snapshot, stderr io.Writer) int {
+	switch {
+	case s.EnabledConnections == 0:
+		fmt.Fprintln(stderr, "tickstock-ingest status: down: no connection is enabled")
+		return statusDown
+	case s.ConnectedCount == 0:
+		fmt.Fprintf(stderr, "tickstock-ingest status: down: 0 of %d enabled connections connected\n", s.EnabledConnections)
+		return statusDown
+	case s.ConnectedCount < s.EnabledConnections:
+		fmt.Fprintf(stderr, "tickstock-ingest status: degraded: %d of %d enabled connections connected\n", s.ConnectedCount, s.EnabledConnections)
+		return statusDegraded
+	}
+	return statusOK
+}
+
+func printTable(w io.Writer, s manager.Snapshot) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONNECTION\tNAME\tSTATUS\tTICKERS\tMESSAGES\tERRORS\tRECONNECTS\tLAST ERROR")
+	ids := make([]string, 0, len(s.Connections))
+	for id := range s.Connections {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := s.Connections[id]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, c.LastError)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d of %d enabled connections connected; %d ticks, %d errors\n", s.ConnectedCount, s.EnabledConnections, s.TotalTicksReceived, s.TotalErrors)
+}

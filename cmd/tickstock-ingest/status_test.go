@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/redistest"
+)
+
+type staticSource struct {
+	mu   sync.Mutex
+	snap manager.Snapshot
+}
+
+func (s *staticSource) Snapshot() manager.Snapshot { s.mu.Lock(); defer s.mu.Unlock(); return s.snap }
+func (s *staticSource) Changed() <-chan struct{}   { return nil }
+
+func usersJSON(t *testing.T) []byte {
+	var list []adminapi.User
+	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "user@x.io": adminapi.RoleUser} {
+		h, _ := bcrypt.GenerateFromPassword([]byte("pw-"+string(role)), bcrypt.MinCost)
+		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
+	}
+	b, _ := json.Marshal(list)
+	return b
+}
+
+func apiServer(t *testing.T, enabled, connected int) string {
+	users, err := adminapi.ParseUsers(usersJSON(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &staticSource{snap: manager.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
+		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected}}}}
+	s := adminapi.New(adminapi.Options{Users: users, Source: src})
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func status(t *testing.T, url, email, password string, extra ...string) (int, string, string) {
+	t.Setenv("TICKSTOCK_ADMIN_PASSWORD", password)
+	var out, errb strings.Builder
+	code := run(context.Background(), append([]string{"status", "--url", url, "--email", email, "--timeout", "5s"}, extra...), nil, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestStatusExitCodes(t *testing.T) {
+	closed := func() string {
+		l, _ := net.Listen("tcp", "127.0.0.1:0")
+		defer l.Close()
+		return "http://" + l.Addr().String()
+	}()
+	cases := []struct {
+		name, url, email, pw string
+		code                 int
+		stderr               string
+	}{
+		{"all connected", apiServer(t, 3, 3), "admin@x.io", "pw-admin", 0, ""},
+		{"degraded", apiServer(t, 3, 2), "admin@x.io", "pw-admin", 1, "degraded: 2 of 3"},
+		{"down", apiServer(t, 3, 0), "admin@x.io", "pw-admin", 2, "down: 0 of 3"},
+		{"unreachable", closed, "admin@x.io", "pw-admin", 2, "unreachable"},
+		{"unauthorised", apiServer(t, 3, 3), "admin@x.io", "wr0ng-Pa55", 2, "unauthorised"},
+		{"forbidden", apiServer(t, 3, 3), "user@x.io", "pw-user", 2, "forbidden: user@x.io is not an admin"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := status(t, c.url, c.email, c.pw)
+			if code != c.code || !strings.Contains(errs, c.stderr) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
+				t.Fatalf("exit %d (want %d), stderr %q", code, c.code, errs)
+			}
+			if c.code < 2 && !strings.Contains(out, "connection_1") {
+				t.Errorf("table: %q", out)
+			}
+			if strings.Contains(out+errs, c.pw) && c.pw != "" {
+				t.Errorf("the password was printed")
+			}
+		})
+	}
+}
+
+func TestStatusJSON(t *testing.T) {
+	code, out, _ := status(t, apiServer(t, 3, 3), "admin@x.io", "pw-admin", "--json")
+	var snap manager.Snapshot
+	if code != 0 || json.Unmarshal([]byte(out), &snap) != nil || snap.ConnectedCount != 3 {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+// A TickStockAppV2-like server: Flask login (302 on success, the login page
+// again on failure), the status under /admin/api/… only, no push stream.
+func flaskLike(t *testing.T) string {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.PostFormValue("email") == "ops@x.io" && r.PostFormValue("password") == "flask-pw" {
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: "flask-token", Path: "/"})
+			http.Redirect(w, r, "/", http.StatusFound)
+			return
+		}
+		io.WriteString(w, "<html>login page</html>")
+	})
+	mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>login page</html>") })
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html>home</html>") })
+	mux.HandleFunc("GET /admin/api/admin/websocket-status", func(w http.ResponseWriter, r *http.Request) {
+		if c, err := r.Cookie("session"); err != nil || c.Value != "flask-token" {
+			http.Redirect(w, r, "/login?next=/admin", http.StatusFound)
+			return
+		}
+		io.WriteString(w, `{"status":"success","data":{"total_connections":3,"enabled_connections":2,"connected_count":2,"total_ticks_received":5,"total_errors":0,
+			"connections":{"connection_1":{"name":"primary","enabled":true,"status":"connected","assigned_tickers":150,"message_count":3}}},"timestamp":1}`)
+	})
+	hs := httptest.NewServer(mux)
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func TestStatusAgainstATickStockAppV2LikeServer(t *testing.T) {
+	url := flaskLike(t)
+	if code, out, errs := status(t, url, "ops@x.io", "flask-pw"); code != 0 || !strings.Contains(out, "2 of 2 enabled") {
+		t.Fatalf("exit %d out %q err %q", code, out, errs)
+	}
+	if code, _, errs := status(t, url, "ops@x.io", "wrong"); code != 2 || !strings.Contains(errs, "unauthorised") {
+		t.Fatalf("wrong password: exit %d err %q", code, errs)
+	}
+}
+
+func TestStatusReadsThePasswordFromTheKeyring(t *testing.T) {
+	if os.Getenv("TICKSTOCK_KEYRING_TEST") != "1" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("needs a Secret Service: run through scripts/with-keyring")
+		}
+		t.Skip("needs a Secret Service: run through scripts/with-keyring")
+	}
+	url := apiServer(t, 3, 3)
+	profile := secrets.RemoteProfile(url, "admin@x.io")
+	if err := secrets.Set(profile, secrets.AdminPassword, "pw-admin"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { secrets.Delete(profile, secrets.AdminPassword) })
+	if code, _, errs := status(t, url, "admin@x.io", "" /* no env password */); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
+
+func TestHashPasswordFromAPipe(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run(context.Background(), []string{"hash-password"}, strings.NewReader("correct horse\n"), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if bcrypt.CompareHashAndPassword([]byte(strings.TrimSpace(out.String())), []byte("correct horse")) != nil {
+		t.Fatalf("not a hash of the input: %q", out.String())
+	}
+}
+
+// serve, end to end: the demo's connections behind the admin API, and the
+// status command against it.
+func TestServeAndStatus(t *testing.T) {
+	srv := redistest.Start(t)
+	dir := t.TempDir()
+	usersFile := filepath.Join(dir, "users.json")
+	os.WriteFile(usersFile, usersJSON(t), 0o600)
+	for k, v := range map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "ADMIN_LISTEN_ADDR": "127.0.0.1:0", "ADMIN_USERS_FILE": usersFile} {
+		t.Setenv(k, v)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve", "--env-dir", dir}, nil, pw, io.Discard) }()
+	line, _ := bufio.NewReader(pr).ReadString('\n')
+	go io.Copy(io.Discard, pr)
+	url := strings.Fields(strings.TrimPrefix(line, "admin API on "))[0]
+	deadline := time.Now().Add(10 * time.Second)
+	code := -1
+	for time.Now().Before(deadline) {
+		if code, _, _ = status(t, url, "admin@x.io", "pw-admin"); code == 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	cancel()
+	if rc := <-done; rc != 0 {
+		t.Errorf("serve exited %d", rc)
+	}
+	pw.Close()
+	if code != 0 {
+		t.Fatalf("status against serve: exit %d", code)
+	}
+}
+
+func TestServeRefusesAWorldReadableUsersFile(t *testing.T) {
+	dir := t.TempDir()
+	usersFile := filepath.Join(dir, "users.json")
+	os.WriteFile(usersFile, usersJSON(t), 0o644)
+	t.Setenv("ADMIN_USERS_FILE", usersFile)
+	var errb strings.Builder
+	if code := run(context.Background(), []string{"serve", "--env-dir", dir}, nil, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "readable by others") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}

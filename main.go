@@ -14,6 +14,7 @@ import (
 
 	"github.com/tickstock/monitor/app"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/version"
 )
@@ -23,9 +24,15 @@ var assets embed.FS
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	var store *profiles.Store
+	if path, err := profiles.DefaultPath(); err == nil {
+		store = profiles.Open(path)
+	} else {
+		log.Warn("profiles are not available", "err", err)
+	}
 	a := app.New(func(ctx context.Context, out monitor.Output) app.Backend {
-		return service.Open(ctx, service.Options{Log: log, Output: out})
-	}, log)
+		return service.Open(ctx, service.Options{Log: log, Output: out, Profiles: store})
+	}, store, log)
 	lc := app.NewLifecycle(a)
 
 	err := wails.Run(&options.App{

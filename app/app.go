@@ -13,6 +13,8 @@ import (
 
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 )
 
@@ -29,6 +31,10 @@ type Backend interface {
 	LookupSymbol(symbol string) service.Lookup
 	DropConnection(id string) error
 	StallConnection(id string, d time.Duration) error
+	// Remote is the sign-in state in remote mode, nil otherwise.
+	Remote() *remote.State
+	SignIn(password string, remember bool) error
+	ForgetPassword() error
 	Close()
 }
 
@@ -42,6 +48,7 @@ var errStarting = errors.New("the monitor is still starting; try again in a mome
 // App is bound to the frontend: its exported methods are callable from JS.
 type App struct {
 	open     Opener
+	profiles *profiles.Store
 	interval time.Duration
 	log      *slog.Logger
 	started  time.Time
@@ -49,13 +56,16 @@ type App struct {
 
 	mu      sync.Mutex
 	backend Backend
+	ctx     context.Context // the window's, kept to reopen the backend
+	emitter Emitter
 	cancel  context.CancelFunc
 	done    chan struct{}
 }
 
-// New returns an App that opens its backend with open at start-up.
-func New(open Opener, log *slog.Logger) *App {
-	return &App{open: open, interval: time.Second, log: log, started: time.Now()}
+// New returns an App that opens its backend with open at start-up; store
+// holds the saved profiles (nil: none).
+func New(open Opener, store *profiles.Store, log *slog.Logger) *App {
+	return &App{open: open, profiles: store, interval: time.Second, log: log, started: time.Now()}
 }
 
 // Snapshot returns the health of every connection.
@@ -178,10 +188,24 @@ func (a *App) start(ctx context.Context, e Emitter) {
 	if a.cancel != nil {
 		return
 	}
+	a.ctx, a.emitter = ctx, e
 	ctx, a.cancel = context.WithCancel(ctx)
 	a.backend = a.open(ctx, monitorOutput{e})
 	a.done = make(chan struct{})
 	go a.emitStatus(ctx, e, a.backend, a.done)
+}
+
+// reopen closes the backend and opens it again (after a profile change).
+func (a *App) reopen() {
+	a.mu.Lock()
+	ctx, e := a.ctx, a.emitter
+	a.mu.Unlock()
+	if ctx == nil {
+		return
+	}
+	a.stop()
+	a.start(ctx, e)
+	a.safeEmit(e, EventReopened, func() any { return a.backend.Info() })
 }
 
 // stop ends the event loop and closes the backend.
@@ -205,6 +229,9 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan st
 	defer t.Stop()
 	for {
 		a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
+		if r := b.Remote(); r != nil {
+			a.safeEmit(e, EventRemote, func() any { return r })
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -17,6 +17,8 @@ import (
 
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 )
 
@@ -49,16 +51,17 @@ func (r *recorder) count(name string) int {
 }
 
 type fakeBackend struct {
-	mu      sync.Mutex
-	snap    manager.Snapshot
-	panic   atomic.Bool
-	changed chan struct{}
-	paused  bool
-	closed  bool
-	out     monitor.Output
-	filter  string
-	dropped string
-	stalled time.Duration
+	mu       sync.Mutex
+	snap     manager.Snapshot
+	panic    atomic.Bool
+	changed  chan struct{}
+	paused   bool
+	closed   bool
+	out      monitor.Output
+	filter   string
+	dropped  string
+	stalled  time.Duration
+	signedIn string
 }
 
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
@@ -77,6 +80,16 @@ func (f *fakeBackend) SetFilter(s string) {
 func (f *fakeBackend) LookupSymbol(s string) service.Lookup {
 	return service.Lookup{Symbol: s, Found: true, ConnectionID: "connection_1"}
 }
+func (f *fakeBackend) Remote() *remote.State {
+	return &remote.State{State: remote.StateObserving}
+}
+func (f *fakeBackend) SignIn(pw string, remember bool) error {
+	f.mu.Lock()
+	f.signedIn = pw
+	f.mu.Unlock()
+	return nil
+}
+func (f *fakeBackend) ForgetPassword() error { return nil }
 func (f *fakeBackend) DropConnection(id string) error {
 	f.mu.Lock()
 	f.dropped = id
@@ -101,7 +114,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // started returns an App running over b with a recorder for its events.
 func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recorder) {
 	t.Helper()
-	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, quiet)
+	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = interval
 	rec := &recorder{}
 	a.start(context.Background(), rec)
@@ -153,7 +166,7 @@ func TestBoundMethodsTranslate(t *testing.T) {
 }
 
 func TestCallsBeforeStartSayItIsStarting(t *testing.T) {
-	a := New(nil, quiet)
+	a := New(nil, nil, quiet)
 	if _, err := a.Snapshot(); err != errStarting {
 		t.Fatalf("err = %v", err)
 	}
@@ -215,8 +228,59 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 	}
 }
 
+func TestRemoteStateIsEmittedAndSignInPassedOn(t *testing.T) {
+	b := &fakeBackend{}
+	a, rec := started(t, b, time.Hour)
+	waitFor(t, "a remote state event", func() bool { return rec.count(EventRemote) > 0 })
+	if err := a.SignIn("pw", false); err != nil || b.signedIn != "pw" {
+		t.Fatalf("SignIn: %v %q", err, b.signedIn)
+	}
+}
+
+func TestProfilesAndSwitching(t *testing.T) {
+	store := profiles.Open(t.TempDir() + "/profiles.json")
+	opened := 0
+	var mu sync.Mutex
+	a := New(func(context.Context, monitor.Output) Backend {
+		mu.Lock()
+		opened++
+		mu.Unlock()
+		return &fakeBackend{}
+	}, store, quiet)
+	a.interval = time.Hour
+	rec := &recorder{}
+	a.start(context.Background(), rec)
+	t.Cleanup(a.stop)
+	if err := a.SaveProfile(profiles.Profile{Name: "lab", Mode: "demo"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveProfile(profiles.Profile{Name: "bad", Mode: "cloud"}); err == nil {
+		t.Fatal("saved an invalid profile")
+	}
+	if err := a.UseProfile("lab"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the session to reopen", func() bool { return rec.count(EventReopened) == 1 })
+	mu.Lock()
+	n := opened
+	mu.Unlock()
+	if n != 2 {
+		t.Fatalf("opened %d times, want 2", n)
+	}
+	l, err := a.ListProfiles()
+	if err != nil || l.Last != "lab" || len(l.Profiles) != 1 {
+		t.Fatalf("ListProfiles = %+v %v", l, err)
+	}
+	if err := a.UseProfile("nope"); err == nil {
+		t.Fatal("switched to a profile that does not exist")
+	}
+	if err := a.DeleteProfile("lab"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMarkPaintedLogsOnce(t *testing.T) {
-	a := New(nil, quiet)
+	a := New(nil, nil, quiet)
 	time.Sleep(2 * time.Millisecond)
 	if d := a.MarkPainted(); d < 2*time.Millisecond {
 		t.Fatalf("first MarkPainted = %v", d)

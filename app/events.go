@@ -11,7 +11,11 @@ const (
 	EventMetrics = "ticks:metrics"
 	// EventSource carries a monitor.SourceState, on change.
 	EventSource = "source:state"
+	// EventRemote carries a remote.State (remote mode), with every status.
+	EventRemote = "remote:state"
+	// EventReopened carries the new service.Info after a profile switch.
+	EventReopened = "session:reopened"
 )
 
 // eventNames lists every event, for the frontend consistency test.
-var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource}
+var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource, EventRemote, EventReopened}

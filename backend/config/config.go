@@ -57,6 +57,7 @@ type Connection struct {
 // Config is the whole configuration of the ingest and the monitor.
 type Config struct {
 	Mode               Mode
+	ModeSet            bool // TICKSTOCK_MODE was given: it wins over a saved profile
 	RemoteURL          string
 	AdminEmail         string
 	APIKey             string // MASSIVE_API_KEY; never printed
@@ -122,6 +123,9 @@ func FromLookup(lookup Lookup) (*Config, error) {
 	}
 	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
 		c.RedisURLSet = true
+	}
+	if v, ok := lookup("TICKSTOCK_MODE"); ok && strings.TrimSpace(v) != "" {
+		c.ModeSet = true
 	}
 	c.UseMultiConnection = r.boolean("USE_MULTI_CONNECTION", false)
 	r.validate(c)

@@ -26,8 +26,11 @@ func (s *Service) LookupSymbol(symbol string) Lookup {
 		return Lookup{Symbol: symbol, Message: fmt.Sprintf("%q is not a ticker (1–12 of A–Z 0–9 . : -).", symbol)}
 	}
 	l := Lookup{Symbol: sym}
-	if s.ingest != nil {
+	switch {
+	case s.ingest != nil:
 		l.ConnectionID, l.Found = s.ingest.ConnectionOf(sym)
+	case s.remote != nil:
+		l.ConnectionID, l.Found = s.remote.ConnectionOf(sym)
 	}
 	if !l.Found {
 		l.Message = sym + " is on no connection: its ticks, if any, count as unassigned."

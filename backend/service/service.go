@@ -7,6 +7,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -14,7 +15,10 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/version"
 )
 
@@ -26,13 +30,28 @@ type Info struct {
 	Warnings []string `json:"warnings"`
 	// Problem is why nothing runs (a configuration error), as a sentence.
 	Problem string `json:"problem"`
+	// Profile is the saved profile in use ("" = the environment alone).
+	Profile string `json:"profile"`
+	// Remote is the observed server in remote mode.
+	Remote string `json:"remote"`
+	// KeyringProblem says the keyring cannot be used, and what is missing.
+	KeyringProblem string `json:"keyring_problem"`
+}
+
+// source is what the columns show: the running ingest, a remote observer,
+// or an idle manager when nothing runs.
+type source interface {
+	Snapshot() manager.Snapshot
+	Changed() <-chan struct{}
 }
 
 // Service is a running monitoring session.
 type Service struct {
 	info      Info
-	ingest    *ingest.Ingest   // nil when nothing runs
-	idle      *manager.Manager // stands in for the ingest when nothing runs
+	src       source
+	ingest    *ingest.Ingest   // embedded and demo mode
+	remote    *remote.Observer // remote mode
+	remoteKey string           // keyring profile of the remote password
 	monitor   *monitor.Monitor // nil when nothing runs
 	demoRedis *redisbus.DemoRedis
 }
@@ -45,6 +64,9 @@ type Options struct {
 	// LocalRedis is probed in demo mode when REDIS_URL is not set; default
 	// localhost:6379.
 	LocalRedis string
+	// Profiles, when set, supplies the last used profile (unless
+	// TICKSTOCK_MODE is set).
+	Profiles *profiles.Store
 }
 
 // Open reads the configuration and starts everything. It never fails: a bad
@@ -60,6 +82,9 @@ func Open(ctx context.Context, o Options) *Service {
 	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}}
 	cfg, err := config.Load(defaultDir(o.EnvDir))
 	if err == nil {
+		err = s.useProfile(cfg, o)
+	}
+	if err == nil {
 		s.info.Mode = string(cfg.Mode)
 		s.info.Warnings = append(s.info.Warnings, cfg.Warnings...)
 		err = s.start(ctx, cfg, o)
@@ -74,9 +99,25 @@ func Open(ctx context.Context, o Options) *Service {
 		for i := range idle.Connections {
 			idle.Connections[i].Enabled = false
 		}
-		s.idle = manager.New(idle, manager.Options{})
+		s.src = manager.New(idle, manager.Options{})
 	}
 	return s
+}
+
+// useProfile applies the last used profile unless TICKSTOCK_MODE is set.
+func (s *Service) useProfile(cfg *config.Config, o Options) error {
+	if o.Profiles == nil || cfg.ModeSet {
+		return nil
+	}
+	p, ok, err := o.Profiles.Last()
+	if err != nil {
+		return fmt.Errorf("saved profiles: %v", err)
+	}
+	if ok {
+		applyProfile(cfg, p)
+		s.info.Profile = p.Name
+	}
+	return nil
 }
 
 func defaultDir(d string) string {
@@ -87,19 +128,32 @@ func defaultDir(d string) string {
 }
 
 func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) error {
-	if cfg.Mode == config.ModeRemote {
-		return errors.New("remote mode is not available yet in this build: use TICKSTOCK_MODE=demo or embedded")
-	}
 	url, label, err := s.chooseRedis(cfg, o)
 	if err != nil {
 		return err
+	}
+	if s.info.Profile != "" {
+		if url, err = withRedisPassword(url, s.info.Profile); err != nil {
+			s.info.KeyringProblem = err.Error()
+		}
+	}
+	if cfg.Mode == config.ModeRemote {
+		s.info.Remote = cfg.RemoteURL
+		err := s.startRemote(ctx, cfg, url, o)
+		if err == nil {
+			s.src = s.remote
+		}
+		return err
+	}
+	if cfg.Mode == config.ModeEmbedded && cfg.APIKey == "" {
+		cfg.APIKey = s.apiKeyFromKeyring()
 	}
 	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: o.Log}, RedisURL: url})
 	if err != nil {
 		s.closeDemoRedis()
 		return err
 	}
-	s.ingest = in
+	s.ingest, s.src = in, in
 	s.monitor = monitor.New(monitor.Options{
 		URL: url, Channel: cfg.TickChannel, SourceLabel: label,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
@@ -128,6 +182,20 @@ func (s *Service) chooseRedis(cfg *config.Config, o Options) (url, label string,
 	return d.URL(), redisbus.DemoLabel, nil
 }
 
+// apiKeyFromKeyring returns the provider key kept for the profile (or
+// "default"), or "" (ingest.Start then says MASSIVE_API_KEY is missing).
+func (s *Service) apiKeyFromKeyring() string {
+	name := s.info.Profile
+	if name == "" {
+		name = "default"
+	}
+	key, err := secrets.Get(name, secrets.APIKey)
+	if err != nil && !errors.Is(err, secrets.ErrNotFound) {
+		s.info.KeyringProblem = err.Error()
+	}
+	return key
+}
+
 // Close stops everything Open started.
 func (s *Service) Close() {
 	if s.monitor != nil {
@@ -135,6 +203,9 @@ func (s *Service) Close() {
 	}
 	if s.ingest != nil {
 		s.ingest.Close()
+	}
+	if s.remote != nil {
+		s.remote.Close()
 	}
 	s.closeDemoRedis()
 }
@@ -150,20 +221,11 @@ func (s *Service) closeDemoRedis() {
 func (s *Service) Info() Info { return s.info }
 
 // Snapshot is the health of every connection.
-func (s *Service) Snapshot() manager.Snapshot {
-	if s.ingest != nil {
-		return s.ingest.Snapshot()
-	}
-	return s.idle.Snapshot()
-}
+func (s *Service) Snapshot() manager.Snapshot { return s.src.Snapshot() }
 
-// Changed is signalled when a connection's status changes.
-func (s *Service) Changed() <-chan struct{} {
-	if s.ingest != nil {
-		return s.ingest.Changed()
-	}
-	return s.idle.Changed()
-}
+// Changed is signalled when a connection's status (or the remote sign-in
+// state) changes.
+func (s *Service) Changed() <-chan struct{} { return s.src.Changed() }
 
 // Source is the Redis subscription's state.
 func (s *Service) Source() monitor.SourceState {

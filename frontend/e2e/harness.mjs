@@ -88,7 +88,8 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startApp(env) {
   const proc = spawn('go', ['tool', 'wails', 'dev', '-m', '-skipbindings', '-loglevel', 'Warning'], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // A private config dir: no saved profile of this machine changes what starts.
+    env: { ...process.env, XDG_CONFIG_HOME: mkdtempSync(path.join(os.tmpdir(), 'e2e-config-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() ends Vite and the app too
   });

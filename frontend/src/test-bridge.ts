@@ -15,6 +15,13 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     DropConnection: vi.fn(async () => {}),
     StallConnection: vi.fn(async () => {}),
     MarkPainted: vi.fn(async () => 0),
+    RemoteState: vi.fn(async () => null),
+    SignIn: vi.fn(async () => {}),
+    ForgetPassword: vi.fn(async () => {}),
+    ListProfiles: vi.fn(async () => ({ profiles: [], last: '', path: '/tmp/profiles.json' })),
+    SaveProfile: vi.fn(async () => {}),
+    DeleteProfile: vi.fn(async () => {}),
+    UseProfile: vi.fn(async () => {}),
     ...over,
   };
   window.go = { app: { App: app } };

@@ -1,7 +1,7 @@
 // The Wails bridge: bound Go methods under window.go.app.App and the runtime's
 // event functions under window.runtime. Wails injects both into the page; this
 // module is the one place that touches them, so tests can replace it.
-import type { AppInfo, Lookup, Snapshot, SourceState } from './types';
+import type { AppInfo, Lookup, Profile, ProfileList, RemoteState, Snapshot, SourceState } from './types';
 
 export interface BoundApp {
   Snapshot(): Promise<Snapshot>;
@@ -14,6 +14,13 @@ export interface BoundApp {
   DropConnection(id: string): Promise<void>;
   StallConnection(id: string, seconds: number): Promise<void>;
   MarkPainted(): Promise<number>;
+  RemoteState(): Promise<RemoteState | null>;
+  SignIn(password: string, remember: boolean): Promise<void>;
+  ForgetPassword(): Promise<void>;
+  ListProfiles(): Promise<ProfileList>;
+  SaveProfile(p: Profile): Promise<void>;
+  DeleteProfile(name: string): Promise<void>;
+  UseProfile(name: string): Promise<void>;
 }
 
 interface WailsRuntime {
@@ -45,6 +52,13 @@ export const backend = {
   dropConnection: async (id: string): Promise<void> => bound().DropConnection(id),
   stallConnection: async (id: string, seconds: number): Promise<void> => bound().StallConnection(id, seconds),
   markPainted: async (): Promise<number> => bound().MarkPainted(),
+  remoteState: async (): Promise<RemoteState | null> => bound().RemoteState(),
+  signIn: async (password: string, remember: boolean): Promise<void> => bound().SignIn(password, remember),
+  forgetPassword: async (): Promise<void> => bound().ForgetPassword(),
+  listProfiles: async (): Promise<ProfileList> => bound().ListProfiles(),
+  saveProfile: async (p: Profile): Promise<void> => bound().SaveProfile(p),
+  deleteProfile: async (name: string): Promise<void> => bound().DeleteProfile(name),
+  useProfile: async (name: string): Promise<void> => bound().UseProfile(name),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */

@@ -4,3 +4,5 @@ export const EventStatus = 'connections:status';
 export const EventTicks = 'ticks:batch';
 export const EventMetrics = 'ticks:metrics';
 export const EventSource = 'source:state';
+export const EventRemote = 'remote:state';
+export const EventReopened = 'session:reopened';

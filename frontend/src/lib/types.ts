@@ -49,6 +49,38 @@ export interface AppInfo {
   warnings: string[];
   /** Why nothing runs (a configuration error); '' when fine. */
   problem: string;
+  /** The saved profile in use; '' for the environment alone. */
+  profile: string;
+  /** The observed server in remote mode. */
+  remote: string;
+  /** Why the keyring cannot be used; '' when it can. */
+  keyring_problem: string;
+}
+
+export interface RemoteState {
+  state: 'needs_password' | 'signing_in' | 'observing' | 'wrong_credentials' | 'forbidden' | 'unreachable' | 'session_expired' | 'stopped';
+  server: string;
+  email: string;
+  detail: string;
+  retry_at: number;
+  since: number;
+  push: boolean;
+  counts_only: boolean;
+}
+
+export interface Profile {
+  name: string;
+  mode: 'demo' | 'embedded' | 'remote';
+  server_url?: string;
+  admin_email?: string;
+  redis_url?: string;
+  tick_channel?: string;
+}
+
+export interface ProfileList {
+  profiles: Profile[];
+  last: string;
+  path: string;
 }
 
 /** One tick as the stream shows it (backend/monitor.Row). */

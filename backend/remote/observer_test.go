@@ -1,0 +1,211 @@
+package remote
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/manager"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type source struct {
+	mu      sync.Mutex
+	snap    manager.Snapshot
+	changed chan struct{}
+}
+
+func (s *source) Snapshot() manager.Snapshot { s.mu.Lock(); defer s.mu.Unlock(); return s.snap }
+func (s *source) Changed() <-chan struct{}   { return s.changed }
+
+func snapshot(connected int) manager.Snapshot {
+	return manager.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]manager.ConnectionSnapshot{
+		"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
+		"connection_2": {Name: "secondary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"PLTR"}, AssignedTickers: 1},
+	}}
+}
+
+// server is an admin API on a fixed loopback port that can be restarted.
+type server struct {
+	t    *testing.T
+	addr string
+	src  *source
+	stop func()
+}
+
+func users(t *testing.T) adminapi.Users {
+	var list []adminapi.User
+	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "mod@x.io": adminapi.RoleModerator} {
+		h, _ := bcrypt.GenerateFromPassword([]byte("pw-"+string(role)), bcrypt.MinCost)
+		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
+	}
+	b, _ := json.Marshal(list)
+	u, err := adminapi.ParseUsers(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func newServer(t *testing.T) *server {
+	s := &server{t: t, src: &source{snap: snapshot(2), changed: make(chan struct{}, 1)}}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = l.Addr().String()
+	s.serve(l)
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+func (s *server) serve(l net.Listener) {
+	api := adminapi.New(adminapi.Options{Users: users(s.t), Source: s.src, PushInterval: 50 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	runDone := make(chan struct{})
+	go func() { api.Run(ctx); close(runDone) }()
+	hs := &http.Server{Handler: api.Handler()}
+	go hs.Serve(l)
+	s.stop = func() { cancel(); <-runDone; hs.Close() }
+}
+
+func (s *server) restart() {
+	s.stop()
+	var l net.Listener
+	var err error
+	for i := 0; i < 50; i++ {
+		if l, err = net.Listen("tcp", s.addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.serve(l)
+}
+
+func observer(t *testing.T, url, email string) *Observer {
+	o, err := NewObserver(url, email, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Start(context.Background())
+	t.Cleanup(o.Close)
+	return o
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func stateIs(o *Observer, s string) func() bool { return func() bool { return o.State().State == s } }
+
+func TestObservesThroughThePushStream(t *testing.T) {
+	srv := newServer(t)
+	o := observer(t, "http://"+srv.addr, "admin@x.io")
+	if st := o.State(); st.State != StateNeedsPassword || !strings.Contains(st.Detail, "admin@x.io") {
+		t.Fatalf("before sign-in: %+v", st)
+	}
+	o.SignIn("pw-admin")
+	eventually(t, "observing", stateIs(o, StateObserving))
+	if st := o.State(); !st.Push || st.CountsOnly {
+		t.Errorf("state %+v", st)
+	}
+	if id, ok := o.ConnectionOf("PLTR"); !ok || id != "connection_2" {
+		t.Errorf("ConnectionOf(PLTR) = %q %v", id, ok)
+	}
+	srv.src.mu.Lock()
+	srv.src.snap = snapshot(1)
+	srv.src.mu.Unlock()
+	eventually(t, "the pushed change", func() bool { return o.Snapshot().ConnectedCount == 1 })
+}
+
+func TestWrongPasswordAndForbidden(t *testing.T) {
+	srv := newServer(t)
+	o := observer(t, "http://"+srv.addr, "admin@x.io")
+	o.SignIn("nope")
+	eventually(t, "wrong credentials", stateIs(o, StateWrongCredentials))
+	o.SignIn("pw-admin")
+	eventually(t, "observing after a retry", stateIs(o, StateObserving))
+
+	m := observer(t, "http://"+srv.addr, "mod@x.io")
+	m.SignIn("pw-moderator")
+	eventually(t, "forbidden", stateIs(m, StateForbidden))
+	if !strings.Contains(m.State().Detail, "not an admin") {
+		t.Errorf("detail %q", m.State().Detail)
+	}
+}
+
+func TestServerRestartIsSurvived(t *testing.T) {
+	srv := newServer(t)
+	o := observer(t, "http://"+srv.addr, "admin@x.io")
+	o.SignIn("pw-admin")
+	eventually(t, "observing", stateIs(o, StateObserving))
+	srv.stop()
+	eventually(t, "unreachable", stateIs(o, StateUnreachable))
+	if st := o.State(); st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying in") {
+		t.Errorf("state %+v", st)
+	}
+	// The last view stays while the server is away.
+	if o.Snapshot().ConnectedCount != 2 {
+		t.Error("the snapshot was cleared")
+	}
+	srv.restart() // new process: old sessions are gone, the observer signs in again
+	eventually(t, "observing again", stateIs(o, StateObserving))
+}
+
+func TestUnreachableFromTheStart(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	o := observer(t, "http://"+addr, "admin@x.io")
+	o.SignIn("pw")
+	eventually(t, "unreachable", stateIs(o, StateUnreachable))
+	if d := o.State().Detail; !strings.Contains(d, "connection refused") {
+		t.Errorf("detail %q", d)
+	}
+}
+
+// A server without /admin-ws and without ticker lists (TickStockAppV2).
+func TestPollingAndCountsOnly(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "ok", Path: "/"})
+	})
+	mux.HandleFunc("GET /admin/api/admin/websocket-status", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"status":"success","data":{"enabled_connections":1,"connected_count":1,"connections":{"connection_1":{"name":"primary","enabled":true,"status":"connected","assigned_tickers":150}}}}`))
+	})
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	hs := &http.Server{Handler: mux}
+	go hs.Serve(l)
+	defer hs.Close()
+	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
+	o.poll = 50 * time.Millisecond
+	o.SignIn("pw")
+	eventually(t, "observing", stateIs(o, StateObserving))
+	st := o.State()
+	if st.Push || !st.CountsOnly || !strings.Contains(st.Detail, "polling") {
+		t.Fatalf("state %+v", st)
+	}
+	if _, ok := o.ConnectionOf("AAPL"); ok {
+		t.Error("a ticker was guessed into a connection")
+	}
+}

@@ -1,0 +1,113 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/secrets"
+)
+
+// applyProfile puts a saved profile over the environment's configuration,
+// unless TICKSTOCK_MODE was set (then the environment wins).
+func applyProfile(cfg *config.Config, p profiles.Profile) {
+	cfg.Mode = config.Mode(p.Mode)
+	if p.ServerURL != "" {
+		cfg.RemoteURL = p.ServerURL
+	}
+	if p.AdminEmail != "" {
+		cfg.AdminEmail = p.AdminEmail
+	}
+	if p.RedisURL != "" {
+		cfg.RedisURL, cfg.RedisURLSet = p.RedisURL, true
+	}
+	if p.TickChannel != "" {
+		cfg.TickChannel = p.TickChannel
+	}
+}
+
+// withRedisPassword adds the keyring's Redis password of profile to rawURL
+// (the URL then only lives in memory; what is shown is host:port).
+func withRedisPassword(rawURL, profile string) (string, error) {
+	pw, err := secrets.Get(profile, secrets.RedisPassword)
+	if errors.Is(err, secrets.ErrNotFound) {
+		return rawURL, nil
+	}
+	if err != nil {
+		return rawURL, err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL, nil // config validation reports the URL itself
+	}
+	if _, has := u.User.Password(); !has {
+		u.User = url.UserPassword(u.User.Username(), pw)
+	}
+	return u.String(), nil
+}
+
+// startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and
+// subscribes to its Redis channel with the observer as the ticker map.
+func (s *Service) startRemote(ctx context.Context, cfg *config.Config, redisURL string, o Options) error {
+	if cfg.RemoteURL == "" || cfg.AdminEmail == "" {
+		return errors.New("remote mode needs a server and an admin email: set TICKSTOCK_REMOTE_URL and TICKSTOCK_ADMIN_EMAIL, or choose a remote profile")
+	}
+	obs, err := remote.NewObserver(cfg.RemoteURL, cfg.AdminEmail, o.Log)
+	if err != nil {
+		return fmt.Errorf("TICKSTOCK_REMOTE_URL: %v", err)
+	}
+	s.remoteKey = secrets.RemoteProfile(cfg.RemoteURL, cfg.AdminEmail)
+	switch pw, err := secrets.Get(s.remoteKey, secrets.AdminPassword); {
+	case err == nil:
+		obs.SignIn(pw)
+	case !errors.Is(err, secrets.ErrNotFound):
+		s.info.KeyringProblem = err.Error() + ". The password can be used for this session only; it is never written anywhere."
+	}
+	s.remote = obs
+	obs.Start(ctx)
+	s.monitor = monitor.New(monitor.Options{URL: redisURL, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
+	s.monitor.Start(ctx)
+	return nil
+}
+
+// Remote is the sign-in state in remote mode, nil otherwise.
+func (s *Service) Remote() *remote.State {
+	if s.remote == nil {
+		return nil
+	}
+	st := s.remote.State()
+	return &st
+}
+
+// SignIn signs in to the remote server with password; remember also keeps
+// it in the keyring. A keyring failure is returned, but the sign-in goes on
+// with the password for this session only.
+func (s *Service) SignIn(password string, remember bool) error {
+	if s.remote == nil {
+		return errors.New("signing in is for remote mode")
+	}
+	if password == "" {
+		return errors.New("enter the password")
+	}
+	s.remote.SignIn(password)
+	if !remember {
+		return nil
+	}
+	if err := secrets.Set(s.remoteKey, secrets.AdminPassword, password); err != nil {
+		return fmt.Errorf("signed in for this session only: the password could not be remembered (%v)", err)
+	}
+	return nil
+}
+
+// ForgetPassword removes the remembered password from the keyring.
+func (s *Service) ForgetPassword() error {
+	if s.remote == nil {
+		return errors.New("there is no remembered password outside remote mode")
+	}
+	return secrets.Delete(s.remoteKey, secrets.AdminPassword)
+}

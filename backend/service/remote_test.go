@@ -1,0 +1,214 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/ingest"
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/redistest"
+)
+
+// ingestServer runs what `tickstock-ingest serve` runs: the demo's
+// connections publishing to redisURL on channel, behind the admin API.
+func ingestServer(t *testing.T, redisURL, channel string) string {
+	t.Helper()
+	cfg, err := config.FromLookup(func(k string) (string, bool) {
+		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "TICK_CHANNEL": channel}[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in, err := ingest.Start(ctx, cfg, ingest.Options{RedisURL: redisURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list []adminapi.User
+	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "mod@x.io": adminapi.RoleModerator} {
+		h, _ := bcrypt.GenerateFromPassword([]byte(adminPassword(role)), bcrypt.MinCost)
+		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
+	}
+	b, _ := json.Marshal(list)
+	users, _ := adminapi.ParseUsers(b)
+	api := adminapi.New(adminapi.Options{Users: users, Source: in})
+	runDone := make(chan struct{})
+	go func() { api.Run(ctx); close(runDone) }()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	hs := &http.Server{Handler: api.Handler()}
+	go hs.Serve(l)
+	t.Cleanup(func() { cancel(); <-runDone; hs.Close(); in.Close() })
+	return "http://" + l.Addr().String()
+}
+
+func adminPassword(r adminapi.Role) string { return "Adm1n-Secret-XYZZY-" + string(r) }
+
+func remoteState(s *Service) string {
+	if r := s.Remote(); r != nil {
+		return r.State
+	}
+	return ""
+}
+
+func TestRemoteObservationEndToEnd(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	url := ingestServer(t, srv.URL, ch)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
+		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
+	if s.Info().Problem != "" || s.Info().Remote != url {
+		t.Fatalf("info %+v", s.Info())
+	}
+	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "observing 3 connected connections", 10*time.Second, func() bool {
+		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
+	})
+	// Ticks from Redis land in the columns through the remote ticker lists.
+	eventually(t, "enriched ticks on every connection", 10*time.Second, func() bool {
+		m := s.monitor.MetricsAt(time.Now())
+		for _, id := range monitor.ConnectionIDs {
+			if m.Connections[id].Received == 0 {
+				return false
+			}
+		}
+		return m.Unassigned.Count == 0
+	})
+	if l := s.LookupSymbol("AAPL"); !l.Found || l.ConnectionID != "connection_1" {
+		t.Errorf("lookup %+v", l)
+	}
+}
+
+func TestRemoteWrongRoleIsForbidden(t *testing.T) {
+	srv := redistest.Start(t)
+	url := ingestServer(t, srv.URL, channel(t))
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "mod@x.io", "REDIS_URL": srv.URL}, Options{})
+	s.SignIn(adminPassword(adminapi.RoleModerator), false)
+	eventually(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
+	if s.Snapshot().ConnectedCount != 0 {
+		t.Error("a forbidden observer shows a snapshot")
+	}
+}
+
+// capture keeps everything the service emits, as JSON text.
+type capture struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (c *capture) add(v any) {
+	b, _ := json.Marshal(v)
+	c.mu.Lock()
+	c.buf.Write(b)
+	c.buf.WriteByte('\n')
+	c.mu.Unlock()
+}
+func (c *capture) Batch(b *monitor.Batch)        { c.add(b) }
+func (c *capture) Metrics(m *monitor.Metrics)    { c.add(m) }
+func (c *capture) Source(st monitor.SourceState) { c.add(st) }
+func (c *capture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.Write(p)
+}
+func (c *capture) String() string { c.mu.Lock(); defer c.mu.Unlock(); return c.buf.String() }
+
+// Distinctive secrets go through every path (wrong and right admin password,
+// remembered in the keyring, a Redis password from the keyring, a provider
+// key); none may appear in logs, events, the profile file or error strings.
+func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
+	if os.Getenv("TICKSTOCK_KEYRING_TEST") != "1" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("needs a Secret Service: run through scripts/with-keyring")
+		}
+		t.Skip("needs a Secret Service: run through scripts/with-keyring")
+	}
+	const redisPW, wrongPW, apiKey = "R3dis-Secret-PLUGH", "Wr0ng-Secret-FROTZ", "Mass1ve-Key-FROBOZZ"
+	rightPW := adminPassword(adminapi.RoleAdmin)
+	secretsAll := []string{redisPW, wrongPW, rightPW, apiKey}
+
+	srv := redistest.Start(t)
+	if r, err := srv.Do(context.Background(), "CONFIG", "SET", "requirepass", redisPW); err != nil || r != "+OK\r\n" {
+		t.Fatalf("requirepass: %q %v", r, err)
+	}
+	ch := channel(t)
+	url := ingestServer(t, "redis://:"+redisPW+"@"+srv.Addr+"/15", ch)
+
+	store := profiles.Open(t.TempDir() + "/profiles.json")
+	prof := profiles.Profile{Name: "prod", Mode: "remote", ServerURL: url, AdminEmail: "admin@x.io", RedisURL: "redis://" + srv.Addr + "/15", TickChannel: ch}
+	if err := store.Save(prof); err != nil {
+		t.Fatal(err)
+	}
+	store.SetLast("prod")
+	secrets.Set("prod", secrets.RedisPassword, redisPW)
+	secrets.Set("prod", secrets.APIKey, apiKey)
+	key := secrets.RemoteProfile(url, "admin@x.io")
+	t.Cleanup(func() {
+		secrets.Delete("prod", secrets.RedisPassword)
+		secrets.Delete("prod", secrets.APIKey)
+		secrets.Delete(key, secrets.AdminPassword)
+	})
+
+	out := &capture{}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Setenv("TICKSTOCK_MODE", "")
+	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Log: log, Output: out, Profiles: store})
+	defer s.Close()
+	if s.Info().Profile != "prod" {
+		t.Fatalf("profile not applied: %+v", s.Info())
+	}
+	var errs []string
+	note := func(err error) {
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	note(s.SignIn(wrongPW, false))
+	eventually(t, "wrong credentials", 10*time.Second, func() bool { return remoteState(s) == remote.StateWrongCredentials })
+	out.add(s.Remote())
+	note(s.SignIn(rightPW, true))
+	eventually(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
+		return remoteState(s) == remote.StateObserving && s.monitor.MetricsAt(time.Now()).Total > 20
+	})
+	if pw, err := secrets.Get(key, secrets.AdminPassword); err != nil || pw != rightPW {
+		t.Fatalf("the password was not remembered: %v", err)
+	}
+	note(s.ForgetPassword())
+	if _, err := secrets.Get(key, secrets.AdminPassword); err == nil {
+		t.Fatal("Forget left the password in the keyring")
+	}
+	out.add(s.Info())
+	out.add(s.Snapshot())
+	out.add(s.Source())
+	out.add(s.Remote())
+	time.Sleep(1100 * time.Millisecond) // a metrics event
+	profileFile, _ := os.ReadFile(store.Path())
+	everything := out.String() + string(profileFile) + strings.Join(errs, "\n")
+	if !strings.Contains(everything, "observing") || !strings.Contains(out.String(), `"ticks"`) {
+		t.Fatal("the capture missed the events it should hold")
+	}
+	for _, secret := range secretsAll {
+		if strings.Contains(everything, secret) {
+			i := strings.Index(everything, secret)
+			t.Errorf("secret %q leaked: …%s…", secret, everything[max(0, i-80):min(len(everything), i+40)])
+		}
+	}
+}

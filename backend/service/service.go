@@ -86,7 +86,9 @@ func Open(ctx context.Context, o Options) *Service {
 	}
 	if err == nil {
 		s.info.Mode = string(cfg.Mode)
-		s.info.Warnings = append(s.info.Warnings, cfg.Warnings...)
+		if cfg.Mode != config.ModeRemote { // the local connections do not run when observing
+			s.info.Warnings = append(s.info.Warnings, cfg.Warnings...)
+		}
 		err = s.start(ctx, cfg, o)
 	}
 	if err != nil {

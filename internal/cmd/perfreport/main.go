@@ -51,12 +51,14 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-// bench is the median of one benchmark's runs.
+// bench is the median of one benchmark's runs, per unit ("ns/op", "B/op",
+// "allocs/op" and custom ones such as "p99-ms").
 type bench struct {
 	NsOp, BytesOp, AllocsOp float64
+	Metrics                 map[string]float64
 }
 
-var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?\s+\d+\s+([\d.]+) ns/op(?:.*?\s([\d.]+) B/op\s+([\d.]+) allocs/op)?`)
+var benchName = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?$`)
 
 func runBenchmarks(count int) (map[string]bench, error) {
 	cmd := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchmem", "-count="+strconv.Itoa(count), "./backend/...")
@@ -65,31 +67,36 @@ func runBenchmarks(count int) (map[string]bench, error) {
 	if err != nil {
 		return nil, fmt.Errorf("go test -bench: %v\n%s", err, outp)
 	}
-	samples := map[string][][3]float64{}
+	samples := map[string]map[string][]float64{}
 	sc := bufio.NewScanner(bytes.NewReader(outp))
 	for sc.Scan() {
-		m := benchLine.FindStringSubmatch(sc.Text())
+		f := strings.Fields(sc.Text())
+		if len(f) < 4 {
+			continue
+		}
+		m := benchName.FindStringSubmatch(f[0])
 		if m == nil {
 			continue
 		}
-		ns, _ := strconv.ParseFloat(m[3], 64)
-		by, _ := strconv.ParseFloat(m[4], 64)
-		al, _ := strconv.ParseFloat(m[5], 64)
-		samples[m[1]] = append(samples[m[1]], [3]float64{ns, by, al})
+		if samples[m[1]] == nil {
+			samples[m[1]] = map[string][]float64{}
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			if v, err := strconv.ParseFloat(f[i], 64); err == nil {
+				samples[m[1]][f[i+1]] = append(samples[m[1]][f[i+1]], v)
+			}
+		}
 	}
 	out := map[string]bench{}
-	for name, s := range samples {
-		out[name] = bench{median(col(s, 0)), median(col(s, 1)), median(col(s, 2))}
+	for name, units := range samples {
+		b := bench{Metrics: map[string]float64{}}
+		for unit, v := range units {
+			b.Metrics[unit] = median(v)
+		}
+		b.NsOp, b.BytesOp, b.AllocsOp = b.Metrics["ns/op"], b.Metrics["B/op"], b.Metrics["allocs/op"]
+		out[name] = b
 	}
 	return out, nil
-}
-
-func col(s [][3]float64, i int) []float64 {
-	out := make([]float64, len(s))
-	for j := range s {
-		out[j] = s[j][i]
-	}
-	return out
 }
 
 func median(v []float64) float64 {

@@ -30,7 +30,8 @@ func render(b map[string]bench, l *loadResult, runs int) string {
 	p("| publish → monitor (before the flush) p99 at 10k ticks/s | %.2f ms | < 2 ms |\n", lat10.PreP99)
 	p("| manager per-tick cost with the publisher (sustained, into redis-server) | %s ns | < 2 µs |\n", trim(b["BenchmarkTickPathWithPublisher"].NsOp))
 	p("| manager per-tick cost without the publisher | %s ns | < 1 µs |\n", trim(b["BenchmarkTickPath"].NsOp))
-	p("| RSS after %v at 10k ticks/s (monitor + publishers in one process) | %.0f MiB | < 150 MB |\n\n", l.RSSAfter, l.RSSMiB)
+	p("| RSS after %v at 10k ticks/s (monitor + publishers in one process) | %.0f MiB | < 150 MB |\n", l.RSSAfter, l.RSSMiB)
+	p("| admin status API p99 with 10 viewers streaming | %.3f ms | < 5 ms |\n\n", b["BenchmarkStatusAPI/viewers=10"].Metrics["p99-ms"])
 
 	p("## Load run: publish → window latency\n\n")
 	p("Ticks are stamped with their publish time. *Batch* is publish → the batch handed to the window\n")
@@ -45,6 +46,17 @@ func render(b map[string]bench, l *loadResult, runs int) string {
 	p("consumed all 600,000 at %.0f ticks/s end to end. Without Redis, the consumer alone costs\n", l.Ceiling)
 	p("%s per tick (`BenchmarkConsume`), a ceiling of about %.0f ticks/s on one core.\n\n",
 		ns("BenchmarkConsume"), 1e9/max(b["BenchmarkConsume"].NsOp, 1))
+
+	p("## Admin API (issue 6)\n\n")
+	p("`GET /api/admin/websocket-status` on loopback (3 connections × 500 tickers, ~25 kB) while N viewers\n")
+	p("stream `/admin-ws` (a status every 100 ms plus metrics each second). CPU is of the whole test\n")
+	p("process (server, viewers and client) as %% of one core; *stream* is the push stream alone.\n\n")
+	p("| viewers | status p50 | status p99 | CPU with requests back to back | CPU of the stream alone |\n| --- | --- | --- | --- | --- |\n")
+	for _, v := range []string{"10", "100"} {
+		m := b["BenchmarkStatusAPI/viewers="+v].Metrics
+		p("| %s | %.3f ms | %.3f ms | %.0f%% | %.1f%% |\n", v, m["p50-ms"], m["p99-ms"], m["%cpu"], m["stream-%cpu"])
+	}
+	p("\nTarget: status API p99 < 5 ms with 10 viewers streaming.\n\n")
 
 	p("## Go benchmarks\n\n| benchmark | per op |\n| --- | --- |\n")
 	for _, name := range []string{

@@ -4,7 +4,9 @@ SHELL := /bin/bash
 GO    ?= go
 WAILS := $(GO) tool wails
 
-VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --exact-match 2>/dev/null || echo "0.0.0-dev+$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
+# The release tag vX.Y.Z (without the v), else 0.0.0-dev+<sha>: the version of
+# the window's About panel, tickstock-ingest --version and every package.
+VERSION ?= $(shell scripts/version)
 LDFLAGS := -X github.com/tickstock/monitor/backend/version.Version=$(VERSION)
 
 APP_BIN    := build/bin/tickstock-monitor
@@ -14,7 +16,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build ingest test e2e lint fuzz bench clean
+.PHONY: setup run dev build ingest test e2e lint fuzz bench clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -48,6 +50,18 @@ test: setup
 e2e: setup
 	scripts/e2e build/test-results/e2e.xml
 
+## package-windows: the Windows app and its NSIS installer, cross-built here (build/bin/)
+package-windows: setup
+	VERSION=$(VERSION) scripts/package windows
+
+## package-linux: a .tar.gz and a .deb of the app (build/packages/)
+package-linux: setup build
+	VERSION=$(VERSION) scripts/package linux
+
+## package-macos: on a Mac — a universal .app and a .dmg (signing/notarising via env, see README)
+package-macos:
+	VERSION=$(VERSION) scripts/package macos
+
 ## lint: formatting, go vet and the frontend type check
 lint: setup
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -63,4 +77,4 @@ fuzz:
 	scripts/fuzz $${FUZZ_TIME:-30s}
 
 clean:
-	rm -rf build/bin build/screenshots build/test-results frontend/dist
+	rm -rf build/bin build/packages build/screenshots build/test-results frontend/dist

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"github.com/tickstock/monitor/internal/wait"
 	"io"
 	"log/slog"
 	"os"
@@ -122,17 +123,6 @@ func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recor
 	return a, rec
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 func TestBoundMethodsTranslate(t *testing.T) {
 	b := &fakeBackend{snap: manager.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
 	a, _ := started(t, b, time.Hour)
@@ -188,7 +178,7 @@ func TestBoundMethodPanicBecomesAnError(t *testing.T) {
 
 func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
-	waitFor(t, "3 status events", func() bool { return rec.count(EventStatus) >= 3 })
+	wait.For(t, "3 status events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 })
 	rec.mu.Lock()
 	_, ok := rec.data[0].(manager.Snapshot)
 	rec.mu.Unlock()
@@ -200,7 +190,7 @@ func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 func TestStopEndsEventsAndClosesTheBackend(t *testing.T) {
 	b := &fakeBackend{}
 	a, rec := started(t, b, 10*time.Millisecond)
-	waitFor(t, "an event", func() bool { return rec.count(EventStatus) > 0 })
+	wait.For(t, "an event", 5*time.Second, func() bool { return rec.count(EventStatus) > 0 })
 	a.stop()
 	after := rec.count(EventStatus)
 	time.Sleep(30 * time.Millisecond)
@@ -214,7 +204,7 @@ func TestStatusIsEmittedOnChange(t *testing.T) {
 	_, rec := started(t, b, time.Hour)
 	b.changed <- struct{}{}
 	b.changed <- struct{}{} // accepted only once the first change was emitted
-	waitFor(t, "initial + 2 change events", func() bool { return rec.count(EventStatus) >= 3 })
+	wait.For(t, "initial + 2 change events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 })
 }
 
 func TestMonitorOutputBecomesEvents(t *testing.T) {
@@ -231,7 +221,7 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 func TestRemoteStateIsEmittedAndSignInPassedOn(t *testing.T) {
 	b := &fakeBackend{}
 	a, rec := started(t, b, time.Hour)
-	waitFor(t, "a remote state event", func() bool { return rec.count(EventRemote) > 0 })
+	wait.For(t, "a remote state event", 5*time.Second, func() bool { return rec.count(EventRemote) > 0 })
 	if err := a.SignIn("pw", false); err != nil || b.signedIn != "pw" {
 		t.Fatalf("SignIn: %v %q", err, b.signedIn)
 	}
@@ -260,7 +250,7 @@ func TestProfilesAndSwitching(t *testing.T) {
 	if err := a.UseProfile("lab"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the session to reopen", func() bool { return rec.count(EventReopened) == 1 })
+	wait.For(t, "the session to reopen", 5*time.Second, func() bool { return rec.count(EventReopened) == 1 })
 	mu.Lock()
 	n := opened
 	mu.Unlock()

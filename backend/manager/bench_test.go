@@ -14,17 +14,23 @@ import (
 	"github.com/tickstock/monitor/internal/redistest"
 )
 
+// sampleEvents is one frame of 20 decoded minute aggregates.
+func sampleEvents() []massive.Event {
+	evs := make([]massive.Event, 20)
+	for i := range evs {
+		evs[i] = massive.Event{Kind: massive.KindMinuteAggregate, Symbol: fmt.Sprintf("SYM%d", i),
+			Aggregate: massive.Aggregate{Close: 100 + float64(i), Volume: 1000, End: 1705853700000}}
+	}
+	return evs
+}
+
 // BenchmarkTickPath is the manager's own cost per market event, after JSON
 // decoding: tick conversion, the sink call and the counters. Target < 1 µs.
 func BenchmarkTickPath(b *testing.B) {
 	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
 	m := New(cfg, Options{})
 	r := m.runners[0]
-	evs := make([]massive.Event, 20)
-	for i := range evs {
-		evs[i] = massive.Event{Kind: massive.KindMinuteAggregate, Symbol: fmt.Sprintf("SYM%d", i),
-			Aggregate: massive.Aggregate{Close: 100 + float64(i), Volume: 1000, End: 1705853700000}}
-	}
+	evs := sampleEvents()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += len(evs) {
@@ -84,11 +90,7 @@ func BenchmarkTickPathWithPublisher(b *testing.B) {
 	cfg, _ := config.FromLookup(func(string) (string, bool) { return "", false })
 	m := New(cfg, Options{Sink: waitingSink{p}})
 	r := m.runners[0]
-	evs := make([]massive.Event, 20)
-	for i := range evs {
-		evs[i] = massive.Event{Kind: massive.KindMinuteAggregate, Symbol: fmt.Sprintf("SYM%d", i),
-			Aggregate: massive.Aggregate{Close: 100 + float64(i), Volume: 1000, End: 1705853700000}}
-	}
+	evs := sampleEvents()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += len(evs) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"slices"
 	"strings"
@@ -158,18 +159,6 @@ func startManager(t *testing.T, cfg *config.Config, opts Options) *Manager {
 	return m
 }
 
-// eventually polls cond for up to 10 s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func status(m *Manager, id string) Status { return m.Snapshot().Connections[id].Status }
 
 func allConnected(m *Manager, n int) func() bool {
@@ -190,14 +179,14 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
-	eventually(t, "3 connected", allConnected(m, 3))
+	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	for i, want := range tickersOf {
 		ss, ok := sessionFor(sim, want[0])
 		if !ok || !slices.Equal(ss.Symbols, sortedCopy(want)) {
 			t.Errorf("connection_%d subscribed %v, want %v", i+1, ss.Symbols, want)
 		}
 	}
-	eventually(t, "every ticker to flow on its own connection", func() bool {
+	wait.For(t, "every ticker to flow on its own connection", 10*time.Second, func() bool {
 		seen := sink.symbolsSince(0)
 		for i, want := range tickersOf {
 			id := fmt.Sprintf("connection_%d", i+1)
@@ -212,7 +201,7 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 		}
 		return true
 	})
-	eventually(t, "all confirmations", func() bool {
+	wait.For(t, "all confirmations", 10*time.Second, func() bool {
 		return m.Snapshot().Connections["connection_3"].SubscribedChannels == int64(len(tickersOf[2]))
 	})
 	snap := m.Snapshot()
@@ -236,7 +225,7 @@ func TestSingleConnectionModeCarriesEverything(t *testing.T) {
 	cfg.Connections[0].Tickers = all
 	cfg.Connections[1].Enabled, cfg.Connections[2].Enabled = false, false
 	m := startManager(t, cfg, Options{})
-	eventually(t, "connection_1 connected", allConnected(m, 1))
+	wait.For(t, "connection_1 connected", 10*time.Second, allConnected(m, 1))
 	if ss := sim.Sessions(); len(ss) != 1 || len(ss[0].Symbols) != len(all) {
 		t.Fatalf("sessions %+v", ss)
 	}
@@ -250,7 +239,7 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.MaxReconnectDelay = 3 * time.Second
 	m := startManager(t, cfg, Options{})
-	eventually(t, "auth_failed", func() bool { return status(m, "connection_1") == StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == StatusAuthFailed })
 	if at := m.Snapshot().Connections["connection_1"].RetryAt; at < float64(time.Now().Unix())+2 {
 		t.Errorf("retry_at %v is not at the 3 s ceiling", at)
 	}
@@ -267,9 +256,9 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 func TestFourthConnectionGetsMaxConnections(t *testing.T) {
 	sim := startFeed(t, feed.Options{MaxConnsPerKey: 3})
 	first := startManager(t, testConfig(t, sim.URL(), 3), Options{})
-	eventually(t, "3 connected", allConnected(first, 3))
+	wait.For(t, "3 connected", 10*time.Second, allConnected(first, 3))
 	second := startManager(t, testConfig(t, sim.URL(), 1), Options{})
-	eventually(t, "max_connections", func() bool { return status(second, "connection_1") == StatusMaxConnections })
+	wait.For(t, "max_connections", 10*time.Second, func() bool { return status(second, "connection_1") == StatusMaxConnections })
 	time.Sleep(500 * time.Millisecond)
 	if c := second.Snapshot().Connections["connection_1"]; c.Status != StatusMaxConnections || c.ReconnectCount != 0 {
 		t.Fatalf("%+v: retried before 60 s", c)
@@ -284,18 +273,18 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 	sink := &recordingSink{}
 	log := &statusLog{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink, Log: slog.New(log)})
-	eventually(t, "3 connected", allConnected(m, 3))
+	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	before := len(log.of("connection_2"))
 
 	if n := sim.Drop("PLTR"); n != 1 {
 		t.Fatalf("dropped %d sessions", n)
 	}
-	eventually(t, "a reconnect", func() bool {
+	wait.For(t, "a reconnect", 10*time.Second, func() bool {
 		c := m.Snapshot().Connections["connection_2"]
 		return c.ReconnectCount == 1 && c.Status == StatusConnected
 	})
 	mark := sink.len()
-	eventually(t, "every connection_2 ticker to flow again", func() bool {
+	wait.For(t, "every connection_2 ticker to flow again", 10*time.Second, func() bool {
 		return len(sink.symbolsSince(mark)["connection_2"]) == len(tickersOf[1])
 	})
 	seen := log.of("connection_2")[before:]
@@ -318,12 +307,12 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 func TestStallIsDetectedAndReconnected(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{PingInterval: 100 * time.Millisecond, PongWait: 150 * time.Millisecond})
-	eventually(t, "connected", allConnected(m, 1))
+	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 	sim.Stall("AAPL", time.Hour)
-	eventually(t, "the stall to be detected", func() bool {
+	wait.For(t, "the stall to be detected", 10*time.Second, func() bool {
 		return m.Snapshot().Connections["connection_1"].ReconnectCount >= 1
 	})
-	eventually(t, "connected again", allConnected(m, 1))
+	wait.For(t, "connected again", 10*time.Second, allConnected(m, 1))
 	if c := m.Snapshot().Connections["connection_1"]; !strings.Contains(c.LastError, "stalled") {
 		t.Errorf("last_error %q", c.LastError)
 	}
@@ -333,11 +322,11 @@ func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: sink})
-	eventually(t, "connected", allConnected(m, 1))
+	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 	sim.SendGarbage("AAPL")
-	eventually(t, "the error to be counted", func() bool { return m.Snapshot().TotalErrors == 1 })
+	wait.For(t, "the error to be counted", 10*time.Second, func() bool { return m.Snapshot().TotalErrors == 1 })
 	mark := sink.len()
-	eventually(t, "ticks after the garbage", func() bool { return sink.len() > mark+10 })
+	wait.For(t, "ticks after the garbage", 10*time.Second, func() bool { return sink.len() > mark+10 })
 	c := m.Snapshot().Connections["connection_1"]
 	if c.Status != StatusConnected || c.ReconnectCount != 0 || !strings.Contains(c.LastError, "not a JSON array") {
 		t.Fatalf("%+v", c)
@@ -351,7 +340,7 @@ func TestMaxRetriesEndsInError(t *testing.T) {
 	cfg := testConfig(t, url, 1)
 	cfg.MaxRetries = 3
 	m := startManager(t, cfg, Options{})
-	eventually(t, "error", func() bool { return status(m, "connection_1") == StatusError })
+	wait.For(t, "error", 10*time.Second, func() bool { return status(m, "connection_1") == StatusError })
 	c := m.Snapshot().Connections["connection_1"]
 	if c.ReconnectCount != 2 || !strings.Contains(c.LastError, "gave up after 3 consecutive failures") {
 		t.Fatalf("%+v", c)
@@ -361,23 +350,23 @@ func TestMaxRetriesEndsInError(t *testing.T) {
 func TestRefusedTicksAreCountedAsDropped(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{refuse: true}})
-	eventually(t, "drops", func() bool { return m.Snapshot().Connections["connection_1"].PublishDropped > 10 })
+	wait.For(t, "drops", 10*time.Second, func() bool { return m.Snapshot().Connections["connection_1"].PublishDropped > 10 })
 }
 
 func TestRuntimeTickerChanges(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
-	eventually(t, "3 connected", allConnected(m, 3))
+	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 
 	if id, err := m.AddTickers("connection_1", []string{"orcl"}); err != nil || id != "connection_1" {
 		t.Fatalf("AddTickers: %q %v", id, err)
 	}
-	eventually(t, "ORCL subscribed on connection_1", func() bool {
+	wait.For(t, "ORCL subscribed on connection_1", 10*time.Second, func() bool {
 		ss, ok := sessionFor(sim, "ORCL")
 		return ok && slices.Contains(ss.Symbols, "AAPL")
 	})
-	eventually(t, "ORCL ticks on connection_1", func() bool { return sink.symbolsSince(0)["connection_1"]["ORCL"] })
+	wait.For(t, "ORCL ticks on connection_1", 10*time.Second, func() bool { return sink.symbolsSince(0)["connection_1"]["ORCL"] })
 	if id, _ := m.ConnectionOf("ORCL"); id != "connection_1" {
 		t.Errorf("ConnectionOf(ORCL) = %q", id)
 	}
@@ -399,7 +388,7 @@ func TestRuntimeTickerChanges(t *testing.T) {
 	if err := m.RemoveTickers([]string{"ORCL", "AAPL"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "ORCL and AAPL unsubscribed", func() bool {
+	wait.For(t, "ORCL and AAPL unsubscribed", 10*time.Second, func() bool {
 		_, a := sessionFor(sim, "ORCL")
 		_, b := sessionFor(sim, "AAPL")
 		return !a && !b
@@ -415,7 +404,7 @@ func TestRuntimeTickerChanges(t *testing.T) {
 	}
 	// After a reconnect the changed set is what gets subscribed.
 	sim.Drop("MSFT")
-	eventually(t, "resubscribed without AAPL", func() bool {
+	wait.For(t, "resubscribed without AAPL", 10*time.Second, func() bool {
 		ss, ok := sessionFor(sim, "MSFT")
 		return ok && !slices.Contains(ss.Symbols, "AAPL") && len(ss.Symbols) == 3
 	})
@@ -498,11 +487,11 @@ func TestStableConnectionResetsTheBackoff(t *testing.T) {
 	// Jitter 1: the delay is the full limit, so it shows the failure count.
 	m := startManager(t, cfg, Options{StableAfter: 300 * time.Millisecond, Jitter: func() float64 { return 1 }})
 	for i := 1; i <= 3; i++ {
-		eventually(t, "connected", allConnected(m, 1))
+		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 		time.Sleep(400 * time.Millisecond) // longer than StableAfter
 		start := time.Now()
 		sim.Drop("")
-		eventually(t, "reconnected", func() bool {
+		wait.For(t, "reconnected", 10*time.Second, func() bool {
 			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
 		})
 		// Without the reset the third drop would wait 200ms·2² = 800 ms.
@@ -516,7 +505,7 @@ func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	m := New(testConfig(t, sim.URL(), 3), Options{})
 	m.Start(context.Background())
-	eventually(t, "3 connected", allConnected(m, 3))
+	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	m.Close()
 	for id, c := range m.Snapshot().Connections {
 		if c.Enabled && c.Status != StatusDisconnected {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/tickstock/monitor/internal/wait"
 	"runtime"
 	"strings"
 	"sync"
@@ -19,11 +20,7 @@ import (
 	"github.com/tickstock/monitor/internal/redistest"
 )
 
-// go-redis retries a failed dial in the background once a second and ends
-// that goroutine by itself within a second of Close.
-var redisRedial = goleak.IgnoreAnyFunction("github.com/redis/go-redis/v9/internal/pool.(*ConnPool).tryDial")
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redisRedial) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
 
 // mapAssigner is a fixed ticker → connection map.
 type mapAssigner struct {
@@ -124,17 +121,6 @@ func publisher(t *testing.T, srv *redistest.Server) *redis.Client {
 	return c
 }
 
-func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func subscribed(m *Monitor) func() bool {
 	return func() bool { return m.Source().State == SourceSubscribed }
 }
@@ -164,14 +150,14 @@ func metricsNow(m *Monitor) *Metrics { return m.MetricsAt(time.Now()) }
 func TestCountsEnrichesAndBatches(t *testing.T) {
 	srv := redistest.Start(t)
 	m, rec := start(t, srv, Options{})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	var msgs []string
 	for i := 0; i < 1000; i++ {
 		msgs = append(msgs, tickJSON("AAPL", 100+float64(i)/100), tickJSON("PLTR", 20), tickJSON("ibm", 150), tickJSON("ZZZZ", 1))
 	}
 	msgs = append(msgs, `{"symbol":"AAPL","price":-1}`, `garbage`)
 	publishAll(t, publisher(t, srv), m.opts.Channel, msgs)
-	eventually(t, "all counted", 5*time.Second, func() bool { return metricsNow(m).Invalid.Count == 2 && metricsNow(m).Total == 3000 })
+	wait.For(t, "all counted", 5*time.Second, func() bool { return metricsNow(m).Invalid.Count == 2 && metricsNow(m).Total == 3000 })
 	mt := metricsNow(m)
 	if mt.Connections["connection_1"].Received != 1000 || mt.Connections["connection_2"].Received != 1000 || mt.Connections["connection_3"].Received != 1000 {
 		t.Errorf("per connection: %+v", mt.Connections)
@@ -182,7 +168,7 @@ func TestCountsEnrichesAndBatches(t *testing.T) {
 	if !strings.Contains(mt.Invalid.LastError, "not a JSON object") || mt.Invalid.Sample != "garbage" {
 		t.Errorf("invalid: %+v", mt.Invalid)
 	}
-	eventually(t, "a batch", 2*time.Second, func() bool { return rec.batchCount() > 0 })
+	wait.For(t, "a batch", 2*time.Second, func() bool { return rec.batchCount() > 0 })
 	var sent, more int64
 	var newest Row
 	time.Sleep(3 * m.opts.FlushInterval)
@@ -212,18 +198,18 @@ func TestPatternChannel(t *testing.T) {
 	srv := redistest.Start(t)
 	base := uniqueChannel(t)
 	m, _ := start(t, srv, Options{Channel: base + ":*"})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	if s := m.Source(); !s.Pattern || !strings.Contains(s.Detail, "pattern") {
 		t.Errorf("source %+v", s)
 	}
 	publishAll(t, publisher(t, srv), base+":east", []string{tickJSON("AAPL", 1)})
-	eventually(t, "received", 5*time.Second, func() bool { return metricsNow(m).Total == 1 })
+	wait.For(t, "received", 5*time.Second, func() bool { return metricsNow(m).Total == 1 })
 }
 
 func TestSubscribedOnlyAfterConfirmationAndEmitted(t *testing.T) {
 	srv := redistest.Start(t)
 	m, rec := start(t, srv, Options{})
-	eventually(t, "subscribed emitted", 5*time.Second, func() bool {
+	wait.For(t, "subscribed emitted", 5*time.Second, func() bool {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
 		return len(rec.sources) > 0 && rec.sources[len(rec.sources)-1].State == SourceSubscribed
@@ -242,17 +228,17 @@ func TestRedisDownAtStartThenUp(t *testing.T) {
 	srv := redistest.Start(t)
 	srv.Kill(t)
 	m, _ := start(t, srv, Options{})
-	eventually(t, "reported down", 5*time.Second, func() bool {
+	wait.For(t, "reported down", 5*time.Second, func() bool {
 		s := m.Source()
 		return s.State == SourceReconnecting && strings.Contains(s.Detail, "refused") && strings.Contains(s.Detail, "Retrying")
 	})
 	srv.Restart(t)
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	if g := m.Source().Gaps; g != 0 {
 		t.Errorf("%d gaps reported though nothing was ever subscribed", g)
 	}
 	publishAll(t, publisher(t, srv), m.opts.Channel, []string{tickJSON("AAPL", 1)})
-	eventually(t, "received", 5*time.Second, func() bool { return metricsNow(m).Total == 1 })
+	wait.For(t, "received", 5*time.Second, func() bool { return metricsNow(m).Total == 1 })
 }
 
 // exactAfter publishes n ticks and waits until exactly that many more arrived.
@@ -264,7 +250,7 @@ func exactAfter(t *testing.T, m *Monitor, c *redis.Client, n int) {
 		msgs[i] = tickJSON("MSFT", 1)
 	}
 	publishAll(t, c, m.opts.Channel, msgs)
-	eventually(t, "exact count", 5*time.Second, func() bool { return metricsNow(m).Total == before+int64(n) })
+	wait.For(t, "exact count", 5*time.Second, func() bool { return metricsNow(m).Total == before+int64(n) })
 	time.Sleep(50 * time.Millisecond)
 	if got := metricsNow(m).Total; got != before+int64(n) {
 		t.Fatalf("received %d, want %d", got-before, n)
@@ -274,14 +260,14 @@ func exactAfter(t *testing.T, m *Monitor, c *redis.Client, n int) {
 func TestRedisRestartIsAReportedGap(t *testing.T) {
 	srv := redistest.Start(t)
 	m, _ := start(t, srv, Options{})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	exactAfter(t, m, publisher(t, srv), 500)
 	srv.Kill(t)
-	eventually(t, "the loss noticed", 5*time.Second, func() bool { return m.Source().State == SourceReconnecting })
+	wait.For(t, "the loss noticed", 5*time.Second, func() bool { return m.Source().State == SourceReconnecting })
 	time.Sleep(300 * time.Millisecond)
 	srv.Restart(t)
 	restarted := time.Now()
-	eventually(t, "resubscribed within 5 s", 5*time.Second, subscribed(m))
+	wait.For(t, "resubscribed within 5 s", 5*time.Second, subscribed(m))
 	t.Logf("resubscribed %v after the restart", time.Since(restarted).Round(time.Millisecond))
 	s := m.Source()
 	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, "Gap of") {
@@ -293,11 +279,11 @@ func TestRedisRestartIsAReportedGap(t *testing.T) {
 func TestClientKillIsAReportedGap(t *testing.T) {
 	srv := redistest.Start(t)
 	m, _ := start(t, srv, Options{})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	if r, err := srv.Do(context.Background(), "CLIENT", "KILL", "TYPE", "pubsub"); err != nil || !strings.HasPrefix(r, ":1") {
 		t.Fatalf("CLIENT KILL: %q %v", r, err)
 	}
-	eventually(t, "gap reported", 5*time.Second, func() bool { s := m.Source(); return s.Gaps == 1 && s.State == SourceSubscribed })
+	wait.For(t, "gap reported", 5*time.Second, func() bool { s := m.Source(); return s.Gaps == 1 && s.State == SourceSubscribed })
 	if r := m.Source().LastGap.Reason; !strings.Contains(r, "closed the connection") {
 		t.Errorf("gap reason %q", r)
 	}
@@ -316,7 +302,7 @@ func TestSlowSubscriberDisconnectIsDetected(t *testing.T) {
 			<-stall
 		}
 	}})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	stalled.Store(true)
 	big := `{"symbol":"AAPL","price":1,"pad":"` + strings.Repeat("x", 3900) + `"}`
 	// 32 MB: more than the kernel's socket buffers absorb, so Redis's own
@@ -329,7 +315,7 @@ func TestSlowSubscriberDisconnectIsDetected(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	stalled.Store(false)
 	close(stall)
-	eventually(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Source(); return s.Gaps >= 1 && s.State == SourceSubscribed })
+	wait.For(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Source(); return s.Gaps >= 1 && s.State == SourceSubscribed })
 	if got := metricsNow(m).Total; got >= 8000 {
 		t.Errorf("received %d: Redis did not cut the slow subscriber", got)
 	}
@@ -338,7 +324,7 @@ func TestSlowSubscriberDisconnectIsDetected(t *testing.T) {
 func TestMalformedMessagesAreCountedAndMemoryStaysFlat(t *testing.T) {
 	srv := redistest.Start(t)
 	m, _ := start(t, srv, Options{})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	c := publisher(t, srv)
 	corpus := tickstest.Malformed
 	round := func() {
@@ -355,12 +341,12 @@ func TestMalformedMessagesAreCountedAndMemoryStaysFlat(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		round()
 	}
-	eventually(t, "first rounds", 10*time.Second, func() bool { return metricsNow(m).Invalid.Count == int64(50*len(corpus)) })
+	wait.For(t, "first rounds", 10*time.Second, func() bool { return metricsNow(m).Invalid.Count == int64(50*len(corpus)) })
 	h1 := heap()
 	for i := 0; i < 300; i++ {
 		round()
 	}
-	eventually(t, "all rounds", 10*time.Second, func() bool {
+	wait.For(t, "all rounds", 10*time.Second, func() bool {
 		mt := metricsNow(m)
 		return mt.Invalid.Count == int64(350*len(corpus)) && mt.Total == 700
 	})
@@ -375,10 +361,10 @@ func TestMalformedMessagesAreCountedAndMemoryStaysFlat(t *testing.T) {
 func TestPauseFreezesRowsAndResumeBringsTheNewest(t *testing.T) {
 	srv := redistest.Start(t)
 	m, rec := start(t, srv, Options{})
-	eventually(t, "subscribed", 5*time.Second, subscribed(m))
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	c := publisher(t, srv)
 	publishAll(t, c, m.opts.Channel, []string{tickJSON("AAPL", 1)})
-	eventually(t, "a batch", 2*time.Second, func() bool { return rec.batchCount() == 1 })
+	wait.For(t, "a batch", 2*time.Second, func() bool { return rec.batchCount() == 1 })
 	m.Pause()
 	pausedAt := rec.batchCount()
 	msgs := make([]string, 0, 50_000)
@@ -386,7 +372,7 @@ func TestPauseFreezesRowsAndResumeBringsTheNewest(t *testing.T) {
 		msgs = append(msgs, tickJSON("AAPL", 2+float64(i)/1000), tickJSON("IBM", 3))
 	}
 	publishAll(t, c, m.opts.Channel, msgs)
-	eventually(t, "counts moving while paused", 10*time.Second, func() bool { return metricsNow(m).Total == 50_001 })
+	wait.For(t, "counts moving while paused", 10*time.Second, func() bool { return metricsNow(m).Total == 50_001 })
 	time.Sleep(3 * m.opts.FlushInterval)
 	if n := rec.batchCount(); n != pausedAt {
 		t.Fatalf("%d batches emitted while paused", n-pausedAt)

@@ -3,6 +3,7 @@ package redisbus
 import (
 	"context"
 	"fmt"
+	"github.com/tickstock/monitor/internal/wait"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,27 +16,12 @@ import (
 	"github.com/tickstock/monitor/internal/redistest"
 )
 
-// go-redis retries a failed dial in the background once a second and ends
-// that goroutine by itself within a second of Close.
-var redisRedial = goleak.IgnoreAnyFunction("github.com/redis/go-redis/v9/internal/pool.(*ConnPool).tryDial")
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redisRedial) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
 
 var seq atomic.Int64
 
 func channel(t *testing.T) string {
 	return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), seq.Add(1))
-}
-
-func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // subscriber counts the messages on ch and checks each decodes.
@@ -82,7 +68,7 @@ func TestPublishesEveryTick(t *testing.T) {
 			time.Sleep(time.Millisecond) // the test, not the manager, may wait
 		}
 	}
-	eventually(t, "all received", 10*time.Second, func() bool { return got.Load() == n })
+	wait.For(t, "all received", 10*time.Second, func() bool { return got.Load() == n })
 	if bad.Load() != 0 || p.Published() != n || len(p.Dropped()) != 0 || !p.State().Connected {
 		t.Fatalf("bad %d published %d dropped %v state %+v", bad.Load(), p.Published(), p.Dropped(), p.State())
 	}
@@ -94,7 +80,7 @@ func TestRedisDownNeverBlocksAndCountsDrops(t *testing.T) {
 	p, _ := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch, QueueSize: 1000})
 	p.Start(context.Background())
 	defer p.Close()
-	eventually(t, "connected", 5*time.Second, func() bool { p.Offer(tick(0, "connection_1")); return p.State().Connected })
+	wait.For(t, "connected", 5*time.Second, func() bool { p.Offer(tick(0, "connection_1")); return p.State().Connected })
 	srv.Kill(t)
 
 	refused := 0
@@ -110,16 +96,16 @@ func TestRedisDownNeverBlocksAndCountsDrops(t *testing.T) {
 	if refused < 40_000 {
 		t.Errorf("only %d of 50,000 refused with Redis down and a queue of 1,000", refused)
 	}
-	eventually(t, "the outage reported", 5*time.Second, func() bool {
+	wait.For(t, "the outage reported", 5*time.Second, func() bool {
 		s := p.State()
 		return !s.Connected && strings.Contains(s.Detail, "cannot publish to Redis at 127.0.0.1:")
 	})
-	eventually(t, "failed batches counted", 5*time.Second, func() bool { return p.Dropped()["connection_2"] > 0 })
+	wait.For(t, "failed batches counted", 5*time.Second, func() bool { return p.Dropped()["connection_2"] > 0 })
 
 	srv.Restart(t)
 	got, _ := subscriber(t, srv.URL, ch)
 	restarted := time.Now()
-	eventually(t, "publishing again within 5 s", 5*time.Second, func() bool {
+	wait.For(t, "publishing again within 5 s", 5*time.Second, func() bool {
 		p.Offer(tick(1, "connection_3"))
 		return p.State().Connected && got.Load() > 0
 	})

@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"encoding/json"
+	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"net/http"
 	"strings"
@@ -105,17 +106,6 @@ func observer(t *testing.T, url, email string) *Observer {
 	return o
 }
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func stateIs(o *Observer, s string) func() bool { return func() bool { return o.State().State == s } }
 
 func TestObservesThroughThePushStream(t *testing.T) {
@@ -125,7 +115,7 @@ func TestObservesThroughThePushStream(t *testing.T) {
 		t.Fatalf("before sign-in: %+v", st)
 	}
 	o.SignIn("pw-admin")
-	eventually(t, "observing", stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
 	if st := o.State(); !st.Push || st.CountsOnly {
 		t.Errorf("state %+v", st)
 	}
@@ -135,20 +125,20 @@ func TestObservesThroughThePushStream(t *testing.T) {
 	srv.src.mu.Lock()
 	srv.src.snap = snapshot(1)
 	srv.src.mu.Unlock()
-	eventually(t, "the pushed change", func() bool { return o.Snapshot().ConnectedCount == 1 })
+	wait.For(t, "the pushed change", 10*time.Second, func() bool { return o.Snapshot().ConnectedCount == 1 })
 }
 
 func TestWrongPasswordAndForbidden(t *testing.T) {
 	srv := newServer(t)
 	o := observer(t, "http://"+srv.addr, "admin@x.io")
 	o.SignIn("nope")
-	eventually(t, "wrong credentials", stateIs(o, StateWrongCredentials))
+	wait.For(t, "wrong credentials", 10*time.Second, stateIs(o, StateWrongCredentials))
 	o.SignIn("pw-admin")
-	eventually(t, "observing after a retry", stateIs(o, StateObserving))
+	wait.For(t, "observing after a retry", 10*time.Second, stateIs(o, StateObserving))
 
 	m := observer(t, "http://"+srv.addr, "mod@x.io")
 	m.SignIn("pw-moderator")
-	eventually(t, "forbidden", stateIs(m, StateForbidden))
+	wait.For(t, "forbidden", 10*time.Second, stateIs(m, StateForbidden))
 	if !strings.Contains(m.State().Detail, "not an admin") {
 		t.Errorf("detail %q", m.State().Detail)
 	}
@@ -158,9 +148,9 @@ func TestServerRestartIsSurvived(t *testing.T) {
 	srv := newServer(t)
 	o := observer(t, "http://"+srv.addr, "admin@x.io")
 	o.SignIn("pw-admin")
-	eventually(t, "observing", stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
 	srv.stop()
-	eventually(t, "unreachable", stateIs(o, StateUnreachable))
+	wait.For(t, "unreachable", 10*time.Second, stateIs(o, StateUnreachable))
 	if st := o.State(); st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying in") {
 		t.Errorf("state %+v", st)
 	}
@@ -169,7 +159,7 @@ func TestServerRestartIsSurvived(t *testing.T) {
 		t.Error("the snapshot was cleared")
 	}
 	srv.restart() // new process: old sessions are gone, the observer signs in again
-	eventually(t, "observing again", stateIs(o, StateObserving))
+	wait.For(t, "observing again", 10*time.Second, stateIs(o, StateObserving))
 }
 
 func TestUnreachableFromTheStart(t *testing.T) {
@@ -178,7 +168,7 @@ func TestUnreachableFromTheStart(t *testing.T) {
 	l.Close()
 	o := observer(t, "http://"+addr, "admin@x.io")
 	o.SignIn("pw")
-	eventually(t, "unreachable", stateIs(o, StateUnreachable))
+	wait.For(t, "unreachable", 10*time.Second, stateIs(o, StateUnreachable))
 	if d := o.State().Detail; !strings.Contains(d, "connection refused") {
 		t.Errorf("detail %q", d)
 	}
@@ -200,7 +190,7 @@ func TestPollingAndCountsOnly(t *testing.T) {
 	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
 	o.poll = 50 * time.Millisecond
 	o.SignIn("pw")
-	eventually(t, "observing", stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
 	st := o.State()
 	if st.Push || !st.CountsOnly || !strings.Contains(st.Detail, "polling") {
 		t.Fatalf("state %+v", st)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"net"
 	"net/http"
@@ -79,11 +80,11 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "observing 3 connected connections", 10*time.Second, func() bool {
+	wait.For(t, "observing 3 connected connections", 10*time.Second, func() bool {
 		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
 	})
 	// Ticks from Redis land in the columns through the remote ticker lists.
-	eventually(t, "enriched ticks on every connection", 10*time.Second, func() bool {
+	wait.For(t, "enriched ticks on every connection", 10*time.Second, func() bool {
 		m := s.monitor.MetricsAt(time.Now())
 		for _, id := range monitor.ConnectionIDs {
 			if m.Connections[id].Received == 0 {
@@ -102,7 +103,7 @@ func TestRemoteWrongRoleIsForbidden(t *testing.T) {
 	url := ingestServer(t, srv.URL, channel(t))
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "mod@x.io", "REDIS_URL": srv.URL}, Options{})
 	s.SignIn(adminPassword(adminapi.RoleModerator), false)
-	eventually(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
+	wait.For(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
 	if s.Snapshot().ConnectedCount != 0 {
 		t.Error("a forbidden observer shows a snapshot")
 	}
@@ -182,10 +183,10 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 		}
 	}
 	note(s.SignIn(wrongPW, false))
-	eventually(t, "wrong credentials", 10*time.Second, func() bool { return remoteState(s) == remote.StateWrongCredentials })
+	wait.For(t, "wrong credentials", 10*time.Second, func() bool { return remoteState(s) == remote.StateWrongCredentials })
 	out.add(s.Remote())
 	note(s.SignIn(rightPW, true))
-	eventually(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
+	wait.For(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
 		return remoteState(s) == remote.StateObserving && s.monitor.MetricsAt(time.Now()).Total > 20
 	})
 	if pw, err := secrets.Get(key, secrets.AdminPassword); err != nil || pw != rightPW {

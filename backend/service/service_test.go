@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"strings"
 	"sync"
@@ -21,9 +22,7 @@ import (
 // shares it); everything else must end with the test.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m,
-		// go-redis retries a failed dial in the background once a second
-		// and ends that goroutine by itself within a second of Close.
-		goleak.IgnoreAnyFunction("github.com/redis/go-redis/v9/internal/pool.(*ConnPool).tryDial"),
+		redistest.IgnoreRedial,
 		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*Conn).inWorker"),
 		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.newConn.func1"))
 }
@@ -39,17 +38,6 @@ func (s *sources) Source(st monitor.SourceState) {
 	s.mu.Lock()
 	s.all = append(s.all, st)
 	s.mu.Unlock()
-}
-
-func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", within, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // open starts a demo service with env applied and no .env file.
@@ -83,7 +71,7 @@ func channel(t *testing.T) string {
 func quiet(t *testing.T, s *Service) {
 	t.Helper()
 	last := int64(-1)
-	eventually(t, "the pipeline to drain", 20*time.Second, func() bool {
+	wait.For(t, "the pipeline to drain", 20*time.Second, func() bool {
 		time.Sleep(200 * time.Millisecond)
 		total := s.monitor.MetricsAt(time.Now()).Total
 		stable := total == last && s.ingest.Publisher.Queued() == 0
@@ -111,7 +99,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	if s.info.Problem != "" {
 		t.Fatal(s.info.Problem)
 	}
-	eventually(t, "3 connected and subscribed", 10*time.Second, func() bool {
+	wait.For(t, "3 connected and subscribed", 10*time.Second, func() bool {
 		return s.Snapshot().ConnectedCount == 3 && s.Source().State == monitor.SourceSubscribed
 	})
 	sim := s.ingest.Sim
@@ -121,7 +109,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	base := s.Snapshot().TotalTicksReceived
 
 	sim.SetRate(12_000) // per connection
-	eventually(t, "100,000 ticks sent", 60*time.Second, func() bool {
+	wait.For(t, "100,000 ticks sent", 60*time.Second, func() bool {
 		return s.Snapshot().TotalTicksReceived-base >= 100_000
 	})
 	sim.SetRate(0)
@@ -152,7 +140,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{LocalRedis: closedPort(t), Output: out})
-	eventually(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
+	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
 		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 10
 	})
 	if w := s.Source().Where; w != redisbus.DemoLabel {
@@ -166,7 +154,7 @@ func TestDemoPrefersALocalRedis(t *testing.T) {
 	if s.demoRedis != nil {
 		t.Fatal("started the built-in Redis although a local one answers")
 	}
-	eventually(t, "subscribed on the local Redis", 10*time.Second, func() bool {
+	wait.For(t, "subscribed on the local Redis", 10*time.Second, func() bool {
 		src := s.Source()
 		return src.State == monitor.SourceSubscribed && strings.HasPrefix(src.Where, srv.Addr)
 	})
@@ -175,7 +163,7 @@ func TestDemoPrefersALocalRedis(t *testing.T) {
 func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 	addr := closedPort(t)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{LocalRedis: closedPort(t)})
-	eventually(t, "the outage shown", 10*time.Second, func() bool {
+	wait.For(t, "the outage shown", 10*time.Second, func() bool {
 		src := s.Source()
 		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
@@ -183,7 +171,7 @@ func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
 	}
 	// The connections still run; only the Redis side waits.
-	eventually(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
+	wait.For(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
 }
 
 func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
@@ -212,7 +200,7 @@ func TestRemoteModeWithoutAServerSaysWhatToSet(t *testing.T) {
 func TestLookupAndDemoFaultControls(t *testing.T) {
 	srv := redistest.Start(t)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t)}, Options{})
-	eventually(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
+	wait.For(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
 	if l := s.LookupSymbol(" aapl "); !l.Found || l.ConnectionID != "connection_1" || l.Message != "AAPL is on Connection 1 (primary)." {
 		t.Errorf("lookup %+v", l)
 	}
@@ -225,7 +213,7 @@ func TestLookupAndDemoFaultControls(t *testing.T) {
 	if err := s.DropConnection("connection_2"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "connection_2 to reconnect", 10*time.Second, func() bool {
+	wait.For(t, "connection_2 to reconnect", 10*time.Second, func() bool {
 		c := s.Snapshot().Connections["connection_2"]
 		return c.ReconnectCount == 1 && c.Status == manager.StatusConnected
 	})

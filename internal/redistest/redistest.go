@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go.uber.org/goleak"
 	"net"
 	"os"
 	"os/exec"
@@ -220,3 +221,8 @@ func (s *Server) Do(ctx context.Context, args ...string) (string, error) {
 	}
 	return bufio.NewReader(c).ReadString('\n')
 }
+
+// IgnoreRedial is the goleak option for go-redis's background redial: after
+// a failed dial the pool retries once a second and ends that goroutine by
+// itself within a second of Close.
+var IgnoreRedial = goleak.IgnoreAnyFunction("github.com/redis/go-redis/v9/internal/pool.(*ConnPool).tryDial")

@@ -1,7 +1,8 @@
 // The remote sign-in state (remote mode only): the first RemoteState() call,
 // then every remote:state event.
-import { backend, onEvent } from '../lib/bridge';
+import { backend } from '../lib/bridge';
 import { EventRemote } from '../lib/events';
+import { follow } from '../lib/follow';
 import type { RemoteState } from '../lib/types';
 
 export class RemoteStore {
@@ -12,13 +13,6 @@ export class RemoteStore {
   }
 
   connect(): () => void {
-    const off = onEvent<RemoteState>(EventRemote, (s) => this.apply(s));
-    backend
-      .remoteState()
-      .then((s) => {
-        if (!this.state) this.apply(s);
-      })
-      .catch(() => {});
-    return off;
+    return follow(EventRemote, backend.remoteState, (s) => this.apply(s));
   }
 }

@@ -1,6 +1,7 @@
 // The Redis subscription's state: the first Source() call, then every change.
-import { backend, onEvent } from '../lib/bridge';
+import { backend } from '../lib/bridge';
 import { EventSource } from '../lib/events';
+import { follow } from '../lib/follow';
 import type { SourceState } from '../lib/types';
 
 export class SourceStore {
@@ -11,13 +12,6 @@ export class SourceStore {
   }
 
   connect(): () => void {
-    const off = onEvent<SourceState>(EventSource, (s) => this.apply(s));
-    backend
-      .source()
-      .then((s) => {
-        if (!this.state) this.apply(s);
-      })
-      .catch(() => {});
-    return off;
+    return follow(EventSource, backend.source, (s) => this.apply(s));
   }
 }

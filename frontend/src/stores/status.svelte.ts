@@ -1,7 +1,8 @@
 // The connection-status stream: the first Snapshot() call, then every
 // connections:status event from Go.
-import { backend, onEvent } from '../lib/bridge';
+import { backend } from '../lib/bridge';
 import { EventStatus } from '../lib/events';
+import { follow } from '../lib/follow';
 import type { Snapshot } from '../lib/types';
 
 export class StatusStore {
@@ -19,15 +20,8 @@ export class StatusStore {
 
   /** Loads the first snapshot and follows the event stream; returns a stop function. */
   connect(): () => void {
-    const off = onEvent<Snapshot>(EventStatus, (s) => this.apply(s));
-    backend
-      .snapshot()
-      .then((s) => {
-        if (!this.snapshot) this.apply(s);
-      })
-      .catch((e: unknown) => {
-        this.error = `Could not read the connection status: ${e instanceof Error ? e.message : String(e)}`;
-      });
-    return off;
+    return follow(EventStatus, backend.snapshot, (s) => this.apply(s), (msg) => {
+      this.error = `Could not read the connection status: ${msg}`;
+    });
   }
 }

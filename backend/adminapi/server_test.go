@@ -131,15 +131,22 @@ func (f *fixture) get(t testing.TB, c *http.Client, path string) (int, map[strin
 	return resp.StatusCode, body
 }
 
-// wsStatus dials /admin-ws with c's cookies and returns the HTTP status of
-// the handshake (101 when upgraded).
-func (f *fixture) wsStatus(t testing.TB, c *http.Client) int {
+// dialWS opens /admin-ws with c's cookies (and extra headers).
+func (f *fixture) dialWS(c *http.Client, h http.Header) (*websocket.Conn, *http.Response, error) {
+	if h == nil {
+		h = http.Header{}
+	}
 	u, _ := url.Parse(f.http.URL)
-	h := http.Header{}
 	for _, ck := range c.Jar.Cookies(u) {
 		h.Add("Cookie", ck.String())
 	}
-	conn, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.http.URL, "http")+"/admin-ws", h)
+	return websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.http.URL, "http")+"/admin-ws", h)
+}
+
+// wsStatus dials /admin-ws with c's cookies and returns the HTTP status of
+// the handshake (101 when upgraded).
+func (f *fixture) wsStatus(t testing.TB, c *http.Client) int {
+	conn, resp, err := f.dialWS(c, nil)
 	if conn != nil {
 		conn.Close()
 	}
@@ -270,12 +277,7 @@ func TestCrossOriginWebSocketIsRefused(t *testing.T) {
 	f := start(t, Options{})
 	c := f.client()
 	f.login(t, c, "admin@x.io", passwords["admin@x.io"])
-	u, _ := url.Parse(f.http.URL)
-	h := http.Header{"Origin": {"http://evil.example"}}
-	for _, ck := range c.Jar.Cookies(u) {
-		h.Add("Cookie", ck.String())
-	}
-	_, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.http.URL, "http")+"/admin-ws", h)
+	_, resp, err := f.dialWS(c, http.Header{"Origin": {"http://evil.example"}})
 	if err == nil || resp == nil || resp.StatusCode != 403 {
 		t.Fatalf("cross-origin upgrade: %v %v", resp, err)
 	}
@@ -287,12 +289,7 @@ func (f *fixture) viewerConn(t testing.TB) *websocket.Conn {
 	if code := f.login(t, c, "admin@x.io", passwords["admin@x.io"]); code != 200 {
 		t.Fatalf("login %d", code)
 	}
-	u, _ := url.Parse(f.http.URL)
-	h := http.Header{}
-	for _, ck := range c.Jar.Cookies(u) {
-		h.Add("Cookie", ck.String())
-	}
-	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(f.http.URL, "http")+"/admin-ws", h)
+	conn, _, err := f.dialWS(c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

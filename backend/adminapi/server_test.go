@@ -406,7 +406,8 @@ func TestUsersFile(t *testing.T) {
 		t.Fatalf("world-readable file: %v", err)
 	}
 	for _, bad := range []string{`{}`, `[{"email":"nope","password_bcrypt":"x","role":"admin"}]`,
-		`[{"email":"a@x.io","password_bcrypt":"plain","role":"admin"}]`, `[{"email":"a@x.io","password_bcrypt":"` + h + `","role":"root"}]`} {
+		`[{"email":"a@x.io","password_bcrypt":"plain","role":"admin"}]`, `[{"email":"a@x.io","password_bcrypt":"` + h + `","role":"root"}]`,
+		`[{"email":"a@x.io","password_bcrypt":"$2a$31$` + strings.Repeat("a", 53) + `","role":"admin"}]`} {
 		if _, err := ParseUsers([]byte(bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
@@ -414,4 +415,23 @@ func TestUsersFile(t *testing.T) {
 	if _, err := HashPassword("short"); err == nil {
 		t.Error("hashed a 5-character password")
 	}
+}
+
+func FuzzParseUsers(f *testing.F) {
+	h, _ := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	f.Add([]byte(`[{"email":"a@x.io","password_bcrypt":"` + string(h) + `","role":"admin"}]`))
+	f.Add([]byte(`[{"email":"a@x.io","password_bcrypt":"x","role":"root"}]`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`[null, {"email":5}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		u, err := ParseUsers(data)
+		if err != nil {
+			return
+		}
+		for email, usr := range u.byEmail {
+			if email != strings.ToLower(email) || !strings.Contains(email, "@") || roleRank[usr.Role] == 0 {
+				t.Fatalf("accepted %q %+v", email, usr)
+			}
+		}
+	})
 }

@@ -80,6 +80,10 @@ func ParseUsers(data []byte) (Users, error) {
 		if err != nil {
 			return Users{}, fmt.Errorf("users file entry %d (%s): password_bcrypt is not a bcrypt hash", i+1, email)
 		}
+		if c > maxCost {
+			// Each sign-in would take minutes: refuse rather than hang.
+			return Users{}, fmt.Errorf("users file entry %d (%s): bcrypt cost %d is above %d; hash again with tickstock-ingest hash-password", i+1, email, c, maxCost)
+		}
 		if _, dup := users.byEmail[email]; dup {
 			return Users{}, fmt.Errorf("users file: %s appears twice", email)
 		}
@@ -90,6 +94,10 @@ func ParseUsers(data []byte) (Users, error) {
 	users.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), cost)
 	return users, nil
 }
+
+// maxCost bounds the bcrypt cost accepted in a users file (cost 16 already
+// takes seconds per sign-in).
+const maxCost = 16
 
 // HashPassword returns the bcrypt hash for a users file.
 func HashPassword(password string) (string, error) {

@@ -24,8 +24,9 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // statusLog is a slog handler that keeps the manager's "status" records,
 // so a test sees every transition, however brief.
 type statusLog struct {
-	mu   sync.Mutex
-	recs []struct {
+	mu     sync.Mutex
+	delays []time.Duration // the "reconnecting in" of each retry
+	recs   []struct {
 		id string
 		st Status
 	}
@@ -35,6 +36,17 @@ func (h *statusLog) Enabled(context.Context, slog.Level) bool { return true }
 func (h *statusLog) WithAttrs([]slog.Attr) slog.Handler       { return h }
 func (h *statusLog) WithGroup(string) slog.Handler            { return h }
 func (h *statusLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "reconnecting" {
+		r.Attrs(func(a slog.Attr) bool {
+			if a.Key == "in" {
+				h.mu.Lock()
+				h.delays = append(h.delays, a.Value.Duration())
+				h.mu.Unlock()
+			}
+			return true
+		})
+		return nil
+	}
 	if r.Message != "status" {
 		return nil
 	}
@@ -485,19 +497,41 @@ func TestStableConnectionResetsTheBackoff(t *testing.T) {
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = 200*time.Millisecond, 10*time.Second
 	// Jitter 1: the delay is the full limit, so it shows the failure count.
-	m := startManager(t, cfg, Options{StableAfter: 300 * time.Millisecond, Jitter: func() float64 { return 1 }})
+	log := &statusLog{}
+	m := startManager(t, cfg, Options{StableAfter: 300 * time.Millisecond, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
 	for i := 1; i <= 3; i++ {
 		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 		time.Sleep(400 * time.Millisecond) // longer than StableAfter
-		start := time.Now()
 		sim.Drop("")
 		wait.For(t, "reconnected", 10*time.Second, func() bool {
 			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
 		})
-		// Without the reset the third drop would wait 200ms·2² = 800 ms.
-		if took := time.Since(start); took > 700*time.Millisecond {
-			t.Fatalf("drop %d: reconnect took %v; the backoff was not reset by a stable connection", i, took)
-		}
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	// Without the reset the delays would grow 200, 400, 800 ms.
+	if !slices.Equal(log.delays, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond}) {
+		t.Fatalf("delays after stable connections: %v, want 200ms each", log.delays)
+	}
+}
+
+func TestUnstableConnectionsBackOffFurther(t *testing.T) {
+	sim := startFeed(t, feed.Options{})
+	cfg := testConfig(t, sim.URL(), 1)
+	cfg.ReconnectDelay, cfg.MaxReconnectDelay = 100*time.Millisecond, 10*time.Second
+	log := &statusLog{}
+	m := startManager(t, cfg, Options{StableAfter: time.Hour, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
+	for i := 1; i <= 3; i++ {
+		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
+		sim.Drop("")
+		wait.For(t, "reconnected", 10*time.Second, func() bool {
+			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
+		})
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if !slices.Equal(log.delays, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}) {
+		t.Fatalf("delays %v, want 100ms, 200ms, 400ms", log.delays)
 	}
 }
 

@@ -524,3 +524,22 @@ func TestFilterKeepsOnlyMatchingRowsAndReplaces(t *testing.T) {
 		t.Errorf("counters must ignore the filter: %d", got)
 	}
 }
+
+// A server that stops answering without closing the connection is noticed by
+// the PING watchdog, which replaces the connection.
+func TestWatchdogReplacesASilentConnection(t *testing.T) {
+	srv := redistest.Start(t)
+	m, _ := start(t, srv, Options{PingEvery: 200 * time.Millisecond, DeadAfter: 600 * time.Millisecond})
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
+	srv.Freeze(t)
+	wait.For(t, "the silent connection noticed", 5*time.Second, func() bool { return m.Source().State == SourceReconnecting })
+	if d := m.Source().Detail; !strings.Contains(d, "no message and no PING reply") {
+		t.Errorf("detail %q", d)
+	}
+	srv.Thaw(t)
+	wait.For(t, "subscribed again, with the gap reported", 10*time.Second, func() bool {
+		s := m.Source()
+		return s.State == SourceSubscribed && s.Gaps == 1
+	})
+	exactAfter(t, m, publisher(t, srv), 100)
+}

@@ -58,6 +58,9 @@ func render(b map[string]bench, l *loadResult, runs int) string {
 	}
 	p("\nTarget: status API p99 < 5 ms with 10 viewers streaming.\n\n")
 
+	p("The window's own figures (WebKit CPU and memory over 10 minutes, time to the first painted\n")
+	p("status, PUBLISH → row on screen) are in [perf-window.md](perf-window.md).\n\n")
+
 	p("## Go benchmarks\n\n| benchmark | per op |\n| --- | --- |\n")
 	for _, name := range []string{
 		"BenchmarkDecodePerEvent/AM", "BenchmarkDecodePerEvent/T", "BenchmarkDecodePerEvent/Q",

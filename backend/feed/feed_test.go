@@ -3,6 +3,7 @@ package feed
 import (
 	"encoding/json"
 	"errors"
+	"github.com/tickstock/monitor/internal/wait"
 	"strings"
 	"testing"
 	"time"
@@ -125,9 +126,10 @@ func TestHandshakeAuthSubscribeAndTicks(t *testing.T) {
 	if !multi {
 		t.Error("no multi-event frame at 400 events/s")
 	}
-	if s.Sent() == 0 || s.Sessions()[0].EventsSent == 0 {
-		t.Error("sent counters did not move")
-	}
+	// The counters move right after the write that the client just read.
+	wait.For(t, "the sent counters to move", 5*time.Second, func() bool {
+		return s.Sent() > 0 && s.Sessions()[0].EventsSent > 0
+	})
 }
 
 func TestWrongKeyIsRefusedAndClosed(t *testing.T) {

@@ -72,9 +72,9 @@ lint: setup
 bench: setup
 	$(GO) run ./internal/cmd/perfreport -out docs/perf.md $(BENCH_FLAGS)
 
-## fuzz: every fuzz target for FUZZ_TIME (default 30s) each
+## fuzz: every fuzz target for FUZZ_TIME (default 2000000x executions) each
 fuzz:
-	scripts/fuzz $${FUZZ_TIME:-30s}
+	scripts/fuzz $${FUZZ_TIME:-2000000x}
 
 clean:
 	rm -rf build/bin build/packages build/screenshots build/test-results frontend/dist

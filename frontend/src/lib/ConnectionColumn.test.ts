@@ -53,6 +53,18 @@ describe('ConnectionColumn errors', () => {
   });
 });
 
+describe('ConnectionColumn stale rows', () => {
+  const rows = [{ key: 1, symbol: 'AAPL', price: 1, volume: 1, ts: 0, recv: 0, dir: 'flat' as const }];
+  it('says the rows of a connection that is down are the last ones received', () => {
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ status: 'disconnected', status_since: 1000 }), rows, now: 0 });
+    expect(screen.getByTestId('stale-connection_2')).toHaveTextContent('these rows are the last ones received');
+  });
+  it('says nothing while connected', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), rows, now: 0 });
+    expect(screen.queryByTestId('stale-connection_1')).toBeNull();
+  });
+});
+
 describe('ConnectionColumn uptime', () => {
   it('ticks with the clock it is given', async () => {
     const { rerender } = render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ connected_since: 100 }), now: 105_000 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatInt, formatUptime } from './format';
+import { formatDuration, formatInt, formatUptime, sentence } from './format';
 
 describe('format', () => {
   it('groups thousands', () => {
@@ -11,6 +11,10 @@ describe('format', () => {
     expect(formatDuration(123)).toBe('2m 03s');
     expect(formatDuration(3723)).toBe('1h 02m 03s');
     expect(formatDuration(-5)).toBe('0s');
+  });
+  it('makes an error message a sentence', () => {
+    expect(sentence('the provider closed the connection')).toBe('The provider closed the connection');
+    expect(sentence('')).toBe('');
   });
   it('shows a dash for uptime when never connected', () => {
     expect(formatUptime(0, 10_000)).toBe('—');

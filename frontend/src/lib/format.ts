@@ -53,3 +53,8 @@ export function formatAge(unixSeconds: number, nowMs: number): string {
   if (age < 10) return `${Math.round(age * 10) / 10} s`;
   return formatDuration(age);
 }
+
+/** An error message from Go as a sentence: capital first letter. */
+export function sentence(msg: string): string {
+  return msg ? msg[0].toUpperCase() + msg.slice(1) : msg;
+}

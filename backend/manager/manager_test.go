@@ -492,6 +492,20 @@ func TestRetryDelayByOutcome(t *testing.T) {
 	}
 }
 
+// dropAndReconnect drops connection_1 at the simulator n times, each after it
+// has been connected for up, and waits for each reconnect.
+func dropAndReconnect(t *testing.T, sim *feed.Server, m *Manager, n int, up time.Duration) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
+		time.Sleep(up)
+		sim.Drop("")
+		wait.For(t, "reconnected", 10*time.Second, func() bool {
+			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
+		})
+	}
+}
+
 func TestStableConnectionResetsTheBackoff(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	cfg := testConfig(t, sim.URL(), 1)
@@ -499,14 +513,7 @@ func TestStableConnectionResetsTheBackoff(t *testing.T) {
 	// Jitter 1: the delay is the full limit, so it shows the failure count.
 	log := &statusLog{}
 	m := startManager(t, cfg, Options{StableAfter: 300 * time.Millisecond, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
-	for i := 1; i <= 3; i++ {
-		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
-		time.Sleep(400 * time.Millisecond) // longer than StableAfter
-		sim.Drop("")
-		wait.For(t, "reconnected", 10*time.Second, func() bool {
-			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
-		})
-	}
+	dropAndReconnect(t, sim, m, 3, 400*time.Millisecond) // up longer than StableAfter each time
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	// Without the reset the delays would grow 200, 400, 800 ms.
@@ -521,13 +528,7 @@ func TestUnstableConnectionsBackOffFurther(t *testing.T) {
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = 100*time.Millisecond, 10*time.Second
 	log := &statusLog{}
 	m := startManager(t, cfg, Options{StableAfter: time.Hour, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
-	for i := 1; i <= 3; i++ {
-		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
-		sim.Drop("")
-		wait.For(t, "reconnected", 10*time.Second, func() bool {
-			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
-		})
-	}
+	dropAndReconnect(t, sim, m, 3, 0)
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	if !slices.Equal(log.delays, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}) {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -116,7 +117,7 @@ func New(opts Options) *Monitor {
 	m.unassigned.rows = newRing(unassignedRows)
 	where := opts.SourceLabel
 	if where == "" {
-		where = redisWhere(opts.URL)
+		where = redisbus.Where(opts.URL)
 	}
 	m.source = SourceState{State: SourceConnecting, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}

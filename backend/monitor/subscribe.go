@@ -13,8 +13,6 @@ import (
 	"github.com/tickstock/monitor/backend/redisbus"
 )
 
-func redisWhere(url string) string { return redisbus.Where(url) }
-
 // readLoop keeps a subscription open. go-redis re-dials and re-subscribes on
 // its own after a broken connection; the loop notices every such break (from
 // the error, or from a repeated subscription confirmation) and reports it as

@@ -18,24 +18,14 @@ import (
 // ends, logging a summary every interval.
 func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("env-dir", ".", "directory of the optional .env file")
 	every := fs.Duration("summary", 10*time.Second, "how often to log tick counts")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	cfg, log, code := loadConfig(fs, args, stderr)
+	if cfg == nil {
+		return code
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg, err := config.Load(*dir)
+	in, err := startIngest(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(stderr, "tickstock-ingest: configuration error: %v\n", err)
-		return 2
-	}
-	for _, w := range cfg.Warnings {
-		log.Warn(w)
-	}
-	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
-	if err != nil {
-		fmt.Fprintf(stderr, "tickstock-ingest: %v\n", err)
+		fmt.Fprintf(stderr, "tickstock-ingest run: %v\n", err)
 		return 1
 	}
 	defer in.Close()
@@ -61,6 +51,31 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 			last = n
 		}
 	}
+}
+
+// loadConfig parses fs (adding --env-dir) and reads the configuration. On
+// failure it has said why on stderr and cfg is nil; code is the exit code.
+func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.Config, log *slog.Logger, code int) {
+	fs.SetOutput(stderr)
+	dir := fs.String("env-dir", ".", "directory of the optional .env file")
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, 2
+	}
+	cfg, err := config.Load(*dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest %s: configuration error: %v\n", fs.Name(), err)
+		return nil, nil, 2
+	}
+	log = slog.New(slog.NewTextHandler(stderr, nil))
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
+	return cfg, log, 0
+}
+
+// startIngest runs the connections of cfg, publishing every tick to REDIS_URL.
+func startIngest(ctx context.Context, cfg *config.Config, log *slog.Logger) (*ingest.Ingest, error) {
+	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
 }
 
 func redisState(s redisbus.PublisherState) string {

@@ -6,32 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/ingest"
-	"github.com/tickstock/monitor/backend/manager"
 )
 
 // runServe runs the manager, publishes to Redis and serves the admin API on
 // ADMIN_LISTEN_ADDR until ctx ends.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("env-dir", ".", "directory of the optional .env file")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg, err := config.Load(*dir)
-	if err != nil {
-		fmt.Fprintf(stderr, "tickstock-ingest serve: configuration error: %v\n", err)
-		return 2
+	cfg, log, code := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args, stderr)
+	if cfg == nil {
+		return code
 	}
 	users, err := adminapi.LoadUsers(cfg.AdminUsersFile)
 	if err != nil {
@@ -48,7 +36,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: ADMIN_LISTEN_ADDR=%q: %v\n", cfg.AdminListenAddr, err)
 		return 1
 	}
-	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
+	in, err := startIngest(ctx, cfg, log)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)

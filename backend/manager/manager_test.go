@@ -506,33 +506,36 @@ func dropAndReconnect(t *testing.T, sim *feed.Server, m *Manager, n int, up time
 	}
 }
 
-func TestStableConnectionResetsTheBackoff(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
-	cfg := testConfig(t, sim.URL(), 1)
-	cfg.ReconnectDelay, cfg.MaxReconnectDelay = 200*time.Millisecond, 10*time.Second
-	// Jitter 1: the delay is the full limit, so it shows the failure count.
-	log := &statusLog{}
-	m := startManager(t, cfg, Options{StableAfter: 300 * time.Millisecond, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
-	dropAndReconnect(t, sim, m, 3, 400*time.Millisecond) // up longer than StableAfter each time
-	log.mu.Lock()
-	defer log.mu.Unlock()
-	// Without the reset the delays would grow 200, 400, 800 ms.
-	if !slices.Equal(log.delays, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond}) {
-		t.Fatalf("delays after stable connections: %v, want 200ms each", log.delays)
+// Jitter 1 makes each delay the full limit, so the delays the manager logs
+// show its failure count: a connection that stayed up for StableAfter resets
+// it; one that did not backs off further.
+func TestBackoffResetsOnlyAfterAStableConnection(t *testing.T) {
+	ms := time.Millisecond
+	cases := []struct {
+		name        string
+		base        time.Duration
+		stableAfter time.Duration
+		up          time.Duration // how long each connection stays up before the drop
+		want        []time.Duration
+	}{
+		// Without the reset the delays would grow 200, 400, 800 ms.
+		{"stable connections reset it", 200 * ms, 300 * ms, 400 * ms, []time.Duration{200 * ms, 200 * ms, 200 * ms}},
+		{"unstable connections back off further", 100 * ms, time.Hour, 0, []time.Duration{100 * ms, 200 * ms, 400 * ms}},
 	}
-}
-
-func TestUnstableConnectionsBackOffFurther(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
-	cfg := testConfig(t, sim.URL(), 1)
-	cfg.ReconnectDelay, cfg.MaxReconnectDelay = 100*time.Millisecond, 10*time.Second
-	log := &statusLog{}
-	m := startManager(t, cfg, Options{StableAfter: time.Hour, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
-	dropAndReconnect(t, sim, m, 3, 0)
-	log.mu.Lock()
-	defer log.mu.Unlock()
-	if !slices.Equal(log.delays, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond}) {
-		t.Fatalf("delays %v, want 100ms, 200ms, 400ms", log.delays)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			sim := startFeed(t, feed.Options{})
+			cfg := testConfig(t, sim.URL(), 1)
+			cfg.ReconnectDelay, cfg.MaxReconnectDelay = c.base, 10*time.Second
+			log := &statusLog{}
+			m := startManager(t, cfg, Options{StableAfter: c.stableAfter, Jitter: func() float64 { return 1 }, Log: slog.New(log)})
+			dropAndReconnect(t, sim, m, len(c.want), c.up)
+			log.mu.Lock()
+			defer log.mu.Unlock()
+			if !slices.Equal(log.delays, c.want) {
+				t.Fatalf("delays %v, want %v", log.delays, c.want)
+			}
+		})
 	}
 }
 

@@ -206,9 +206,6 @@ func (c *Config) Assignment() map[string]string {
 	return m
 }
 
-// Channels returns the provider subscription channel of a ticker, e.g. AM.AAPL.
-func (c *Config) Channel(ticker string) string { return c.SubscriptionEvent + "." + ticker }
-
 func envName(i int, suffix string) string {
 	return fmt.Sprintf("WEBSOCKET_CONNECTION_%d_%s", i+1, suffix)
 }

@@ -172,13 +172,6 @@ func (m *Monitor) Resume() {
 	}
 }
 
-// Paused reports whether the rows are frozen.
-func (m *Monitor) Paused() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.paused
-}
-
 // consumeLoop decodes, counts and stores; it never waits on the UI.
 func (m *Monitor) consumeLoop(ctx context.Context) {
 	batch := make([]string, 0, 256)

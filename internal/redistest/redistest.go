@@ -169,13 +169,6 @@ func (s *Server) Restart(tb testing.TB) {
 	tb.Fatalf("restarting redis-server on %s: %v", s.Addr, err)
 }
 
-// Running reports whether the process is up.
-func (s *Server) Running() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cmd != nil
-}
-
 // Stop ends the server; safe to call twice.
 func (s *Server) Stop() {
 	s.mu.Lock()

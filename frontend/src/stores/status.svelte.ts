@@ -9,13 +9,10 @@ export class StatusStore {
   snapshot = $state<Snapshot | null>(null);
   /** Why no snapshot could be had, as a sentence; '' when fine. */
   error = $state('');
-  /** Local time (ms) of the newest snapshot. */
-  updatedAt = $state(0);
 
   apply(s: Snapshot): void {
     this.snapshot = s;
     this.error = '';
-    this.updatedAt = Date.now();
   }
 
   /** Loads the first snapshot and follows the event stream; returns a stop function. */

@@ -2,28 +2,15 @@ package secrets
 
 import (
 	"errors"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 )
 
-// These tests use the real Secret Service: scripts/with-keyring runs them in a
-// private D-Bus session with an unlocked gnome-keyring (make test does).
-func requireKeyring(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TICKSTOCK_KEYRING_TEST") == "1" {
-		return
-	}
-	msg := "needs a Secret Service: run through scripts/with-keyring (make test does)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}
-
 func TestRoundTripOnTheRealKeyring(t *testing.T) {
-	requireKeyring(t)
+	keyringtest.Require(t)
 	profile := "test-" + t.Name()
 	t.Cleanup(func() { Delete(profile, AdminPassword) })
 

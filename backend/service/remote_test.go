@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"net"
@@ -142,12 +143,7 @@ func (c *capture) String() string { c.mu.Lock(); defer c.mu.Unlock(); return c.b
 // remembered in the keyring, a Redis password from the keyring, a provider
 // key); none may appear in logs, events, the profile file or error strings.
 func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
-	if os.Getenv("TICKSTOCK_KEYRING_TEST") != "1" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs a Secret Service: run through scripts/with-keyring")
-		}
-		t.Skip("needs a Secret Service: run through scripts/with-keyring")
-	}
+	keyringtest.Require(t)
 	const redisPW, wrongPW, apiKey = "R3dis-Secret-PLUGH", "Wr0ng-Secret-FROTZ", "Mass1ve-Key-FROBOZZ"
 	rightPW := adminPassword(adminapi.RoleAdmin)
 	secretsAll := []string{redisPW, wrongPW, rightPW, apiKey}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"io"
 	"net"
 	"net/http"
@@ -142,12 +143,7 @@ func TestStatusAgainstATickStockAppV2LikeServer(t *testing.T) {
 }
 
 func TestStatusReadsThePasswordFromTheKeyring(t *testing.T) {
-	if os.Getenv("TICKSTOCK_KEYRING_TEST") != "1" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("needs a Secret Service: run through scripts/with-keyring")
-		}
-		t.Skip("needs a Secret Service: run through scripts/with-keyring")
-	}
+	keyringtest.Require(t)
 	url := apiServer(t, 3, 3)
 	profile := secrets.RemoteProfile(url, "admin@x.io")
 	if err := secrets.Set(profile, secrets.AdminPassword, "pw-admin"); err != nil {

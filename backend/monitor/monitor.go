@@ -232,8 +232,8 @@ func (m *Monitor) keepRow(sym string) bool {
 }
 
 // SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
-// for all). The rows collected so far are cleared and the next batch
-// replaces what the window shows.
+// for all). The rows received so far that match are kept, the others
+// dropped, and the next batch replaces what the window shows with them.
 func (m *Monitor) SetFilter(filter string) {
 	filter = strings.ToUpper(strings.TrimSpace(filter))
 	m.mu.Lock()
@@ -243,9 +243,9 @@ func (m *Monitor) SetFilter(filter string) {
 	}
 	m.filter, m.replace = filter, true
 	for i := range m.conns {
-		m.conns[i].rows.clear()
+		m.conns[i].rows.keep(m.keepRow)
 	}
-	m.unassigned.rows.clear()
+	m.unassigned.rows.keep(m.keepRow)
 }
 
 func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
@@ -337,7 +337,7 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 		if !replace {
 			k = int(min(int64(k), c.rows.fresh))
 		}
-		cb := &ConnBatch{Ticks: c.rows.newest(k), More: max(0, c.rows.fresh-int64(k))}
+		cb := &ConnBatch{Ticks: withVia(c.rows.newest(k), ViaRowsPerBatch), More: max(0, c.rows.fresh-int64(k))}
 		if resume {
 			cb.ArrivedWhilePaused, cb.More = c.pausedArrivals, 0
 			c.pausedArrivals = 0
@@ -372,6 +372,7 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: unix(c.lastRecv)}
 		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
 		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
+		cm.ProviderP50Ms, cm.ProviderP99Ms = c.provider.percentiles(sec)
 		s := silent[ConnectionIDs[i]]
 		sort.Strings(s)
 		cm.Silent, cm.SilentSample = len(s), s[:min(len(s), 10)]

@@ -405,7 +405,7 @@ func TestBatchPayloadStaysUnder8KiB(t *testing.T) {
 	var msgs []string
 	for i := 0; i < 100; i++ {
 		for _, s := range []string{"ABCDEFGHIJK1", "ABCDEFGHIJK2", "ABCDEFGHIJK3", "UNASSIGNED12"} {
-			msgs = append(msgs, string(ticks.Encode(ticks.Tick{Symbol: s, Price: 123456.789012, Volume: 123456789012, Timestamp: 1705853696.123456})))
+			msgs = append(msgs, string(ticks.Encode(ticks.Tick{Symbol: s, Price: 123456.789012, Volume: 123456789012, Timestamp: 1705853696.123456, Published: 1705853696.654321})))
 		}
 	}
 	m.consume(msgs, time.Now())
@@ -512,7 +512,9 @@ func TestFilterKeepsOnlyMatchingRowsAndReplaces(t *testing.T) {
 	m.nextBatch()
 	m.SetFilter(" aap ")
 	b := m.nextBatch()
-	if b == nil || !b.Replace || b.Resumed || b.Filter != "AAP" || len(b.Connections) != 3 || len(b.Connections["connection_1"].Ticks) != 0 {
+	// The AAPL row already received stays; MSFT's goes.
+	if b == nil || !b.Replace || b.Resumed || b.Filter != "AAP" || len(b.Connections) != 3 ||
+		len(b.Connections["connection_1"].Ticks) != 1 || b.Connections["connection_1"].Ticks[0].Symbol != "AAPL" {
 		t.Fatalf("batch after SetFilter: %+v", b)
 	}
 	m.consume([]string{tickJSON("MSFT", 3), tickJSON("AAPL", 4), tickJSON("MSFT", 5)}, now)
@@ -522,6 +524,46 @@ func TestFilterKeepsOnlyMatchingRowsAndReplaces(t *testing.T) {
 	}
 	if got := m.MetricsAt(now).Connections["connection_1"].Received; got != 5 {
 		t.Errorf("counters must ignore the filter: %d", got)
+	}
+}
+
+// Ticks stamped by the publisher split the delay: provider → Redis from the
+// stamp, and the row carries the stamp for the window's Redis → screen.
+func TestProviderLatencyFromThePublishStamp(t *testing.T) {
+	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
+	now := time.Unix(1_700_000_000, 500_000_000)
+	tick := float64(now.UnixMilli())/1e3 - 2 // exchange time: 2 s ago
+	pub := tick + 1.5                        // published 1.5 s after it
+	m.consume([]string{
+		string(ticks.Encode(ticks.Tick{Symbol: "AAPL", Price: 1, Timestamp: tick, Published: pub})),
+		string(ticks.Encode(ticks.Tick{Symbol: "PLTR", Price: 1, Timestamp: tick})), // not stamped
+	}, now)
+	mt := m.MetricsAt(now)
+	c1, c2 := mt.Connections["connection_1"], mt.Connections["connection_2"]
+	if c1.ProviderP50Ms < 1500 || c1.ProviderP50Ms > 1500*latGrowth || c1.LatencyP50Ms < 2000 || c1.LatencyP50Ms > 2000*latGrowth {
+		t.Errorf("connection_1 provider p50 %v, total p50 %v", c1.ProviderP50Ms, c1.LatencyP50Ms)
+	}
+	if c2.ProviderP50Ms != -1 || c2.LatencyP50Ms < 2000 {
+		t.Errorf("connection_2 (no stamp) provider p50 %v, total %v", c2.ProviderP50Ms, c2.LatencyP50Ms)
+	}
+	b := m.nextBatch()
+	if r := b.Connections["connection_1"].Ticks[0]; r.Via == nil || *r.Via != 500 || r.TS != tick {
+		t.Errorf("row %+v", r)
+	}
+	if r := b.Connections["connection_2"].Ticks[0]; r.Via != nil {
+		t.Errorf("unstamped row %+v", r)
+	}
+	// Only the newest ViaRowsPerBatch rows of a batch carry the sample.
+	msgs := make([]string, 8)
+	for i := range msgs {
+		msgs[i] = string(ticks.Encode(ticks.Tick{Symbol: "MSFT", Price: 1, Timestamp: tick, Published: pub}))
+	}
+	m.consume(msgs, now)
+	rows := m.nextBatch().Connections["connection_1"].Ticks
+	for i, r := range rows {
+		if (r.Via != nil) != (i < ViaRowsPerBatch) {
+			t.Errorf("row %d of %d: via %v", i, len(rows), r.Via)
+		}
 	}
 }
 

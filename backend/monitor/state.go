@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"math"
 	"time"
 	"unicode/utf8"
 
@@ -14,6 +15,9 @@ const (
 	maxUnassignedSymbols = 1000 // distinct unassigned symbols counted by name
 	unassignedRows       = 10
 	unassignedPerBatch   = 5 // with 3 × 20 rows, keeps a batch under 8 KiB
+	// ViaRowsPerBatch: rows per connection and batch that carry their
+	// publish → receive delay (the window's Redis → screen sample).
+	ViaRowsPerBatch = 5
 )
 
 // ring keeps the newest rows of one stream.
@@ -35,6 +39,18 @@ func (r *ring) add(row Row) {
 
 func (r *ring) clear() { r.head, r.n, r.fresh = 0, 0, 0 }
 
+// keep retains, in order, the rows whose symbol satisfies ok; none counts as fresh.
+func (r *ring) keep(ok func(symbol string) bool) {
+	rows := r.newest(r.n)
+	r.clear()
+	for i := len(rows) - 1; i >= 0; i-- {
+		if ok(rows[i].Symbol) {
+			r.add(rows[i])
+		}
+	}
+	r.fresh = 0
+}
+
 // newest returns up to k rows, newest first.
 func (r *ring) newest(k int) []Row {
 	k = min(k, r.n)
@@ -52,7 +68,8 @@ type connStats struct {
 	rows           ring
 	pausedArrivals int64
 	perSec         secondCounts
-	lat            latWindow
+	lat            latWindow // tick timestamp → received here
+	provider       latWindow // tick timestamp → published to Redis
 }
 
 // record counts t; keepRow says whether it also goes into the rows.
@@ -61,12 +78,39 @@ func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool)
 	c.lastRecv = now
 	if keepRow {
 		// The row keeps ms precision (smaller batches); latency uses the full clock.
-		c.rows.add(Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: t.Timestamp, Recv: float64(now.UnixMilli()) / 1e3})
+		r := Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: math.Round(t.Timestamp*1e3) / 1e3,
+			Recv: float64(now.UnixMilli()) / 1e3}
+		r.via, r.stamped = viaMs(t.Published, now)
+		c.rows.add(r)
 	}
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
 		c.lat.add(sec, max(0, (float64(now.UnixNano())/1e9-t.Timestamp)*1000))
+		if t.Published > 0 {
+			c.provider.add(sec, max(0, (t.Published-t.Timestamp)*1000))
+		}
 	}
+}
+
+// viaMs is the publish stamp → now in whole ms, clamped to what an int32
+// holds; false when the tick is not stamped.
+func viaMs(published float64, now time.Time) (int32, bool) {
+	if published <= 0 {
+		return 0, false
+	}
+	ms := math.Round((float64(now.UnixNano())/1e9 - published) * 1e3)
+	return int32(min(max(ms, math.MinInt32), math.MaxInt32)), true
+}
+
+// withVia fills the sent Via of the first n stamped rows.
+func withVia(rows []Row, n int) []Row {
+	for i := range rows[:min(n, len(rows))] {
+		if rows[i].stamped {
+			v := rows[i].via
+			rows[i].Via = &v
+		}
+	}
+	return rows
 }
 
 // invalidStats keeps the count and a sample of invalid messages.

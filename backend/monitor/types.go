@@ -5,8 +5,17 @@ type Row struct {
 	Symbol string  `json:"symbol"`
 	Price  float64 `json:"price"`
 	Volume int64   `json:"volume"`
-	TS     float64 `json:"ts"`   // tick timestamp, Unix seconds
+	TS     float64 `json:"ts"`   // tick timestamp, Unix seconds, to the ms
 	Recv   float64 `json:"recv"` // when the monitor received it, Unix seconds
+	// Via is how long after its publish stamp the monitor received it, in
+	// whole ms (the window adds its own hop to show Redis → screen). Sent
+	// only for the newest ViaRowsPerBatch rows of each connection in a batch,
+	// a sample that keeps the worst-case batch under 8 KiB; absent too when
+	// the publisher does not stamp (TickStockAppV2).
+	Via *int32 `json:"rd,omitempty"`
+
+	via     int32 // kept for every row; Via is filled from it when sent
+	stamped bool
 }
 
 // Batch carries the newest ticks since the previous batch, at most
@@ -49,15 +58,19 @@ type Metrics struct {
 
 // ConnMetrics are one connection's figures.
 type ConnMetrics struct {
-	Received     int64    `json:"received"`
-	Rate1s       float64  `json:"rate_1s"`
-	Rate10s      float64  `json:"rate_10s"`
-	LastTick     float64  `json:"last_tick"` // receive time of the newest tick, Unix s; 0 = none
-	LatencyP50Ms float64  `json:"latency_p50_ms"`
-	LatencyP99Ms float64  `json:"latency_p99_ms"` // -1 when no ticks in 10 s
-	Spark        []int64  `json:"spark"`          // ticks per second, 60 s, oldest first
-	Silent       int      `json:"silent"`         // assigned tickers without a tick for SilentAfter
-	SilentSample []string `json:"silent_sample"`  // up to 10 of them, sorted
+	Received     int64   `json:"received"`
+	Rate1s       float64 `json:"rate_1s"`
+	Rate10s      float64 `json:"rate_10s"`
+	LastTick     float64 `json:"last_tick"` // receive time of the newest tick, Unix s; 0 = none
+	LatencyP50Ms float64 `json:"latency_p50_ms"`
+	LatencyP99Ms float64 `json:"latency_p99_ms"` // -1 when no ticks in 10 s
+	// ProviderP50Ms/P99Ms: tick timestamp → publish to Redis, over 10 s, for
+	// ticks whose publisher stamps published_at; -1 when there were none.
+	ProviderP50Ms float64  `json:"provider_p50_ms"`
+	ProviderP99Ms float64  `json:"provider_p99_ms"`
+	Spark         []int64  `json:"spark"`         // ticks per second, 60 s, oldest first
+	Silent        int      `json:"silent"`        // assigned tickers without a tick for SilentAfter
+	SilentSample  []string `json:"silent_sample"` // up to 10 of them, sorted
 }
 
 // UnassignedMetrics describe ticks of symbols that no connection carries.

@@ -145,8 +145,12 @@ func (p *Publisher) loop(ctx context.Context) {
 				break fill
 			}
 		}
+		// Each tick carries when it left for Redis, so a monitor can split the
+		// delay into provider → Redis and Redis → screen.
+		sent := float64(time.Now().UnixNano()) / 1e9
 		_, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 			for _, t := range batch {
+				t.Published = sent
 				buf = ticks.AppendEncode(buf[:0], t)
 				// The string conversion copies: the pipeline keeps its arguments.
 				pipe.Publish(ctx, p.opts.Channel, string(buf))

@@ -74,6 +74,40 @@ func TestPublishesEveryTick(t *testing.T) {
 	}
 }
 
+// Every published tick carries the moment it left for Redis: after it was
+// offered, before it arrived.
+func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	o, _ := redis.ParseURL(srv.URL)
+	c := redis.NewClient(o)
+	defer c.Close()
+	ps := c.Subscribe(context.Background(), ch)
+	defer ps.Close()
+	if _, err := ps.Receive(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(context.Background())
+	defer p.Close()
+	offered := float64(time.Now().UnixNano()) / 1e9
+	p.Offer(tick(1, "connection_1"))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := ps.ReceiveMessage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := float64(time.Now().UnixNano()) / 1e9
+	tk, err := ticks.Decode([]byte(m.Payload))
+	if err != nil || tk.Published < offered || tk.Published > got || tk.Timestamp != 1 {
+		t.Fatalf("offered %f, received %f, tick %+v (%v) from %s", offered, got, tk, err, m.Payload)
+	}
+}
+
 func TestRedisDownNeverBlocksAndCountsDrops(t *testing.T) {
 	srv := redistest.Start(t)
 	ch := channel(t)

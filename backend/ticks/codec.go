@@ -23,6 +23,8 @@ const maxVolume = 1 << 53
 //
 //	{"type":"market_tick","symbol":"AAPL","price":178.23,"volume":1000,"timestamp":1705853696.123,"source":"massive"}
 //	{"event_type":"tick_data","ticker":"AAPL","price":…,"volume":…,"timestamp":…}
+//
+// and the optional "published_at" (Unix seconds or ms) our publisher adds.
 type wire struct {
 	Type      string          `json:"type"`
 	EventType string          `json:"event_type"`
@@ -32,6 +34,7 @@ type wire struct {
 	Volume    json.RawMessage `json:"volume"`
 	Timestamp json.RawMessage `json:"timestamp"`
 	Source    string          `json:"source"`
+	Published json.RawMessage `json:"published_at"`
 }
 
 // Decode parses and validates one Redis message. The error says what is
@@ -82,19 +85,31 @@ func Decode(payload []byte) (Tick, error) {
 		return t, fmt.Errorf("volume %v is not a whole number ≥ 0", vol)
 	}
 	t.Volume = int64(vol)
-	ts, err := number(w.Timestamp, "timestamp", false)
+	ts, err := stamp(w.Timestamp, "timestamp")
 	if err != nil {
 		return t, err
 	}
+	t.Timestamp = ts
+	if t.Published, err = stamp(w.Published, "published_at"); err != nil {
+		return t, err
+	}
+	t.Source = w.Source
+	return t, nil
+}
+
+// stamp reads a Unix time in seconds or milliseconds (0 when missing).
+func stamp(raw json.RawMessage, field string) (float64, error) {
+	ts, err := number(raw, field, false)
+	if err != nil {
+		return 0, err
+	}
 	if ts < 0 {
-		return t, fmt.Errorf("timestamp %v is negative", ts)
+		return 0, fmt.Errorf("%s %v is negative", field, ts)
 	}
 	if ts > msThreshold {
 		ts /= 1000
 	}
-	t.Timestamp = ts
-	t.Source = w.Source
-	return t, nil
+	return ts, nil
 }
 
 // number reads a finite JSON number (a numeric string is accepted, as Python
@@ -136,6 +151,10 @@ func AppendEncode(b []byte, t Tick) []byte {
 	b = strconv.AppendFloat(b, t.Timestamp, 'f', -1, 64)
 	b = append(b, `,"source":`...)
 	b = strconv.AppendQuote(b, t.Source)
+	if t.Published > 0 {
+		b = append(b, `,"published_at":`...)
+		b = strconv.AppendFloat(b, t.Published, 'f', -1, 64)
+	}
 	return append(b, '}')
 }
 

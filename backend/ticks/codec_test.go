@@ -1,9 +1,11 @@
 package ticks
 
 import (
-	"github.com/tickstock/monitor/backend/ticks/tickstest"
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/tickstock/monitor/backend/ticks/tickstest"
 )
 
 func TestDecodeBothForms(t *testing.T) {
@@ -28,6 +30,31 @@ func TestEncodeRoundTrip(t *testing.T) {
 	in.ConnectionID = "" // not published: the monitor adds it back
 	if err != nil || back != in {
 		t.Fatalf("round trip %+v %v", back, err)
+	}
+}
+
+// The publisher's stamp travels as an extra field; without it (TickStockAppV2)
+// Published is 0, and a bad one is an invalid message like a bad timestamp.
+func TestPublishedStamp(t *testing.T) {
+	in := Tick{Symbol: "AAPL", Price: 1, Volume: 2, Timestamp: 1705853696.123, Source: "massive", Published: 1705853696.4567}
+	out := string(Encode(in))
+	if want := `,"source":"massive","published_at":1705853696.4567}`; !strings.HasSuffix(out, want) {
+		t.Fatalf("Encode = %s", out)
+	}
+	if back, err := Decode([]byte(out)); err != nil || back != in {
+		t.Fatalf("round trip %+v %v", back, err)
+	}
+	ms, err := Decode([]byte(`{"event_type":"tick_data","ticker":"AAPL","price":1,"timestamp":1705853696123,"published_at":1705853696500}`))
+	if err != nil || math.Abs(ms.Published-1705853696.5) > 1e-6 {
+		t.Fatalf("ms stamp: %+v %v", ms, err)
+	}
+	if plain, err := Decode([]byte(`{"symbol":"AAPL","price":1,"timestamp":1}`)); err != nil || plain.Published != 0 {
+		t.Fatalf("no stamp: %+v %v", plain, err)
+	}
+	for _, bad := range []string{`"soon"`, `-1`, `"NaN"`} {
+		if _, err := Decode([]byte(`{"symbol":"AAPL","price":1,"published_at":` + bad + `}`)); err == nil || !strings.Contains(err.Error(), "published_at") {
+			t.Errorf("published_at %s: %v", bad, err)
+		}
 	}
 }
 
@@ -60,6 +87,7 @@ func TestNormalizeSymbol(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"type":"market_tick","symbol":"AAPL","price":178.23,"volume":1000,"timestamp":1705853696.123,"source":"massive"}`))
 	f.Add([]byte(`{"event_type":"tick_data","ticker":"MSFT","price":"1","volume":1,"timestamp":1705853696123}`))
+	f.Add([]byte(`{"type":"market_tick","symbol":"AAPL","price":1,"volume":1,"timestamp":1705853696.123,"source":"massive","published_at":1705853696.2}`))
 	for _, m := range tickstest.Malformed[:20] {
 		f.Add([]byte(m))
 	}
@@ -71,7 +99,7 @@ func FuzzDecode(f *testing.F) {
 		if s, ok := NormalizeSymbol(tk.Symbol); !ok || s != tk.Symbol {
 			t.Fatalf("bad symbol %q", tk.Symbol)
 		}
-		if tk.Price < 0 || math.IsNaN(tk.Price) || math.IsInf(tk.Price, 0) || tk.Volume < 0 || tk.Timestamp < 0 {
+		if tk.Price < 0 || math.IsNaN(tk.Price) || math.IsInf(tk.Price, 0) || tk.Volume < 0 || tk.Timestamp < 0 || tk.Published < 0 {
 			t.Fatalf("invalid tick accepted: %+v", tk)
 		}
 		back, err := Decode(Encode(tk))

@@ -8,6 +8,8 @@ export default defineConfig({
     // Wails v2 proxies the Vite dev server; from Vite 5 on, HMR must be told
     // to connect straight to Vite over plain ws on localhost.
     hmr: { host: 'localhost', protocol: 'ws' },
+    // The window carries the operator's guide (docs/operators.md, outside this root).
+    fs: { allow: ['.', '../docs'] },
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 600 },
   test: {

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/svelte';
+import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import Stream from './Stream.svelte';
 import type { ShownRow } from '../stores/ticks.svelte';
@@ -29,5 +29,31 @@ describe('Stream', () => {
   it('filters by symbol', () => {
     render(Stream, { id: 'connection_1', rows: [r(2, 'MSFT', 1), r(1, 'AAPL', 1)], filter: 'AAPL' });
     expect(screen.getAllByTestId('tick-symbol').map((e) => e.textContent)).toEqual(['AAPL']);
+  });
+
+  it('shows the tick’s own time, the receive time on hover, and flags a late tick', () => {
+    const t = new Date(2026, 0, 2, 9, 5, 7, 0).getTime() / 1000;
+    const onTime: ShownRow = { key: 2, symbol: 'MSFT', price: 1, volume: 1, ts: t, recv: t + 0.25, dir: 'flat' };
+    const late: ShownRow = { key: 1, symbol: 'AAPL', price: 1, volume: 1, ts: t - 30, recv: t + 0.5, dir: 'flat' };
+    render(Stream, { id: 'connection_1', rows: [onTime, late] });
+    const [a, b] = screen.getAllByTestId('tick-row');
+    expect(within(a).getByTestId('tick-time')).toHaveTextContent(/^09:05:07\.000$/);
+    expect(a).not.toHaveClass('late');
+    expect(a.title).toBe('Tick time 09:05:07.000 · Received 09:05:07.250 (+0.3 s after the tick time)');
+    expect(within(b).getByTestId('tick-time')).toHaveTextContent('09:04:37.000');
+    expect(b).toHaveClass('late');
+    expect(within(b).getByTestId('tick-late')).toHaveTextContent('late, received +31 s');
+    expect(b.title).toContain('late: more than 2 s');
+  });
+
+  it('says where the filter’s symbol is when this column does not carry it', () => {
+    render(Stream, { id: 'connection_2', rows: [r(1, 'PLTR', 1)], filter: 'AAPL', elsewhere: 'AAPL is on Connection 1 (primary).' });
+    expect(screen.getByTestId('filter-elsewhere-connection_2')).toHaveTextContent('AAPL is on Connection 1 (primary).');
+    expect(screen.queryByText(/Waiting for ticks/)).toBeNull();
+  });
+
+  it('waits for the filtered symbol in a column that carries it', () => {
+    render(Stream, { id: 'connection_1', rows: [], filter: 'AAPL' });
+    expect(screen.getByTestId('stream-connection_1')).toHaveTextContent('Waiting for AAPL ticks…');
   });
 });

@@ -88,8 +88,12 @@ export interface Row {
   symbol: string;
   price: number;
   volume: number;
+  /** The tick's own timestamp, Unix s (0 when it carries none). */
   ts: number;
+  /** When the monitor received it, Unix s. */
   recv: number;
+  /** Publish stamp → receive, ms; on a sample of rows when the publisher stamps published_at. */
+  rd?: number;
 }
 
 export interface ConnBatch {
@@ -124,6 +128,9 @@ export interface ConnMetrics {
   last_tick: number;
   latency_p50_ms: number;
   latency_p99_ms: number;
+  /** Tick timestamp → published to Redis, over 10 s; -1 when no tick carried published_at. */
+  provider_p50_ms?: number;
+  provider_p99_ms?: number;
   spark: number[];
   silent: number;
   silent_sample: string[];

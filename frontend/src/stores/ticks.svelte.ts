@@ -1,11 +1,18 @@
 // The tick stream: batches from Go become, per connection, the newest rows
 // (at most MAX_ROWS, newest first), each keyed so a flush re-renders only the
-// rows it adds.
+// rows it adds. It also samples Redis → screen latency and keeps each
+// symbol's previous price (for the row's colour) only for the symbols that
+// are on screen or on a connection, so the map stays bounded however many
+// distinct symbols pass.
 import { onEvent } from '../lib/bridge';
 import { EventTicks } from '../lib/events';
+import { LatencyWindow } from '../lib/latency';
 import type { Batch, Row } from '../lib/types';
 
 export const MAX_ROWS = 50;
+const UNASSIGNED_ROWS = 10;
+/** Extra symbols the price map may hold before it is pruned (amortises the pruning). */
+const PRICE_SLACK = 256;
 
 /** A row as shown: direction against that symbol's previous price. */
 export interface ShownRow extends Row {
@@ -18,9 +25,23 @@ export class TickStore {
   unassigned = $state<ShownRow[]>([]);
   /** Set by the batch that ends a pause: ticks that arrived meanwhile. */
   lastResume = $state<{ at: number; arrived: number } | null>(null);
+  /** Redis → screen p50/p99 per connection (ms), refreshed by refreshLatency. */
+  screenLatency = $state<Record<string, { p50: number; p99: number } | null>>({});
 
   #nextKey = 1;
   #lastPrice = new Map<string, number>();
+  #known = new Set<string>();
+  #latency = new Map<string, LatencyWindow>();
+
+  /** The symbols of the connections' ticker lists: their prices are kept. */
+  setKnown(symbols: Iterable<string>): void {
+    this.#known = new Set(symbols);
+  }
+
+  /** How many symbols the previous-price map holds (bounded). */
+  get priceMapSize(): number {
+    return this.#lastPrice.size;
+  }
 
   #shown(rows: Row[]): ShownRow[] {
     // Rows come newest first; direction is computed oldest first.
@@ -35,23 +56,51 @@ export class TickStore {
     return out;
   }
 
-  apply(b: Batch): void {
+  #sample(id: string, rows: Row[], nowMs: number): void {
+    for (const r of rows) {
+      if (r.rd === undefined) continue;
+      let w = this.#latency.get(id);
+      if (!w) this.#latency.set(id, (w = new LatencyWindow()));
+      w.add(nowMs, r.rd + Math.max(0, nowMs - r.recv * 1000));
+    }
+  }
+
+  /** Drops the prices of symbols neither on screen nor on a connection. */
+  #prune(): void {
+    const onScreen = new Set<string>();
+    for (const rows of Object.values(this.rows)) for (const r of rows) onScreen.add(r.symbol);
+    for (const r of this.unassigned) onScreen.add(r.symbol);
+    if (this.#lastPrice.size <= this.#known.size + onScreen.size + PRICE_SLACK) return;
+    for (const sym of this.#lastPrice.keys()) if (!onScreen.has(sym) && !this.#known.has(sym)) this.#lastPrice.delete(sym);
+  }
+
+  apply(b: Batch, nowMs = Date.now()): void {
     let arrived = 0;
     if (b.replace) {
       // A new filter or the end of a pause: columns absent here are emptied too.
       for (const id of Object.keys(this.rows)) if (!b.connections[id]) this.rows[id] = [];
     }
     for (const [id, cb] of Object.entries(b.connections)) {
-      const fresh = this.#shown(cb.ticks ?? []);
+      const ticks = cb.ticks ?? [];
+      this.#sample(id, ticks, nowMs);
+      const fresh = this.#shown(ticks);
       const old = b.replace ? [] : (this.rows[id] ?? []);
       this.rows[id] = fresh.concat(old).slice(0, MAX_ROWS);
       arrived += cb.arrived_while_paused ?? 0;
     }
     if (b.unassigned) {
       const fresh = this.#shown(b.unassigned.ticks ?? []);
-      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, 10);
+      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, UNASSIGNED_ROWS);
     }
     if (b.resumed) this.lastResume = { at: Date.now(), arrived };
+    this.#prune();
+  }
+
+  /** Recomputes Redis → screen over the last 10 s (called once a second). */
+  refreshLatency(nowMs = Date.now()): void {
+    const out: Record<string, { p50: number; p99: number } | null> = {};
+    for (const [id, w] of this.#latency) out[id] = w.percentiles(nowMs);
+    this.screenLatency = out;
   }
 
   connect(): () => void {

@@ -70,4 +70,42 @@ describe('TickStore', () => {
     expect(s.unassigned).toHaveLength(10);
     expect(s.unassigned[0].symbol).toBe('V0');
   });
+
+  it('keeps previous prices only for symbols on screen or on a connection, over 100,000 distinct symbols', () => {
+    const s = new TickStore();
+    const known = Array.from({ length: 500 }, (_, i) => `K${i}`);
+    s.setKnown(known);
+    s.apply(batch([row('K7', 10)]));
+    let peak = 0;
+    for (let i = 0; i < 100_000; i += 20) {
+      const rows = Array.from({ length: 20 }, (_, j) => row(`S${i + j}`, 1));
+      // Half the batches go to the unassigned strip, as remote counts-only ticks do.
+      if ((i / 20) % 2) s.apply({ seq: i, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: rows, more: 0 } });
+      else s.apply(batch(rows));
+      peak = Math.max(peak, s.priceMapSize);
+    }
+    // Rows on screen (50 + 10), the ticker lists (500) and the pruning slack.
+    expect(peak).toBeLessThanOrEqual(MAX_ROWS + 10 + known.length + 256 + 20);
+    // A ticker-list symbol keeps its price even after leaving the screen: its next tick is coloured.
+    s.apply(batch([row('K7', 11)]));
+    expect(s.rows.connection_1[0].dir).toBe('up');
+    // A symbol still on screen keeps its price too.
+    const last = s.rows.connection_1[1].symbol;
+    s.apply(batch([row(last, 0.5)]));
+    expect(s.rows.connection_1[0].dir).toBe('down');
+  });
+
+  it('samples Redis → screen from the rows that carry their publish → receive delay', () => {
+    const s = new TickStore();
+    const t0 = 1_700_000_000_000;
+    // Received by the monitor 40 ms before the batch is applied; 3 ms from publish to receive.
+    const sampled = (n: number): Row[] => Array.from({ length: n }, () => ({ ...row('AAPL', 1, (t0 - 40) / 1000), rd: 3 }));
+    s.apply(batch([...sampled(5), row('AAPL', 1, (t0 - 40) / 1000)]), t0);
+    s.refreshLatency(t0 + 500);
+    expect(s.screenLatency.connection_1).toEqual({ p50: 43, p99: 43 });
+    expect(s.screenLatency.connection_2).toBeUndefined();
+    // Ten seconds later the samples have aged out.
+    s.refreshLatency(t0 + 10_001);
+    expect(s.screenLatency.connection_1).toBeNull();
+  });
 });

@@ -114,7 +114,7 @@ describe('every figure in the window carries its definition', () => {
 
   it('the split latency is labelled, and the row time is the tick’s own', async () => {
     await started();
-    expect(screen.getByTestId('provider-latency-connection_1')).toHaveTextContent('4 ms / 8 ms');
+    expect(screen.getByTestId('provider-latency-connection_1')).toHaveTextContent('4 / 8 ms');
     expect(screen.getByTestId('column-connection_1')).toHaveTextContent('Provider → Redis p50 / p99');
     expect(screen.getByTestId('column-connection_1')).toHaveTextContent('Redis → screen p50 / p99');
     const rows = within(screen.getByTestId('stream-connection_1')).getAllByTestId('tick-row');

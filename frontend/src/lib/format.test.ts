@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatInt, formatUptime, sentence } from './format';
+import { formatDuration, formatInt, formatLatencyPair, formatUptime, sentence } from './format';
 
 describe('format', () => {
+  it('writes a latency pair with one unit when it can', () => {
+    expect(formatLatencyPair(1.7, 65)).toBe('1.7 / 65 ms');
+    expect(formatLatencyPair(80, 1100)).toBe('80 ms / 1.1 s');
+    expect(formatLatencyPair(-1, -1)).toBe('—');
+  });
   it('groups thousands', () => {
     expect(formatInt(1234567)).toBe('1,234,567');
     expect(formatInt(0)).toBe('0');

@@ -46,6 +46,13 @@ export function formatLatency(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
+/** A p50 / p99 pair: "1.7 / 65 ms" when both are in ms, else each with its unit. */
+export function formatLatencyPair(p50: number, p99: number): string {
+  if (p50 < 0 && p99 < 0) return '—';
+  if (p50 >= 0 && p99 >= 0 && p99 < 1000) return `${formatLatency(p50).replace(' ms', '')} / ${formatLatency(p99)}`;
+  return `${formatLatency(p50)} / ${formatLatency(p99)}`;
+}
+
 /** Age of a Unix-seconds stamp: "—" for never, "0.4 s", "12 s", "3m 05s". */
 export function formatAge(unixSeconds: number, nowMs: number): string {
   if (!unixSeconds) return '—';

@@ -82,7 +82,8 @@ export class TickStore {
     }
     for (const [id, cb] of Object.entries(b.connections)) {
       const ticks = cb.ticks ?? [];
-      this.#sample(id, ticks, nowMs);
+      // Rows of a replacing batch were held back (pause, new filter): their delay is not Redis → screen.
+      if (!b.replace) this.#sample(id, ticks, nowMs);
       const fresh = this.#shown(ticks);
       const old = b.replace ? [] : (this.rows[id] ?? []);
       this.rows[id] = fresh.concat(old).slice(0, MAX_ROWS);

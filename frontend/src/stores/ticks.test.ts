@@ -104,6 +104,10 @@ describe('TickStore', () => {
     s.refreshLatency(t0 + 500);
     expect(s.screenLatency.connection_1).toEqual({ p50: 43, p99: 43 });
     expect(s.screenLatency.connection_2).toBeUndefined();
+    // Rows held back by a pause or a new filter are not a measure of Redis → screen.
+    s.apply(batch([{ ...row('AAPL', 1, (t0 - 60_000) / 1000), rd: 3 }], { replace: true, resumed: true }), t0 + 100);
+    s.refreshLatency(t0 + 500);
+    expect(s.screenLatency.connection_1).toEqual({ p50: 43, p99: 43 });
     // Ten seconds later the samples have aged out.
     s.refreshLatency(t0 + 10_001);
     expect(s.screenLatency.connection_1).toBeNull();

@@ -1,0 +1,195 @@
+// End to end, the operator's experience: definitions on hover, a late tick
+// flagged, the filter keeping the rows already received, popovers that close
+// as people expect, and the header at 360, 768 and 1440 px.
+//   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/operator.e2e.mjs
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+
+const CHANNEL = `tickstock:e2e-operator:${process.pid}`;
+let redis, app, browser, page, snapshot;
+
+const text = (id) => page.getByTestId(id).textContent();
+
+async function until(what, cond, timeoutMs = 15000) {
+  const t0 = Date.now();
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Publishes one tick as a publisher of the contract form would. */
+function publish(symbol, price, timestampS) {
+  const tick = { type: 'market_tick', symbol, price, volume: 1, timestamp: timestampS, source: 'e2e-operator' };
+  return redis.command('PUBLISH', CHANNEL, JSON.stringify(tick));
+}
+
+/** The tooltip a term draws (its ::after), as the page computes it. */
+function tooltipOf(selector) {
+  return page.locator(selector).first().evaluate((el) => {
+    const s = getComputedStyle(el, '::after');
+    return { display: s.display, content: s.content };
+  });
+}
+
+/** Types a filter and waits until the monitor has it (the lookup answers, or goes for ""). */
+async function setFilter(value) {
+  await page.getByTestId('filter-input').fill(value);
+  const want = value ? 1 : 0;
+  await until(`the filter “${value}” applied`, async () => (await page.getByTestId('filter-lookup').count()) === want, 5000);
+  await sleep(250); // the monitor's batch that replaces the rows
+}
+
+before(async () => {
+  redis = new Redis(await freePort());
+  await redis.start();
+  app = await startApp({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL });
+  browser = await startBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.log('[page error]', e.message));
+  await page.goto(APP_URL);
+  await until('three connected columns', async () => Number(await text('total-connected')) === 3, 30000);
+  snapshot = await page.evaluate(() => window.go.app.App.Snapshot());
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  redis?.cleanup();
+});
+
+describe('operator', () => {
+  test('a figure’s label shows its definition on hover, and screen readers get it too', async () => {
+    const label = '[data-testid="column-connection_1"] [data-term="messages"]';
+    assert.equal((await tooltipOf(label)).display, 'none');
+    await page.locator(label).hover();
+    const tip = await tooltipOf(label);
+    assert.equal(tip.display, 'block');
+    assert.match(tip.content, /Market events this connection received from the provider/);
+    const described = await page.locator(label).evaluate((el) => document.getElementById(el.getAttribute('aria-describedby'))?.textContent);
+    assert.equal(`"${described}"`, tip.content, 'the spoken definition is the one shown');
+    await screenshots(page, 'operator-definition-hover');
+    // The latency split is labelled in every column.
+    for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+      const col = await page.getByTestId(`column-${id}`).innerText();
+      assert.match(col, /Provider → Redis p50 \/ p99/);
+      assert.match(col, /Redis → screen p50 \/ p99/);
+    }
+    // Ticks of this project's publisher carry published_at: both halves get figures.
+    await until('both latency halves measured', async () => {
+      const p = await text('provider-latency-connection_1');
+      const s = await text('screen-latency-connection_1');
+      return /\d/.test(p) && /\d/.test(s);
+    }, 15000);
+    await page.mouse.move(1, 1);
+  });
+
+  test('a tick received long after its own time is flagged, with the delay on hover', async () => {
+    const sym = snapshot.connections.connection_1.tickers[0];
+    await setFilter(sym); // only this symbol's rows, so the late one stays on screen
+    const old = Date.now() / 1000 - 42;
+    await publish(sym, 4242.42, old);
+    const row = page.getByTestId('stream-connection_1').getByTestId('tick-row').filter({ hasText: '4242.42' });
+    await until('the late row', async () => (await row.count()) === 1, 10000);
+    await page.getByTestId('pause-button').click();
+    assert.match(await row.getByTestId('tick-late').innerText(), /\+4\d s/);
+    assert.equal(await row.evaluate((e) => e.classList.contains('late')), true);
+    const hover = await row.getAttribute('title');
+    assert.match(hover, /^Tick time \d\d:\d\d:\d\d\.\d{3} · Received \d\d:\d\d:\d\d\.\d{3} \(\+4\d s after the tick time — late: more than 2 s\)$/);
+    // The row's time is the tick's own, 42 s before its receive time.
+    const [tickTime] = hover.match(/\d\d:\d\d:\d\d\.\d{3}/);
+    assert.equal((await row.getByTestId('tick-time').innerText()).startsWith(tickTime), true);
+    await row.hover();
+    await screenshots(page, 'operator-late-tick');
+    await page.getByTestId('pause-button').click();
+    await setFilter('');
+  });
+
+  test('the filter keeps the matching rows already received, and the other columns say where the symbol is', async () => {
+    const sym = snapshot.connections.connection_1.tickers[1];
+    await publish(sym, 3131.31, Date.now() / 1000);
+    const row = () => page.getByTestId('stream-connection_1').getByTestId('tick-row').filter({ hasText: '3131.31' });
+    await until('the marker row', async () => (await row().count()) === 1, 10000);
+    await setFilter(sym);
+    // The monitor answered the new filter with a batch that replaces the rows: the marker survived it.
+    assert.equal(await row().count(), 1, 'the row received before the filter vanished');
+    for (const s of await page.getByTestId('stream-connection_1').getByTestId('tick-symbol').allTextContents()) assert.equal(s, sym);
+    for (const id of ['connection_2', 'connection_3'])
+      assert.match(await text(`filter-elsewhere-${id}`), new RegExp(`^${sym.replace('.', '\\.')} is on Connection 1`));
+    await screenshots(page, 'operator-filter');
+    await setFilter('');
+  });
+
+  test('popovers: one at a time, closed by Escape, by a click outside and by their own button', async () => {
+    await page.getByTestId('about-button').click();
+    await page.getByTestId('about-panel').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="about-panel"]') !== null), true, 'focus moved into the panel');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('about-panel').count(), 0, 'Escape did not close About');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'about-button', 'focus did not come back');
+
+    await page.getByTestId('profile-button').click();
+    await page.getByTestId('profile-panel').waitFor();
+    await page.getByTestId('about-button').click();
+    assert.equal(await page.getByTestId('profile-panel').count(), 0, 'two popovers open at once');
+    await page.getByTestId('about-panel').waitFor();
+
+    await page.getByTestId('column-connection_2').click({ position: { x: 20, y: 200 } });
+    assert.equal(await page.getByTestId('about-panel').count(), 0, 'a click outside did not close About');
+
+    await page.getByTestId('profile-button').click();
+    await page.getByTestId('profile-panel').waitFor();
+    await page.getByTestId('profile-button').click();
+    assert.equal(await page.getByTestId('profile-panel').count(), 0, 'its own button did not close Profile');
+
+    await page.keyboard.press('?');
+    await page.getByTestId('shortcuts-panel').waitFor();
+    await screenshots(page, 'operator-shortcuts');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('shortcuts-panel').count(), 0);
+  });
+
+  test('the header at 1440, 768 and 360 px: nothing overlaps, nothing is cut off', async () => {
+    for (const width of [1440, 768, 360]) {
+      await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+      await sleep(400);
+      const boxes = await page.evaluate(() => {
+        const ids = ['pause-button', 'filter-input', 'source-status', 'shortcuts-button', 'header-menu-button', 'profile-button', 'about-button', 'mode'];
+        const out = {};
+        for (const id of ids) {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          if (el) out[id] = el.getBoundingClientRect().toJSON();
+        }
+        out.title = document.querySelector('h1').getBoundingClientRect().toJSON();
+        return out;
+      });
+      const names = Object.keys(boxes);
+      for (const n of names) {
+        const b = boxes[n];
+        assert.ok(b.width > 0 && b.left >= 0 && b.right <= width + 0.5, `${width} px: ${n} is cut off (${b.left}–${b.right})`);
+      }
+      for (let i = 0; i < names.length; i++)
+        for (let j = i + 1; j < names.length; j++) {
+          const [a, b] = [boxes[names[i]], boxes[names[j]]];
+          const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+          assert.ok(!overlap, `${width} px: ${names[i]} overlaps ${names[j]}`);
+        }
+      assert.ok(boxes['filter-input'].width >= 140, `${width} px: the filter box is only ${boxes['filter-input'].width} px wide`);
+      if (width < 1100) assert.ok(boxes['header-menu-button'] && !boxes['profile-button'], `${width} px: Profile and About belong in the ☰ menu`);
+      await screenshots(page, `operator-${width}`);
+    }
+    // At 360 px the menu opens as a sheet, and Profile unfolds inside it.
+    await page.getByTestId('header-menu-button').click();
+    await page.getByTestId('header-menu').waitFor();
+    await page.getByTestId('profile-button').click();
+    await page.getByTestId('profile-panel').waitFor();
+    const sheet = await page.getByTestId('header-menu').boundingBox();
+    assert.ok(sheet.x >= 0 && sheet.x + sheet.width <= 360.5, `the menu sheet is cut off: ${JSON.stringify(sheet)}`);
+    await screenshots(page, 'operator-360-menu');
+    await page.mouse.click(60, 20); // outside: the title, above the sheet
+    assert.equal(await page.getByTestId('header-menu').count(), 0, 'a click outside did not close the menu');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+});

@@ -81,3 +81,25 @@ describe('ConnectionColumn uptime', () => {
     expect(screen.getByTestId('drop-connection_2')).toBeInTheDocument();
   });
 });
+
+describe('ConnectionColumn latency', () => {
+  const base = { received: 1, rate_1s: 1, rate_10s: 1, last_tick: 0, spark: [], silent: 0, silent_sample: [] };
+
+  it('splits provider → Redis and Redis → screen when the publisher stamps its ticks', () => {
+    const metrics = { ...base, latency_p50_ms: 9, latency_p99_ms: 30, provider_p50_ms: 4, provider_p99_ms: 20 };
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), metrics, screen: { p50: 80, p99: 1200 }, now: 0 });
+    expect(screen.getByText('Provider → Redis p50 / p99')).toBeInTheDocument();
+    expect(screen.getByTestId('provider-latency-connection_1')).toHaveTextContent('4 / 20 ms');
+    expect(screen.getByTestId('screen-latency-connection_1')).toHaveTextContent('80 ms / 1.2 s');
+  });
+
+  it('names the one figure there is when the ticks carry no publish stamp (TickStockAppV2)', () => {
+    const metrics = { ...base, latency_p50_ms: 9, latency_p99_ms: 30, provider_p50_ms: -1, provider_p99_ms: -1 };
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), metrics, now: 0 });
+    expect(screen.queryByText('Provider → Redis p50 / p99')).toBeNull();
+    expect(screen.getByText('Tick → monitor p50 / p99')).toBeInTheDocument();
+    expect(screen.getByTestId('provider-latency-connection_1')).toHaveTextContent('9 / 30 ms');
+    expect(screen.getByTestId('screen-latency-connection_1')).toHaveTextContent('—');
+  });
+});
+

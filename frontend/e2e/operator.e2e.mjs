@@ -144,6 +144,17 @@ describe('operator', () => {
     await page.getByTestId('profile-button').click();
     assert.equal(await page.getByTestId('profile-panel').count(), 0, 'its own button did not close Profile');
 
+    // About leads to the operator's guide, in the window; Escape closes it.
+    await page.getByTestId('about-button').click();
+    await page.getByTestId('about-guide').click();
+    await page.getByTestId('guide').waitFor();
+    const guide = await page.getByTestId('guide').innerText();
+    for (const part of ['Troubleshooting', 'How to read a gap', 'auth_failed', 'max_connections', 'Provider → Redis p50 / p99'])
+      assert.ok(guide.includes(part), `the guide lacks “${part}”`);
+    await screenshots(page, 'operator-guide');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('guide').count(), 0, 'Escape did not close the guide');
+
     await page.keyboard.press('?');
     await page.getByTestId('shortcuts-panel').waitFor();
     await screenshots(page, 'operator-shortcuts');

@@ -12,6 +12,8 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td><code>x</code></td><td><b>y</b></td></tr></tbody></table>');
     expect(html).toContain('<ul><li>one more</li><li>two</li></ul>');
     expect(html).toContain('<pre><code>&lt;raw&gt;</code></pre>');
+    expect(html).toContain('See <em>below</em> and');
+    expect(renderMarkdown('about *g × r* ticks, 2 * 3 * 4')).toBe('<p>about <em>g × r</em> ticks, 2 * 3 * 4</p>');
   });
 
   it('escapes markup and drops comments', () => {

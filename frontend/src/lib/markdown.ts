@@ -1,6 +1,6 @@
 // A small Markdown renderer for the operator's guide that the window carries
 // (docs/operators.md, compiled in): headings, paragraphs, lists, tables,
-// fenced code, `code`, **bold** and links. Everything is escaped first, so
+// fenced code, `code`, **bold**, *emphasis* and links. Everything is escaped first, so
 // the output holds no markup the document did not ask for.
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -22,6 +22,7 @@ function inline(s: string): string {
     return `\u0000${codes.length - 1}\u0000`;
   });
   out = out.replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
+  out = out.replace(/(^|[^*\w])\*([^*\s][^*]*?)\*(?![*\w])/g, '$1<em>$2</em>');
   out = out.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, text: string, href: string) =>
     href.startsWith('#') ? `<a href="${href}">${text}</a>` : `${text} (${href})`,
   );

@@ -103,3 +103,13 @@ describe('ConnectionColumn latency', () => {
   });
 });
 
+describe('ConnectionColumn status help', () => {
+  it('the badge says what its status word means and what to do', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ status: 'max_connections', last_error: 'the provider closed the connection: max_connections' }), now: 0 });
+    const title = screen.getByTestId('status-connection_1').getAttribute('title') ?? '';
+    expect(title).toMatch(/^The provider closed the connection: max_connections \(since /);
+    expect(title).toContain('another process uses the same key');
+    expect(title).toContain('What to do: Find and stop the other process');
+  });
+});
+

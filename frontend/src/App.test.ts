@@ -95,6 +95,7 @@ describe('every figure in the window carries its definition', () => {
       ...document.querySelectorAll('dl dd'),
       ...document.querySelectorAll('.totals b'),
       ...screen.getAllByTestId(/^silent-/),
+      ...screen.queryAllByTestId('paused-banner'),
       screen.getByTestId('unassigned-strip').querySelector('h3')!,
     ];
     expect(figures.length).toBeGreaterThan(30);
@@ -110,6 +111,13 @@ describe('every figure in the window carries its definition', () => {
     for (const id of ['total-ticks', 'total-connected', 'total-errors', 'total-invalid', 'total-unassigned', 'total-dropped'])
       expect(figures).toContain(screen.getByTestId(id));
     expect(within(screen.getByTestId('source-status')).getByText(/1 gap/).closest('[data-term]')).not.toBeNull();
+  });
+
+  it('the paused banner’s count has its definition', async () => {
+    await started();
+    await fireEvent.click(screen.getByTestId('pause-button'));
+    await vi.waitFor(() => expect(screen.getByTestId('paused-banner')).toBeInTheDocument());
+    expect(screen.getByTestId('paused-banner').querySelector('[data-term="arrived_while_paused"]')).not.toBeNull();
   });
 
   it('the split latency is labelled, and the row time is the tick’s own', async () => {

@@ -19,6 +19,7 @@ describe('definitions', () => {
   });
 
   it('every figure in the docs table is a definition of the window, and the reverse', () => {
+    if (env.UPDATE_DOCS) return; // the document read here is the one before the update
     const keys = [...doc.matchAll(/^\| [^|]+ \| `([a-z0-9_]+)` \| /gm)].map((m) => m[1]);
     expect(keys.sort()).toEqual(Object.keys(METRICS).sort());
   });

@@ -99,6 +99,10 @@ export const METRICS = {
     label: 'Tick time',
     text: `Each row shows the tick’s own timestamp (local clock, ms). Hover a row for when this monitor received it and the delay; a row received more than ${LATE_TICK_SECONDS} s after its timestamp is flagged late.`,
   },
+  arrived_while_paused: {
+    label: 'Ticks arrived',
+    text: 'Ticks of every connection read from Redis since Pause was pressed, counted while the rows stay frozen. Source: this monitor. Resume shows the newest rows; the counters never paused.',
+  },
   redis_gaps: {
     label: 'Gaps',
     text: 'Times the Redis subscription was down since the window started, and how long the last one lasted. Source: this monitor. Ticks published during a gap were never seen here (Redis pub/sub keeps nothing for an absent subscriber), so the counters of this monitor are short by them.',

@@ -39,7 +39,7 @@ func main() {
 		Title:            version.Product,
 		Width:            1440,
 		Height:           900,
-		MinWidth:         760,
+		MinWidth:         360, // the layout folds to one column and a ☰ menu (docs/operators.md)
 		MinHeight:        520,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},

@@ -53,7 +53,7 @@ func withRedisPassword(rawURL, profile string) (string, error) {
 
 // startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and
 // subscribes to its Redis channel with the observer as the ticker map.
-func (s *Service) startRemote(ctx context.Context, cfg *config.Config, redisURL string, o Options) error {
+func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config.Redis, o Options) error {
 	if cfg.RemoteURL == "" || cfg.AdminEmail == "" {
 		return errors.New("remote mode needs a server and an admin email: set TICKSTOCK_REMOTE_URL and TICKSTOCK_ADMIN_EMAIL, or choose a remote profile")
 	}
@@ -70,7 +70,7 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, redisURL 
 	}
 	s.remote = obs
 	obs.Start(ctx)
-	s.monitor = monitor.New(monitor.Options{URL: redisURL, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
+	s.monitor = monitor.New(monitor.Options{Redis: rs, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
 	s.monitor.Start(ctx)
 	return nil
 }

@@ -75,7 +75,7 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 
 // startIngest runs the connections of cfg, publishing every tick to REDIS_URL.
 func startIngest(ctx context.Context, cfg *config.Config, log *slog.Logger) (*ingest.Ingest, error) {
-	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
+	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, Redis: cfg.Redis})
 }
 
 func redisState(s redisbus.PublisherState) string {

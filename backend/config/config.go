@@ -309,7 +309,7 @@ func (r *reader) validate(c *Config) {
 	if c.MetricsListenAddr != "" {
 		if _, port, err := net.SplitHostPort(c.MetricsListenAddr); err != nil || !validPort(port) {
 			r.fail("METRICS_LISTEN_ADDR", c.MetricsListenAddr, "expected host:port (or :port for every interface), e.g. 127.0.0.1:9108")
-		} else if c.MetricsListenAddr == c.AdminListenAddr {
+		} else if c.MetricsListenAddr == c.AdminListenAddr && port != "0" {
 			r.fail("METRICS_LISTEN_ADDR", c.MetricsListenAddr, "is ADMIN_LISTEN_ADDR too: give the metrics their own port")
 		}
 	}

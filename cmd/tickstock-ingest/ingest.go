@@ -23,12 +23,20 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	if cfg == nil {
 		return code
 	}
-	in, err := startIngest(ctx, cfg, log)
+	started := time.Now()
+	mln, err := listenMetrics(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "tickstock-ingest run: %v\n", err)
 		return 1
 	}
+	in, err := startIngest(ctx, cfg, log)
+	if err != nil {
+		closeListener(mln)
+		fmt.Fprintf(stderr, "tickstock-ingest run: %v\n", err)
+		return 1
+	}
 	defer in.Close()
+	defer serveMetrics(mln, in, log, started)()
 	t := time.NewTicker(*every)
 	defer t.Stop()
 	var last int64

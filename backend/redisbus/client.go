@@ -3,6 +3,7 @@ package redisbus
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -194,4 +195,15 @@ func Explain(err error, channel string) string {
 		return "the Redis cluster is down (" + s + "): a slot range has no master"
 	}
 	return ""
+}
+
+// SetLogger sends go-redis's own log lines (failed dials, Sentinel master
+// switches) to log at debug level instead of raw to stderr: the publisher's
+// and the monitor's sentences already say what matters, once. Process-wide.
+func SetLogger(log *slog.Logger) { redis.SetLogger(goRedisLog{log}) }
+
+type goRedisLog struct{ log *slog.Logger }
+
+func (g goRedisLog) Printf(ctx context.Context, format string, v ...any) {
+	g.log.DebugContext(ctx, "go-redis: "+fmt.Sprintf(format, v...))
 }

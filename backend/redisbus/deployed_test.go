@@ -122,6 +122,7 @@ func TestACLUserWithOnlyPublishAndSubscribeOnTheChannel(t *testing.T) {
 		{"ACL", "SETUSER", "ingest", "on", ">ingest-s3cret", "resetchannels", "&" + ch, "-@all", "+publish", "+subscribe"},
 		{"ACL", "SETUSER", "reader", "on", ">reader-s3cret", "resetchannels", "&" + ch, "-@all", "+subscribe"},
 		{"ACL", "SETUSER", "elsewhere", "on", ">elsewhere-s3cret", "resetchannels", "&other:*", "-@all", "+publish", "+subscribe"},
+		{"ACL", "SETUSER", "default", "off"}, // every client must sign in as one of them
 	} {
 		if _, err := srv.Query(ctx, rule...); err != nil {
 			t.Fatal(err)

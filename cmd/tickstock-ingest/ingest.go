@@ -75,6 +75,7 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 		return nil, nil, 2
 	}
 	log = slog.New(slog.NewTextHandler(stderr, nil))
+	redisbus.SetLogger(log)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}

@@ -63,3 +63,35 @@ func TestRedisSettingsThatDoNotFitAreNamed(t *testing.T) {
 		}
 	}
 }
+
+// Any REDIS_* and METRICS_LISTEN_ADDR values: an error or a consistent
+// setting, never a panic, never the password in the error.
+func FuzzRedisSettings(f *testing.F) {
+	f.Add("redis://localhost:6379/0", "", "", "", "pw")
+	f.Add("rediss://u:p@h:6380/1", "a:1,b:2", "", "127.0.0.1:9108", "s3cret")
+	f.Add("redis://h/3", "", "h:7000,[::1]:7001", ":9108", "")
+	f.Add("unix:///run/redis.sock", "x", "y", "z", "p\nq")
+	f.Fuzz(func(t *testing.T, rawURL, sentinels, cluster, metrics, password string) {
+		vars := map[string]string{"REDIS_URL": rawURL, "REDIS_SENTINEL_ADDRS": sentinels, "REDIS_SENTINEL_MASTER": "m",
+			"REDIS_CLUSTER_ADDRS": cluster, "METRICS_LISTEN_ADDR": metrics, "REDIS_PASSWORD": password}
+		if sentinels == "" {
+			delete(vars, "REDIS_SENTINEL_MASTER")
+		}
+		c, err := FromLookup(env(vars))
+		if err != nil {
+			if len(password) >= 4 && strings.Contains(err.Error(), password) && !strings.Contains(rawURL+sentinels+cluster+metrics, password) {
+				t.Fatalf("the password is in %v", err)
+			}
+			return
+		}
+		r := c.Redis
+		if len(r.SentinelAddrs) > 0 && len(r.ClusterAddrs) > 0 {
+			t.Fatalf("both sentinel and cluster accepted: %+v", r)
+		}
+		for _, a := range append(append([]string{}, r.SentinelAddrs...), r.ClusterAddrs...) {
+			if checkHostPort(a) != nil {
+				t.Fatalf("accepted address %q", a)
+			}
+		}
+	})
+}

@@ -151,7 +151,11 @@ export interface Gap {
 
 export interface SourceState {
   state: 'connecting' | 'subscribed' | 'reconnecting' | 'stopped';
+  /** e.g. "Sentinel master mymaster (1 sentinel) db 0 at 10.0.0.2:6379": the node that answers. */
   where: string;
+  kind: 'standalone' | 'sentinel' | 'cluster';
+  /** The server subscribed to; "" before the first subscription. */
+  node: string;
   channel: string;
   pattern: boolean;
   detail: string;

@@ -44,7 +44,8 @@ type Publisher struct {
 	queue  chan ticks.Tick
 
 	published atomic.Int64
-	sent      connCounter // published, per connection
+	inflight  atomic.Int64 // ticks of the pipeline being sent
+	sent      connCounter  // published, per connection
 	failed    connCounter
 	lastLog   atomic.Int64
 
@@ -122,8 +123,10 @@ func (p *Publisher) Published() int64 { return p.published.Load() }
 // PublishedBy returns, per connection ID, the ticks Redis accepted.
 func (p *Publisher) PublishedBy() map[string]int64 { return p.sent.snapshot() }
 
-// Queued is the number of ticks waiting for Redis.
-func (p *Publisher) Queued() int { return len(p.queue) }
+// Queued is the number of ticks waiting for Redis, including those of the
+// pipeline being sent: offered = published + dropped + queued at any quiet
+// moment.
+func (p *Publisher) Queued() int { return len(p.queue) + int(p.inflight.Load()) }
 
 // QueueSize is how many ticks the queue holds.
 func (p *Publisher) QueueSize() int { return cap(p.queue) }
@@ -162,6 +165,7 @@ func (p *Publisher) loop(ctx context.Context) {
 				break fill
 			}
 		}
+		p.inflight.Store(int64(len(batch)))
 		_, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 			for _, t := range batch {
 				buf = ticks.AppendEncode(buf[:0], t)
@@ -175,6 +179,7 @@ func (p *Publisher) loop(ctx context.Context) {
 				p.sent.add(t.ConnectionID, 1)
 			}
 			p.published.Add(int64(len(batch)))
+			p.inflight.Store(0)
 			p.setState(true, "")
 			backoff = 100 * time.Millisecond
 			continue
@@ -182,6 +187,7 @@ func (p *Publisher) loop(ctx context.Context) {
 		for _, t := range batch {
 			p.failed.add(t.ConnectionID, 1)
 		}
+		p.inflight.Store(0)
 		if ctx.Err() != nil {
 			return
 		}

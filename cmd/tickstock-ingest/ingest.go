@@ -55,7 +55,7 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 			st := in.Publisher.State()
 			log.Info("ticks", "connected", fmt.Sprintf("%d/%d", s.ConnectedCount, s.EnabledConnections),
 				"received", s.TotalTicksReceived, "published_per_s", float64(n-last)/every.Seconds(),
-				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st))
+				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st), "redis_node", st.Node)
 			last = n
 		}
 	}

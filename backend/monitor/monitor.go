@@ -102,7 +102,6 @@ type Monitor struct {
 	source      SourceState
 	sourceDirty bool
 	lostReason  string // why the current outage began
-	described   string // the configured Redis, without the node
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -125,7 +124,6 @@ func New(opts Options) *Monitor {
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.described = where
 	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
 	m.sourceDirty = true

@@ -168,7 +168,7 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 	if node != "" {
 		m.source.Node = node
 		if m.opts.SourceLabel == "" {
-			m.source.Where = redisbus.WithNode(m.described, m.source.Kind, node)
+			m.source.Where = redisbus.WithNode(m.opts.Redis, node)
 		}
 	}
 	gap := ""

@@ -33,9 +33,8 @@ const (
 // concurrent use, like the go-redis client it wraps.
 type Client struct {
 	redis.UniversalClient
-	kind  string
-	where string
-	node  atomic.Pointer[string]
+	conf config.Redis
+	node atomic.Pointer[string]
 }
 
 // NewClient builds the client for r. Errors name the variable at fault and
@@ -61,9 +60,9 @@ func NewClient(r config.Redis, role Role) (*Client, error) {
 	} else {
 		base.ReadTimeout = -1
 	}
-	c := &Client{kind: r.Kind(), where: Describe(r)}
+	c := &Client{conf: r}
 	hook := nodeHook{c}
-	switch c.kind {
+	switch r.Kind() {
 	case config.RedisSentinel:
 		fc := redis.NewFailoverClient(&redis.FailoverOptions{
 			MasterName: r.SentinelMaster, SentinelAddrs: r.SentinelAddrs,
@@ -96,10 +95,10 @@ func NewClient(r config.Redis, role Role) (*Client, error) {
 }
 
 // Kind is standalone, sentinel or cluster.
-func (c *Client) Kind() string { return c.kind }
+func (c *Client) Kind() string { return c.conf.Kind() }
 
-// Where describes the configured Redis for sentences (see Describe).
-func (c *Client) Where() string { return c.where }
+// Where describes the Redis and the node last connected to (see WithNode).
+func (c *Client) Where() string { return WithNode(c.conf, c.Node()) }
 
 // Node is the address of the server this client last connected to ("" before
 // the first connection): with Sentinel, the master it was given.
@@ -133,31 +132,29 @@ func (nodeHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proces
 }
 
 // Describe names the configured Redis for sentences and the header, without
-// secrets: "localhost:6379 db 0", "Sentinel master mymaster (2 sentinels)
-// db 0", "Cluster (3 seed nodes)"; " over TLS" when it applies.
-func Describe(r config.Redis) string {
-	var s string
-	switch r.Kind() {
-	case config.RedisSentinel:
-		s = fmt.Sprintf("Sentinel master %s (%s) db %d", r.SentinelMaster, plural(len(r.SentinelAddrs), "sentinel"), dbOf(r.URL))
-	case config.RedisCluster:
-		s = fmt.Sprintf("Cluster (%s)", plural(len(r.ClusterAddrs), "seed node"))
-	default:
-		s = Where(r.URL)
-	}
-	if r.TLS() {
-		s += " over TLS"
-	}
-	return s
-}
+// secrets: "localhost:6379 db 0", "Sentinel master mymaster db 0",
+// "Cluster (3 seed nodes)"; " over TLS" when it applies.
+func Describe(r config.Redis) string { return WithNode(r, "") }
 
-// WithNode is Describe plus the answering node when it is not already in the
-// description: "Sentinel master mymaster (1 sentinel) db 0 at 127.0.0.1:6380".
-func WithNode(where, kind, node string) string {
-	if node == "" || kind == config.RedisStandalone {
-		return where
+// WithNode is Describe with the node that answers first, so that a narrow
+// header cuts the less important part: "127.0.0.1:6380 db 0 (Sentinel master
+// mymaster)", "127.0.0.1:7001 (Cluster)". A standalone Redis is its address.
+func WithNode(r config.Redis, node string) string {
+	tls := ""
+	if r.TLS() {
+		tls = " over TLS"
 	}
-	return where + " at " + node
+	switch kind := r.Kind(); {
+	case kind == config.RedisSentinel && node == "":
+		return fmt.Sprintf("Sentinel master %s db %d%s", r.SentinelMaster, dbOf(r.URL), tls)
+	case kind == config.RedisSentinel:
+		return fmt.Sprintf("%s db %d%s (Sentinel master %s)", node, dbOf(r.URL), tls, r.SentinelMaster)
+	case kind == config.RedisCluster && node == "":
+		return fmt.Sprintf("Cluster (%s)%s", plural(len(r.ClusterAddrs), "seed node"), tls)
+	case kind == config.RedisCluster:
+		return node + tls + " (Cluster)"
+	}
+	return Where(r.URL) + tls
 }
 
 func dbOf(rawURL string) int {

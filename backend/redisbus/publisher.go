@@ -29,7 +29,7 @@ type PublisherState struct {
 	Detail    string    `json:"detail"` // why not, as a sentence
 	Since     time.Time `json:"since"`
 	Kind      string    `json:"kind"`  // standalone, sentinel or cluster
-	Where     string    `json:"where"` // the configured Redis (Describe)
+	Where     string    `json:"where"` // the Redis and the node last connected to (WithNode)
 	Node      string    `json:"node"`  // the server last connected to; "" before the first
 }
 
@@ -195,7 +195,7 @@ func (p *Publisher) loop(ctx context.Context) {
 		if why == "" {
 			why = err.Error()
 		}
-		p.setState(false, "cannot publish to Redis at "+WithNode(p.client.Where(), p.client.Kind(), p.client.Node())+": "+why)
+		p.setState(false, "cannot publish to Redis at "+p.client.Where()+": "+why)
 		p.logLimited("publishing failed; ticks are being dropped and counted", "err", err, "batch", len(batch))
 		select {
 		case <-ctx.Done():

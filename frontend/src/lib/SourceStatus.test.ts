@@ -22,10 +22,10 @@ describe('SourceStatus', () => {
   it('names the Sentinel master that answers, and the failover behind a gap', () => {
     const reason = 'Redis closed the connection; Sentinel failover: the master moved from 10.0.0.1:6379 to 10.0.0.2:6379';
     render(SourceStatus, {
-      source: { ...base, kind: 'sentinel', node: '10.0.0.2:6379', where: 'Sentinel master mymaster (3 sentinels) db 0 at 10.0.0.2:6379',
+      source: { ...base, kind: 'sentinel', node: '10.0.0.2:6379', where: '10.0.0.2:6379 db 0 (Sentinel master mymaster)',
         gaps: 1, last_gap: { from: 1, to: 1.7, seconds: 0.7, reason } },
     });
-    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis subscribed · Sentinel master mymaster (3 sentinels) db 0 at 10.0.0.2:6379');
+    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis subscribed · 10.0.0.2:6379 db 0 (Sentinel master mymaster)');
     expect(screen.getByText('1 gap; last 0.7 s')).toHaveAttribute('title', reason);
   });
 

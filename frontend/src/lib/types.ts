@@ -151,7 +151,7 @@ export interface Gap {
 
 export interface SourceState {
   state: 'connecting' | 'subscribed' | 'reconnecting' | 'stopped';
-  /** e.g. "Sentinel master mymaster (1 sentinel) db 0 at 10.0.0.2:6379": the node that answers. */
+  /** e.g. "10.0.0.2:6379 db 0 (Sentinel master mymaster)": the node that answers first. */
   where: string;
   kind: 'standalone' | 'sentinel' | 'cluster';
   /** The server subscribed to; "" before the first subscription. */

@@ -175,18 +175,14 @@ func (p *Publisher) loop(ctx context.Context) {
 			return nil
 		})
 		if err == nil {
-			for _, t := range batch {
-				p.sent.add(t.ConnectionID, 1)
-			}
+			p.sent.addBatch(batch)
 			p.published.Add(int64(len(batch)))
 			p.inflight.Store(0)
 			p.setState(true, "")
 			backoff = 100 * time.Millisecond
 			continue
 		}
-		for _, t := range batch {
-			p.failed.add(t.ConnectionID, 1)
-		}
+		p.failed.addBatch(batch)
 		p.inflight.Store(0)
 		if ctx.Err() != nil {
 			return
@@ -235,6 +231,19 @@ type connCounter struct {
 }
 
 func (d *connCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
+
+// addBatch counts every tick of batch with one atomic add per slot.
+func (d *connCounter) addBatch(batch []ticks.Tick) {
+	var n [len(connCounter{}.known)]int64
+	for i := range batch {
+		n[slot(batch[i].ConnectionID)]++
+	}
+	for i, v := range n {
+		if v > 0 {
+			d.known[i].Add(v)
+		}
+	}
+}
 
 func (d *connCounter) snapshot() map[string]int64 {
 	out := map[string]int64{}

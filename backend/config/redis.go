@@ -63,12 +63,9 @@ func (r Redis) TLSConfig() (*tls.Config, error) {
 	if !r.TLS() {
 		return nil, nil
 	}
+	// Without REDIS_TLS_SERVER_NAME, crypto/tls checks the name of each host
+	// dialed: the URL's, or each sentinel's, master's and cluster node's.
 	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: r.TLSServerName}
-	if c.ServerName == "" {
-		if u, err := url.Parse(r.URL); err == nil {
-			c.ServerName = u.Hostname()
-		}
-	}
 	if r.TLSCA != "" {
 		pem, err := os.ReadFile(r.TLSCA)
 		if err != nil {

@@ -103,6 +103,20 @@ func TestTLSWithTheCAMadeHere(t *testing.T) {
 		wait.For(t, "the ticks counted as dropped", 5*time.Second, func() bool { return pp.pub.Dropped()["connection_1"] == 10 })
 		t.Logf("publisher: %s", pp.pub.State().Detail)
 	})
+	t.Run("REDIS_TLS_SERVER_NAME checks another name of the certificate", func(t *testing.T) {
+		named := r
+		named.TLSServerName = "redis.test"
+		start(t, named, named).roundTrip(t, 100)
+	})
+	t.Run("no client certificate for a server that requires one is a clear error", func(t *testing.T) {
+		bare := r
+		bare.TLSCert, bare.TLSKey = "", ""
+		pp := start(t, bare, bare)
+		wait.For(t, "the monitor names the client certificate", 10*time.Second, func() bool {
+			return strings.Contains(pp.mon.Source().Detail, "REDIS_TLS_CERT")
+		})
+		t.Logf("monitor: %s", pp.mon.Source().Detail)
+	})
 	t.Run("a server name the certificate lacks is a clear error", func(t *testing.T) {
 		bad := r
 		bad.TLSServerName = "cache.example"

@@ -17,8 +17,9 @@ import (
 
 // The window against an ACL user: REDIS_USERNAME from the environment, the
 // password from the keyring entry <profile>/redis-password, the user allowed
-// only PUBLISH and SUBSCRIBE on the channel. Ticks flow; the password is
-// nowhere in what the window is shown or logs.
+// only PUBLISH and SUBSCRIBE on the channel; the keyring wins over
+// REDIS_PASSWORD. Ticks flow; the password is nowhere in what the window is
+// shown or logs.
 func TestWindowWithAnACLUserAndTheKeyringsPassword(t *testing.T) {
 	keyringtest.Require(t)
 	const pw = "ACL-Secret-XYZZY-42"
@@ -43,7 +44,7 @@ func TestWindowWithAnACLUserAndTheKeyringsPassword(t *testing.T) {
 	t.Cleanup(func() { secrets.Delete("acl", secrets.RedisPassword) })
 
 	out := &capture{}
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "REDIS_USERNAME": "window"},
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "REDIS_USERNAME": "window", "REDIS_PASSWORD": "not-the-keyrings"},
 		Options{Log: slog.New(slog.NewTextHandler(out, nil)), Output: out, Profiles: store})
 	wait.For(t, "ticks through the ACL user", 15*time.Second, func() bool {
 		return s.Source().State == "subscribed" && s.monitor.MetricsAt(time.Now()).Total > 20

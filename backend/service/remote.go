@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -29,26 +28,6 @@ func applyProfile(cfg *config.Config, p profiles.Profile) {
 	if p.TickChannel != "" {
 		cfg.TickChannel = p.TickChannel
 	}
-}
-
-// withRedisPassword adds the keyring's Redis password of profile to rawURL
-// (the URL then only lives in memory; what is shown is host:port).
-func withRedisPassword(rawURL, profile string) (string, error) {
-	pw, err := secrets.Get(profile, secrets.RedisPassword)
-	if errors.Is(err, secrets.ErrNotFound) {
-		return rawURL, nil
-	}
-	if err != nil {
-		return rawURL, err
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return rawURL, nil // config validation reports the URL itself
-	}
-	if _, has := u.User.Password(); !has {
-		u.User = url.UserPassword(u.User.Username(), pw)
-	}
-	return u.String(), nil
 }
 
 // startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and

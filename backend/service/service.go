@@ -140,12 +140,17 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	if url == cfg.RedisURL {
 		rs = cfg.Redis
 	}
+	rs.URL = url
 	if s.info.Profile != "" {
-		if url, err = withRedisPassword(url, s.info.Profile); err != nil {
+		// The window's Redis password is the keyring's entry of the profile;
+		// it wins over REDIS_PASSWORD and the URL's, and is never in a URL.
+		switch pw, err := secrets.Get(s.info.Profile, secrets.RedisPassword); {
+		case err == nil:
+			rs.Password = pw
+		case !errors.Is(err, secrets.ErrNotFound):
 			s.info.KeyringProblem = err.Error()
 		}
 	}
-	rs.URL = url
 	if cfg.Mode == config.ModeRemote {
 		s.info.Remote = cfg.RemoteURL
 		err := s.startRemote(ctx, cfg, rs, o)

@@ -36,6 +36,8 @@ type Options struct {
 	Log    *slog.Logger
 	// TLS marks cookies Secure (set when serving HTTPS).
 	TLS bool
+	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
+	Health func() map[string]any
 
 	SessionTTL   time.Duration // default 12 h
 	LoginLimit   int           // failed logins per address per LoginWindow; default 5
@@ -94,7 +96,15 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
 	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		h := map[string]any{}
+		if o.Health != nil {
+			h = o.Health()
+		}
+		if h == nil {
+			h = map[string]any{}
+		}
+		h["status"] = "ok"
+		writeJSON(w, http.StatusOK, h)
 	})
 	return s
 }

@@ -9,6 +9,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -75,7 +76,12 @@ type Config struct {
 	TickChannel        string
 	AdminListenAddr    string
 	AdminUsersFile     string
-	Warnings           []string
+	// Redis is how the publisher and the monitor reach Redis (REDIS_URL and
+	// the REDIS_TLS_*, ACL, Sentinel and Cluster variables); Redis.URL is RedisURL.
+	Redis Redis
+	// MetricsListenAddr serves Prometheus metrics (serve and run); "" = off.
+	MetricsListenAddr string
+	Warnings          []string
 }
 
 // Lookup returns the value of an environment variable and whether it is set.
@@ -120,7 +126,9 @@ func FromLookup(lookup Lookup) (*Config, error) {
 		TickChannel:       r.str("TICK_CHANNEL", DefaultTickChannel),
 		AdminListenAddr:   r.str("ADMIN_LISTEN_ADDR", DefaultAdminListenAddr),
 		AdminUsersFile:    r.str("ADMIN_USERS_FILE", ""),
+		MetricsListenAddr: r.str("METRICS_LISTEN_ADDR", ""),
 	}
+	c.Redis = r.readRedis(c.RedisURL)
 	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
 		c.RedisURLSet = true
 	}
@@ -297,9 +305,13 @@ func (r *reader) validate(c *Config) {
 	if u, err := url.Parse(c.WebSocketURL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
 		r.fail("MASSIVE_WEBSOCKET_URL", c.WebSocketURL, "expected a ws:// or wss:// URL")
 	}
-	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-		// Never echo a Redis URL that may carry a password.
-		r.errs = append(r.errs, errors.New("REDIS_URL: expected redis://[user:password@]host:port/db, rediss://… or unix://…"))
+	r.validateRedis(c.Redis)
+	if c.MetricsListenAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsListenAddr); err != nil || !validPort(port) {
+			r.fail("METRICS_LISTEN_ADDR", c.MetricsListenAddr, "expected host:port (or :port for every interface), e.g. 127.0.0.1:9108")
+		} else if c.MetricsListenAddr == c.AdminListenAddr && port != "0" {
+			r.fail("METRICS_LISTEN_ADDR", c.MetricsListenAddr, "is ADMIN_LISTEN_ADDR too: give the metrics their own port")
+		}
 	}
 	if c.TickChannel == "" || strings.ContainsAny(c.TickChannel, " \t\r\n") {
 		r.fail("TICK_CHANNEL", c.TickChannel, "expected a channel name without spaces")
@@ -388,4 +400,10 @@ func splitNonEmpty(s string, sep byte) []string {
 		}
 	}
 	return out
+}
+
+// validPort accepts 0 (any free port, for tests) to 65535.
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
 }

@@ -38,6 +38,9 @@ type Options struct {
 	// RedisURL, when set, makes every tick go to Redis on the configured
 	// channel; then Manager.Sink is ignored.
 	RedisURL string
+	// Redis, when its URL is set, is used instead of RedisURL: TLS, ACL,
+	// Sentinel or Cluster.
+	Redis config.Redis
 }
 
 // Start runs the connections of cfg until Close. In demo mode it first starts
@@ -49,11 +52,14 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 	}
 	run := *cfg
 	in := &Ingest{}
-	if o.RedisURL != "" {
+	if o.Redis.URL == "" {
+		o.Redis = config.Redis{URL: o.RedisURL}
+	}
+	if o.Redis.URL != "" {
 		if strings.Contains(cfg.TickChannel, "*") {
 			return nil, fmt.Errorf("TICK_CHANNEL=%q is a pattern: the ingest publishes to an exact channel", cfg.TickChannel)
 		}
-		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{URL: o.RedisURL, Channel: cfg.TickChannel, Log: opts.Log})
+		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{Redis: o.Redis, Channel: cfg.TickChannel, Log: opts.Log})
 		if err != nil {
 			return nil, err
 		}
@@ -121,4 +127,18 @@ func randomKey() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b) // never fails on supported platforms (Go 1.24+)
 	return "demo-" + hex.EncodeToString(b)
+}
+
+// Health is what GET /health adds about Redis: which kind, which node
+// answers, and whether ticks reach it. Nil without a publisher.
+func (in *Ingest) Health() map[string]any {
+	if in.Publisher == nil {
+		return nil
+	}
+	st := in.Publisher.State()
+	return map[string]any{"redis": map[string]any{
+		"kind": st.Kind, "where": st.Where, "node": st.Node,
+		"publishing": st.Connected, "detail": st.Detail, "since": float64(st.Since.UnixNano()) / 1e9,
+		"queued": in.Publisher.Queued(),
+	}}
 }

@@ -14,15 +14,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
 // Options configure a Monitor. Zero values take the defaults.
 type Options struct {
-	URL         string // redis://…
-	Channel     string // exact channel, or a pattern when it contains '*'
-	SourceLabel string // shown instead of the address, e.g. "built-in demo Redis"
+	URL         string       // redis://…; used when Redis.URL is empty
+	Redis       config.Redis // TLS, ACL, Sentinel, Cluster (the same set as the publisher's)
+	Channel     string       // exact channel, or a pattern when it contains '*'
+	SourceLabel string       // shown instead of the address, e.g. "built-in demo Redis"
 	Assigner    Assigner
 	Output      Output
 	Log         *slog.Logger
@@ -68,6 +70,9 @@ func (o *Options) fill() {
 	}
 	if o.Assigner == nil {
 		o.Assigner = noAssigner{}
+	}
+	if o.Redis.URL == "" {
+		o.Redis.URL = o.URL
 	}
 }
 
@@ -117,9 +122,9 @@ func New(opts Options) *Monitor {
 	m.unassigned.rows = newRing(unassignedRows)
 	where := opts.SourceLabel
 	if where == "" {
-		where = redisbus.Where(opts.URL)
+		where = redisbus.Describe(opts.Redis)
 	}
-	m.source = SourceState{State: SourceConnecting, Where: where, Channel: opts.Channel,
+	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
 	m.sourceDirty = true
 	return m

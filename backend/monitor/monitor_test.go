@@ -426,7 +426,7 @@ func TestSilentTickers(t *testing.T) {
 	a := &mapAssigner{m: map[string]string{"AAPL": "connection_1", "QUIET": "connection_1", "HUSH": "connection_2"}}
 	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: a, SilentAfter: time.Minute})
 	t0 := time.Now()
-	m.subscribed(t0)
+	m.subscribed(t0, "")
 	m.consume([]string{tickJSON("AAPL", 1), tickJSON("QUIET", 1)}, t0)
 	m.consume([]string{tickJSON("AAPL", 1)}, t0.Add(59*time.Second))
 	mt := m.MetricsAt(t0.Add(61 * time.Second))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/redisbus"
 )
 
@@ -19,19 +20,17 @@ import (
 // a gap, and a watchdog forces a new connection when the server answers
 // neither messages nor PINGs.
 func (m *Monitor) readLoop(ctx context.Context) {
-	ro, err := redisbus.Options(m.opts.URL)
+	client, err := redisbus.NewClient(m.opts.Redis, redisbus.ForSubscriber)
 	if err != nil {
-		m.setSource(SourceReconnecting, err.Error()+" Fix REDIS_URL and restart.")
+		m.setSource(SourceReconnecting, err.Error()+" Fix the Redis settings and restart.")
 		<-ctx.Done()
 		return
 	}
-	ro.ReadTimeout = -1 // the watchdog decides when a silent connection is dead
-	client := redis.NewClient(ro)
 	defer client.Close()
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		ps := m.subscribe(ctx, client)
-		reason := m.receive(ctx, ps)
+		reason := m.receive(ctx, ps, client)
 		_ = ps.Close()
 		if ctx.Err() != nil {
 			return
@@ -46,7 +45,7 @@ func (m *Monitor) readLoop(ctx context.Context) {
 	}
 }
 
-func (m *Monitor) subscribe(ctx context.Context, c *redis.Client) *redis.PubSub {
+func (m *Monitor) subscribe(ctx context.Context, c redis.UniversalClient) *redis.PubSub {
 	if m.source.Pattern {
 		return c.PSubscribe(ctx, m.opts.Channel)
 	}
@@ -56,7 +55,7 @@ func (m *Monitor) subscribe(ctx context.Context, c *redis.Client) *redis.PubSub 
 // receive reads until the watchdog gives up on this PubSub or ctx ends; it
 // returns why. Transient errors are reported and retried in place, since
 // go-redis reconnects on the next receive.
-func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
+func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbus.Client) string {
 	lastActivity := time.Now()
 	lastPing := time.Time{}
 	retry := 100 * time.Millisecond
@@ -81,7 +80,7 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
 		case *redis.Subscription:
 			lastActivity = now
 			if v.Kind == "subscribe" || v.Kind == "psubscribe" {
-				m.subscribed(now)
+				m.subscribed(now, client.Node())
 			}
 			retry = 100 * time.Millisecond
 			continue
@@ -100,14 +99,20 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
 			if now.Sub(lastPing) >= m.opts.PingEvery {
 				lastPing = now
 				if perr := ps.Ping(ctx); perr != nil {
-					m.lost(describe(perr))
+					m.lost(m.describe(perr))
 				}
 			}
 			continue
 		}
+		if isPingRefused(err) {
+			// An ACL user with only SUBSCRIBE rights may not PING; the
+			// refusal is an answer all the same, so the connection is alive.
+			lastActivity = now
+			continue
+		}
 		// A broken or refused connection: say so, wait, and let go-redis
 		// re-dial on the next receive.
-		m.lost(describe(err))
+		m.lost(m.describe(err))
 		lastActivity = now // the dead-connection clock restarts with each try
 		select {
 		case <-ctx.Done():
@@ -118,8 +123,18 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
 	}
 }
 
+// isPingRefused: the server answered the watchdog's PING with NOPERM.
+func isPingRefused(err error) bool {
+	var re redis.Error
+	s := err.Error()
+	return errors.As(err, &re) && strings.HasPrefix(s, "NOPERM") && strings.Contains(strings.ToLower(s), "'ping'")
+}
+
 // describe turns a Redis error into a sentence for the source status.
-func describe(err error) string {
+func (m *Monitor) describe(err error) string {
+	if why := redisbus.Explain(err, m.opts.Channel); why != "" {
+		return why
+	}
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "connection refused"):
@@ -136,10 +151,26 @@ func describe(err error) string {
 	return "Redis error: " + s
 }
 
-// subscribed records a confirmed subscription; one after a loss closes a gap.
-func (m *Monitor) subscribed(now time.Time) {
+// subscribed records a confirmed subscription on node; one after a loss
+// closes a gap, whose reason says when the node changed (a Sentinel failover,
+// a cluster node lost).
+func (m *Monitor) subscribed(now time.Time, node string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if prev := m.source.Node; prev != "" && node != "" && prev != node && m.source.State == SourceReconnecting {
+		switch m.source.Kind {
+		case config.RedisSentinel:
+			m.lostReason += "; Sentinel failover: the master moved from " + prev + " to " + node
+		case config.RedisCluster:
+			m.lostReason += "; the subscription moved from cluster node " + prev + " to " + node
+		}
+	}
+	if node != "" {
+		m.source.Node = node
+		if m.opts.SourceLabel == "" {
+			m.source.Where = redisbus.WithNode(m.opts.Redis, node)
+		}
+	}
 	gap := ""
 	switch {
 	case m.started.IsZero():

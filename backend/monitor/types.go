@@ -105,8 +105,13 @@ const (
 
 // SourceState describes the Redis subscription.
 type SourceState struct {
-	State   string  `json:"state"`
-	Where   string  `json:"where"` // "localhost:6379 db 0", or a label such as "built-in demo Redis"
+	State string `json:"state"`
+	// Where is "localhost:6379 db 0", "Sentinel master mymaster (1 sentinel)
+	// db 0 at 127.0.0.1:6380" (with the node that answers), or a label such
+	// as "built-in demo Redis".
+	Where   string  `json:"where"`
+	Kind    string  `json:"kind"` // standalone, sentinel or cluster
+	Node    string  `json:"node"` // the server subscribed to; "" before the first subscription
 	Channel string  `json:"channel"`
 	Pattern bool    `json:"pattern"` // PSUBSCRIBE
 	Detail  string  `json:"detail"`  // a sentence: what is wrong and what to check

@@ -9,12 +9,14 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
 // PublisherOptions configure a Publisher.
 type PublisherOptions struct {
-	URL       string
+	URL       string       // used when Redis.URL is empty
+	Redis     config.Redis // TLS, ACL, Sentinel, Cluster
 	Channel   string
 	QueueSize int // ticks waiting for Redis; default 65,536
 	BatchSize int // PUBLISHes per pipeline; default 512
@@ -26,6 +28,9 @@ type PublisherState struct {
 	Connected bool      `json:"connected"`
 	Detail    string    `json:"detail"` // why not, as a sentence
 	Since     time.Time `json:"since"`
+	Kind      string    `json:"kind"`  // standalone, sentinel or cluster
+	Where     string    `json:"where"` // the Redis and the node last connected to (WithNode)
+	Node      string    `json:"node"`  // the server last connected to; "" before the first
 }
 
 // Publisher takes ticks from the manager (it is a manager.Sink) into a
@@ -35,11 +40,13 @@ type PublisherState struct {
 // that fails are dropped and counted here. Nothing is lost silently.
 type Publisher struct {
 	opts   PublisherOptions
-	client *redis.Client
+	client *Client
 	queue  chan ticks.Tick
 
 	published atomic.Int64
-	failed    dropCounter
+	inflight  atomic.Int64 // ticks of the pipeline being sent
+	sent      connCounter  // published, per connection
+	failed    connCounter
 	lastLog   atomic.Int64
 
 	mu    sync.Mutex
@@ -51,7 +58,10 @@ type Publisher struct {
 
 // NewPublisher prepares a publisher; Start begins publishing.
 func NewPublisher(opts PublisherOptions) (*Publisher, error) {
-	ro, err := Options(opts.URL)
+	if opts.Redis.URL == "" {
+		opts.Redis.URL = opts.URL
+	}
+	client, err := NewClient(opts.Redis, ForPublisher)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +76,7 @@ func NewPublisher(opts PublisherOptions) (*Publisher, error) {
 	}
 	return &Publisher{
 		opts:   opts,
-		client: redis.NewClient(ro),
+		client: client,
 		queue:  make(chan ticks.Tick, opts.QueueSize),
 		state:  PublisherState{Detail: "not started", Since: time.Now()},
 	}, nil
@@ -110,18 +120,28 @@ func (p *Publisher) Close() {
 // Published is the number of ticks Redis accepted.
 func (p *Publisher) Published() int64 { return p.published.Load() }
 
-// Queued is the number of ticks waiting for Redis.
-func (p *Publisher) Queued() int { return len(p.queue) }
+// PublishedBy returns, per connection ID, the ticks Redis accepted.
+func (p *Publisher) PublishedBy() map[string]int64 { return p.sent.snapshot() }
+
+// Queued is the number of ticks waiting for Redis, including those of the
+// pipeline being sent: offered = published + dropped + queued at any quiet
+// moment.
+func (p *Publisher) Queued() int { return len(p.queue) + int(p.inflight.Load()) }
+
+// QueueSize is how many ticks the queue holds.
+func (p *Publisher) QueueSize() int { return cap(p.queue) }
 
 // Dropped returns, per connection ID, the ticks lost because Redis failed
 // while they were being published.
 func (p *Publisher) Dropped() map[string]int64 { return p.failed.snapshot() }
 
-// State says whether ticks currently reach Redis.
+// State says whether ticks currently reach Redis, and through which node.
 func (p *Publisher) State() PublisherState {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state
+	s := p.state
+	p.mu.Unlock()
+	s.Kind, s.Where, s.Node = p.client.Kind(), p.client.Where(), p.client.Node()
+	return s
 }
 
 func (p *Publisher) loop(ctx context.Context) {
@@ -145,6 +165,7 @@ func (p *Publisher) loop(ctx context.Context) {
 				break fill
 			}
 		}
+		p.inflight.Store(int64(len(batch)))
 		// Each tick carries when it left for Redis, so a monitor can split the
 		// delay into provider → Redis and Redis → screen.
 		sent := float64(time.Now().UnixNano()) / 1e9
@@ -158,18 +179,23 @@ func (p *Publisher) loop(ctx context.Context) {
 			return nil
 		})
 		if err == nil {
+			p.sent.addBatch(batch)
 			p.published.Add(int64(len(batch)))
+			p.inflight.Store(0)
 			p.setState(true, "")
 			backoff = 100 * time.Millisecond
 			continue
 		}
-		for _, t := range batch {
-			p.failed.add(t.ConnectionID, 1)
-		}
+		p.failed.addBatch(batch)
+		p.inflight.Store(0)
 		if ctx.Err() != nil {
 			return
 		}
-		p.setState(false, "cannot publish to Redis at "+Where(p.opts.URL)+": "+err.Error())
+		why := Explain(err, p.opts.Channel)
+		if why == "" {
+			why = err.Error()
+		}
+		p.setState(false, "cannot publish to Redis at "+p.client.Where()+": "+why)
 		p.logLimited("publishing failed; ticks are being dropped and counted", "err", err, "batch", len(batch))
 		select {
 		case <-ctx.Done():
@@ -187,7 +213,7 @@ func (p *Publisher) setState(ok bool, detail string) {
 		return
 	}
 	if ok && !p.state.Connected {
-		p.opts.Log.Info("publishing to Redis", "where", Where(p.opts.URL), "channel", p.opts.Channel)
+		p.opts.Log.Info("publishing to Redis", "where", p.client.Where(), "kind", p.client.Kind(), "node", p.client.Node(), "channel", p.opts.Channel)
 	}
 	p.state = PublisherState{Connected: ok, Detail: detail, Since: time.Now()}
 }
@@ -202,15 +228,28 @@ func (p *Publisher) logLimited(msg string, args ...any) {
 	p.opts.Log.Warn(msg, args...)
 }
 
-// dropCounter counts per connection ID without a lock on the hot path for
+// connCounter counts per connection ID without a lock on the hot path for
 // the three known IDs.
-type dropCounter struct {
+type connCounter struct {
 	known [4]atomic.Int64 // connection_1..3, then anything else
 }
 
-func (d *dropCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
+func (d *connCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
 
-func (d *dropCounter) snapshot() map[string]int64 {
+// addBatch counts every tick of batch with one atomic add per slot.
+func (d *connCounter) addBatch(batch []ticks.Tick) {
+	var n [len(connCounter{}.known)]int64
+	for i := range batch {
+		n[slot(batch[i].ConnectionID)]++
+	}
+	for i, v := range n {
+		if v > 0 {
+			d.known[i].Add(v)
+		}
+	}
+}
+
+func (d *connCounter) snapshot() map[string]int64 {
 	out := map[string]int64{}
 	for i := range d.known {
 		if v := d.known[i].Load(); v > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -31,29 +30,9 @@ func applyProfile(cfg *config.Config, p profiles.Profile) {
 	}
 }
 
-// withRedisPassword adds the keyring's Redis password of profile to rawURL
-// (the URL then only lives in memory; what is shown is host:port).
-func withRedisPassword(rawURL, profile string) (string, error) {
-	pw, err := secrets.Get(profile, secrets.RedisPassword)
-	if errors.Is(err, secrets.ErrNotFound) {
-		return rawURL, nil
-	}
-	if err != nil {
-		return rawURL, err
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return rawURL, nil // config validation reports the URL itself
-	}
-	if _, has := u.User.Password(); !has {
-		u.User = url.UserPassword(u.User.Username(), pw)
-	}
-	return u.String(), nil
-}
-
 // startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and
 // subscribes to its Redis channel with the observer as the ticker map.
-func (s *Service) startRemote(ctx context.Context, cfg *config.Config, redisURL string, o Options) error {
+func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config.Redis, o Options) error {
 	if cfg.RemoteURL == "" || cfg.AdminEmail == "" {
 		return errors.New("remote mode needs a server and an admin email: set TICKSTOCK_REMOTE_URL and TICKSTOCK_ADMIN_EMAIL, or choose a remote profile")
 	}
@@ -70,7 +49,7 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, redisURL 
 	}
 	s.remote = obs
 	obs.Start(ctx)
-	s.monitor = monitor.New(monitor.Options{URL: redisURL, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
+	s.monitor = monitor.New(monitor.Options{Redis: rs, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
 	s.monitor.Start(ctx)
 	return nil
 }

@@ -134,14 +134,26 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	if err != nil {
 		return err
 	}
+	// TLS, ACL, Sentinel and Cluster settings go with the configured Redis,
+	// not with the demo's local or built-in one.
+	rs := config.Redis{}
+	if url == cfg.RedisURL {
+		rs = cfg.Redis
+	}
+	rs.URL = url
 	if s.info.Profile != "" {
-		if url, err = withRedisPassword(url, s.info.Profile); err != nil {
+		// The window's Redis password is the keyring's entry of the profile;
+		// it wins over REDIS_PASSWORD and the URL's, and is never in a URL.
+		switch pw, err := secrets.Get(s.info.Profile, secrets.RedisPassword); {
+		case err == nil:
+			rs.Password = pw
+		case !errors.Is(err, secrets.ErrNotFound):
 			s.info.KeyringProblem = err.Error()
 		}
 	}
 	if cfg.Mode == config.ModeRemote {
 		s.info.Remote = cfg.RemoteURL
-		err := s.startRemote(ctx, cfg, url, o)
+		err := s.startRemote(ctx, cfg, rs, o)
 		if err == nil {
 			s.src = s.remote
 		}
@@ -150,14 +162,14 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	if cfg.Mode == config.ModeEmbedded && cfg.APIKey == "" {
 		cfg.APIKey = s.apiKeyFromKeyring()
 	}
-	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: o.Log}, RedisURL: url})
+	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: o.Log}, Redis: rs})
 	if err != nil {
 		s.closeDemoRedis()
 		return err
 	}
 	s.ingest, s.src = in, in
 	s.monitor = monitor.New(monitor.Options{
-		URL: url, Channel: cfg.TickChannel, SourceLabel: label,
+		Redis: rs, Channel: cfg.TickChannel, SourceLabel: label,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
 	})
 	s.monitor.Start(ctx)
@@ -169,7 +181,7 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 // error and retried, never silently replaced). Only the demo, without
 // REDIS_URL and without a local Redis, starts the in-process one.
 func (s *Service) chooseRedis(cfg *config.Config, o Options) (url, label string, err error) {
-	if cfg.Mode != config.ModeDemo || cfg.RedisURLSet {
+	if cfg.Mode != config.ModeDemo || cfg.RedisURLSet || cfg.Redis.Kind() != config.RedisStandalone {
 		return cfg.RedisURL, "", nil
 	}
 	if redisbus.Answers(o.LocalRedis, 300*time.Millisecond) {

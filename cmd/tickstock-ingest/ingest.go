@@ -23,12 +23,20 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	if cfg == nil {
 		return code
 	}
-	in, err := startIngest(ctx, cfg, log)
+	started := time.Now()
+	mln, err := listenMetrics(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "tickstock-ingest run: %v\n", err)
 		return 1
 	}
+	in, err := startIngest(ctx, cfg, log)
+	if err != nil {
+		closeListener(mln)
+		fmt.Fprintf(stderr, "tickstock-ingest run: %v\n", err)
+		return 1
+	}
 	defer in.Close()
+	defer serveMetrics(mln, in, log, started)()
 	t := time.NewTicker(*every)
 	defer t.Stop()
 	var last int64
@@ -47,7 +55,7 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 			st := in.Publisher.State()
 			log.Info("ticks", "connected", fmt.Sprintf("%d/%d", s.ConnectedCount, s.EnabledConnections),
 				"received", s.TotalTicksReceived, "published_per_s", float64(n-last)/every.Seconds(),
-				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st))
+				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st), "redis_node", st.Node)
 			last = n
 		}
 	}
@@ -67,6 +75,7 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 		return nil, nil, 2
 	}
 	log = slog.New(slog.NewTextHandler(stderr, nil))
+	redisbus.SetLogger(log)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)
 	}
@@ -75,7 +84,7 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 
 // startIngest runs the connections of cfg, publishing every tick to REDIS_URL.
 func startIngest(ctx context.Context, cfg *config.Config, log *slog.Logger) (*ingest.Ingest, error) {
-	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, RedisURL: cfg.RedisURL})
+	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, Redis: cfg.Redis})
 }
 
 func redisState(s redisbus.PublisherState) string {

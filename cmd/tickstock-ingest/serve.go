@@ -36,14 +36,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: ADMIN_LISTEN_ADDR=%q: %v\n", cfg.AdminListenAddr, err)
 		return 1
 	}
-	in, err := startIngest(ctx, cfg, log)
+	mln, err := listenMetrics(cfg)
 	if err != nil {
 		ln.Close()
 		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
 		return 1
 	}
+	in, err := startIngest(ctx, cfg, log)
+	if err != nil {
+		ln.Close()
+		closeListener(mln)
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		return 1
+	}
 	defer in.Close()
-	api := adminapi.New(adminapi.Options{Users: users, Source: in, Log: log, TLS: certFile != ""})
+	defer serveMetrics(mln, in, log, time.Now())()
+	api := adminapi.New(adminapi.Options{Users: users, Source: in, Log: log, TLS: certFile != "", Health: in.Health})
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan struct{})
 	go func() { api.Run(apiCtx); close(apiDone) }()

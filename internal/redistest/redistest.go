@@ -10,6 +10,7 @@ package redistest
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"go.uber.org/goleak"
@@ -32,6 +33,9 @@ type Server struct {
 	external bool
 	dir      string
 	port     int
+	bin      string          // redis-server, or redis-sentinel
+	args     func() []string // the whole command line after bin; nil = the plain server's
+	tlsConf  *tls.Config     // the readiness PING goes over TLS when set
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -78,6 +82,9 @@ func (s *Server) startFresh() error {
 		s.port = port
 		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		s.URL = "redis://" + s.Addr + "/15"
+		if s.tlsConf != nil {
+			s.URL = "rediss://" + s.Addr + "/0"
+		}
 		if lastErr = s.launch(); lastErr == nil {
 			return nil
 		}
@@ -96,17 +103,20 @@ func freePort() (int, error) {
 
 // launch starts redis-server on s.port and waits until it answers PING.
 func (s *Server) launch() error {
-	cmd := exec.Command("redis-server",
-		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--dir", s.dir, "--save", "", "--appendonly", "no",
-		"--daemonize", "no", "--loglevel", "warning",
-		"--logfile", s.dir+"/redis.log")
+	bin, args := "redis-server", s.plainArgs()
+	if s.bin != "" {
+		bin = s.bin
+	}
+	if s.args != nil {
+		args = s.args()
+	}
+	cmd := exec.Command(bin, args...)
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting redis-server: %w", err)
+		return fmt.Errorf("starting %s: %w", bin, err)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if ping(s.Addr) == nil {
+		if ping(s.Addr, s.tlsConf) == nil {
 			s.mu.Lock()
 			s.cmd = cmd
 			s.mu.Unlock()
@@ -117,12 +127,21 @@ func (s *Server) launch() error {
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	log, _ := os.ReadFile(s.dir + "/redis.log")
-	return fmt.Errorf("redis-server on %s did not answer PING within 5 s; log:\n%s", s.Addr, log)
+	return fmt.Errorf("%s on %s did not answer PING within 5 s; log:\n%s", bin, s.Addr, log)
 }
 
-// ping sends an inline PING and expects +PONG.
-func ping(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+// plainArgs is the command line of a private redis-server on s.port.
+func (s *Server) plainArgs() []string {
+	return []string{
+		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--dir", s.dir, "--save", "", "--appendonly", "no",
+		"--daemonize", "no", "--loglevel", "warning",
+		"--logfile", s.dir + "/redis.log"}
+}
+
+// ping sends an inline PING and expects +PONG (over TLS with conf).
+func ping(addr string, conf *tls.Config) error {
+	c, err := dial(context.Background(), addr, conf)
 	if err != nil {
 		return err
 	}
@@ -200,8 +219,7 @@ func (s *Server) requireOwned(tb testing.TB) {
 // Do sends one command in RESP and returns the raw first reply line, for tests
 // that need a command without a client (CONFIG SET, CLIENT KILL…).
 func (s *Server) Do(ctx context.Context, args ...string) (string, error) {
-	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", s.Addr)
+	c, err := dial(ctx, s.Addr, s.tlsConf)
 	if err != nil {
 		return "", err
 	}
@@ -215,6 +233,14 @@ func (s *Server) Do(ctx context.Context, args ...string) (string, error) {
 		return "", err
 	}
 	return bufio.NewReader(c).ReadString('\n')
+}
+
+func dial(ctx context.Context, addr string, conf *tls.Config) (net.Conn, error) {
+	d := &net.Dialer{Timeout: 200 * time.Millisecond}
+	if conf != nil {
+		return (&tls.Dialer{NetDialer: d, Config: conf}).DialContext(ctx, "tcp", addr)
+	}
+	return d.DialContext(ctx, "tcp", addr)
 }
 
 // IgnoreRedial is the goleak option for go-redis's background redial: after

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import SourceStatus from './SourceStatus.svelte';
 import type { SourceState } from './types';
 
-const base: SourceState = { state: 'subscribed', where: 'localhost:6379 db 0', channel: 'tickstock:market:ticks', pattern: false, detail: 'Subscribed.', since: 1, gaps: 0 };
+const base: SourceState = { state: 'subscribed', where: 'localhost:6379 db 0', kind: 'standalone', node: '127.0.0.1:6379', channel: 'tickstock:market:ticks', pattern: false, detail: 'Subscribed.', since: 1, gaps: 0 };
 
 describe('SourceStatus', () => {
   it('says where it is subscribed', () => {
@@ -17,6 +17,16 @@ describe('SourceStatus', () => {
     expect(screen.getByTestId('source-status')).toHaveTextContent('is redis-server running?');
     rerender({ source: { ...base, gaps: 1, last_gap: { from: 1, to: 3.5, seconds: 2.5, reason: 'x' } } });
     expect(screen.getByTestId('source-status')).toHaveTextContent('1 gap; last 2.5 s');
+  });
+
+  it('names the Sentinel master that answers, and the failover behind a gap', () => {
+    const reason = 'Redis closed the connection; Sentinel failover: the master moved from 10.0.0.1:6379 to 10.0.0.2:6379';
+    render(SourceStatus, {
+      source: { ...base, kind: 'sentinel', node: '10.0.0.2:6379', where: '10.0.0.2:6379 db 0 (Sentinel master mymaster)',
+        gaps: 1, last_gap: { from: 1, to: 1.7, seconds: 0.7, reason } },
+    });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis subscribed · 10.0.0.2:6379 db 0 (Sentinel master mymaster)');
+    expect(screen.getByText('1 gap; last 0.7 s')).toHaveAttribute('title', reason);
   });
 
   it('names the built-in demo Redis', () => {

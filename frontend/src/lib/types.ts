@@ -158,7 +158,11 @@ export interface Gap {
 
 export interface SourceState {
   state: 'connecting' | 'subscribed' | 'reconnecting' | 'stopped';
+  /** e.g. "10.0.0.2:6379 db 0 (Sentinel master mymaster)": the node that answers first. */
   where: string;
+  kind: 'standalone' | 'sentinel' | 'cluster';
+  /** The server subscribed to; "" before the first subscription. */
+  node: string;
   channel: string;
   pattern: boolean;
   detail: string;

@@ -42,7 +42,7 @@ beforeEach(() => {
   fakeApp({
     Snapshot: vi.fn(async () => snapshot),
     Info: vi.fn(async () => ({ product: 'TickStock Connections Monitor', version: '1.2.3', mode: 'demo', warnings: [], problem: '', profile: '', remote: '', keyring_problem: '' })),
-    Source: vi.fn(async () => ({ state: 'subscribed' as const, where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' } })),
+    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' } })),
     LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: true, connection_id: 'connection_1', name: 'primary', message: `${s} is on Connection 1 (primary).` })),
   });
 });

@@ -38,9 +38,9 @@ type Options struct {
 	// TLS marks cookies Secure (set when serving HTTPS).
 	TLS bool
 
-	SessionTTL   time.Duration // default 12 h
-	LoginLimit   int           // failed logins per address, and per account, per LoginWindow; default 5
-	LoginWindow  time.Duration // default 1 min
+	SessionTTL  time.Duration // default 12 h
+	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
+	LoginWindow time.Duration // default 1 min
 	// LoginConcurrency bounds the password checks (bcrypt) running at once,
 	// so a flood of sign-ins from many addresses cannot take every core;
 	// default GOMAXPROCS. A sign-in that waits LoginQueueWait for a slot

@@ -1,0 +1,38 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestClip(t *testing.T) {
+	if got := Error(strings.Repeat("x", 900_000)); utf8.RuneCountInString(got) != MaxError+1 || !strings.HasSuffix(got, "…") {
+		t.Fatalf("900 KB error clipped to %d characters", utf8.RuneCountInString(got))
+	}
+	if got := Clip("ééééé", 3); got != "ééé…" {
+		t.Fatalf("%q", got)
+	}
+	if got := Clip("short", 10); got != "short" {
+		t.Fatalf("%q", got)
+	}
+	if got := Clip("ab\xffcd", 2); got != "ab…" || !utf8.ValidString(got) {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"redis://:hunter2@host:6379/0":                  "redis://:xxxxx@host:6379/0",
+		"wss://u:S3cr3t@socket.example/stocks":          "wss://u:xxxxx@socket.example/stocks",
+		"wss://socket.example/stocks?apiKey=S3cr3t&x=1": "wss://socket.example/stocks?apiKey=xxxxx&x=1",
+		"https://admin:pw@tickstock.example":            "https://admin:xxxxx@tickstock.example",
+		"http://[bad host:pw@x":                         "http://xxxxx@x",
+		"https://plain.example/path":                    "https://plain.example/path",
+		"https://ghp_T0ken@host.example/x":              "https://xxxxx@host.example/x",
+	} {
+		if got := URL(in); got != want {
+			t.Errorf("URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package config
 
 import (
-	"github.com/tickstock/monitor/backend/ticks"
+	"os"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/tickstock/monitor/backend/ticks"
 )
 
 func TestResolveJoinsKeysAsAUnion(t *testing.T) {
@@ -50,6 +53,53 @@ func FuzzParseUniverses(f *testing.F) {
 			for _, s := range list {
 				if n, ok := ticks.NormalizeSymbol(s); !ok || n != s {
 					t.Fatalf("accepted invalid ticker %q", s)
+				}
+			}
+		}
+	})
+}
+
+// FuzzUniverseFile reads data as UNIVERSE_FILE through the whole
+// configuration: whatever the file holds, the result is an error naming the
+// variable or connections whose tickers are valid and on one connection each.
+func FuzzUniverseFile(f *testing.F) {
+	for _, s := range []string{`{"a":["AAPL","msft"],"b":["NVDA"]}`, `{"a":["X"],"b":["X"]}`, `{}`, `{"a":null}`,
+		`{"a":["AAPL"],"a":["MSFT"]}`, "\x00\xff", `{"a":["` + strings.Repeat("A", 20) + `"]}`} {
+		f.Add([]byte(s))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := os.CreateTemp(dir, "universes-*.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := file.Name()
+		defer os.Remove(path)
+		_, err = file.Write(data)
+		file.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := FromLookup(env(map[string]string{"UNIVERSE_FILE": path, "USE_MULTI_CONNECTION": "true",
+			"WEBSOCKET_CONNECTION_1_ENABLED": "true", "WEBSOCKET_CONNECTION_1_UNIVERSE_KEY": "a",
+			"WEBSOCKET_CONNECTION_2_ENABLED": "true", "WEBSOCKET_CONNECTION_2_UNIVERSE_KEY": "b:c"}))
+		if err != nil {
+			if !strings.Contains(err.Error(), "UNIVERSE_FILE") && !strings.Contains(err.Error(), "assigned to both") {
+				t.Fatalf("error without the variable's name: %v", err)
+			}
+			return
+		}
+		owner := map[string]string{}
+		for _, conn := range c.Connections {
+			for _, s := range conn.Tickers {
+				if n, ok := ticks.NormalizeSymbol(s); !ok || n != s {
+					t.Fatalf("accepted invalid ticker %q", s)
+				}
+				if prev, dup := owner[s]; dup && conn.Enabled {
+					t.Fatalf("%s on %s and %s", s, prev, conn.ID)
+				}
+				if conn.Enabled {
+					owner[s] = conn.ID
 				}
 			}
 		}

@@ -30,6 +30,23 @@ type Ingest struct {
 	Sim *feed.Server
 	// Publisher publishes every tick to Redis; nil without a Redis URL.
 	Publisher *redisbus.Publisher
+	// RedisURL is where the ticks are published ("" = nowhere): the demo's
+	// in-process Redis unless DemoPublishesTo allowed the configured one.
+	RedisURL string
+	// RedisLabel names that Redis for people when it is the built-in one.
+	RedisLabel string
+	// Notice says, in words, where a demo publishes simulated ticks when it
+	// is not its own Redis; "" otherwise. The window shows it in its header.
+	Notice    string
+	demoRedis *redisbus.DemoRedis
+}
+
+// DemoPublishesTo reports whether a demo may publish to cfg.RedisURL: only
+// when TICKSTOCK_MODE=demo and REDIS_URL are both set explicitly. Otherwise
+// the simulated ticks go to an in-process Redis, never where real ticks live
+// (a TickStockAppV2 Redis, or whatever answers on localhost:6379).
+func DemoPublishesTo(cfg *config.Config) bool {
+	return cfg.Mode == config.ModeDemo && cfg.ModeSet && cfg.RedisURLSet
 }
 
 // Options configure Start.
@@ -48,13 +65,20 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	run := *cfg
-	in := &Ingest{}
-	if o.RedisURL != "" {
+	in := &Ingest{RedisURL: o.RedisURL}
+	if cfg.Mode == config.ModeDemo {
+		opts.TickSource = "demo"
+		if err := in.isolateDemo(cfg, opts.Log); err != nil {
+			return nil, err
+		}
+	}
+	if in.RedisURL != "" {
 		if strings.Contains(cfg.TickChannel, "*") {
 			return nil, fmt.Errorf("TICK_CHANNEL=%q is a pattern: the ingest publishes to an exact channel", cfg.TickChannel)
 		}
-		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{URL: o.RedisURL, Channel: cfg.TickChannel, Log: opts.Log})
+		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{URL: in.RedisURL, Channel: cfg.TickChannel, Log: opts.Log})
 		if err != nil {
+			in.closeDemoRedis()
 			return nil, err
 		}
 		in.Publisher, opts.Sink = p, p
@@ -85,7 +109,33 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 	return in, nil
 }
 
-// Close stops the connections, then the publisher and the simulator.
+// isolateDemo points the demo's publishing at an in-process Redis unless
+// DemoPublishesTo allows the configured one, and says which in the log.
+func (in *Ingest) isolateDemo(cfg *config.Config, log *slog.Logger) error {
+	if in.RedisURL == "" {
+		return nil
+	}
+	if DemoPublishesTo(cfg) {
+		in.Notice = fmt.Sprintf("Demo: simulated ticks (\"source\":\"demo\") are being published to the Redis at %s, channel %s, because TICKSTOCK_MODE=demo and REDIS_URL are both set. Every consumer of that channel receives them.",
+			redisbus.Where(in.RedisURL), cfg.TickChannel)
+		log.Warn(in.Notice)
+		return nil
+	}
+	d, err := redisbus.StartDemoRedis()
+	if err != nil {
+		return fmt.Errorf("starting the demo's built-in Redis: %v", err)
+	}
+	in.demoRedis, in.RedisURL, in.RedisLabel = d, d.URL(), redisbus.DemoLabel
+	why := "the demo publishes its simulated ticks only to its built-in Redis"
+	if cfg.RedisURLSet {
+		why += " (REDIS_URL is set, but not TICKSTOCK_MODE=demo: set both to publish simulated ticks to that Redis)"
+	}
+	log.Info(why, "where", d.URL())
+	return nil
+}
+
+// Close stops the connections, then the publisher, the demo's Redis and the
+// simulator.
 func (in *Ingest) Close() {
 	in.Manager.Close()
 	in.closePublisher()
@@ -94,9 +144,18 @@ func (in *Ingest) Close() {
 	}
 }
 
+// closePublisher stops the publisher and then the demo's Redis it used.
 func (in *Ingest) closePublisher() {
 	if in.Publisher != nil {
 		in.Publisher.Close()
+	}
+	in.closeDemoRedis()
+}
+
+func (in *Ingest) closeDemoRedis() {
+	if in.demoRedis != nil {
+		in.demoRedis.Close()
+		in.demoRedis = nil
 	}
 }
 

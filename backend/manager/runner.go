@@ -216,7 +216,7 @@ func (r *runner) handleEvents(evs []massive.Event, now time.Time) (outcome, erro
 		n++
 		if !r.m.opts.Sink.Offer(ticks.Tick{
 			Symbol: e.Symbol, Price: price, Volume: volume,
-			Timestamp: float64(ms) / 1000, Source: "massive", ConnectionID: r.st.id,
+			Timestamp: float64(ms) / 1000, Source: r.m.opts.TickSource, ConnectionID: r.st.id,
 		}) {
 			r.st.dropped.Add(1)
 		}

@@ -9,14 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/version"
@@ -53,7 +52,6 @@ type Service struct {
 	remote    *remote.Observer // remote mode
 	remoteKey string           // keyring profile of the remote password
 	monitor   *monitor.Monitor // nil when nothing runs
-	demoRedis *redisbus.DemoRedis
 }
 
 // Options configure Open.
@@ -61,9 +59,6 @@ type Options struct {
 	EnvDir string // where .env is read; default "."
 	Log    *slog.Logger
 	Output monitor.Output
-	// LocalRedis is probed in demo mode when REDIS_URL is not set; default
-	// localhost:6379.
-	LocalRedis string
 	// Profiles, when set, supplies the last used profile (unless
 	// TICKSTOCK_MODE is set).
 	Profiles *profiles.Store
@@ -75,9 +70,6 @@ type Options struct {
 func Open(ctx context.Context, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.LocalRedis == "" {
-		o.LocalRedis = "localhost:6379"
 	}
 	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}}
 	cfg, err := config.Load(defaultDir(o.EnvDir))
@@ -130,17 +122,15 @@ func defaultDir(d string) string {
 }
 
 func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) error {
-	url, label, err := s.chooseRedis(cfg, o)
-	if err != nil {
-		return err
-	}
+	url := cfg.RedisURL
 	if s.info.Profile != "" {
+		var err error
 		if url, err = withRedisPassword(url, s.info.Profile); err != nil {
 			s.info.KeyringProblem = err.Error()
 		}
 	}
 	if cfg.Mode == config.ModeRemote {
-		s.info.Remote = cfg.RemoteURL
+		s.info.Remote = redact.URL(cfg.RemoteURL)
 		err := s.startRemote(ctx, cfg, url, o)
 		if err == nil {
 			s.src = s.remote
@@ -152,36 +142,18 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	}
 	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: o.Log}, RedisURL: url})
 	if err != nil {
-		s.closeDemoRedis()
 		return err
 	}
 	s.ingest, s.src = in, in
+	if in.Notice != "" {
+		s.info.Warnings = append(s.info.Warnings, in.Notice)
+	}
 	s.monitor = monitor.New(monitor.Options{
-		URL: url, Channel: cfg.TickChannel, SourceLabel: label,
+		URL: in.RedisURL, Channel: cfg.TickChannel, SourceLabel: in.RedisLabel,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
 	})
 	s.monitor.Start(ctx)
 	return nil
-}
-
-// chooseRedis returns the Redis URL to use and a label for the UI. A
-// configured REDIS_URL is always used, even when down (it is shown as an
-// error and retried, never silently replaced). Only the demo, without
-// REDIS_URL and without a local Redis, starts the in-process one.
-func (s *Service) chooseRedis(cfg *config.Config, o Options) (url, label string, err error) {
-	if cfg.Mode != config.ModeDemo || cfg.RedisURLSet {
-		return cfg.RedisURL, "", nil
-	}
-	if redisbus.Answers(o.LocalRedis, 300*time.Millisecond) {
-		return "redis://" + o.LocalRedis + "/0", "", nil
-	}
-	d, err := redisbus.StartDemoRedis()
-	if err != nil {
-		return "", "", err
-	}
-	s.demoRedis = d
-	o.Log.Info("no Redis on " + o.LocalRedis + " and REDIS_URL not set: the demo uses its built-in Redis")
-	return d.URL(), redisbus.DemoLabel, nil
 }
 
 // apiKeyFromKeyring returns the provider key kept for the profile (or
@@ -208,14 +180,6 @@ func (s *Service) Close() {
 	}
 	if s.remote != nil {
 		s.remote.Close()
-	}
-	s.closeDemoRedis()
-}
-
-func (s *Service) closeDemoRedis() {
-	if s.demoRedis != nil {
-		s.demoRedis.Close()
-		s.demoRedis = nil
 	}
 }
 

@@ -228,6 +228,7 @@ type reader struct {
 	lookup   Lookup
 	errs     []error
 	warnings []string
+	badDelay bool // a reconnect delay was refused
 }
 
 func (r *reader) err() error { return errors.Join(r.errs...) }
@@ -287,9 +288,11 @@ func (r *reader) seconds(name string, def time.Duration) time.Duration {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f <= 0 || f > 3600 || f != f {
 		r.fail(name, v, "expected seconds, more than 0 and at most 3600")
+		r.badDelay = true
 		return def
 	}
 	if d := time.Duration(f * float64(time.Second)); d < MinDelay {
+		r.badDelay = true
 		r.errs = append(r.errs, fmt.Errorf("%s=%q: %w: use 0.1 or more (seconds)", name, truncate(v, 80), ErrDelayTooShort))
 		return def
 	}
@@ -329,7 +332,7 @@ func (r *reader) validate(c *Config) {
 	if c.TickChannel == "" || strings.ContainsAny(c.TickChannel, " \t\r\n") {
 		r.fail("TICK_CHANNEL", c.TickChannel, "expected a channel name without spaces")
 	}
-	if c.MaxReconnectDelay < c.ReconnectDelay {
+	if c.MaxReconnectDelay < c.ReconnectDelay && !r.badDelay { // after a bad delay its default would be compared
 		r.fail("MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY", c.MaxReconnectDelay.String(),
 			"must not be shorter than MASSIVE_WEBSOCKET_RECONNECT_DELAY ("+c.ReconnectDelay.String()+")")
 	}

@@ -101,13 +101,13 @@ func (m *Manager) signalChange() {
 	}
 }
 
-// redact removes the API key from text that may reach a log or the UI, and
-// clips it (redact.MaxError).
+// redact removes the API key (and any credentials in the provider URL) from
+// text that may reach a log or the UI, and clips it (redact.MaxError).
 func (m *Manager) redact(s string) string {
 	if k := m.cfg.APIKey; len(k) >= 4 {
 		s = strings.ReplaceAll(s, k, "[redacted]")
 	}
-	return redact.Error(s)
+	return redact.Error(redact.Scrub(s, redact.URLSecrets(m.cfg.WebSocketURL)...))
 }
 
 // Snapshot returns the health of every connection. Safe for concurrent use.

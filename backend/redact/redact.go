@@ -84,3 +84,45 @@ func secretName(k string) bool {
 	}
 	return false
 }
+
+// URLSecrets returns the secret parts of raw: the password, a user part
+// without a password, and the values of secret-looking query parameters.
+// Scrub removes them from texts that quote the URL in some other form.
+func URLSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			userinfo := raw[:i]
+			if j := strings.Index(userinfo, "://"); j >= 0 {
+				userinfo = userinfo[j+3:]
+			}
+			return []string{userinfo}
+		}
+		return nil
+	}
+	var out []string
+	if u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			out = append(out, pw, url.QueryEscape(pw))
+		} else if name := u.User.Username(); name != "" {
+			out = append(out, name)
+		}
+	}
+	for k, vs := range u.Query() {
+		if secretName(k) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// Scrub replaces every occurrence of each secret (of 4 characters or more:
+// shorter ones would blank ordinary words) with "xxxxx".
+func Scrub(s string, secrets ...string) string {
+	for _, x := range secrets {
+		if len(x) >= 4 {
+			s = strings.ReplaceAll(s, x, "xxxxx")
+		}
+	}
+	return s
+}

@@ -36,3 +36,18 @@ func TestURL(t *testing.T) {
 		}
 	}
 }
+
+func TestURLSecretsAndScrub(t *testing.T) {
+	raw := "wss://user:P%40ss-word@host/x?token=T0k3n-1&x=1"
+	msg := `dial "wss://user:P@ss-word@host/x?token=T0k3n-1": refused; P%40ss-word`
+	got := Scrub(msg, URLSecrets(raw)...)
+	if strings.Contains(got, "P@ss-word") || strings.Contains(got, "T0k3n-1") || strings.Contains(got, "P%40ss-word") {
+		t.Fatalf("%q", got)
+	}
+	if s := URLSecrets("http://[bad:pw-secret@x"); len(s) != 1 || !strings.Contains(s[0], "pw-secret") {
+		t.Fatalf("%q", s)
+	}
+	if Scrub("a b c", "b") != "a b c" {
+		t.Fatal("short secrets must not blank words")
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -143,4 +144,15 @@ func (s *sync2) keys() []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// The header's problem sentence never carries a secret, whatever another
+// package's error quotes.
+func TestProblemIsScrubbed(t *testing.T) {
+	cfg := &config.Config{APIKey: "Key-SECRET-1", RemoteURL: "https://ops:Pw-SECRET-2@tick.example",
+		RedisURL: "redis://:Pw-SECRET-3@127.0.0.1:1/0", WebSocketURL: "wss://u:Pw-SECRET-4@127.0.0.1:1/x"}
+	msg := scrub(`"https://ops:Pw-SECRET-2@tick.example" is not …; key Key-SECRET-1; redis://:Pw-SECRET-3@127.0.0.1:1/0 wss://u:Pw-SECRET-4@127.0.0.1:1/x `+strings.Repeat("x", 1000), cfg)
+	if strings.Contains(msg, "SECRET") || len(msg) > 300 {
+		t.Fatalf("%q", msg)
+	}
 }

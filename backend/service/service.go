@@ -84,8 +84,8 @@ func Open(ctx context.Context, o Options) *Service {
 		err = s.start(ctx, cfg, o)
 	}
 	if err != nil {
-		o.Log.Error("nothing runs", "err", err)
-		s.info.Problem = err.Error()
+		s.info.Problem = scrub(err.Error(), cfg)
+		o.Log.Error("nothing runs", "err", s.info.Problem)
 		if s.info.Mode == "" {
 			s.info.Mode = string(config.ModeDemo)
 		}
@@ -112,6 +112,20 @@ func (s *Service) useProfile(cfg *config.Config, o Options) error {
 		s.info.Profile = p.Name
 	}
 	return nil
+}
+
+// scrub removes cfg's secrets (the provider key, credentials in any URL)
+// from msg, which the header shows: errors of other packages may quote a
+// URL whole.
+func scrub(msg string, cfg *config.Config) string {
+	if cfg == nil {
+		return redact.Error(msg)
+	}
+	secrets := []string{cfg.APIKey}
+	for _, u := range []string{cfg.RemoteURL, cfg.RedisURL, cfg.WebSocketURL} {
+		secrets = append(secrets, redact.URLSecrets(u)...)
+	}
+	return redact.Error(redact.Scrub(msg, secrets...))
 }
 
 func defaultDir(d string) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -325,4 +326,43 @@ func closedWithin(c net.Conn, d time.Duration) bool {
 			return !(errors.As(err, &ne) && ne.Timeout())
 		}
 	}
+}
+
+// No password reaches a response or a log line, whichever way a sign-in ends.
+func TestSignInNeverEchoesThePassword(t *testing.T) {
+	var logs syncLog
+	f := start(t, Options{LoginLimit: 2, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	const secret = "Pw-SWEEP-SECRET-77"
+	var bodies []string
+	for _, h := range []http.Header{nil, nil, nil, {"Origin": {"https://evil.example"}}} {
+		w := postLogin(f.srv, "203.0.113.50", "admin@x.io", secret, h)
+		bodies = append(bodies, w.Body.String())
+	}
+	r := httptest.NewRequest("POST", "/login", strings.NewReader(`{"email":"admin@x.io","password":"`+secret+`"`))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	f.srv.Handler().ServeHTTP(w, r)
+	bodies = append(bodies, w.Body.String())
+	for _, b := range append(bodies, logs.String()) {
+		if strings.Contains(b, "SECRET") {
+			t.Fatalf("the password was echoed: %s", b)
+		}
+	}
+}
+
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncLog) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncLog) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

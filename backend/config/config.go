@@ -347,7 +347,7 @@ func (r *reader) universes(c *Config) Universes {
 	if c.UniverseFile == "" {
 		return DemoUniverses()
 	}
-	data, err := readSmallFile(c.UniverseFile, MaxUniverseFileSize)
+	data, err := readFile(c.UniverseFile, MaxUniverseFileSize)
 	if err != nil {
 		r.fail("UNIVERSE_FILE", c.UniverseFile, err.Error())
 		return Universes{}

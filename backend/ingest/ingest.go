@@ -35,8 +35,9 @@ type Ingest struct {
 	RedisURL string
 	// RedisLabel names that Redis for people when it is the built-in one.
 	RedisLabel string
-	// Notice says, in words, where a demo publishes simulated ticks when it
-	// is not its own Redis; "" otherwise. The window shows it in its header.
+	// Notice says, in words, where a demo publishes simulated ticks when
+	// REDIS_URL is set (that Redis, or why not); "" otherwise. The window
+	// shows it in its header.
 	Notice    string
 	demoRedis *redisbus.DemoRedis
 }
@@ -126,11 +127,13 @@ func (in *Ingest) isolateDemo(cfg *config.Config, log *slog.Logger) error {
 		return fmt.Errorf("starting the demo's built-in Redis: %v", err)
 	}
 	in.demoRedis, in.RedisURL, in.RedisLabel = d, d.URL(), redisbus.DemoLabel
-	why := "the demo publishes its simulated ticks only to its built-in Redis"
 	if cfg.RedisURLSet {
-		why += " (REDIS_URL is set, but not TICKSTOCK_MODE=demo: set both to publish simulated ticks to that Redis)"
+		// Say why the configured Redis gets nothing, or it looks broken.
+		in.Notice = "Demo: REDIS_URL is set, but the demo publishes its simulated ticks only to its built-in Redis. Set TICKSTOCK_MODE=demo as well to publish them to " + redisbus.Where(cfg.RedisURL) + "."
+		log.Warn(in.Notice)
+	} else {
+		log.Info("the demo publishes its simulated ticks only to its built-in Redis", "where", d.URL())
 	}
-	log.Info(why, "where", d.URL())
 	return nil
 }
 

@@ -79,7 +79,7 @@ func TestDemoPublishesToItsOwnRedisUnlessToldExplicitly(t *testing.T) {
 			t.Fatal(err)
 		}
 		ownRedis := in.RedisLabel == redisbus.DemoLabel && in.RedisURL != cfg.RedisURL
-		if ownRedis == c.explicit || (in.Notice != "") != c.explicit {
+		if ownRedis == c.explicit || (in.Notice != "") != cfg.RedisURLSet {
 			t.Errorf("%s: publishes to %s (label %q), notice %q", c.name, in.RedisURL, in.RedisLabel, in.Notice)
 		}
 		in.Close()

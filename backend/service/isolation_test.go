@@ -100,6 +100,9 @@ func TestDemoIgnoresREDIS_URLWithoutAnExplicitMode(t *testing.T) {
 	if got := n.Load(); got != 0 {
 		t.Fatalf("REDIS_URL without TICKSTOCK_MODE=demo received %d simulated ticks", got)
 	}
+	if w := s.Info().Warnings; len(w) != 1 || !strings.Contains(w[0], "only to its built-in Redis") {
+		t.Fatalf("the header does not say why REDIS_URL gets nothing: %q", w)
+	}
 }
 
 // Both set explicitly: the demo publishes there, every tick says

@@ -4,7 +4,11 @@
 // GET /admin-ws (push stream), POST /logout, GET /health.
 //
 // 401 means "not signed in" (no, expired or tampered session); 403 means
-// "signed in, but not an admin". Both are JSON, also before a WebSocket upgrade.
+// "signed in, but not an admin" (or a POST sent by another site's page); 429
+// too many failed sign-ins for the address or the account; 503 the server is
+// busy (password checks or push streams at their cap). All are JSON, also
+// before a WebSocket upgrade. A push stream lives only as long as its
+// session: sign-out or expiry closes it (close code 1008) within a second.
 package adminapi
 
 import (

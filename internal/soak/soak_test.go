@@ -128,9 +128,15 @@ func faults() []fault {
 		}},
 		{"provider stall 20 s (no frames, no pongs)", false, func(r *rig) string {
 			before := r.reconnects()
+			start := time.Now()
 			n := r.sim.Stall("", 20*time.Second)
-			time.Sleep(21 * time.Second)
-			return fmt.Sprintf("%d connections stalled; %s; reconnects +%d (ping/pong noticed the stall)", n, r.waitConnected(60*time.Second), r.reconnects()-before)
+			for r.reconnects() == before && time.Since(start) < 60*time.Second {
+				time.Sleep(50 * time.Millisecond)
+			}
+			noticed := time.Since(start)
+			time.Sleep(time.Until(start.Add(21 * time.Second)))
+			return fmt.Sprintf("%d connections stalled; first reconnect after %.1f s (ping/pong noticed the stall); %s; reconnects +%d",
+				n, noticed.Seconds(), r.waitConnected(60*time.Second), r.reconnects()-before)
 		}},
 		{"garbage frames (5 per connection)", false, func(r *rig) string {
 			before := r.in.Manager.Snapshot().TotalErrors

@@ -137,8 +137,10 @@ func (h *hub) dropWith(v *viewer, reason string) {
 		close(v.done)
 		if reason != "" {
 			// WriteControl may run concurrently with the writer goroutine.
+			// A short deadline: a viewer that reads nothing must not hold up
+			// the sign-out or the session check of everyone else.
 			_ = v.conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, reason), time.Now().Add(time.Second))
+				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, reason), time.Now().Add(250*time.Millisecond))
 		}
 		v.conn.Close()
 		h.mu.Lock()

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -50,4 +51,26 @@ func TestURLSecretsAndScrub(t *testing.T) {
 	if Scrub("a b c", "b") != "a b c" {
 		t.Fatal("short secrets must not blank words")
 	}
+}
+
+// FuzzURL: whatever the text, a password it carries never survives URL,
+// and Clip keeps valid UTF-8 valid and within its length.
+func FuzzURL(f *testing.F) {
+	for _, s := range []string{"redis://:pw-secret@h:1/0", "wss://u:p@h/x?apiKey=k", "http://[::1]:80", "://@", "a@b@c", "https://tok@h", "é://x:y@z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := URL(raw)
+		if u, err := url.Parse(raw); err == nil && u.User != nil {
+			if pw, ok := u.User.Password(); ok && len(pw) >= 4 && strings.Contains(got, ":"+url.UserPassword("x", pw).String()[2:]+"@") {
+				t.Fatalf("URL(%q) = %q keeps the password", raw, got)
+			}
+		}
+		if utf8.ValidString(raw) {
+			c := Clip(raw, 16)
+			if !utf8.ValidString(c) || utf8.RuneCountInString(c) > 17 {
+				t.Fatalf("Clip(%q) = %q", raw, c)
+			}
+		}
+	})
 }

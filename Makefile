@@ -16,7 +16,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build ingest test e2e lint fuzz bench clean package-windows package-linux package-macos
+.PHONY: setup run dev build ingest test e2e lint fuzz bench soak clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -78,3 +78,7 @@ fuzz:
 
 clean:
 	rm -rf build/bin build/packages build/screenshots build/test-results frontend/dist
+
+## soak: 30 min at 10k ticks/s through the real pipeline with faults (not in make test) → docs/soak.md
+soak: setup
+	nice -n 10 $(GO) test -tags soak -run '^TestSoak$$' -count=1 -timeout 50m -v ./internal/soak

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -26,19 +27,24 @@ type hub struct {
 
 	mu      sync.Mutex
 	viewers map[*viewer]struct{}
-	wg      sync.WaitGroup
-	closed  bool
+	// slots counts viewers and upgrades in progress, in all and per
+	// session token, against MaxViewers and MaxViewersPerSession.
+	slots      int
+	perSession map[string]int
+	wg         sync.WaitGroup
+	closed     bool
 }
 
 type viewer struct {
-	conn *websocket.Conn
-	send chan []byte
-	once sync.Once
-	done chan struct{}
+	conn  *websocket.Conn
+	token string // the session it was opened with
+	send  chan []byte
+	once  sync.Once
+	done  chan struct{}
 }
 
 func newHub(s *Server) *hub {
-	h := &hub{s: s, viewers: map[*viewer]struct{}{}}
+	h := &hub{s: s, viewers: map[*viewer]struct{}{}, perSession: map[string]int{}}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 5 * time.Second,
 		CheckOrigin:      sameOrigin,
@@ -64,22 +70,30 @@ func (h *hub) count() int {
 }
 
 func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
-	if !h.s.authorize(w, r) {
+	token, ok := h.s.authorize(w, r)
+	if !ok {
 		return
 	}
 	if !sameOrigin(r) {
 		writeError(w, http.StatusForbidden, "cross-origin WebSocket refused")
 		return
 	}
-	conn, err := h.upgrader.Upgrade(w, r, nil)
-	if err != nil {
+	if msg := h.reserve(token); msg != "" {
+		w.Header().Set("Retry-After", "10")
+		writeError(w, http.StatusServiceUnavailable, msg)
 		return
 	}
-	v := &viewer{conn: conn, send: make(chan []byte, h.s.opts.ViewerQueue), done: make(chan struct{})}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		h.release(token)
+		return
+	}
+	v := &viewer{conn: conn, token: token, send: make(chan []byte, h.s.opts.ViewerQueue), done: make(chan struct{})}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
 		conn.Close()
+		h.release(token)
 		return
 	}
 	h.viewers[v] = struct{}{}
@@ -90,14 +104,79 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	go func() { defer h.wg.Done(); h.read(v) }()
 }
 
-func (h *hub) drop(v *viewer) {
+// reserve takes a viewer slot for token, or says why there is none.
+func (h *hub) reserve(token string) string {
+	o := &h.s.opts
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.slots >= o.MaxViewers {
+		return "too many viewers: all " + strconv.Itoa(o.MaxViewers) + " push streams of this server are in use; close a monitor window or try again later"
+	}
+	if h.perSession[token] >= o.MaxViewersPerSession {
+		return "too many viewers for this sign-in: " + strconv.Itoa(o.MaxViewersPerSession) + " push streams are open with this session; close one first"
+	}
+	h.slots++
+	h.perSession[token]++
+	return ""
+}
+
+func (h *hub) release(token string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.slots--
+	if h.perSession[token]--; h.perSession[token] <= 0 {
+		delete(h.perSession, token)
+	}
+}
+
+func (h *hub) drop(v *viewer) { h.dropWith(v, "") }
+
+// dropWith closes v, first telling it why when reason is set.
+func (h *hub) dropWith(v *viewer, reason string) {
 	v.once.Do(func() {
 		close(v.done)
+		if reason != "" {
+			// WriteControl may run concurrently with the writer goroutine.
+			// A short deadline: a viewer that reads nothing must not hold up
+			// the sign-out or the session check of everyone else.
+			_ = v.conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, reason), time.Now().Add(250*time.Millisecond))
+		}
 		v.conn.Close()
 		h.mu.Lock()
 		delete(h.viewers, v)
 		h.mu.Unlock()
+		h.release(v.token)
 	})
+}
+
+// endSession closes the viewers opened with token (on sign-out).
+func (h *hub) endSession(token, reason string) {
+	for _, v := range h.list() {
+		if v.token == token {
+			h.dropWith(v, reason)
+		}
+	}
+}
+
+// recheck closes the viewers whose session ended (expired, signed out
+// elsewhere) or is no longer an admin's.
+func (h *hub) recheck() {
+	for _, v := range h.list() {
+		if !h.s.adminSession(v.token) {
+			h.dropWith(v, "session ended: sign in again")
+		}
+	}
+}
+
+func (h *hub) list() []*viewer {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	list := make([]*viewer, 0, len(h.viewers))
+	for v := range h.viewers {
+		list = append(list, v)
+	}
+	return list
 }
 
 // write is the viewer's only writer: queued messages and pings.
@@ -139,13 +218,7 @@ func (h *hub) read(v *viewer) {
 }
 
 func (h *hub) broadcast(msg []byte) {
-	h.mu.Lock()
-	list := make([]*viewer, 0, len(h.viewers))
-	for v := range h.viewers {
-		list = append(list, v)
-	}
-	h.mu.Unlock()
-	for _, v := range list {
+	for _, v := range h.list() {
 		select {
 		case v.send <- msg:
 		default:
@@ -172,6 +245,8 @@ func (h *hub) run(ctx context.Context) {
 	defer push.Stop()
 	metrics := time.NewTicker(time.Second)
 	defer metrics.Stop()
+	sessions := time.NewTicker(h.s.opts.SessionCheck)
+	defer sessions.Stop()
 	last := h.s.opts.Source.Snapshot().TotalTicksReceived
 	lastAt := time.Now()
 	for {
@@ -194,6 +269,8 @@ func (h *hub) run(ctx context.Context) {
 			push.Reset(h.s.opts.PushInterval)
 		case <-push.C:
 			h.broadcast(h.statusMessage())
+		case <-sessions.C:
+			h.recheck()
 		case now := <-metrics.C:
 			snap := h.s.opts.Source.Snapshot()
 			rate := float64(snap.TotalTicksReceived-last) / now.Sub(lastAt).Seconds()

@@ -4,7 +4,11 @@
 // GET /admin-ws (push stream), POST /logout, GET /health.
 //
 // 401 means "not signed in" (no, expired or tampered session); 403 means
-// "signed in, but not an admin". Both are JSON, also before a WebSocket upgrade.
+// "signed in, but not an admin" (or a POST sent by another site's page); 429
+// too many failed sign-ins for the address or the account; 503 the server is
+// busy (password checks or push streams at their cap). All are JSON, also
+// before a WebSocket upgrade. A push stream lives only as long as its
+// session: sign-out or expiry closes it (close code 1008) within a second.
 package adminapi
 
 import (
@@ -13,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -39,12 +44,25 @@ type Options struct {
 	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
 	Health func() map[string]any
 
-	SessionTTL   time.Duration // default 12 h
-	LoginLimit   int           // failed logins per address per LoginWindow; default 5
-	LoginWindow  time.Duration // default 1 min
-	PushInterval time.Duration // status to every viewer at least this often; default 5 s
-	ViewerQueue  int           // messages queued per viewer before it is dropped; default 32
-	PingInterval time.Duration // default 25 s
+	SessionTTL  time.Duration // default 12 h
+	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
+	LoginWindow time.Duration // default 1 min
+	// LoginConcurrency bounds the password checks (bcrypt) running at once,
+	// so a flood of sign-ins from many addresses cannot take every core;
+	// default GOMAXPROCS. A sign-in that waits LoginQueueWait for a slot
+	// gets 503.
+	LoginConcurrency int
+	LoginQueueWait   time.Duration // default 5 s
+	PushInterval     time.Duration // status to every viewer at least this often; default 5 s
+	ViewerQueue      int           // messages queued per viewer before it is dropped; default 32
+	PingInterval     time.Duration // default 25 s
+	// MaxViewers and MaxViewersPerSession cap the push streams (defaults 256
+	// and 8); past them /admin-ws answers 503.
+	MaxViewers           int
+	MaxViewersPerSession int
+	// SessionCheck is how often open push streams re-check their session,
+	// so a sign-out or an expiry closes them; default 250 ms.
+	SessionCheck time.Duration
 	Now          func() time.Time
 }
 
@@ -55,6 +73,12 @@ type Server struct {
 	limiter  *loginLimiter
 	hub      *hub
 	mux      *http.ServeMux
+	// checking holds a slot per password check in progress (bcrypt).
+	checking chan struct{}
+	// verify checks a password; Users.check except in tests.
+	verify func(email, password string) (User, bool)
+	// crossSite refuses state-changing requests sent by other sites' pages.
+	crossSite *http.CrossOriginProtection
 }
 
 // New returns a server; Run starts its push stream.
@@ -67,6 +91,21 @@ func New(o Options) *Server {
 	}
 	if o.LoginWindow <= 0 {
 		o.LoginWindow = time.Minute
+	}
+	if o.LoginConcurrency <= 0 {
+		o.LoginConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if o.LoginQueueWait <= 0 {
+		o.LoginQueueWait = 5 * time.Second
+	}
+	if o.MaxViewers <= 0 {
+		o.MaxViewers = 256
+	}
+	if o.MaxViewersPerSession <= 0 {
+		o.MaxViewersPerSession = 8
+	}
+	if o.SessionCheck <= 0 {
+		o.SessionCheck = 250 * time.Millisecond
 	}
 	if o.PushInterval <= 0 {
 		o.PushInterval = 5 * time.Second
@@ -87,6 +126,11 @@ func New(o Options) *Server {
 		opts:     o,
 		sessions: newSessions(o.SessionTTL, o.Now),
 		limiter:  newLoginLimiter(o.LoginLimit, o.LoginWindow, o.Now),
+		checking: make(chan struct{}, o.LoginConcurrency),
+		verify:   o.Users.check,
+		// Sec-Fetch-Site, else Origin against Host; programs that send
+		// neither (curl, the status command, the desktop app) pass.
+		crossSite: http.NewCrossOriginProtection(),
 	}
 	s.hub = newHub(s)
 	s.mux = http.NewServeMux()
@@ -124,13 +168,10 @@ type loginRequest struct {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	addr := clientAddr(r)
-	if wait := s.limiter.blocked(addr); wait > 0 {
-		secs := int(wait.Seconds() + 0.999)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		writeError(w, http.StatusTooManyRequests, "too many failed sign-ins from your address; try again in "+strconv.Itoa(secs)+" s")
+	if !s.sameSite(w, r) {
 		return
 	}
+	addr := clientAddr(r)
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	var req loginRequest
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -145,14 +186,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 		req.Email, req.Password = r.PostFormValue("email"), r.PostFormValue("password")
 	}
-	u, ok := s.opts.Users.check(req.Email, req.Password)
+	// Counted before the password is checked: see loginLimiter.
+	if wait := s.limiter.begin(addr, req.Email); wait > 0 {
+		secs := int(wait.Seconds() + 0.999)
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeError(w, http.StatusTooManyRequests, "too many failed sign-ins from your address or for this account; try again in "+strconv.Itoa(secs)+" s")
+		return
+	}
+	u, ok, busy := s.checkPassword(r.Context(), req.Email, req.Password)
+	if busy {
+		s.limiter.end(addr, req.Email, true) // not checked: no failure
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "too many sign-ins in progress; try again in a few seconds")
+		return
+	}
+	s.limiter.end(addr, req.Email, ok)
 	if !ok {
-		s.limiter.fail(addr)
 		s.opts.Log.Warn("failed sign-in", "from", addr)
 		writeError(w, http.StatusUnauthorized, "wrong email or password")
 		return
 	}
-	s.limiter.succeed(addr)
 	token, exp := s.sessions.create(u)
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: token, Path: "/", Expires: exp,
@@ -162,35 +215,73 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "email": u.Email, "role": u.Role})
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(CookieName); err == nil {
-		s.sessions.delete(c.Value)
+// checkPassword runs the password check in one of the LoginConcurrency
+// slots; busy when no slot freed up within LoginQueueWait.
+func (s *Server) checkPassword(ctx context.Context, email, password string) (u User, ok, busy bool) {
+	wait := time.NewTimer(s.opts.LoginQueueWait)
+	defer wait.Stop()
+	select {
+	case s.checking <- struct{}{}:
+	case <-wait.C:
+		return User{}, false, true
+	case <-ctx.Done():
+		return User{}, false, true
 	}
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS})
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+	defer func() { <-s.checking }()
+	u, ok = s.verify(email, password)
+	return u, ok, false
 }
 
-// authorize writes 401/403 and returns false unless an admin is signed in.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request) bool {
-	c, err := r.Cookie(CookieName)
-	if err != nil {
-		writeError(w, http.StatusUnauthorized, "not signed in: POST /login first")
-		return false
-	}
-	ss, ok := s.sessions.get(c.Value)
-	if !ok {
-		writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
-		return false
-	}
-	if !ss.role.IsAdmin() {
-		writeError(w, http.StatusForbidden, "this account is not an admin")
+// sameSite writes 403 and returns false for a state-changing request that a
+// page of another site made a browser send (a form post that would lock the
+// operator's address out, or sign them out).
+func (s *Server) sameSite(w http.ResponseWriter, r *http.Request) bool {
+	if err := s.crossSite.Check(r); err != nil {
+		writeError(w, http.StatusForbidden, "cross-site request refused: sign in from this server's own page or from a program")
 		return false
 	}
 	return true
 }
 
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if !s.sameSite(w, r) {
+		return
+	}
+	if c, err := r.Cookie(CookieName); err == nil {
+		s.sessions.delete(c.Value)
+		s.hub.endSession(c.Value, "signed out")
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+}
+
+// authorize writes 401/403 and returns false unless an admin is signed in;
+// token is the session's.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (token string, ok bool) {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, "not signed in: POST /login first")
+		return "", false
+	}
+	if !s.adminSession(c.Value) {
+		if _, known := s.sessions.get(c.Value); known {
+			writeError(w, http.StatusForbidden, "this account is not an admin")
+		} else {
+			writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
+		}
+		return "", false
+	}
+	return c.Value, true
+}
+
+// adminSession reports whether token is a live session of an admin.
+func (s *Server) adminSession(token string) bool {
+	ss, ok := s.sessions.get(token)
+	return ok && ss.role.IsAdmin()
+}
+
 func (s *Server) status(w http.ResponseWriter, r *http.Request) {
-	if !s.authorize(w, r) {
+	if _, ok := s.authorize(w, r); !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Source.Snapshot(), Timestamp: unix(s.opts.Now())})

@@ -35,8 +35,9 @@ type User struct {
 // Users are the accounts of a users file.
 type Users struct {
 	byEmail map[string]User // lower-cased email → user
-	// dummy is compared against for unknown emails, at the users' bcrypt
-	// cost, so a sign-in takes the same time whether or not the user exists.
+	// dummy is compared against for unknown emails, at the highest bcrypt
+	// cost in the file, so an unknown email never answers faster than the
+	// slowest known one (no account enumeration by timing).
 	dummy []byte
 }
 
@@ -67,7 +68,7 @@ func ParseUsers(data []byte) (Users, error) {
 		return Users{}, fmt.Errorf("users file: expected a JSON array of {\"email\",\"password_bcrypt\",\"role\"}: %v", err)
 	}
 	users := Users{byEmail: map[string]User{}}
-	cost := bcrypt.DefaultCost
+	cost := 0
 	for i, u := range list {
 		email := strings.ToLower(strings.TrimSpace(u.Email))
 		if email == "" || !strings.Contains(email, "@") {
@@ -87,9 +88,12 @@ func ParseUsers(data []byte) (Users, error) {
 		if _, dup := users.byEmail[email]; dup {
 			return Users{}, fmt.Errorf("users file: %s appears twice", email)
 		}
-		cost = c
+		cost = max(cost, c)
 		u.Email = email
 		users.byEmail[email] = u
+	}
+	if cost == 0 {
+		cost = bcrypt.DefaultCost
 	}
 	users.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), cost)
 	return users, nil

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -58,7 +59,7 @@ type Connection struct {
 // Config is the whole configuration of the ingest and the monitor.
 type Config struct {
 	Mode               Mode
-	ModeSet            bool // TICKSTOCK_MODE was given: it wins over a saved profile
+	ModeSet            bool // TICKSTOCK_MODE was given (it wins over a saved profile), or a profile chose the mode
 	RemoteURL          string
 	AdminEmail         string
 	APIKey             string // MASSIVE_API_KEY; never printed
@@ -90,9 +91,9 @@ type Lookup func(name string) (string, bool)
 // Load reads the process environment, overlaid on dir/.env when that file
 // exists (the environment wins, as with python-dotenv).
 func Load(dir string) (*Config, error) {
-	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	data, err := readSmallFile(filepath.Join(dir, ".env"), MaxDotEnvSize)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("reading .env: %v", err)
+		return nil, fmt.Errorf(".env: %v", err)
 	}
 	dotenv, err := ParseDotEnv(data)
 	if err != nil {
@@ -111,7 +112,6 @@ func Load(dir string) (*Config, error) {
 func FromLookup(lookup Lookup) (*Config, error) {
 	r := reader{lookup: lookup}
 	c := &Config{
-		Mode:              Mode(strings.ToLower(r.str("TICKSTOCK_MODE", string(ModeDemo)))),
 		RemoteURL:         r.str("TICKSTOCK_REMOTE_URL", ""),
 		AdminEmail:        r.str("TICKSTOCK_ADMIN_EMAIL", ""),
 		APIKey:            r.str("MASSIVE_API_KEY", ""),
@@ -132,9 +132,7 @@ func FromLookup(lookup Lookup) (*Config, error) {
 	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
 		c.RedisURLSet = true
 	}
-	if v, ok := lookup("TICKSTOCK_MODE"); ok && strings.TrimSpace(v) != "" {
-		c.ModeSet = true
-	}
+	c.Mode, c.ModeSet = resolveMode(&r, c.APIKey)
 	c.UseMultiConnection = r.boolean("USE_MULTI_CONNECTION", false)
 	r.validate(c)
 
@@ -154,6 +152,21 @@ func FromLookup(lookup Lookup) (*Config, error) {
 	}
 	c.Warnings = append(c.Warnings, r.warnings...)
 	return c, nil
+}
+
+// resolveMode applies steps 1, 3 and 4 of the mode rule: TICKSTOCK_MODE
+// when set; else embedded when a provider key is set (a TickStockAppV2 .env
+// means real data, never a simulation of it); else demo. Step 2, the
+// window's last used profile, sits between 1 and 3 and is applied by the
+// caller when set is false.
+func resolveMode(r *reader, apiKey string) (m Mode, set bool) {
+	if v := r.str("TICKSTOCK_MODE", ""); v != "" {
+		return Mode(strings.ToLower(v)), true
+	}
+	if apiKey != "" {
+		return ModeEmbedded, false
+	}
+	return ModeDemo, false
 }
 
 // assign applies USE_MULTI_CONNECTION and WEBSOCKET_CONNECTIONS_MAX, then
@@ -223,6 +236,7 @@ type reader struct {
 	lookup   Lookup
 	errs     []error
 	warnings []string
+	badDelay bool // a reconnect delay was refused
 }
 
 func (r *reader) err() error { return errors.Join(r.errs...) }
@@ -266,6 +280,14 @@ func (r *reader) intRange(name string, def, lo, hi int) int {
 	return n
 }
 
+// MinDelay is the shortest reconnect delay accepted from the configuration.
+const MinDelay = 100 * time.Millisecond
+
+// ErrDelayTooShort is wrapped by the error for a reconnect delay below
+// MinDelay: a tighter loop hammers the provider (and can get the account
+// blocked).
+var ErrDelayTooShort = errors.New("below the 0.1 s minimum")
+
 func (r *reader) seconds(name string, def time.Duration) time.Duration {
 	v, ok := r.lookup(name)
 	if !ok || strings.TrimSpace(v) == "" {
@@ -274,6 +296,12 @@ func (r *reader) seconds(name string, def time.Duration) time.Duration {
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 	if err != nil || f <= 0 || f > 3600 || f != f {
 		r.fail(name, v, "expected seconds, more than 0 and at most 3600")
+		r.badDelay = true
+		return def
+	}
+	if d := time.Duration(f * float64(time.Second)); d < MinDelay {
+		r.badDelay = true
+		r.errs = append(r.errs, fmt.Errorf("%s=%q: %w: use 0.1 or more (seconds)", name, truncate(v, 80), ErrDelayTooShort))
 		return def
 	}
 	return time.Duration(f * float64(time.Second))
@@ -303,7 +331,7 @@ func (r *reader) validate(c *Config) {
 		r.fail("MASSIVE_SUBSCRIPTION_EVENT", c.SubscriptionEvent, "expected AM, A, T or Q")
 	}
 	if u, err := url.Parse(c.WebSocketURL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		r.fail("MASSIVE_WEBSOCKET_URL", c.WebSocketURL, "expected a ws:// or wss:// URL")
+		r.fail("MASSIVE_WEBSOCKET_URL", redact.URL(c.WebSocketURL), "expected a ws:// or wss:// URL")
 	}
 	r.validateRedis(c.Redis)
 	if c.MetricsListenAddr != "" {
@@ -316,13 +344,13 @@ func (r *reader) validate(c *Config) {
 	if c.TickChannel == "" || strings.ContainsAny(c.TickChannel, " \t\r\n") {
 		r.fail("TICK_CHANNEL", c.TickChannel, "expected a channel name without spaces")
 	}
-	if c.MaxReconnectDelay < c.ReconnectDelay {
+	if c.MaxReconnectDelay < c.ReconnectDelay && !r.badDelay { // after a bad delay its default would be compared
 		r.fail("MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY", c.MaxReconnectDelay.String(),
 			"must not be shorter than MASSIVE_WEBSOCKET_RECONNECT_DELAY ("+c.ReconnectDelay.String()+")")
 	}
 	if c.Mode == ModeRemote && c.RemoteURL != "" {
 		if u, err := url.Parse(c.RemoteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			r.fail("TICKSTOCK_REMOTE_URL", c.RemoteURL, "expected an http:// or https:// URL")
+			r.fail("TICKSTOCK_REMOTE_URL", redact.URL(c.RemoteURL), "expected an http:// or https:// URL")
 		}
 	}
 }
@@ -331,9 +359,9 @@ func (r *reader) universes(c *Config) Universes {
 	if c.UniverseFile == "" {
 		return DemoUniverses()
 	}
-	data, err := os.ReadFile(c.UniverseFile)
+	data, err := readFile(c.UniverseFile, MaxUniverseFileSize)
 	if err != nil {
-		r.fail("UNIVERSE_FILE", c.UniverseFile, "cannot read: "+err.Error())
+		r.fail("UNIVERSE_FILE", c.UniverseFile, err.Error())
 		return Universes{}
 	}
 	u, err := ParseUniverses(data)

@@ -10,12 +10,15 @@ import (
 // ParseDotEnv reads a .env file: KEY=VALUE lines, blank lines and # comments,
 // an optional "export " prefix, and values in single or double quotes.
 // It returns an error naming the line for anything else, so a typo in .env is
-// reported instead of silently ignored.
+// reported instead of silently ignored. No error ever quotes a value (nor
+// text that may be one): a .env holds the provider key and passwords.
 func ParseDotEnv(data []byte) (map[string]string, error) {
 	vars := make(map[string]string)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), 64*1024)
-	for n := 1; sc.Scan(); n++ {
+	n := 0
+	for sc.Scan() {
+		n++
 		line := strings.TrimSpace(sc.Text())
 		if n == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
@@ -26,8 +29,11 @@ func ParseDotEnv(data []byte) (map[string]string, error) {
 		line = strings.TrimPrefix(line, "export ")
 		key, value, ok := strings.Cut(line, "=")
 		key = strings.TrimSpace(key)
-		if !ok || !validEnvName(key) {
-			return nil, fmt.Errorf(".env line %d: expected KEY=VALUE, got %q", n, truncate(line, 60))
+		if !ok {
+			return nil, fmt.Errorf(".env line %d: expected KEY=VALUE, found no \"=\" (the line is not shown: it may hold a secret)", n)
+		}
+		if !validEnvName(key) {
+			return nil, fmt.Errorf(".env line %d: the name before \"=\" is not a variable name (letters, digits and _, not starting with a digit; the line is not shown: it may hold a secret)", n)
 		}
 		v, err := unquote(strings.TrimSpace(value))
 		if err != nil {
@@ -36,7 +42,7 @@ func ParseDotEnv(data []byte) (map[string]string, error) {
 		vars[key] = v
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf(".env: %v", err)
+		return nil, fmt.Errorf(".env: %v (after line %d)", err, n)
 	}
 	return vars, nil
 }

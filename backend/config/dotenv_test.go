@@ -25,16 +25,22 @@ func TestParseDotEnvErrors(t *testing.T) {
 }
 
 func FuzzParseDotEnv(f *testing.F) {
-	for _, s := range []string{"A=1", "export B='x'", "C=\"a\\nb\" # c", "bad line", "\uFEFFD=", "E='", "F=1 #x\nG=2"} {
+	for _, s := range []string{"A=1", "export B='x'", "C=\"a\\nb\" # c", "bad line", "\uFEFFD=", "E='", "F=1 #x\nG=2",
+		"MASSIVE_API_KEY sk_live_secret", "1KEY=secret", "KEY=\"secret", "export KEY = 'a' b"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vars, err := ParseDotEnv(data)
-		if err == nil {
-			for k := range vars {
-				if !validEnvName(k) {
-					t.Fatalf("accepted invalid name %q", k)
-				}
+		if err != nil {
+			// Where and a name at most: never a value, nor text that may be one.
+			if !dotEnvError.MatchString(err.Error()) {
+				t.Fatalf("error %q says more than where and why", err)
+			}
+			return
+		}
+		for k := range vars {
+			if !validEnvName(k) {
+				t.Fatalf("accepted invalid name %q", k)
 			}
 		}
 	})

@@ -1,9 +1,11 @@
 package config
 
 import (
-	"github.com/tickstock/monitor/backend/ticks"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/tickstock/monitor/backend/ticks"
 )
 
 func TestResolveJoinsKeysAsAUnion(t *testing.T) {
@@ -50,6 +52,48 @@ func FuzzParseUniverses(f *testing.F) {
 			for _, s := range list {
 				if n, ok := ticks.NormalizeSymbol(s); !ok || n != s {
 					t.Fatalf("accepted invalid ticker %q", s)
+				}
+			}
+		}
+	})
+}
+
+// FuzzUniverseFile reads data as UNIVERSE_FILE through the whole
+// configuration: whatever the file holds, the result is an error naming the
+// variable or connections whose tickers are valid and on one connection each.
+func FuzzUniverseFile(f *testing.F) {
+	for _, s := range []string{`{"a":["AAPL","msft"],"b":["NVDA"]}`, `{"a":["X"],"b":["X"]}`, `{}`, `{"a":null}`,
+		`{"a":["AAPL"],"a":["MSFT"]}`, "\x00\xff", `{"a":["` + strings.Repeat("A", 20) + `"]}`} {
+		f.Add([]byte(s))
+	}
+	// The file's bytes are handed over directly (readSmallFile has its own
+	// tests): a write and read per input would cost more than the parse.
+	var data []byte
+	readFile = func(string, int64) ([]byte, error) { return data, nil }
+	f.Cleanup(func() { readFile = readSmallFile })
+	const path = "universes.json"
+	f.Fuzz(func(t *testing.T, in []byte) {
+		data = in
+		c, err := FromLookup(env(map[string]string{"UNIVERSE_FILE": path, "USE_MULTI_CONNECTION": "true",
+			"WEBSOCKET_CONNECTION_1_ENABLED": "true", "WEBSOCKET_CONNECTION_1_UNIVERSE_KEY": "a",
+			"WEBSOCKET_CONNECTION_2_ENABLED": "true", "WEBSOCKET_CONNECTION_2_UNIVERSE_KEY": "b:c"}))
+		if err != nil {
+			if !strings.Contains(err.Error(), "UNIVERSE_FILE") && !strings.Contains(err.Error(), "assigned to both") {
+				t.Fatalf("error without the variable's name: %v", err)
+			}
+			return
+		}
+		owner := map[string]string{}
+		for _, conn := range c.Connections {
+			for _, s := range conn.Tickers {
+				if n, ok := ticks.NormalizeSymbol(s); !ok || n != s {
+					t.Fatalf("accepted invalid ticker %q", s)
+				}
+				if prev, dup := owner[s]; dup && conn.Enabled {
+					t.Fatalf("%s on %s and %s", s, prev, conn.ID)
+				}
+				if conn.Enabled {
+					owner[s] = conn.ID
 				}
 			}
 		}

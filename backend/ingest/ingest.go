@@ -30,6 +30,30 @@ type Ingest struct {
 	Sim *feed.Server
 	// Publisher publishes every tick to Redis; nil without a Redis URL.
 	Publisher *redisbus.Publisher
+	// Redis is where the ticks are published (URL "" = nowhere): the demo's
+	// in-process Redis unless DemoPublishesTo allowed the configured one.
+	Redis config.Redis
+	// RedisLabel names that Redis for people when it is the built-in one.
+	RedisLabel string
+	// Notice says, in words, where a demo publishes simulated ticks when
+	// REDIS_URL is set (that Redis, or why not); "" otherwise. The window
+	// shows it in its header.
+	Notice    string
+	demoRedis *redisbus.DemoRedis
+}
+
+// DemoPublishesTo reports whether a demo may publish to the configured
+// Redis: only when TICKSTOCK_MODE=demo and a Redis (REDIS_URL, or Sentinel or
+// Cluster addresses) are both set explicitly. Otherwise the simulated ticks go
+// to an in-process Redis, never where real ticks live (a TickStockAppV2
+// Redis, or whatever answers on localhost:6379).
+func DemoPublishesTo(cfg *config.Config) bool {
+	return cfg.Mode == config.ModeDemo && cfg.ModeSet && redisSet(cfg)
+}
+
+// redisSet reports whether a Redis was configured rather than defaulted.
+func redisSet(cfg *config.Config) bool {
+	return cfg.RedisURLSet || cfg.Redis.Kind() != config.RedisStandalone
 }
 
 // Options configure Start.
@@ -51,16 +75,23 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	run := *cfg
-	in := &Ingest{}
-	if o.Redis.URL == "" {
-		o.Redis = config.Redis{URL: o.RedisURL}
+	in := &Ingest{Redis: o.Redis}
+	if in.Redis.URL == "" {
+		in.Redis = config.Redis{URL: o.RedisURL}
 	}
-	if o.Redis.URL != "" {
+	if cfg.Mode == config.ModeDemo {
+		opts.TickSource = "demo"
+		if err := in.isolateDemo(cfg, opts.Log); err != nil {
+			return nil, err
+		}
+	}
+	if in.Redis.URL != "" {
 		if strings.Contains(cfg.TickChannel, "*") {
 			return nil, fmt.Errorf("TICK_CHANNEL=%q is a pattern: the ingest publishes to an exact channel", cfg.TickChannel)
 		}
-		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{Redis: o.Redis, Channel: cfg.TickChannel, Log: opts.Log})
+		p, err := redisbus.NewPublisher(redisbus.PublisherOptions{Redis: in.Redis, Channel: cfg.TickChannel, Log: opts.Log})
 		if err != nil {
+			in.closeDemoRedis()
 			return nil, err
 		}
 		in.Publisher, opts.Sink = p, p
@@ -91,7 +122,37 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 	return in, nil
 }
 
-// Close stops the connections, then the publisher and the simulator.
+// isolateDemo points the demo's publishing at an in-process Redis unless
+// DemoPublishesTo allows the configured one, and says which in the log.
+func (in *Ingest) isolateDemo(cfg *config.Config, log *slog.Logger) error {
+	if in.Redis.URL == "" {
+		return nil
+	}
+	if DemoPublishesTo(cfg) {
+		in.Notice = fmt.Sprintf("Demo: simulated ticks (\"source\":\"demo\") are being published to the Redis at %s, channel %s, because TICKSTOCK_MODE=demo and REDIS_URL are both set. Every consumer of that channel receives them.",
+			redisbus.Where(in.Redis.URL), cfg.TickChannel)
+		log.Warn(in.Notice)
+		return nil
+	}
+	d, err := redisbus.StartDemoRedis()
+	if err != nil {
+		return fmt.Errorf("starting the demo's built-in Redis: %v", err)
+	}
+	// The configured TLS, ACL, Sentinel or Cluster settings are not the
+	// built-in Redis's.
+	in.demoRedis, in.Redis, in.RedisLabel = d, config.Redis{URL: d.URL()}, redisbus.DemoLabel
+	if redisSet(cfg) {
+		// Say why the configured Redis gets nothing, or it looks broken.
+		in.Notice = "Demo: REDIS_URL is set, but the demo publishes its simulated ticks only to its built-in Redis. Set TICKSTOCK_MODE=demo as well to publish them to " + redisbus.Where(cfg.RedisURL) + "."
+		log.Warn(in.Notice)
+	} else {
+		log.Info("the demo publishes its simulated ticks only to its built-in Redis", "where", d.URL())
+	}
+	return nil
+}
+
+// Close stops the connections, then the publisher, the demo's Redis and the
+// simulator.
 func (in *Ingest) Close() {
 	in.Manager.Close()
 	in.closePublisher()
@@ -100,9 +161,18 @@ func (in *Ingest) Close() {
 	}
 }
 
+// closePublisher stops the publisher and then the demo's Redis it used.
 func (in *Ingest) closePublisher() {
 	if in.Publisher != nil {
 		in.Publisher.Close()
+	}
+	in.closeDemoRedis()
+}
+
+func (in *Ingest) closeDemoRedis() {
+	if in.demoRedis != nil {
+		in.demoRedis.Close()
+		in.demoRedis = nil
 	}
 }
 

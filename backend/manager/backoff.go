@@ -5,6 +5,11 @@ import "time"
 // minDelay keeps full jitter from turning into a tight reconnect loop.
 const minDelay = 100 * time.Millisecond
 
+// AuthRetryFloor is the shortest wait before any retry once the provider has
+// rejected the key, whatever the configured delays: thousands of
+// authentication attempts a minute are what gets a provider account blocked.
+const AuthRetryFloor = time.Second
+
 // outcome is how a connection attempt ended.
 type outcome int
 
@@ -31,14 +36,22 @@ func backoff(base, ceiling time.Duration, failures int, jitter float64) time.Dur
 }
 
 // retryDelay is the wait after an attempt that ended in o: a rejected key is
-// retried only at the ceiling, a full account no sooner than maxConnDelay.
+// retried only at the ceiling, a full account no sooner than maxConnDelay,
+// and after a rejected key (until one is accepted) nothing sooner than
+// AuthRetryFloor.
 func (r *runner) retryDelay(o outcome, failures int) time.Duration {
 	m := r.m
+	var d time.Duration
 	switch o {
 	case outcomeAuthFailed:
-		return m.cfg.MaxReconnectDelay
+		d = m.cfg.MaxReconnectDelay
 	case outcomeMaxConnections:
-		return max(m.opts.MaxConnectionsDelay, m.cfg.MaxReconnectDelay)
+		d = max(m.opts.MaxConnectionsDelay, m.cfg.MaxReconnectDelay)
+	default:
+		d = backoff(m.cfg.ReconnectDelay, m.cfg.MaxReconnectDelay, failures, m.opts.Jitter())
 	}
-	return backoff(m.cfg.ReconnectDelay, m.cfg.MaxReconnectDelay, failures, m.opts.Jitter())
+	if o == outcomeAuthFailed || r.keyRejected {
+		d = max(d, AuthRetryFloor)
+	}
+	return d
 }

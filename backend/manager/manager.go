@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -100,12 +101,13 @@ func (m *Manager) signalChange() {
 	}
 }
 
-// redact removes the API key from text that may reach a log or the UI.
+// redact removes the API key (and any credentials in the provider URL) from
+// text that may reach a log or the UI, and clips it (redact.MaxError).
 func (m *Manager) redact(s string) string {
 	if k := m.cfg.APIKey; len(k) >= 4 {
-		return strings.ReplaceAll(s, k, "[redacted]")
+		s = strings.ReplaceAll(s, k, "[redacted]")
 	}
-	return s
+	return redact.Error(redact.Scrub(s, redact.URLSecrets(m.cfg.WebSocketURL)...))
 }
 
 // Snapshot returns the health of every connection. Safe for concurrent use.

@@ -127,7 +127,7 @@ func testConfig(t *testing.T, url string, enabled int) *config.Config {
 	env := map[string]string{
 		"TICKSTOCK_MODE": "embedded", "USE_MULTI_CONNECTION": "true", "MASSIVE_API_KEY": key,
 		"MASSIVE_WEBSOCKET_URL":             url,
-		"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "0.05", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "0.4",
+		"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "0.1", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "0.4",
 	}
 	for i := 0; i < enabled; i++ {
 		env[fmt.Sprintf("WEBSOCKET_CONNECTION_%d_ENABLED", i+1)] = "true"
@@ -137,6 +137,7 @@ func testConfig(t *testing.T, url string, enabled int) *config.Config {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.ReconnectDelay = 50 * time.Millisecond // below what the configuration accepts: tests only
 	return cfg
 }
 

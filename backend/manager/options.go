@@ -20,6 +20,10 @@ type Sink interface {
 type Options struct {
 	Sink Sink
 	Log  *slog.Logger
+	// TickSource is the "source" of every tick: "massive" (the default) for
+	// the provider, "demo" for the simulator, so no consumer can take a
+	// simulated price for a real one.
+	TickSource string
 
 	HandshakeTimeout    time.Duration // WebSocket handshake; default 10 s
 	AuthTimeout         time.Duration // from dial to auth_success; default 10 s
@@ -55,6 +59,9 @@ func (o *Options) fill() {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.TickSource == "" {
+		o.TickSource = "massive"
 	}
 	if o.Sink == nil {
 		o.Sink = discard{}

@@ -20,6 +20,9 @@ type runner struct {
 	m      *Manager
 	st     *connState
 	resync chan struct{} // coalesced "subscriptions changed" signal for the writer
+	// keyRejected: the provider rejected the key and has not accepted it
+	// since; every retry waits at least AuthRetryFloor. Run goroutine only.
+	keyRejected bool
 }
 
 func (r *runner) run(ctx context.Context) {
@@ -36,6 +39,12 @@ func (r *runner) run(ctx context.Context) {
 		}
 		if connectedFor >= r.m.opts.StableAfter {
 			failures = 0
+		}
+		switch {
+		case o == outcomeAuthFailed:
+			r.keyRejected = true
+		case connectedFor > 0: // authenticated this time
+			r.keyRejected = false
 		}
 		failures++
 		if max := r.m.cfg.MaxRetries; max > 0 && failures >= max {
@@ -207,7 +216,7 @@ func (r *runner) handleEvents(evs []massive.Event, now time.Time) (outcome, erro
 		n++
 		if !r.m.opts.Sink.Offer(ticks.Tick{
 			Symbol: e.Symbol, Price: price, Volume: volume,
-			Timestamp: float64(ms) / 1000, Source: "massive", ConnectionID: r.st.id,
+			Timestamp: float64(ms) / 1000, Source: r.m.opts.TickSource, ConnectionID: r.st.id,
 		}) {
 			r.st.dropped.Add(1)
 		}

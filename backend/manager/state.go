@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/redact"
 )
 
 // connState is the observable state of one connection. Counters are atomics
@@ -73,7 +74,10 @@ func (s *connState) setStatus(st Status, now time.Time) bool {
 // setError counts one error and keeps msg as the last one.
 func (s *connState) setError(msg string) { s.addErrors(1, msg) }
 
+// The text is clipped: a provider's status message can be any size, and
+// last_error goes into every snapshot and push.
 func (s *connState) addErrors(n int64, msg string) {
+	msg = redact.Error(msg)
 	s.errors.Add(n)
 	s.mu.Lock()
 	s.lastError = msg

@@ -66,7 +66,16 @@ func DecodeFrame(frame []byte, dst []Event) (events []Event, skipped int, err er
 // connection's read loop owns one; it is not safe for concurrent use.
 type Decoder struct {
 	ws []wire
+	// used is how many elements of ws the last frame wrote: only those need
+	// clearing before the next one.
+	used int
 }
+
+// keepEvents is the most scratch elements (about 300 bytes each) a Decoder
+// keeps between frames. One huge frame of tiny events (a 1 MiB frame holds
+// some 300,000 "{}") grows the scratch to ~100 MB; kept, every later frame
+// would clear it again. Past this size it is released after the frame.
+const keepEvents = 2048
 
 // Decode appends the events of one server frame to dst. A frame that is
 // not a JSON array (or too big, or not UTF-8) returns err and no events. A
@@ -85,10 +94,16 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 		return dst, 0, errors.New("frame is not valid UTF-8")
 	}
 	// encoding/json reuses the slice's array but merges into old elements,
-	// so they are zeroed first.
-	clear(d.ws[:cap(d.ws)])
+	// so those the last frame wrote are zeroed first.
+	clear(d.ws[:d.used])
 	d.ws = d.ws[:0]
-	if err := json.Unmarshal(frame, &d.ws); err == nil {
+	fastErr := json.Unmarshal(frame, &d.ws)
+	d.used = len(d.ws)
+	if fastErr != nil {
+		d.used = cap(d.ws) // a failed decode may have written past len
+	}
+	defer d.shrink()
+	if fastErr == nil {
 		return appendEvents(dst, d.ws)
 	}
 	// Slow path: some element does not fit; decode one by one to keep the rest.
@@ -114,6 +129,13 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 		}
 	}
 	return dst, skipped, err
+}
+
+// shrink releases scratch grown past keepEvents by an unusual frame.
+func (d *Decoder) shrink() {
+	if cap(d.ws) > keepEvents {
+		d.ws, d.used = nil, 0
+	}
 }
 
 func appendEvents(dst []Event, ws []wire) ([]Event, int, error) {

@@ -4,6 +4,7 @@ import (
 	"github.com/tickstock/monitor/backend/ticks"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestDecodeStatusAndMarketEvents(t *testing.T) {
@@ -185,5 +186,33 @@ func TestDecoderReuseDoesNotLeakFields(t *testing.T) {
 	}
 	if tr := evs[0].Trade; tr.Size != 0 || tr.Conditions != nil || tr.ID != "" || tr.Timestamp != 0 {
 		t.Fatalf("fields leaked from the previous frame: %+v", tr)
+	}
+}
+
+// Defect 5: one 1 MiB frame of tiny events grew the scratch to ~100 MB and
+// every later frame cleared all of it (RSS 17 → 239 MB, both cores busy).
+func TestDecoderScratchShrinksAfterAHugeFrame(t *testing.T) {
+	var d Decoder
+	huge := make([]byte, 0, MaxFrameSize)
+	huge = append(huge, '[')
+	for len(huge) < MaxFrameSize-3 {
+		huge = append(huge, "{},"...)
+	}
+	huge[len(huge)-1] = ']'
+	if _, skipped, _ := d.Decode(huge, nil); skipped < 300_000 {
+		t.Fatalf("huge frame: %d events skipped", skipped)
+	}
+	if c := cap(d.ws); c > keepEvents {
+		t.Fatalf("scratch kept %d elements (%d MB) after the huge frame, want at most %d",
+			c, c*int(unsafe.Sizeof(wire{}))>>20, keepEvents)
+	}
+	frame := []byte(`[{"ev":"T","sym":"AAPL","p":1.5,"s":10,"t":1705853696123}]`)
+	allocs := testing.AllocsPerRun(20, func() { _, _, _ = d.Decode(frame, nil) })
+	evs, _, err := d.Decode(frame, nil)
+	if err != nil || len(evs) != 1 || evs[0].Trade.Price != 1.5 {
+		t.Fatalf("next frame: %+v %v", evs, err)
+	}
+	if allocs > 20 {
+		t.Fatalf("a one-event frame after the huge one costs %.0f allocations", allocs)
 	}
 }

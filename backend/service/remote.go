@@ -15,7 +15,9 @@ import (
 // applyProfile puts a saved profile over the environment's configuration,
 // unless TICKSTOCK_MODE was set (then the environment wins).
 func applyProfile(cfg *config.Config, p profiles.Profile) {
-	cfg.Mode = config.Mode(p.Mode)
+	// A profile the user saved is an explicit choice of mode, as
+	// TICKSTOCK_MODE is: a demo profile that names a Redis publishes there.
+	cfg.Mode, cfg.ModeSet = config.Mode(p.Mode), true
 	if p.ServerURL != "" {
 		cfg.RemoteURL = p.ServerURL
 	}

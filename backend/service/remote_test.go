@@ -32,7 +32,8 @@ import (
 func ingestServer(t *testing.T, redisURL, channel string) string {
 	t.Helper()
 	cfg, err := config.FromLookup(func(k string) (string, bool) {
-		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "TICK_CHANNEL": channel}[k]
+		// Both set explicitly: only then does a demo publish to that Redis.
+		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": redisURL, "TICK_CHANNEL": channel}[k]
 		return v, ok
 	})
 	if err != nil {

@@ -9,14 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/version"
@@ -53,7 +52,6 @@ type Service struct {
 	remote    *remote.Observer // remote mode
 	remoteKey string           // keyring profile of the remote password
 	monitor   *monitor.Monitor // nil when nothing runs
-	demoRedis *redisbus.DemoRedis
 }
 
 // Options configure Open.
@@ -61,9 +59,6 @@ type Options struct {
 	EnvDir string // where .env is read; default "."
 	Log    *slog.Logger
 	Output monitor.Output
-	// LocalRedis is probed in demo mode when REDIS_URL is not set; default
-	// localhost:6379.
-	LocalRedis string
 	// Profiles, when set, supplies the last used profile (unless
 	// TICKSTOCK_MODE is set).
 	Profiles *profiles.Store
@@ -75,9 +70,6 @@ type Options struct {
 func Open(ctx context.Context, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
-	}
-	if o.LocalRedis == "" {
-		o.LocalRedis = "localhost:6379"
 	}
 	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}}
 	cfg, err := config.Load(defaultDir(o.EnvDir))
@@ -92,8 +84,8 @@ func Open(ctx context.Context, o Options) *Service {
 		err = s.start(ctx, cfg, o)
 	}
 	if err != nil {
-		o.Log.Error("nothing runs", "err", err)
-		s.info.Problem = err.Error()
+		s.info.Problem = scrub(err.Error(), cfg)
+		o.Log.Error("nothing runs", "err", s.info.Problem)
 		if s.info.Mode == "" {
 			s.info.Mode = string(config.ModeDemo)
 		}
@@ -122,6 +114,20 @@ func (s *Service) useProfile(cfg *config.Config, o Options) error {
 	return nil
 }
 
+// scrub removes cfg's secrets (the provider key, credentials in any URL)
+// from msg, which the header shows: errors of other packages may quote a
+// URL whole.
+func scrub(msg string, cfg *config.Config) string {
+	if cfg == nil {
+		return redact.Error(msg)
+	}
+	secrets := []string{cfg.APIKey}
+	for _, u := range []string{cfg.RemoteURL, cfg.RedisURL, cfg.WebSocketURL} {
+		secrets = append(secrets, redact.URLSecrets(u)...)
+	}
+	return redact.Error(redact.Scrub(msg, secrets...))
+}
+
 func defaultDir(d string) string {
 	if d == "" {
 		return "."
@@ -130,17 +136,10 @@ func defaultDir(d string) string {
 }
 
 func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) error {
-	url, label, err := s.chooseRedis(cfg, o)
-	if err != nil {
-		return err
-	}
-	// TLS, ACL, Sentinel and Cluster settings go with the configured Redis,
-	// not with the demo's local or built-in one.
-	rs := config.Redis{}
-	if url == cfg.RedisURL {
-		rs = cfg.Redis
-	}
-	rs.URL = url
+	// TLS, ACL, Sentinel and Cluster settings go with the configured Redis;
+	// a profile may have replaced its URL.
+	rs := cfg.Redis
+	rs.URL = cfg.RedisURL
 	if s.info.Profile != "" {
 		// The window's Redis password is the keyring's entry of the profile;
 		// it wins over REDIS_PASSWORD and the URL's, and is never in a URL.
@@ -152,7 +151,7 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 		}
 	}
 	if cfg.Mode == config.ModeRemote {
-		s.info.Remote = cfg.RemoteURL
+		s.info.Remote = redact.URL(cfg.RemoteURL)
 		err := s.startRemote(ctx, cfg, rs, o)
 		if err == nil {
 			s.src = s.remote
@@ -164,36 +163,18 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	}
 	in, err := ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: o.Log}, Redis: rs})
 	if err != nil {
-		s.closeDemoRedis()
 		return err
 	}
 	s.ingest, s.src = in, in
+	if in.Notice != "" {
+		s.info.Warnings = append(s.info.Warnings, in.Notice)
+	}
 	s.monitor = monitor.New(monitor.Options{
-		Redis: rs, Channel: cfg.TickChannel, SourceLabel: label,
+		Redis: in.Redis, Channel: cfg.TickChannel, SourceLabel: in.RedisLabel,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
 	})
 	s.monitor.Start(ctx)
 	return nil
-}
-
-// chooseRedis returns the Redis URL to use and a label for the UI. A
-// configured REDIS_URL is always used, even when down (it is shown as an
-// error and retried, never silently replaced). Only the demo, without
-// REDIS_URL and without a local Redis, starts the in-process one.
-func (s *Service) chooseRedis(cfg *config.Config, o Options) (url, label string, err error) {
-	if cfg.Mode != config.ModeDemo || cfg.RedisURLSet || cfg.Redis.Kind() != config.RedisStandalone {
-		return cfg.RedisURL, "", nil
-	}
-	if redisbus.Answers(o.LocalRedis, 300*time.Millisecond) {
-		return "redis://" + o.LocalRedis + "/0", "", nil
-	}
-	d, err := redisbus.StartDemoRedis()
-	if err != nil {
-		return "", "", err
-	}
-	s.demoRedis = d
-	o.Log.Info("no Redis on " + o.LocalRedis + " and REDIS_URL not set: the demo uses its built-in Redis")
-	return d.URL(), redisbus.DemoLabel, nil
 }
 
 // apiKeyFromKeyring returns the provider key kept for the profile (or
@@ -220,14 +201,6 @@ func (s *Service) Close() {
 	}
 	if s.remote != nil {
 		s.remote.Close()
-	}
-	s.closeDemoRedis()
-}
-
-func (s *Service) closeDemoRedis() {
-	if s.demoRedis != nil {
-		s.demoRedis.Close()
-		s.demoRedis = nil
 	}
 }
 

@@ -139,7 +139,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 
 func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{LocalRedis: closedPort(t), Output: out})
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{Output: out})
 	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
 		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 10
 	})
@@ -148,26 +148,14 @@ func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	}
 }
 
-func TestDemoPrefersALocalRedis(t *testing.T) {
-	srv := redistest.Start(t)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "", "TICK_CHANNEL": channel(t)}, Options{LocalRedis: srv.Addr})
-	if s.demoRedis != nil {
-		t.Fatal("started the built-in Redis although a local one answers")
-	}
-	wait.For(t, "subscribed on the local Redis", 10*time.Second, func() bool {
-		src := s.Source()
-		return src.State == monitor.SourceSubscribed && strings.HasPrefix(src.Where, srv.Addr)
-	})
-}
-
 func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 	addr := closedPort(t)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{LocalRedis: closedPort(t)})
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{})
 	wait.For(t, "the outage shown", 10*time.Second, func() bool {
 		src := s.Source()
 		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
-	if s.demoRedis != nil {
+	if s.ingest.RedisLabel != "" {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
 	}
 	// The connections still run; only the Redis side waits.

@@ -55,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan struct{})
 	go func() { api.Run(apiCtx); close(apiDone) }()
-	srv := &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := adminapi.NewHTTPServer(api.Handler())
 	scheme := "http"
 	if certFile != "" {
 		scheme = "https"

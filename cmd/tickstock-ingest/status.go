@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 )
@@ -32,15 +33,20 @@ const (
 func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	serverURL := fs.String("url", os.Getenv("TICKSTOCK_REMOTE_URL"), "server base URL, e.g. http://127.0.0.1:8765")
+	// Not the variable's value as the default: -h would print it, credentials and all.
+	serverURL := fs.String("url", "", "server base URL, e.g. http://127.0.0.1:8765 (default $TICKSTOCK_REMOTE_URL)")
 	email := fs.String("email", os.Getenv("TICKSTOCK_ADMIN_EMAIL"), "admin email")
 	asJSON := fs.Bool("json", false, "print the snapshot as JSON")
 	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return statusDown
 	}
+	if *serverURL == "" {
+		*serverURL = os.Getenv("TICKSTOCK_REMOTE_URL")
+	}
 	down := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "tickstock-ingest status: "+format+"\n", a...)
+		msg := redact.Scrub(fmt.Sprintf(format, a...), redact.URLSecrets(*serverURL)...)
+		fmt.Fprintf(stderr, "tickstock-ingest status: %s\n", msg)
 		return statusDown
 	}
 	if *serverURL == "" || *email == "" {
@@ -119,7 +125,7 @@ func printTable(w io.Writer, s manager.Snapshot) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		c := s.Connections[id]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, c.LastError)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, redact.Error(c.LastError))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d of %d enabled connections connected; %d ticks, %d errors\n", s.ConnectedCount, s.EnabledConnections, s.TotalTicksReceived, s.TotalErrors)

@@ -1,0 +1,38 @@
+// The demo's isolation as an operator sees it: with TICKSTOCK_MODE=demo and
+// REDIS_URL both set, the header says in words that simulated ticks go to that
+// Redis and channel, and the ticks carry "source":"demo".
+//   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/demo-isolation.e2e.mjs
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+
+const CHANNEL = `tickstock:e2e-demo:${process.pid}`;
+let redis, app, browser, page;
+
+before(async () => {
+  redis = new Redis(await freePort());
+  await redis.start();
+  app = await startApp({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL, MASSIVE_API_KEY: '' });
+  browser = await startBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(APP_URL);
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  redis?.cleanup();
+});
+
+describe('demo isolation', () => {
+  test('the header says where simulated ticks are published', async () => {
+    const note = page.locator('p.banner.warn', { hasText: 'simulated ticks' });
+    await note.waitFor({ timeout: 30000 });
+    const text = await note.textContent();
+    assert.match(text, /simulated ticks \("source":"demo"\) are being published to the Redis at 127\.0\.0\.1:\d+ db 0/);
+    assert.ok(text.includes(CHANNEL), text);
+    assert.ok(text.includes('TICKSTOCK_MODE=demo and REDIS_URL are both set'), text);
+    for (let i = 0; i < 100 && Number(await page.getByTestId('total-ticks').textContent()) < 20; i++) await sleep(100);
+    await screenshots(page, 'demo-explicit-redis');
+  });
+});

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickstock/monitor/backend/redisbus"
@@ -98,6 +99,9 @@ type Monitor struct {
 	sourceDirty bool
 	lostReason  string // why the current outage began
 
+	pushFeed atomic.Bool  // UsePushFeed
+	skipped  atomic.Int64 // Redis messages skipped while the push feeds the rows
+
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -119,7 +123,7 @@ func New(opts Options) *Monitor {
 	if where == "" {
 		where = redisbus.Where(opts.URL)
 	}
-	m.source = SourceState{State: SourceConnecting, Where: where, Channel: opts.Channel,
+	m.source = SourceState{State: SourceConnecting, Feed: FeedRedis, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
 	m.sourceDirty = true
 	return m
@@ -295,6 +299,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 func (m *Monitor) emitSource() {
 	m.mu.Lock()
 	dirty, s := m.sourceDirty, m.source
+	s.Skipped = m.skipped.Load()
 	m.sourceDirty = false
 	m.mu.Unlock()
 	if dirty && m.opts.Output != nil {
@@ -432,7 +437,9 @@ func topSymbols(counts map[string]int64, k int) []SymbolCount {
 func (m *Monitor) Source() SourceState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.source
+	s := m.source
+	s.Skipped = m.skipped.Load()
+	return s
 }
 
 func unix(t time.Time) float64 {

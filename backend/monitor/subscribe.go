@@ -69,6 +69,10 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
 		switch v := msg.(type) {
 		case *redis.Message:
 			lastActivity = now
+			if m.pushFeed.Load() {
+				m.skipped.Add(1) // the push carries the same ticks: count each once
+				continue
+			}
 			if m.opts.beforeDeliver != nil {
 				m.opts.beforeDeliver()
 			}

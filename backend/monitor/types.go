@@ -100,7 +100,19 @@ type SourceState struct {
 	Since   float64 `json:"since"`
 	Gaps    int     `json:"gaps"`
 	LastGap *Gap    `json:"last_gap,omitempty"`
+	// Feed is what feeds the rows: FeedRedis (this subscription) or FeedPush
+	// (a remote server's pushed ticks; Redis messages are then skipped).
+	Feed       string `json:"feed"`
+	FeedDetail string `json:"feed_detail"`
+	// Skipped counts Redis messages not used because the push fed the rows.
+	Skipped int64 `json:"skipped"`
 }
+
+// Feeds of the rows.
+const (
+	FeedRedis = "redis"
+	FeedPush  = "push"
+)
 
 // Gap is a time when the subscription was down: ticks published then were
 // not seen by this monitor (Redis pub/sub keeps nothing for absent subscribers).

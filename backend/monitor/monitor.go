@@ -99,8 +99,8 @@ type Monitor struct {
 	sourceDirty bool
 	lostReason  string // why the current outage began
 
-	pushFeed atomic.Bool  // UsePushFeed
-	skipped  atomic.Int64 // Redis messages skipped while the push feeds the rows
+	skipRedis atomic.Bool  // UseFeed: the rows are not fed by Redis
+	skipped   atomic.Int64 // Redis messages skipped meanwhile
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

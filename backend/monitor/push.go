@@ -12,18 +12,21 @@ func (m *Monitor) Offer(payload []byte) bool {
 	}
 }
 
-// UsePushFeed switches the rows' source: on, the pushed ticks (Offer) feed
-// them and ticks read from Redis are skipped, so each tick is counted once;
-// off, Redis feeds them again. detail says so in the source status.
-func (m *Monitor) UsePushFeed(on bool, detail string) {
-	if m.pushFeed.Swap(on) == on {
-		return
+// UseFeed says what feeds the rows: FeedRedis (this subscription), FeedPush
+// (ticks handed to Offer; Redis messages are skipped, so each tick counts
+// once) or FeedNone (Redis messages are skipped until a remote server says
+// which connection carries which ticker). detail says so in the source
+// status.
+func (m *Monitor) UseFeed(feed, detail string) {
+	if feed != FeedPush && feed != FeedNone {
+		feed, detail = FeedRedis, ""
 	}
+	m.skipRedis.Store(feed != FeedRedis)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.source.Feed, m.source.FeedDetail = FeedRedis, ""
-	if on {
-		m.source.Feed, m.source.FeedDetail = FeedPush, detail
+	if m.source.Feed == feed && m.source.FeedDetail == detail {
+		return
 	}
+	m.source.Feed, m.source.FeedDetail = feed, detail
 	m.sourceDirty = true
 }

@@ -69,8 +69,8 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub) string {
 		switch v := msg.(type) {
 		case *redis.Message:
 			lastActivity = now
-			if m.pushFeed.Load() {
-				m.skipped.Add(1) // the push carries the same ticks: count each once
+			if m.skipRedis.Load() {
+				m.skipped.Add(1) // the push carries the same ticks, or no map yet
 				continue
 			}
 			if m.opts.beforeDeliver != nil {

@@ -62,10 +62,11 @@ type State struct {
 }
 
 // TickSink takes the ticks of TickStockAppV2's tick_update (the Redis
-// monitor), and is told whether they feed the rows instead of Redis.
+// monitor), and is told what feeds its rows: "redis", "push" (tick_update)
+// or "none" (nothing known yet of which connection carries which ticker).
 type TickSink interface {
 	Offer(payload []byte) bool
-	UsePushFeed(on bool, detail string)
+	UseFeed(feed, detail string)
 }
 
 // Options tune an Observer; zero values take the defaults.
@@ -154,8 +155,12 @@ func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 	return o, nil
 }
 
-// SetTickSink hands tick_update ticks to sink; call before Start.
-func (o *Observer) SetTickSink(sink TickSink) { o.sink = sink }
+// SetTickSink hands tick_update ticks to sink; call before Start. Until the
+// first answer of the server the sink shows no rows: no tick could be placed.
+func (o *Observer) SetTickSink(sink TickSink) {
+	o.sink = sink
+	sink.UseFeed("none", "Ticks show once signed in to "+o.client.URL()+": the server says which connection carries which ticker.")
+}
 
 // SignIn sets the password for this run and (re)starts signing in.
 func (o *Observer) SignIn(password string) {
@@ -190,7 +195,7 @@ func (o *Observer) State() State {
 	st := o.state
 	st.PushDropped = o.dropped.Load()
 	// Counts only: no ticker lists, and no tick_update either (polling).
-	st.CountsOnly = st.LastData > 0 && !o.lists && !st.Push
+	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == FeedPolling
 	return st
 }
 
@@ -240,7 +245,7 @@ func (o *Observer) loop(ctx context.Context) {
 		default:
 		}
 		signedIn, err := o.session(ctx, pw)
-		o.pushFeed(false, "")
+		o.feedAfterSession()
 		if ctx.Err() != nil {
 			break
 		}
@@ -419,10 +424,20 @@ func (o *Observer) Tick(payload []byte, connectionID string) {
 	}
 }
 
-func (o *Observer) pushFeed(on bool, detail string) {
+func (o *Observer) useFeed(feed, detail string) {
 	if o.sink != nil {
-		o.sink.UsePushFeed(on, detail)
+		o.sink.UseFeed(feed, detail)
 	}
+}
+
+// feedAfterSession: with the server gone, Redis feeds the rows if what
+// carries which ticker is known (ticker lists, or tick_update seen).
+func (o *Observer) feedAfterSession() {
+	if len(*o.assign.Load()) > 0 || len(*o.learned.Load()) > 0 {
+		o.useFeed("redis", "")
+		return
+	}
+	o.useFeed("none", "Ticks show once "+o.client.URL()+" answers: it says which connection carries which ticker.")
 }
 
 func (o *Observer) setObserving(push bool, why string) {
@@ -439,9 +454,9 @@ func (o *Observer) setObserving(push bool, why string) {
 	o.state.Push, o.state.Feed, o.state.Kind = push, feed, o.client.Kind()
 	o.mu.Unlock()
 	if push && o.client.Kind() == KindTSV2 {
-		o.pushFeed(true, "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
+		o.useFeed("push", "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
 	} else {
-		o.pushFeed(false, "")
+		o.useFeed("redis", "")
 	}
 	o.setState(StateObserving, "Observing "+o.client.URL()+" ("+o.client.Kind()+") as "+o.email+", "+how+".", time.Time{})
 }

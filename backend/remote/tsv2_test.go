@@ -193,7 +193,11 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 			t.Errorf("%s received %d, want %d", id, got, n)
 		}
 	}
-	if m.Total != 12 || m.Connections["connection_1"].LastTick == 0 || m.Connections["connection_1"].Rate10s <= 0 {
+	var perSecond int64 // the per-second counts behind ticks/s, once their second is complete
+	for _, n := range mon.MetricsAt(time.Now().Add(2 * time.Second)).Connections["connection_1"].Spark {
+		perSecond += n
+	}
+	if m.Total != 12 || m.Connections["connection_1"].LastTick == 0 || perSecond != 8 {
 		t.Errorf("metrics %+v", m)
 	}
 	wait.For(t, "the Redis copies skipped", 5*time.Second, func() bool { return mon.Source().Skipped == 14 })

@@ -92,7 +92,7 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(badge).toHaveTextContent('not signed in');
     expect(badge).toHaveClass('neutral');
     expect(badge).not.toHaveClass('disconnected');
-    expect(screen.getByTestId('neutral-connection_1')).toHaveTextContent('Enter the admin password.');
+    expect(screen.getByTestId('neutral-connection_1')).toHaveTextContent('No figures yet (not signed in)');
     expect(screen.getByTestId('column-connection_1')).not.toHaveClass('off');
   });
 

@@ -185,7 +185,7 @@ export interface SourceState {
   gaps: number;
   last_gap?: Gap;
   /** What feeds the rows: 'redis' (this subscription) or 'push' (the server's tick_update). */
-  feed?: 'redis' | 'push';
+  feed?: 'redis' | 'push' | 'none';
   feed_detail?: string;
   /** Redis messages not used because the push fed the rows (each tick counted once). */
   skipped?: number;

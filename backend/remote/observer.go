@@ -453,6 +453,7 @@ func (o *Observer) setObserving(push bool, why string) {
 	o.mu.Lock()
 	o.state.Push, o.state.Feed, o.state.Kind = push, feed, o.client.Kind()
 	o.mu.Unlock()
+	o.log.Info("observing", "server", o.client.URL(), "kind", o.client.Kind(), "feed", feed)
 	if push && o.client.Kind() == KindTSV2 {
 		o.useFeed("push", "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
 	} else {

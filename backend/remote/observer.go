@@ -257,7 +257,7 @@ func (o *Observer) loop(ctx context.Context) {
 		switch {
 		case errors.Is(err, ErrUnauthorized) && signedIn.IsZero():
 			o.forgetPassword()
-			o.setState(StateWrongCredentials, sentence(err.Error())+" for "+o.email+" on "+server+". Enter the password again.", time.Time{})
+			o.setState(StateWrongCredentials, sentence(err.Error())+" ("+o.email+" on "+server+"). Enter the password again.", time.Time{})
 			bo.reset()
 		case errors.Is(err, ErrSubscriptionExpired):
 			o.forgetPassword()

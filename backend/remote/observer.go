@@ -125,6 +125,9 @@ type Observer struct {
 	learned atomic.Pointer[map[string]string] // from tick_update
 	learnMu sync.Mutex
 	dropped atomic.Int64
+	// lastTick: when the newest tick_update arrived (Unix ns); it is data
+	// from the server as much as a health update is.
+	lastTick atomic.Int64
 
 	mu       sync.Mutex
 	password string // this run only; never written anywhere
@@ -194,6 +197,9 @@ func (o *Observer) State() State {
 	defer o.mu.Unlock()
 	st := o.state
 	st.PushDropped = o.dropped.Load()
+	if t := float64(o.lastTick.Load()) / 1e9; t > st.LastData {
+		st.LastData = t
+	}
 	// Counts only: no ticker lists, and no tick_update either (polling).
 	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == FeedPolling
 	return st
@@ -408,6 +414,7 @@ func (o *Observer) Metrics(raw []byte) {
 // Tick takes one tick_update (Push): its connection_id is learned for the
 // symbol, and the tick goes to the sink. A nil payload is a dropped one.
 func (o *Observer) Tick(payload []byte, connectionID string) {
+	o.lastTick.Store(time.Now().UnixNano())
 	if payload == nil {
 		o.dropped.Add(1)
 		return

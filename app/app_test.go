@@ -23,7 +23,9 @@ import (
 	"github.com/tickstock/monitor/backend/service"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// IgnoreCurrent: the Socket.IO client's network-status poller is started at
+// init, once per process; every other goroutine must end with the test.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
 
 // recorder is an Emitter that keeps every event.
 type recorder struct {

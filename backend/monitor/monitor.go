@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
@@ -103,6 +104,9 @@ type Monitor struct {
 	sourceDirty bool
 	lostReason  string // why the current outage began
 
+	skipRedis atomic.Bool  // UseFeed: the rows are not fed by Redis
+	skipped   atomic.Int64 // Redis messages skipped meanwhile
+
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -124,7 +128,7 @@ func New(opts Options) *Monitor {
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Where: where, Channel: opts.Channel,
+	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
 	m.sourceDirty = true
 	return m
@@ -300,6 +304,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 func (m *Monitor) emitSource() {
 	m.mu.Lock()
 	dirty, s := m.sourceDirty, m.source
+	s.Skipped = m.skipped.Load()
 	m.sourceDirty = false
 	m.mu.Unlock()
 	if dirty && m.opts.Output != nil {
@@ -438,7 +443,9 @@ func topSymbols(counts map[string]int64, k int) []SymbolCount {
 func (m *Monitor) Source() SourceState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.source
+	s := m.source
+	s.Skipped = m.skipped.Load()
+	return s
 }
 
 func unix(t time.Time) float64 {

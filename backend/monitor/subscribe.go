@@ -68,6 +68,10 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbu
 		switch v := msg.(type) {
 		case *redis.Message:
 			lastActivity = now
+			if m.skipRedis.Load() {
+				m.skipped.Add(1) // the push carries the same ticks, or no map yet
+				continue
+			}
 			if m.opts.beforeDeliver != nil {
 				m.opts.beforeDeliver()
 			}

@@ -118,7 +118,21 @@ type SourceState struct {
 	Since   float64 `json:"since"`
 	Gaps    int     `json:"gaps"`
 	LastGap *Gap    `json:"last_gap,omitempty"`
+	// Feed is what feeds the rows: FeedRedis (this subscription), FeedPush
+	// (a remote server's pushed ticks) or FeedNone (not yet signed in to the
+	// remote server); Redis messages are skipped unless FeedRedis.
+	Feed       string `json:"feed"`
+	FeedDetail string `json:"feed_detail"`
+	// Skipped counts Redis messages not used because the push fed the rows.
+	Skipped int64 `json:"skipped"`
 }
+
+// Feeds of the rows.
+const (
+	FeedRedis = "redis"
+	FeedPush  = "push"
+	FeedNone  = "none"
+)
 
 // Gap is a time when the subscription was down: ticks published then were
 // not seen by this monitor (Redis pub/sub keeps nothing for absent subscribers).

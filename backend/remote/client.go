@@ -1,7 +1,10 @@
 // Package remote observes an ingest server over its admin API: this
-// project's tickstock-ingest serve, or TickStockAppV2 itself. It signs in,
-// then follows the status by the /admin-ws push stream when the server has
-// one, else by polling the status API.
+// project's tickstock-ingest serve, or TickStockAppV2 itself. It tells them
+// apart by what they answer (TickStockAppV2's GET /login is a Flask-WTF form
+// with a CSRF token), signs in the way each expects, then follows the
+// status by the server's push stream (serve: JSON frames on /admin-ws;
+// TickStockAppV2: the Socket.IO namespace /admin-ws), else by polling the
+// status API.
 package remote
 
 import (
@@ -17,32 +20,61 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/tickstock/monitor/backend/manager"
 )
 
 // Errors a caller tells apart.
 var (
-	ErrUnauthorized = errors.New("wrong email or password, or the session expired")
-	ErrForbidden    = errors.New("this account is not an admin")
-	ErrNoPushStream = errors.New("the server has no /admin-ws push stream")
+	ErrUnauthorized        = errors.New("wrong email or password, or the session expired")
+	ErrForbidden           = errors.New("this account is not an admin")
+	ErrSubscriptionExpired = errors.New("this account's subscription has expired")
+	ErrNoPushStream        = errors.New("the server has no /admin-ws push stream")
+	// ErrPushRefused: the push namespace refused a session the status API
+	// accepts (or is not there); the observer polls instead.
+	ErrPushRefused = errors.New("the server's /admin-ws namespace refused the connection")
 )
+
+// SignInRefusedError is TickStockAppV2 answering the sign-in with its form
+// again; Flash is the message it flashed ("Failure to authenticate", "Your
+// account is temporarily locked out", …), "" when none.
+type SignInRefusedError struct{ Flash string }
+
+func (e *SignInRefusedError) Error() string {
+	if e.Flash == "" {
+		return "wrong email or password (the server showed its sign-in form again)"
+	}
+	return fmt.Sprintf("the server refused the sign-in: %q", e.Flash)
+}
+
+// Is makes a refused sign-in an ErrUnauthorized.
+func (e *SignInRefusedError) Is(target error) bool { return target == ErrUnauthorized }
 
 // UnreachableError: the server could not be reached or answered nonsense.
 type UnreachableError struct{ Cause string }
 
 func (e *UnreachableError) Error() string { return "the server is unreachable: " + e.Cause }
 
+// Server kinds, told apart by their answers.
+const (
+	KindUnknown = ""
+	KindServe   = "tickstock-ingest serve"
+	KindTSV2    = "TickStockAppV2"
+)
+
 // statusPaths are tried in order: this project's route, then TickStockAppV2's
 // blueprint-prefixed one.
 var statusPaths = []string{"/api/admin/websocket-status", "/admin/api/admin/websocket-status"}
 
-// Client talks to one server. It keeps the session cookie.
+// Client talks to one server. It keeps the session cookie. Not safe for
+// concurrent sign-ins; Status and Stream may run at the same time.
 type Client struct {
 	base       *url.URL
 	http       *http.Client
+	kind       string
 	statusPath string
+	// PushPeriod is how often the server pushes at the latest (TickStockAppV2
+	// sends metrics_update every 5 s); silence for twice that is a stale link.
+	PushPeriod time.Duration
 }
 
 // NewClient returns a client for baseURL (http:// or https://).
@@ -52,43 +84,116 @@ func NewClient(baseURL string) (*Client, error) {
 		return nil, fmt.Errorf("%q is not an http:// or https:// server URL", baseURL)
 	}
 	jar, _ := cookiejar.New(nil)
-	return &Client{base: u, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}, nil
+	return &Client{base: u, PushPeriod: 5 * time.Second, http: &http.Client{
+		Jar: jar, Timeout: 10 * time.Second,
+		// Redirects carry meaning here (success, session lost, renewal):
+		// they are read, never followed.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}, nil
 }
 
 // URL is the server's base URL.
 func (c *Client) URL() string { return c.base.String() }
 
-// Login signs in with form fields email and password (what both servers take).
+// Kind is the kind of server, known after the first Login.
+func (c *Client) Kind() string { return c.kind }
+
+// Login signs in. It asks GET /login first: a Flask-WTF form with a CSRF
+// token is TickStockAppV2, anything else is serve (form fields email and
+// password, 401 on bad credentials).
 func (c *Client) Login(ctx context.Context, email, password string) error {
-	form := url.Values{"email": {email}, "password": {password}}
-	req, _ := http.NewRequestWithContext(ctx, "POST", c.base.String()+"/login", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
+	// A fresh cookie jar: an old session cookie must not mask a failed sign-in.
+	c.http.Jar, _ = cookiejar.New(nil)
+	page, err := c.get(ctx, "/login", "text/html")
 	if err != nil {
-		return unreachable(err)
+		return err
 	}
-	defer drain(resp)
+	if token, ok := csrfToken(page.body); ok && page.status == http.StatusOK {
+		c.kind = KindTSV2
+		return c.loginForm(ctx, email, password, token)
+	}
+	c.kind = KindServe
+	return c.loginServe(ctx, email, password)
+}
+
+func (c *Client) loginServe(ctx context.Context, email, password string) error {
+	resp, err := c.postForm(ctx, url.Values{"email": {email}, "password": {password}}, "application/json")
+	if err != nil {
+		return err
+	}
 	switch {
-	case resp.StatusCode == http.StatusUnauthorized:
+	case resp.status == http.StatusUnauthorized:
 		return ErrUnauthorized
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return fmt.Errorf("too many failed sign-ins: the server asks to wait %s s", resp.Header.Get("Retry-After"))
-	case resp.StatusCode >= 500:
-		return &UnreachableError{Cause: "sign-in answered " + resp.Status}
-	case resp.StatusCode >= 400:
-		return fmt.Errorf("sign-in refused: %s", resp.Status)
+	case resp.status == http.StatusTooManyRequests:
+		return fmt.Errorf("too many failed sign-ins: the server asks to wait %s s", resp.header.Get("Retry-After"))
+	case resp.status >= 500:
+		return &UnreachableError{Cause: "sign-in answered " + resp.statusText}
+	case resp.status >= 400:
+		return fmt.Errorf("sign-in refused: %s", resp.statusText)
 	}
-	// TickStockAppV2 answers a wrong password with its login page (200):
-	// whether the session works shows on the first status call.
 	return nil
+}
+
+// loginForm posts TickStockAppV2's LoginForm: both checkboxes are required
+// validators, fingerprint_data may be empty.
+func (c *Client) loginForm(ctx context.Context, email, password, token string) error {
+	form := url.Values{"csrf_token": {token}, "email": {email}, "password": {password},
+		"terms_accepted": {"y"}, "captcha_response": {"y"}, "fingerprint_data": {""}}
+	resp, err := c.postForm(ctx, form, "text/html")
+	if err != nil {
+		return err
+	}
+	switch resp.status {
+	case http.StatusFound, http.StatusSeeOther, http.StatusMovedPermanently, http.StatusTemporaryRedirect:
+		loc := resp.header.Get("Location")
+		switch {
+		case strings.Contains(strings.ToLower(loc), "renewal"):
+			return ErrSubscriptionExpired
+		case isLoginPath(loc):
+			return &SignInRefusedError{}
+		}
+		if !c.hasSession() {
+			return &UnreachableError{Cause: "the sign-in redirected to " + loc + " but set no session cookie"}
+		}
+		return nil
+	case http.StatusOK:
+		if renewalModal(resp.body) {
+			return ErrSubscriptionExpired
+		}
+		return &SignInRefusedError{Flash: flashed(resp.body)}
+	case http.StatusBadRequest:
+		return fmt.Errorf("the server refused the sign-in form (%s): its CSRF token was not accepted", resp.statusText)
+	case http.StatusTooManyRequests:
+		return fmt.Errorf("too many sign-ins: the server asks to wait %s s", resp.header.Get("Retry-After"))
+	}
+	if resp.status >= 500 {
+		return &UnreachableError{Cause: "sign-in answered " + resp.statusText}
+	}
+	return fmt.Errorf("sign-in refused: %s", resp.statusText)
+}
+
+func (c *Client) hasSession() bool {
+	for _, ck := range c.http.Jar.Cookies(c.base) {
+		if ck.Name == "session" && ck.Value != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func isLoginPath(loc string) bool {
+	u, err := url.Parse(loc)
+	return err == nil && strings.TrimRight(u.Path, "/") == "/login"
 }
 
 // Status fetches the snapshot.
 func (c *Client) Status(ctx context.Context) (manager.Snapshot, error) {
 	paths := statusPaths
-	if c.statusPath != "" {
+	switch {
+	case c.statusPath != "":
 		paths = []string{c.statusPath}
+	case c.kind == KindTSV2:
+		paths = statusPaths[1:]
 	}
 	var lastErr error
 	for _, p := range paths {
@@ -108,88 +213,92 @@ func (c *Client) Status(ctx context.Context) (manager.Snapshot, error) {
 var errNotFound = errors.New("no status route at this path")
 
 func (c *Client) statusAt(ctx context.Context, path string) (manager.Snapshot, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", c.base.String()+path, nil)
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
+	resp, err := c.get(ctx, path, "application/json")
 	if err != nil {
-		return manager.Snapshot{}, unreachable(err)
+		return manager.Snapshot{}, err
 	}
-	defer drain(resp)
-	switch resp.StatusCode {
+	switch resp.status {
 	case http.StatusUnauthorized:
 		return manager.Snapshot{}, ErrUnauthorized
 	case http.StatusForbidden:
 		return manager.Snapshot{}, ErrForbidden
 	case http.StatusNotFound:
 		return manager.Snapshot{}, errNotFound
-	}
-	if resp.StatusCode != http.StatusOK {
-		return manager.Snapshot{}, &UnreachableError{Cause: "status API answered " + resp.Status}
-	}
-	if strings.Contains(resp.Request.URL.Path, "login") {
-		return manager.Snapshot{}, ErrUnauthorized // redirected to a login page
+	case http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect:
+		// Flask-Login sends anonymous requests to its login view.
+		if isLoginPath(resp.header.Get("Location")) {
+			return manager.Snapshot{}, ErrUnauthorized
+		}
+		return manager.Snapshot{}, &UnreachableError{Cause: "the status API redirected to " + resp.header.Get("Location")}
 	}
 	var env struct {
-		Status string           `json:"status"`
-		Data   manager.Snapshot `json:"data"`
+		Status  string          `json:"status"`
+		Message string          `json:"message"`
+		Data    json.RawMessage `json:"data"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&env); err != nil {
-		return manager.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + err.Error() + ")"}
+	jsonErr := json.Unmarshal(resp.body, &env)
+	if resp.status != http.StatusOK {
+		if jsonErr == nil && env.Message != "" {
+			return manager.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, env.Message)}
+		}
+		return manager.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
+	}
+	if jsonErr != nil {
+		return manager.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
 	}
 	if env.Status != "success" {
-		return manager.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q", env.Status)}
+		return manager.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", env.Status, env.Message)}
 	}
-	return env.Data, nil
+	snap, err := DecodeHealth(env.Data)
+	if err != nil {
+		return manager.Snapshot{}, &UnreachableError{Cause: err.Error()}
+	}
+	return snap, nil
 }
 
-// Stream follows /admin-ws, calling onStatus for every status update, until
-// the connection ends or ctx does. ErrNoPushStream: use polling.
-func (c *Client) Stream(ctx context.Context, onStatus func(manager.Snapshot)) error {
-	ws := *c.base
-	ws.Scheme = map[string]string{"http": "ws", "https": "wss"}[c.base.Scheme]
-	ws.Path += "/admin-ws"
+// answer is a read response: at most maxHealthBytes of body.
+type answer struct {
+	status     int
+	statusText string
+	header     http.Header
+	body       []byte
+}
+
+func (c *Client) get(ctx context.Context, path, accept string) (answer, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", c.base.String()+path, nil)
+	req.Header.Set("Accept", accept)
+	return c.do(req)
+}
+
+func (c *Client) postForm(ctx context.Context, form url.Values, accept string) (answer, error) {
+	req, _ := http.NewRequestWithContext(ctx, "POST", c.base.String()+"/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", accept)
+	// Flask-WTF checks the referrer of CSRF-protected posts over HTTPS.
+	req.Header.Set("Referer", c.base.String()+"/login")
+	return c.do(req)
+}
+
+func (c *Client) do(req *http.Request) (answer, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return answer{}, unreachable(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxHealthBytes+1))
+	if err != nil {
+		return answer{}, unreachable(err)
+	}
+	return answer{status: resp.StatusCode, statusText: resp.Status, header: resp.Header, body: body}, nil
+}
+
+// cookieHeader is the session cookie as a Cookie header for the push link.
+func (c *Client) cookieHeader() http.Header {
 	h := http.Header{}
 	for _, ck := range c.http.Jar.Cookies(c.base) {
 		h.Add("Cookie", ck.String())
 	}
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
-	conn, resp, err := d.DialContext(ctx, ws.String(), h)
-	if err != nil {
-		if resp != nil {
-			switch resp.StatusCode {
-			case http.StatusUnauthorized:
-				return ErrUnauthorized
-			case http.StatusForbidden:
-				return ErrForbidden
-			case http.StatusNotFound, http.StatusBadRequest, http.StatusMethodNotAllowed:
-				return ErrNoPushStream
-			}
-		}
-		return unreachable(err)
-	}
-	defer conn.Close()
-	go func() { <-ctx.Done(); conn.Close() }()
-	conn.SetReadLimit(8 << 20)
-	for {
-		// The server pushes at least every 5 s; 15 s of silence is a dead link.
-		_ = conn.SetReadDeadline(time.Now().Add(15 * time.Second))
-		var msg struct {
-			Event string          `json:"event"`
-			Data  json.RawMessage `json:"data"`
-		}
-		if err := conn.ReadJSON(&msg); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return unreachable(err)
-		}
-		if msg.Event == "connection_status_update" {
-			var s manager.Snapshot
-			if json.Unmarshal(msg.Data, &s) == nil {
-				onStatus(s)
-			}
-		}
-	}
+	return h
 }
 
 func unreachable(err error) error {
@@ -201,9 +310,4 @@ func unreachable(err error) error {
 		cause = "connection refused (is the server running?)"
 	}
 	return &UnreachableError{Cause: cause}
-}
-
-func drain(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
 }

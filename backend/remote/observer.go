@@ -3,8 +3,10 @@ package remote
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,14 +16,24 @@ import (
 
 // Sign-in states, as the window shows them.
 const (
-	StateNeedsPassword    = "needs_password"
-	StateSigningIn        = "signing_in"
-	StateObserving        = "observing"
-	StateWrongCredentials = "wrong_credentials"
-	StateForbidden        = "forbidden"
-	StateUnreachable      = "unreachable"
-	StateSessionExpired   = "session_expired"
-	StateStopped          = "stopped"
+	StateNeedsPassword       = "needs_password"
+	StateSigningIn           = "signing_in"
+	StateObserving           = "observing"
+	StateWrongCredentials    = "wrong_credentials"
+	StateForbidden           = "forbidden"
+	StateSubscriptionExpired = "subscription_expired"
+	StateUnreachable         = "unreachable"
+	StateSessionExpired      = "session_expired"
+	// StateSessionFailing: the server ended the session right after each of
+	// several sign-ins; the observer stops and says so instead of looping.
+	StateSessionFailing = "session_failing"
+	StateStopped        = "stopped"
+)
+
+// Feeds of the rows: the server's push (tick_update) or the Redis channel.
+const (
+	FeedPush    = "push"
+	FeedPolling = "polling"
 )
 
 // State is the observer's sign-in and link state.
@@ -29,32 +41,98 @@ type State struct {
 	State   string  `json:"state"`
 	Server  string  `json:"server"`
 	Email   string  `json:"email"`
-	Detail  string  `json:"detail"` // a sentence
+	Kind    string  `json:"kind"`   // KindServe or KindTSV2 once known
+	Detail  string  `json:"detail"` // a sentence: what is wrong and what happens next
 	RetryAt float64 `json:"retry_at"`
 	Since   float64 `json:"since"`
-	// Push: following /admin-ws; otherwise polling the status API every 2 s.
-	Push bool `json:"push"`
-	// CountsOnly: the server gives counts but no ticker lists (TickStockAppV2),
-	// so ticks cannot be placed in columns.
+	// Push: following the server's push stream; otherwise polling the
+	// status API every 2 s (Feed says which).
+	Push bool   `json:"push"`
+	Feed string `json:"feed"`
+	// CountsOnly: the server gives counts but no ticker lists and sends no
+	// tick_update, so ticks cannot be placed in columns.
 	CountsOnly bool `json:"counts_only"`
+	// Stale: the figures shown are the last ones received, at LastData
+	// (Unix s); nothing current comes from the server.
+	Stale    bool    `json:"stale"`
+	LastData float64 `json:"last_data"`
+	// PushDropped counts tick_update events dropped because the window fell
+	// behind (never silently).
+	PushDropped int64 `json:"push_dropped"`
+}
+
+// TickSink takes the ticks of TickStockAppV2's tick_update (the Redis
+// monitor), and is told what feeds its rows: "redis", "push" (tick_update)
+// or "none" (nothing known yet of which connection carries which ticker).
+type TickSink interface {
+	Offer(payload []byte) bool
+	UseFeed(feed, detail string)
+}
+
+// Options tune an Observer; zero values take the defaults.
+type Options struct {
+	Log          *slog.Logger
+	PollInterval time.Duration // default 2 s
+	// FirstRetry and MaxRetry bound the jittered backoff of re-sign-in and
+	// reconnection; defaults 1 s and 60 s.
+	FirstRetry, MaxRetry time.Duration
+	// PushPeriod: the server pushes at least this often; default 5 s.
+	PushPeriod time.Duration
+	// QuickExpiries sessions in a row that end within StableAfter of their
+	// sign-in stop the observer with StateSessionFailing; defaults 3, 30 s.
+	QuickExpiries int
+	StableAfter   time.Duration
+}
+
+func (o *Options) fill() {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 2 * time.Second
+	}
+	if o.FirstRetry < time.Second {
+		o.FirstRetry = time.Second
+	}
+	if o.MaxRetry <= 0 {
+		o.MaxRetry = time.Minute
+	}
+	if o.PushPeriod <= 0 {
+		o.PushPeriod = 5 * time.Second
+	}
+	if o.QuickExpiries <= 0 {
+		o.QuickExpiries = 3
+	}
+	if o.StableAfter <= 0 {
+		o.StableAfter = 30 * time.Second
+	}
 }
 
 // Observer keeps a remote server's snapshot current. It implements what the
 // window and the Redis monitor need of a manager: Snapshot, Changed,
-// ConnectionOf and Assignment (from the snapshot's ticker lists).
+// ConnectionOf and Assignment (from the snapshot's ticker lists, and from
+// the connection_id of TickStockAppV2's tick_update).
 type Observer struct {
 	client *Client
 	email  string
-	poll   time.Duration
+	opts   Options
 	log    *slog.Logger
+	sink   TickSink
 
 	wake    chan struct{} // SignIn
 	changed chan struct{}
-	assign  atomic.Pointer[map[string]string]
+	assign  atomic.Pointer[map[string]string] // from ticker lists
+	learned atomic.Pointer[map[string]string] // from tick_update
+	learnMu sync.Mutex
+	dropped atomic.Int64
+	// lastTick: when the newest tick_update arrived (Unix ns); it is data
+	// from the server as much as a health update is.
+	lastTick atomic.Int64
 
 	mu       sync.Mutex
 	password string // this run only; never written anywhere
 	snap     manager.Snapshot
+	lists    bool // the snapshot has ticker lists (serve)
 	state    State
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -62,22 +140,29 @@ type Observer struct {
 
 // NewObserver observes serverURL as email. Sign in with SignIn (or pass the
 // keyring's password to it before Start).
-func NewObserver(serverURL, email string, log *slog.Logger) (*Observer, error) {
+func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 	c, err := NewClient(serverURL)
 	if err != nil {
 		return nil, err
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	o := &Observer{client: c, email: email, poll: 2 * time.Second, log: log,
+	opts.fill()
+	c.PushPeriod = opts.PushPeriod
+	o := &Observer{client: c, email: email, opts: opts, log: opts.Log,
 		wake: make(chan struct{}, 1), changed: make(chan struct{}, 1)}
-	empty := map[string]string{}
+	empty, none := map[string]string{}, map[string]string{}
 	o.assign.Store(&empty)
+	o.learned.Store(&none)
 	o.state = State{State: StateNeedsPassword, Server: c.URL(), Email: email,
-		Detail: "Enter the admin password for " + email + " to observe " + c.URL() + ".", Since: now()}
+		Detail: "Not signed in: enter the admin password for " + email + " to observe " + c.URL() + ".", Since: now()}
 	o.snap = idleSnapshot()
 	return o, nil
+}
+
+// SetTickSink hands tick_update ticks to sink; call before Start. Until the
+// first answer of the server the sink shows no rows: no tick could be placed.
+func (o *Observer) SetTickSink(sink TickSink) {
+	o.sink = sink
+	sink.UseFeed("none", "Ticks show once signed in to "+o.client.URL()+": the server says which connection carries which ticker.")
 }
 
 // SignIn sets the password for this run and (re)starts signing in.
@@ -110,7 +195,14 @@ func (o *Observer) Close() {
 func (o *Observer) State() State {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.state
+	st := o.state
+	st.PushDropped = o.dropped.Load()
+	if t := float64(o.lastTick.Load()) / 1e9; t > st.LastData {
+		st.LastData = t
+	}
+	// Counts only: no ticker lists, and no tick_update either (polling).
+	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == FeedPolling
+	return st
 }
 
 // Snapshot is the newest snapshot from the server.
@@ -123,17 +215,27 @@ func (o *Observer) Snapshot() manager.Snapshot {
 // Changed is signalled on a new snapshot or state.
 func (o *Observer) Changed() <-chan struct{} { return o.changed }
 
-// ConnectionOf is the connection whose ticker list holds symbol.
+// ConnectionOf is the connection whose ticker list holds symbol, or the one
+// TickStockAppV2 named for it in tick_update.
 func (o *Observer) ConnectionOf(symbol string) (string, bool) {
-	id, ok := (*o.assign.Load())[symbol]
-	return id, ok
+	if id, ok := (*o.assign.Load())[symbol]; ok {
+		return id, true
+	}
+	id, ok := (*o.learned.Load())[symbol]
+	return id, ok && id != ""
 }
 
-// Assignment is ticker → connection from the newest snapshot.
-func (o *Observer) Assignment() map[string]string { return maps.Clone(*o.assign.Load()) }
+// Assignment is ticker → connection as far as known.
+func (o *Observer) Assignment() map[string]string {
+	out := maps.Clone(*o.learned.Load())
+	maps.DeleteFunc(out, func(_, id string) bool { return id == "" })
+	maps.Copy(out, *o.assign.Load())
+	return out
+}
 
 func (o *Observer) loop(ctx context.Context) {
-	backoff := time.Second
+	bo := newBackoff(o.opts.FirstRetry, o.opts.MaxRetry)
+	quick := 0
 	for ctx.Err() == nil {
 		o.mu.Lock()
 		pw := o.password
@@ -144,40 +246,68 @@ func (o *Observer) loop(ctx context.Context) {
 			}
 			continue
 		}
-		err := o.session(ctx, pw)
+		select {
+		case <-o.wake: // this password's SignIn: already taken
+		default:
+		}
+		signedIn, err := o.session(ctx, pw)
+		o.feedAfterSession()
 		if ctx.Err() != nil {
 			break
 		}
+		if !signedIn.IsZero() && time.Since(signedIn) >= o.opts.StableAfter {
+			bo.reset() // a session that lasted: the next trouble starts afresh
+			quick = 0
+		}
+		server := o.client.URL()
 		switch {
-		case errors.Is(err, ErrUnauthorized):
-			o.mu.Lock()
-			o.password = ""
-			o.mu.Unlock()
-			o.setState(StateWrongCredentials, "Wrong email or password for "+o.client.URL()+". Enter it again.", time.Time{})
-			if !o.waitForSignIn(ctx) {
-				return
-			}
-			backoff = time.Second
+		case errors.Is(err, ErrUnauthorized) && signedIn.IsZero():
+			o.forgetPassword()
+			o.setState(StateWrongCredentials, sentence(err.Error())+" ("+o.email+" on "+server+"). Enter the password again.", time.Time{})
+			bo.reset()
+		case errors.Is(err, ErrSubscriptionExpired):
+			o.forgetPassword()
+			o.setState(StateSubscriptionExpired, "Signed in to "+server+", but this account's subscription has expired: renew it in TickStockAppV2, then sign in again.", time.Time{})
 		case errors.Is(err, ErrForbidden):
-			o.setState(StateForbidden, "This account is not an admin on "+o.client.URL()+": sign in with an admin or super account.", time.Time{})
-			if !o.waitForSignIn(ctx) {
-				return
+			o.forgetPassword()
+			o.setState(StateForbidden, "Signed in, but "+o.email+" is not an admin on "+server+": sign in with an admin or super account.", time.Time{})
+		case errors.Is(err, ErrUnauthorized):
+			// Signed in, then the session was refused: the server restarted
+			// or signed us out. Sign in again, after a backoff.
+			quick++
+			if quick >= o.opts.QuickExpiries {
+				o.forgetPassword()
+				o.setState(StateSessionFailing, fmt.Sprintf("The server ended the session right after sign-in %d times in a row, so signing in again was stopped: check the account and the server's session settings, then sign in again.", quick), time.Time{})
+				quick = 0
+				bo.reset()
+				continue
 			}
-		case errors.Is(err, errSessionExpired):
-			o.setState(StateSessionExpired, "The session expired; signing in again.", time.Time{})
-			backoff = time.Second
+			d := bo.next()
+			o.setState(StateSessionExpired, fmt.Sprintf("The session on %s ended (the server restarted or signed us out). Signing in again in %s.", server, roundDelay(d)), time.Now().Add(d))
+			o.sleep(ctx, d)
 		default:
-			retry := time.Now().Add(backoff)
-			o.setState(StateUnreachable, errText(err)+". Retrying in "+backoff.String()+"; the last view stays on screen.", retry)
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			case <-o.wake:
-			}
-			backoff = min(backoff*2, 30*time.Second)
+			d := bo.next()
+			o.setState(StateUnreachable, sentence(errText(err))+". Retrying in "+roundDelay(d)+".", time.Now().Add(d))
+			o.sleep(ctx, d)
 		}
 	}
 	o.setState(StateStopped, "Stopped.", time.Time{})
+}
+
+func (o *Observer) forgetPassword() {
+	o.mu.Lock()
+	o.password = ""
+	o.mu.Unlock()
+}
+
+func (o *Observer) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	case <-o.wake: // a new password: try at once
+	}
 }
 
 func (o *Observer) waitForSignIn(ctx context.Context) bool {
@@ -189,34 +319,48 @@ func (o *Observer) waitForSignIn(ctx context.Context) bool {
 	}
 }
 
-var errSessionExpired = errors.New("session expired")
-
-// session signs in and follows the server until something breaks.
-func (o *Observer) session(ctx context.Context, password string) error {
-	o.setState(StateSigningIn, "Signing in to "+o.client.URL()+" as "+o.email+"…", time.Time{})
-	if err := o.client.Login(ctx, o.email, password); err != nil {
-		return err
+// session signs in and follows the server until something breaks. It
+// returns when the sign-in succeeded (zero if it did not) and why it ended.
+func (o *Observer) session(ctx context.Context, password string) (time.Time, error) {
+	detail := "Signing in to " + o.client.URL() + " as " + o.email + "…"
+	o.mu.Lock()
+	if prev := o.state; prev.LastData > 0 && (prev.State == StateUnreachable || prev.State == StateSessionExpired) {
+		detail = "Signing in again to " + o.client.URL() + " (" + strings.TrimSuffix(firstSentence(prev.Detail), ".") + ")…"
 	}
+	o.mu.Unlock()
+	o.setState(StateSigningIn, detail, time.Time{})
+	if err := o.client.Login(ctx, o.email, password); err != nil {
+		return time.Time{}, err
+	}
+	signedIn := time.Now()
+	o.log.Info("signed in", "server", o.client.URL(), "kind", o.client.Kind())
 	snap, err := o.client.Status(ctx)
 	if err != nil {
-		return err
+		return signedIn, err
 	}
-	o.apply(snap)
-	o.log.Info("observing", "server", o.client.URL())
-	o.setObserving(true)
-	err = o.client.Stream(ctx, o.apply)
-	if errors.Is(err, ErrNoPushStream) {
-		o.setObserving(false)
-		err = o.pollLoop(ctx)
+	o.Health(snap)
+	o.setObserving(true, "")
+	err = o.client.Stream(ctx, o)
+	switch {
+	case errors.Is(err, ErrNoPushStream):
+		o.setObserving(false, "it has no push stream")
+	case errors.Is(err, ErrPushRefused):
+		// Refused for a lost session, a role, or a server without the
+		// namespace: the status API tells which.
+		if _, serr := o.client.Status(ctx); serr != nil {
+			return signedIn, serr
+		}
+		o.setObserving(false, "its /admin-ws namespace refused the connection")
+	default:
+		// A broken or silent push link: shown stale at once; the next round
+		// signs in again (a restarted server has forgotten the session).
+		return signedIn, err
 	}
-	if errors.Is(err, ErrUnauthorized) {
-		return errSessionExpired // the next round signs in again with the same password
-	}
-	return err
+	return signedIn, o.pollLoop(ctx)
 }
 
 func (o *Observer) pollLoop(ctx context.Context) error {
-	t := time.NewTicker(o.poll)
+	t := time.NewTicker(o.opts.PollInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -228,42 +372,101 @@ func (o *Observer) pollLoop(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		o.apply(snap)
+		o.Health(snap)
 	}
 }
 
-func (o *Observer) apply(s manager.Snapshot) {
+// Health takes a full snapshot (Push).
+func (o *Observer) Health(s manager.Snapshot) {
 	a := map[string]string{}
-	countsOnly := false
+	lists := false
 	for id, c := range s.Connections {
-		if c.Enabled && c.AssignedTickers > 0 && len(c.Tickers) == 0 {
-			countsOnly = true
-		}
 		for _, t := range c.Tickers {
 			a[t] = id
 		}
-		if c.Tickers == nil {
-			c.Tickers = []string{}
-			s.Connections[id] = c
-		}
+		lists = lists || len(c.Tickers) > 0
 	}
 	o.assign.Store(&a)
 	o.mu.Lock()
 	o.snap = s
-	o.state.CountsOnly = countsOnly
+	o.state.LastData = now()
+	o.lists = lists
 	o.mu.Unlock()
 	o.signal()
 }
 
-func (o *Observer) setObserving(push bool) {
+// Metrics merges TickStockAppV2's periodic per-connection metrics (Push).
+func (o *Observer) Metrics(raw []byte) {
+	o.mu.Lock()
+	s, err := mergeMetrics(o.snap, raw)
+	if err == nil {
+		o.snap = s
+		o.state.LastData = now()
+	}
+	o.mu.Unlock()
+	if err != nil {
+		o.log.Warn("metrics_update ignored", "err", err)
+		return
+	}
+	o.signal()
+}
+
+// Tick takes one tick_update (Push): its connection_id is learned for the
+// symbol, and the tick goes to the sink. A nil payload is a dropped one.
+func (o *Observer) Tick(payload []byte, connectionID string) {
+	o.lastTick.Store(time.Now().UnixNano())
+	if payload == nil {
+		o.dropped.Add(1)
+		return
+	}
+	if sym := symbolOf(payload); sym != "" && (*o.learned.Load())[sym] != connectionID {
+		o.learnMu.Lock()
+		m := maps.Clone(*o.learned.Load())
+		m[sym] = connectionID
+		o.learned.Store(&m)
+		o.learnMu.Unlock()
+	}
+	if o.sink != nil && !o.sink.Offer(payload) {
+		o.dropped.Add(1)
+	}
+}
+
+func (o *Observer) useFeed(feed, detail string) {
+	if o.sink != nil {
+		o.sink.UseFeed(feed, detail)
+	}
+}
+
+// feedAfterSession: with the server gone, Redis feeds the rows if what
+// carries which ticker is known (ticker lists, or tick_update seen).
+func (o *Observer) feedAfterSession() {
+	if len(*o.assign.Load()) > 0 || len(*o.learned.Load()) > 0 {
+		o.useFeed("redis", "")
+		return
+	}
+	o.useFeed("none", "Ticks show once "+o.client.URL()+" answers: it says which connection carries which ticker.")
+}
+
+func (o *Observer) setObserving(push bool, why string) {
+	feed := FeedPush
 	how := "following its push stream"
+	if o.client.Kind() == KindTSV2 {
+		how = "following its Socket.IO push (/admin-ws)"
+	}
 	if !push {
-		how = "polling its status API every 2 s (no push stream)"
+		feed = FeedPolling
+		how = "polling its status API every " + o.opts.PollInterval.String() + " (" + why + ")"
 	}
 	o.mu.Lock()
-	o.state.Push = push
+	o.state.Push, o.state.Feed, o.state.Kind = push, feed, o.client.Kind()
 	o.mu.Unlock()
-	o.setState(StateObserving, "Observing "+o.client.URL()+" as "+o.email+", "+how+".", time.Time{})
+	o.log.Info("observing", "server", o.client.URL(), "kind", o.client.Kind(), "feed", feed)
+	if push && o.client.Kind() == KindTSV2 {
+		o.useFeed("push", "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
+	} else {
+		o.useFeed("redis", "")
+	}
+	o.setState(StateObserving, "Observing "+o.client.URL()+" ("+o.client.Kind()+") as "+o.email+", "+how+".", time.Time{})
 }
 
 func (o *Observer) setState(state, detail string, retry time.Time) {
@@ -272,6 +475,11 @@ func (o *Observer) setState(state, detail string, retry time.Time) {
 		o.state.Since = now()
 	}
 	o.state.State, o.state.Detail = state, detail
+	if state != StateObserving {
+		o.state.Push = false
+	}
+	// Anything but observing, after figures arrived, leaves them stale.
+	o.state.Stale = state != StateObserving && o.state.LastData > 0
 	o.state.RetryAt = 0
 	if !retry.IsZero() {
 		o.state.RetryAt = float64(retry.UnixNano()) / 1e9
@@ -292,16 +500,42 @@ func errText(err error) string {
 	if errors.As(err, &u) {
 		return "Cannot reach the server: " + u.Cause
 	}
+	var s *StaleError
+	if errors.As(err, &s) {
+		return "The push went silent: " + s.Error()
+	}
 	return err.Error()
+}
+
+// sentence capitalises the first letter.
+func sentence(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// firstSentence is s up to its first ". ".
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func roundDelay(d time.Duration) string {
+	return d.Round(100 * time.Millisecond).String()
 }
 
 func now() float64 { return float64(time.Now().UnixNano()) / 1e9 }
 
-// idleSnapshot shows three columns "disconnected" until the first snapshot.
+// idleSnapshot: before the first answer nothing is known about the
+// connections, so they have no status word (the window shows them neutral,
+// never as an outage).
 func idleSnapshot() manager.Snapshot {
-	s := manager.Snapshot{TotalConnections: 3, Connections: map[string]manager.ConnectionSnapshot{}}
-	for i, name := range []string{"primary", "secondary", "tertiary"} {
-		s.Connections["connection_"+string(rune('1'+i))] = manager.ConnectionSnapshot{Name: name, Status: manager.StatusDisconnected, Tickers: []string{}, Enabled: true}
+	s := manager.Snapshot{Connections: map[string]manager.ConnectionSnapshot{}}
+	for _, id := range ConnectionIDs {
+		s.Connections[id] = manager.ConnectionSnapshot{Tickers: []string{}, Enabled: true}
 	}
 	return s
 }

@@ -18,7 +18,10 @@ import (
 	"github.com/tickstock/monitor/backend/manager"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// IgnoreCurrent: the Socket.IO client library starts one network-status
+// poller per process at init (clients/engine/v3 setupNetworkHandling); every
+// goroutine of a connection must still end.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
 
 type source struct {
 	mu      sync.Mutex
@@ -97,7 +100,7 @@ func (s *server) restart() {
 }
 
 func observer(t *testing.T, url, email string) *Observer {
-	o, err := NewObserver(url, email, nil)
+	o, err := NewObserver(url, email, Options{PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +191,6 @@ func TestPollingAndCountsOnly(t *testing.T) {
 	go hs.Serve(l)
 	defer hs.Close()
 	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
-	o.poll = 50 * time.Millisecond
 	o.SignIn("pw")
 	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
 	st := o.State()
@@ -197,5 +199,62 @@ func TestPollingAndCountsOnly(t *testing.T) {
 	}
 	if _, ok := o.ConnectionOf("AAPL"); ok {
 		t.Error("a ticker was guessed into a connection")
+	}
+}
+
+// A server that takes the password and then refuses the session at once:
+// the observer signs in again with a backoff, and after three such sessions
+// in a row it stops and says so instead of signing in forever.
+func TestRepeatedSessionExpiryIsAnErrorNotALoop(t *testing.T) {
+	var mu sync.Mutex
+	logins := 0
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		logins++
+		mu.Unlock()
+		http.SetCookie(w, &http.Cookie{Name: "session", Value: "ok", Path: "/"})
+	})
+	mux.HandleFunc("GET /api/admin/websocket-status", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"error":"login required"}`, http.StatusUnauthorized)
+	})
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	hs := &http.Server{Handler: mux}
+	go hs.Serve(l)
+	defer hs.Close()
+	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
+	o.SignIn("pw")
+	wait.For(t, "session expired, retrying later", 10*time.Second, stateIs(o, StateSessionExpired))
+	if st := o.State(); st.RetryAt-st.Since < 0.99 {
+		t.Errorf("signs in again after %.2f s, want ≥ 1 s", st.RetryAt-st.Since)
+	}
+	wait.For(t, "session failing", 30*time.Second, stateIs(o, StateSessionFailing))
+	time.Sleep(1500 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if logins != 3 {
+		t.Errorf("%d sign-ins, want 3", logins)
+	}
+}
+
+func TestBackoffIsJitteredAndBounded(t *testing.T) {
+	b := newBackoff(time.Second, time.Minute)
+	seen := map[time.Duration]bool{}
+	for i := 0; i < 40; i++ {
+		d := b.next()
+		if d < time.Second || d > time.Minute {
+			t.Fatalf("attempt %d: %v", i, d)
+		}
+		seen[d] = true
+		if i == 0 && d > 2*time.Second {
+			t.Errorf("first retry %v, want within [1 s, 2 s]", d)
+		}
+	}
+	if len(seen) < 10 {
+		t.Errorf("only %d distinct delays: no jitter", len(seen))
+	}
+	b.reset()
+	if d := b.next(); d > 2*time.Second {
+		t.Errorf("after reset %v", d)
 	}
 }

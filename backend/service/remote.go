@@ -38,7 +38,7 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config
 	if cfg.RemoteURL == "" || cfg.AdminEmail == "" {
 		return errors.New("remote mode needs a server and an admin email: set TICKSTOCK_REMOTE_URL and TICKSTOCK_ADMIN_EMAIL, or choose a remote profile")
 	}
-	obs, err := remote.NewObserver(cfg.RemoteURL, cfg.AdminEmail, o.Log)
+	obs, err := remote.NewObserver(cfg.RemoteURL, cfg.AdminEmail, remote.Options{Log: o.Log})
 	if err != nil {
 		return fmt.Errorf("TICKSTOCK_REMOTE_URL: %v", err)
 	}
@@ -50,8 +50,11 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config
 		s.info.KeyringProblem = err.Error() + ". The password can be used for this session only; it is never written anywhere."
 	}
 	s.remote = obs
-	obs.Start(ctx)
 	s.monitor = monitor.New(monitor.Options{Redis: rs, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
+	// TickStockAppV2's tick_update feeds the rows while its push runs; the
+	// Redis subscription feeds them otherwise (serve, or polling).
+	obs.SetTickSink(s.monitor)
+	obs.Start(ctx)
 	s.monitor.Start(ctx)
 	return nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/tsv2test"
 )
 
 // ingestServer runs what `tickstock-ingest serve` runs: the demo's
@@ -214,5 +215,44 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 			i := strings.Index(everything, secret)
 			t.Errorf("secret %q leaked: …%s…", secret, everything[max(0, i-80):min(len(everything), i+40)])
 		}
+	}
+}
+
+// Observing the TickStockAppV2 stand-in with a Redis configured as well: the
+// push feeds the rows (the header says so) and each tick is counted once.
+func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
+	rds := redistest.Start(t)
+	ch := channel(t)
+	tsv2 := tsv2test.Start(t, tsv2test.Options{RedisURL: rds.URL, Channel: ch, Connections: map[string]tsv2test.Connection{
+		"connection_2": {Name: "secondary", Status: "connected", Tickers: []string{"TSLA", "NFLX"}},
+	}})
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": tsv2.URL, "TICKSTOCK_ADMIN_EMAIL": tsv2test.AdminEmail,
+		"REDIS_URL": rds.URL, "TICK_CHANNEL": ch}, Options{})
+	if src := s.Source(); src.Feed != monitor.FeedNone {
+		t.Errorf("before sign-in the rows are fed by %q", src.Feed)
+	}
+	if err := s.SignIn(tsv2test.AdminPassword, false); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "observing by push", 20*time.Second, func() bool { r := s.Remote(); return r.State == remote.StateObserving && r.Push })
+	wait.For(t, "the stand-in and the monitor subscribed", 10*time.Second, func() bool {
+		out, err := rds.Do(context.Background(), "PUBLISH", ch, "not a tick") // answers the subscriber count
+		return err == nil && strings.TrimSpace(out) == ":2"
+	})
+	if src := s.Source(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+		t.Errorf("source %+v", src)
+	}
+	if c := s.Snapshot().Connections; c["connection_1"].Enabled || !c["connection_2"].Enabled || c["connection_3"].Status != "disabled" {
+		t.Errorf("connections %+v", c)
+	}
+	for i := 0; i < 6; i++ {
+		tsv2.Tick(t, "TSLA", 200+float64(i))
+	}
+	wait.For(t, "6 ticks in connection_2", 10*time.Second, func() bool {
+		return s.monitor.MetricsAt(time.Now()).Connections["connection_2"].Received == 6
+	})
+	time.Sleep(300 * time.Millisecond)
+	if m := s.monitor.MetricsAt(time.Now()); m.Total != 6 || m.Unassigned.Count != 0 {
+		t.Errorf("total %d, unassigned %d: each tick once, in its column", m.Total, m.Unassigned.Count)
 	}
 }

@@ -19,9 +19,11 @@ import (
 )
 
 // The keyring's D-Bus session connection is process-wide by design (godbus
-// shares it); everything else must end with the test.
+// shares it), and so is the Socket.IO client's network-status poller,
+// started at init (IgnoreCurrent); everything else must end with the test.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m,
+		goleak.IgnoreCurrent(),
 		redistest.IgnoreRedial,
 		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.(*Conn).inWorker"),
 		goleak.IgnoreAnyFunction("github.com/godbus/dbus/v5.newConn.func1"))

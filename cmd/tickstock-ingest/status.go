@@ -27,8 +27,10 @@ const (
 	statusDown     = 2 // none are, or the server is unreachable, unauthorised or forbidden
 )
 
-// runStatus signs in to a server, prints its connections and exits 0, 1 or
-// 2 for scripts. The password comes from the keyring entry of URL|email,
+// runStatus signs in to a server (serve or TickStockAppV2, told apart by
+// their answers), prints its connections and exits 0, 1 or 2 for scripts by
+// the same rule against either: a connection TickStockAppV2 does not list
+// is disabled and does not count. The password comes from the keyring entry of URL|email,
 // else TICKSTOCK_ADMIN_PASSWORD, else a no-echo prompt on a terminal.
 func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
@@ -69,7 +71,13 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return c.Status(ctx)
 	}()
 	switch {
+	case errors.Is(err, remote.ErrSubscriptionExpired):
+		return down("unauthorised: the subscription of %s on %s has expired", *email, c.URL())
 	case errors.Is(err, remote.ErrUnauthorized):
+		var refused *remote.SignInRefusedError
+		if errors.As(err, &refused) && refused.Flash != "" {
+			return down("unauthorised: %s refused the sign-in of %s: %q", c.URL(), *email, refused.Flash)
+		}
 		return down("unauthorised: wrong email or password for %s", c.URL())
 	case errors.Is(err, remote.ErrForbidden):
 		return down("forbidden: %s is not an admin on %s", *email, c.URL())

@@ -22,6 +22,7 @@ import (
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/tsv2test"
 )
 
 type staticSource struct {
@@ -208,5 +209,35 @@ func TestServeRefusesAWorldReadableUsersFile(t *testing.T) {
 	var errb strings.Builder
 	if code := run(context.Background(), []string{"serve", "--env-dir", dir}, nil, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "readable by others") {
 		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
+
+// Against the TickStockAppV2 stand-in: the same sign-in rules and exit codes.
+func TestStatusAgainstTickStockAppV2(t *testing.T) {
+	srv := tsv2test.Start(t, tsv2test.Options{Connections: map[string]tsv2test.Connection{
+		"connection_1": {Name: "primary", Status: "connected", Tickers: []string{"AAPL"}},
+		"connection_3": {Name: "tertiary", Status: "connected", Tickers: []string{"PLTR"}},
+	}})
+	code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword)
+	if code != statusOK || !strings.Contains(out, "2 of 2 enabled connections connected") || !strings.Contains(out, "connection_2") {
+		t.Fatalf("all connected: exit %d\n%s%s", code, out, errs)
+	}
+	srv.SetStatus(t, "connection_3", "error")
+	if code, _, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != statusDegraded || !strings.Contains(errs, "degraded: 1 of 2") {
+		t.Errorf("one in error: exit %d %s", code, errs)
+	}
+	srv.SetStatus(t, "connection_1", "reconnect_pending") // a word outside the contract
+	if code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != statusDown || !strings.Contains(out, "reconnect_pending") {
+		t.Errorf("none connected: exit %d %s%s", code, out, errs)
+	}
+	for _, c := range []struct{ email, pw, want string }{
+		{tsv2test.AdminEmail, "wrong", `"Failure to authenticate"`},
+		{"user@example.com", "user-pw-1", "forbidden"},
+		{"mod@example.com", "mod-pw-1", "forbidden"},
+		{"expired@example.com", "expired-pw-1", "subscription"},
+	} {
+		if code, _, errs := status(t, srv.URL, c.email, c.pw); code != statusDown || !strings.Contains(errs, c.want) {
+			t.Errorf("%s: exit %d %q, want 2 and %q", c.email, code, errs, c.want)
+		}
 	}
 }

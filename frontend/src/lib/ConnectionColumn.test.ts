@@ -113,3 +113,36 @@ describe('ConnectionColumn status help', () => {
   });
 });
 
+describe('ConnectionColumn observing a remote server', () => {
+  it('is neutral, not an outage, before sign-in', () => {
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ status: '', connected_since: 0 }), now: 0,
+      observed: { neutral: true, label: 'not signed in', stale: false, since: 0, why: 'Enter the admin password.' },
+    });
+    const badge = screen.getByTestId('status-connection_1');
+    expect(badge).toHaveTextContent('not signed in');
+    expect(badge).toHaveClass('neutral');
+    expect(badge).not.toHaveClass('disconnected');
+    expect(screen.getByTestId('neutral-connection_1')).toHaveTextContent('No figures yet (not signed in)');
+    expect(screen.getByTestId('column-connection_1')).not.toHaveClass('off');
+  });
+
+  it('says stale figures are the last known and since when; uptime stops and the badge dims', () => {
+    const since = 1000 + 30; // last data 30 s after connecting
+    render(ConnectionColumn, {
+      id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn(), now: 1_000_000 + 600_000,
+      observed: { neutral: false, label: '', stale: true, since, why: 'Cannot reach the server' },
+    });
+    expect(screen.getByTestId('stale-note-connection_2')).toHaveTextContent('Last known figures, from');
+    expect(screen.getByTestId('uptime-connection_2')).toHaveTextContent(/^30s$/);
+    expect(screen.getByTestId('status-connection_2')).toHaveClass('dim');
+    expect(screen.getByTestId('status-connection_2')).toHaveTextContent('connected');
+  });
+
+  it('shows a status word outside the contract as sent, neutral', () => {
+    render(ConnectionColumn, { id: 'connection_3', label: 'Connection 3', colour: '#fd7e14', conn: conn({ status: 'reconnect_pending' }), now: 0 });
+    expect(screen.getByTestId('status-connection_3')).toHaveTextContent('reconnect_pending');
+    expect(screen.getByTestId('status-connection_3')).toHaveClass('neutral');
+    expect(screen.queryByText('Disabled in configuration')).toBeNull();
+  });
+});

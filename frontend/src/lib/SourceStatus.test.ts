@@ -35,3 +35,13 @@ describe('SourceStatus', () => {
     expect(screen.getByTestId('source-status')).toHaveTextContent('built-in demo Redis');
   });
 });
+
+describe('SourceStatus with the server push feeding the rows', () => {
+  it('says the push feeds the rows and Redis stands by, without a red Redis error', () => {
+    render(SourceStatus, { source: { ...base, state: 'reconnecting', detail: 'Redis refused the connection.', feed: 'push', feed_detail: 'Ticks come from the push.' } });
+    const el = screen.getByTestId('source-status');
+    expect(el).toHaveTextContent('Ticks: server push · Redis standby');
+    expect(el).not.toHaveTextContent('Redis refused');
+    expect(el).toHaveClass('push');
+  });
+});

@@ -11,7 +11,15 @@ export const STATUS_WORDS = [
   'max_connections',
 ] as const;
 
-export type Status = (typeof STATUS_WORDS)[number];
+export type ContractStatus = (typeof STATUS_WORDS)[number];
+
+/** A contract word, or any other word a server reports (TickStockAppV2 passes
+ * on whatever its provider client said); '' before anything is known. */
+export type Status = ContractStatus | (string & {});
+
+export function isContractStatus(s: string): s is ContractStatus {
+  return (STATUS_WORDS as readonly string[]).includes(s);
+}
 
 export interface ConnectionSnapshot {
   name: string;
@@ -58,14 +66,32 @@ export interface AppInfo {
 }
 
 export interface RemoteState {
-  state: 'needs_password' | 'signing_in' | 'observing' | 'wrong_credentials' | 'forbidden' | 'unreachable' | 'session_expired' | 'stopped';
+  state:
+    | 'needs_password'
+    | 'signing_in'
+    | 'observing'
+    | 'wrong_credentials'
+    | 'forbidden'
+    | 'subscription_expired'
+    | 'unreachable'
+    | 'session_expired'
+    | 'session_failing'
+    | 'stopped';
   server: string;
   email: string;
+  /** 'tickstock-ingest serve' or 'TickStockAppV2' once known. */
+  kind?: string;
   detail: string;
   retry_at: number;
   since: number;
   push: boolean;
+  /** 'push' or 'polling' while observing. */
+  feed?: string;
   counts_only: boolean;
+  /** The figures shown are the last ones received, at last_data (Unix s). */
+  stale?: boolean;
+  last_data?: number;
+  push_dropped?: number;
 }
 
 export interface Profile {
@@ -169,6 +195,11 @@ export interface SourceState {
   since: number;
   gaps: number;
   last_gap?: Gap;
+  /** What feeds the rows: 'redis' (this subscription) or 'push' (the server's tick_update). */
+  feed?: 'redis' | 'push' | 'none';
+  feed_detail?: string;
+  /** Redis messages not used because the push fed the rows (each tick counted once). */
+  skipped?: number;
 }
 
 /** The three connection slots, in column order, with their contract colours. */

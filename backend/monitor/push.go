@@ -1,0 +1,32 @@
+package monitor
+
+// Offer hands the monitor one tick that did not come from Redis (TickStockAppV2's
+// tick_update). It never blocks: false when the buffer is full (the caller
+// counts it as dropped).
+func (m *Monitor) Offer(payload []byte) bool {
+	select {
+	case m.msgs <- string(payload):
+		return true
+	default:
+		return false
+	}
+}
+
+// UseFeed says what feeds the rows: FeedRedis (this subscription), FeedPush
+// (ticks handed to Offer; Redis messages are skipped, so each tick counts
+// once) or FeedNone (Redis messages are skipped until a remote server says
+// which connection carries which ticker). detail says so in the source
+// status.
+func (m *Monitor) UseFeed(feed, detail string) {
+	if feed != FeedPush && feed != FeedNone {
+		feed, detail = FeedRedis, ""
+	}
+	m.skipRedis.Store(feed != FeedRedis)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.source.Feed == feed && m.source.FeedDetail == detail {
+		return
+	}
+	m.source.Feed, m.source.FeedDetail = feed, detail
+	m.sourceDirty = true
+}

@@ -1,0 +1,188 @@
+package remote
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/tickstock/monitor/backend/manager"
+)
+
+// ConnectionIDs are the three column slots.
+var ConnectionIDs = []string{"connection_1", "connection_2", "connection_3"}
+
+// maxHealthBytes bounds a health document (three connections with ticker
+// lists of a few thousand symbols fit many times over).
+const maxHealthBytes = 8 << 20
+
+// wireConnection is one connection as either server sends it. Pointers tell
+// a missing field from a zero one: TickStockAppV2 sends no "enabled" (a
+// connection it lists is enabled), no "universe_key" and no ticker list.
+type wireConnection struct {
+	manager.ConnectionSnapshot
+	Enabled *bool `json:"enabled"`
+}
+
+type wireHealth struct {
+	TotalConnections   int                        `json:"total_connections"`
+	EnabledConnections *int                       `json:"enabled_connections"`
+	ConnectedCount     *int                       `json:"connected_count"`
+	TotalTicksReceived int64                      `json:"total_ticks_received"`
+	TotalErrors        int64                      `json:"total_errors"`
+	Connections        map[string]*wireConnection `json:"connections"`
+}
+
+// DecodeHealth reads a health document of this project's serve (the
+// contract snapshot) or of TickStockAppV2 (get_health_status(), which lists
+// only the enabled connections) into the contract snapshot:
+//   - a connection absent from "connections" is disabled; a present one
+//     without "enabled" is enabled;
+//   - the status word is kept as sent, even outside the contract's seven
+//     (TickStockAppV2 reports whatever its provider client said);
+//   - enabled_connections, when not sent, counts the enabled ones, and
+//     connected_count, when not sent, those whose status is "connected".
+//
+// Connections other than connection_1..3 are an error: the window has no
+// column for them, and dropping them silently would hide a connection.
+func DecodeHealth(b []byte) (manager.Snapshot, error) {
+	if len(b) > maxHealthBytes {
+		return manager.Snapshot{}, fmt.Errorf("the health document is %d bytes, over the %d limit", len(b), maxHealthBytes)
+	}
+	var w wireHealth
+	if err := json.Unmarshal(b, &w); err != nil {
+		return manager.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %v", err)
+	}
+	if w.Connections == nil {
+		return manager.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
+	}
+	return normalize(w)
+}
+
+func normalize(w wireHealth) (manager.Snapshot, error) {
+	s := manager.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
+		TotalErrors: w.TotalErrors, Connections: map[string]manager.ConnectionSnapshot{}}
+	var unknown []string
+	enabled, connected := 0, 0
+	for id, wc := range w.Connections {
+		if !isSlot(id) {
+			unknown = append(unknown, id)
+			continue
+		}
+		if wc == nil {
+			wc = &wireConnection{}
+		}
+		c := wc.ConnectionSnapshot
+		c.Enabled = wc.Enabled == nil || *wc.Enabled
+		if c.Tickers == nil {
+			c.Tickers = []string{}
+		}
+		if c.Enabled {
+			enabled++
+			if c.Status == manager.StatusConnected {
+				connected++
+			}
+		}
+		s.Connections[id] = c
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return manager.Snapshot{}, fmt.Errorf("the server reports connections this window has no column for: %v", unknown)
+	}
+	for _, id := range ConnectionIDs {
+		if _, ok := s.Connections[id]; !ok {
+			s.Connections[id] = manager.ConnectionSnapshot{Status: manager.StatusDisabled, Tickers: []string{}}
+		}
+	}
+	for _, n := range []*int{w.EnabledConnections, w.ConnectedCount} {
+		if n != nil && *n < 0 {
+			return manager.Snapshot{}, fmt.Errorf("the health document has a negative count (%d)", *n)
+		}
+	}
+	s.EnabledConnections = enabled
+	if w.EnabledConnections != nil {
+		s.EnabledConnections = *w.EnabledConnections
+	}
+	s.ConnectedCount = connected
+	if w.ConnectedCount != nil {
+		s.ConnectedCount = *w.ConnectedCount
+	}
+	if s.TotalConnections == 0 {
+		s.TotalConnections = len(w.Connections)
+	}
+	return s, nil
+}
+
+func isSlot(id string) bool {
+	for _, c := range ConnectionIDs {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// connMetrics is one entry of TickStockAppV2's periodic metrics_update:
+// {connection_id: {message_count, messages_per_second, error_count, status}}.
+// Its messages_per_second is message_count / 5 (a total, not a rate), so it
+// is not used: rates come from the ticks themselves.
+type connMetrics struct {
+	MessageCount *int64          `json:"message_count"`
+	ErrorCount   *int64          `json:"error_count"`
+	Status       *manager.Status `json:"status"`
+}
+
+// mergeMetrics applies a per-connection metrics_update to snap: status and
+// counters of the connections it names. A connection it names that snap had
+// as disabled becomes enabled (TickStockAppV2 names only enabled ones).
+func mergeMetrics(snap manager.Snapshot, b []byte) (manager.Snapshot, error) {
+	var m map[string]*connMetrics
+	if err := json.Unmarshal(b, &m); err != nil {
+		return snap, fmt.Errorf("metrics_update is not the expected JSON: %v", err)
+	}
+	out := snap
+	out.Connections = make(map[string]manager.ConnectionSnapshot, len(snap.Connections))
+	for id, c := range snap.Connections {
+		out.Connections[id] = c
+	}
+	for id, cm := range m {
+		if !isSlot(id) || cm == nil {
+			continue
+		}
+		c := out.Connections[id]
+		if !c.Enabled {
+			c.Enabled, c.Status = true, ""
+		}
+		if cm.MessageCount != nil {
+			c.MessageCount = *cm.MessageCount
+		}
+		if cm.ErrorCount != nil {
+			c.ErrorCount = *cm.ErrorCount
+		}
+		if cm.Status != nil {
+			c.Status = *cm.Status
+		}
+		if c.Tickers == nil {
+			c.Tickers = []string{}
+		}
+		out.Connections[id] = c
+	}
+	out.EnabledConnections, out.ConnectedCount = 0, 0
+	for _, c := range out.Connections {
+		if c.Enabled {
+			out.EnabledConnections++
+			if c.Status == manager.StatusConnected {
+				out.ConnectedCount++
+			}
+		}
+	}
+	return out, nil
+}
+
+// isFullHealth tells the two shapes of metrics_update apart: the reply to
+// request_metrics is the whole health (it has "connections").
+func isFullHealth(b []byte) bool {
+	var probe struct {
+		Connections json.RawMessage `json:"connections"`
+	}
+	return json.Unmarshal(b, &probe) == nil && probe.Connections != nil
+}

@@ -1,0 +1,148 @@
+// End to end: the window (wails dev, remote mode) observing the TickStockAppV2
+// stand-in (internal/tsv2test/standin.py: Flask + Flask-Login + Flask-WTF +
+// Flask-SocketIO on eventlet, run by /usr/bin/python3), which publishes ticks
+// to a private Redis and pushes them as tick_update.
+//   scripts/with-xvfb node --test frontend/e2e/tickstockappv2.e2e.mjs
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { APP_URL, ROOT, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+
+const EMAIL = 'admin@example.com';
+const PASSWORD = 'e2e-admin-pw';
+const TICKERS = { connection_1: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], connection_3: ['PLTR', 'SOFI', 'RIVN'] };
+let redis, standin, app, browser, page;
+
+const text = (id) => page.getByTestId(id).textContent();
+
+async function until(what, cond, timeoutMs = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The stand-in as a process the test can kill and start again on its port. */
+class StandIn {
+  constructor(port, redisURL) {
+    this.port = port;
+    this.url = `http://127.0.0.1:${port}`;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-tsv2-'));
+    this.config = path.join(this.dir, 'standin.json');
+    writeFileSync(this.config, JSON.stringify({
+      users: [{ email: EMAIL, password: PASSWORD, role: 'admin' }],
+      connections: {
+        connection_1: { name: 'primary', status: 'connected', tickers: TICKERS.connection_1 },
+        connection_3: { name: 'tertiary', status: 'connected', tickers: TICKERS.connection_3 },
+      },
+      redis_url: redisURL,
+      tick_rate: 25,
+    }));
+    this.log = [];
+  }
+  async start() {
+    this.proc = spawn('/usr/bin/python3', [path.join(ROOT, 'internal/tsv2test/standin.py'), '--port', String(this.port), '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stdout.on('data', (d) => this.log.push(String(d)));
+    this.proc.stderr.on('data', (d) => this.log.push(String(d)));
+    for (let i = 0; i < 200; i++) {
+      try {
+        if ((await fetch(`${this.url}/_standin/stats`)).ok) return;
+      } catch {}
+      await sleep(100);
+    }
+    throw new Error(`the stand-in did not start:\n${this.log.join('')}`);
+  }
+  async stats() {
+    return (await fetch(`${this.url}/_standin/stats`)).json();
+  }
+  kill() {
+    this.proc?.kill('SIGKILL');
+    this.proc = undefined;
+  }
+  cleanup() {
+    this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+async function symbolsIn(id) {
+  return page.getByTestId(`stream-${id}`).getByTestId('tick-symbol').allTextContents();
+}
+
+before(async () => {
+  redis = new Redis(await freePort());
+  await redis.start();
+  standin = new StandIn(await freePort(), redis.url);
+  await standin.start();
+  app = await startApp({
+    TICKSTOCK_MODE: 'remote', TICKSTOCK_REMOTE_URL: standin.url, TICKSTOCK_ADMIN_EMAIL: EMAIL, REDIS_URL: redis.url,
+    TICK_CHANNEL: 'tickstock:market:ticks',
+  });
+  browser = await startBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.log('[page error]', e.message));
+  await page.goto(APP_URL);
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  standin?.cleanup();
+  redis?.cleanup();
+});
+
+describe('observing TickStockAppV2', () => {
+  test('before sign-in the columns are neutral and the panel says what is needed', async () => {
+    await until('the sign-in form', async () => (await page.getByTestId('signin-password').count()) === 1);
+    for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+      const badge = page.getByTestId(`status-${id}`);
+      assert.equal(await badge.textContent(), 'not signed in');
+      assert.match(await badge.getAttribute('class'), /neutral/);
+    }
+    assert.match(await text('remote-state'), /enter the admin password for admin@example.com/i);
+    assert.match(await text('source-status'), /Ticks: waiting for sign-in/);
+    await screenshots(page, 'tsv2-not-signed-in');
+  });
+
+  test('signed in: badges from its health, ticks from tick_update in their columns', async () => {
+    await page.getByTestId('signin-password').fill(PASSWORD);
+    await page.getByTestId('signin-button').click();
+    await until('observing by push', async () => /Live · push from TickStockAppV2/.test(await text('remote-link')));
+    assert.equal(await text('status-connection_1'), 'connected');
+    assert.equal(await text('status-connection_2'), 'disabled');
+    assert.equal(await text('status-connection_3'), 'connected');
+    assert.equal(await text('total-connected'), '2');
+    await until('rows in both enabled columns', async () => (await symbolsIn('connection_1')).length >= 5 && (await symbolsIn('connection_3')).length >= 5);
+    for (const [id, own] of Object.entries(TICKERS)) {
+      for (const sym of await symbolsIn(id)) assert.ok(own.includes(sym), `${sym} shown in ${id}`);
+    }
+    await until('a rate per column', async () => Number(await text('msgs-per-sec-connection_1')) > 0 && Number(await text('msgs-per-sec-connection_3')) > 0);
+    assert.match(await text('source-status'), /Ticks: server push/);
+    // Before sign-in no tick could be placed, so none was taken from Redis.
+    assert.equal(await text('total-unassigned'), '0');
+    await screenshots(page, 'tsv2-normal');
+  });
+
+  test('server down: stale figures with their time, dimmed badges, the next try in the header; then recovery', async () => {
+    const before = (await standin.stats()).login_posts;
+    standin.kill();
+    await until('the stale state', async () => (await page.getByTestId('stale-note-connection_1').count()) === 1);
+    assert.match(await text('remote-link'), /Server unreachable · next try in \d+ s/);
+    assert.match(await page.getByTestId('status-connection_1').getAttribute('class'), /dim/);
+    assert.match(await text('stale-note-connection_1'), /Last known figures, from \d\d:\d\d:\d\d/);
+    await sleep(1500);
+    await screenshots(page, 'tsv2-server-down');
+    await standin.start();
+    await until('live again', async () => /Live · push/.test(await text('remote-link')), 90000);
+    const stats = await standin.stats();
+    console.log(`[e2e] sign-ins: ${before} before the restart, ${stats.login_posts} after it`);
+    assert.equal(stats.login_posts, 1, 'one sign-in after the restart');
+    await until('stale note gone', async () => (await page.getByTestId('stale-note-connection_1').count()) === 0);
+    await screenshots(page, 'tsv2-recovered');
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { linkLine, observed } from './observed';
+import type { RemoteState } from './types';
+
+function remote(over: Partial<RemoteState> = {}): RemoteState {
+  return { state: 'observing', server: 'http://h', email: 'a@b.c', detail: 'd', retry_at: 0, since: 0, push: true, counts_only: false, ...over };
+}
+
+describe('observed', () => {
+  it('is neutral before anything is known, saying what is needed', () => {
+    const v = observed(remote({ state: 'needs_password', detail: 'Enter the admin password' }))!;
+    expect(v).toMatchObject({ neutral: true, stale: false, label: 'not signed in', why: 'Enter the admin password' });
+  });
+  it('is live while observing', () => {
+    expect(observed(remote({ last_data: 100 }))).toMatchObject({ neutral: false, stale: false });
+  });
+  it('is stale with the time of the last data when the link is lost', () => {
+    expect(observed(remote({ state: 'unreachable', stale: true, last_data: 100 }))).toMatchObject({ neutral: false, stale: true, since: 100 });
+  });
+  it('says in the header what is wrong and when the next try is', () => {
+    expect(linkLine(remote({ state: 'unreachable', retry_at: 105 }), 100_000)).toBe('Server unreachable · next try in 5 s');
+    expect(linkLine(remote({ kind: 'TickStockAppV2', feed: 'push' }), 0)).toBe('Live · push from TickStockAppV2');
+    expect(linkLine(remote({ feed: 'polling', push: false }), 0)).toContain('polling every 2 s');
+  });
+});

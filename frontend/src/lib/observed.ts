@@ -1,0 +1,56 @@
+// How the columns show a remote server's figures: neutral before anything is
+// known (not signed in is not an outage), live while observing, or stale
+// (the last figures received, and since when) when the link is lost.
+import type { RemoteState } from './types';
+
+export interface Observed {
+  /** Nothing known yet: neutral badges with `label`, and `why` in the column. */
+  neutral: boolean;
+  label: string;
+  /** The figures are the last ones received, at `since` (Unix s). */
+  stale: boolean;
+  since: number;
+  why: string;
+}
+
+const waiting: Record<string, string> = {
+  needs_password: 'not signed in',
+  signing_in: 'signing in',
+  wrong_credentials: 'not signed in',
+  forbidden: 'not an admin',
+  subscription_expired: 'not signed in',
+  session_failing: 'not signed in',
+  unreachable: 'unreachable',
+  session_expired: 'signing in',
+  stopped: 'stopped',
+};
+
+export function observed(r: RemoteState | null): Observed | undefined {
+  if (!r) return undefined;
+  const known = (r.last_data ?? 0) > 0;
+  if (!known) {
+    return { neutral: r.state !== 'observing', label: waiting[r.state] ?? r.state, stale: false, since: 0, why: r.detail };
+  }
+  const stale = !!r.stale && r.state !== 'observing';
+  return { neutral: false, label: '', stale, since: r.last_data ?? 0, why: r.detail };
+}
+
+/** The header's one line about the link: live, polling, or stale with the next try. */
+export function linkLine(r: RemoteState, nowMs: number): string {
+  if (r.state === 'observing') {
+    return r.feed === 'polling' ? 'Live · polling every 2 s (no push)' : `Live · push from ${r.kind || 'the server'}`;
+  }
+  const next = r.retry_at ? ` · next try in ${Math.max(0, Math.ceil(r.retry_at - nowMs / 1000))} s` : '';
+  const what = ({
+    unreachable: 'Server unreachable',
+    session_expired: 'Session lost',
+    signing_in: 'Signing in',
+    needs_password: 'Not signed in',
+    wrong_credentials: 'Sign-in refused',
+    forbidden: 'Not an admin',
+    subscription_expired: 'Subscription expired',
+    session_failing: 'Sessions end at once',
+    stopped: 'Stopped',
+  } as Record<string, string>)[r.state] ?? r.state;
+  return `${what}${next}`;
+}

@@ -18,6 +18,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickstock/monitor/backend/manager"
@@ -75,6 +76,8 @@ type Client struct {
 	// PushPeriod is how often the server pushes at the latest (TickStockAppV2
 	// sends metrics_update every 5 s); silence for twice that is a stale link.
 	PushPeriod time.Duration
+	// dialing is set while a Socket.IO dial is under way (see dialSocketIO).
+	dialing atomic.Bool
 }
 
 // NewClient returns a client for baseURL (http:// or https://).

@@ -20,8 +20,13 @@ import (
 
 // IgnoreCurrent: the Socket.IO client library starts one network-status
 // poller per process at init (clients/engine/v3 setupNetworkHandling); every
-// goroutine of a connection must still end.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
+// goroutine of a connection must still end. utils.SetTimeout: when a dial
+// fails inside NewManager, the library arms its connect timer after the
+// failure (Manager.Open) and it ends by itself after the 10 s timeout.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.IgnoreCurrent(),
+		goleak.IgnoreTopFunction("github.com/zishang520/socket.io/v3/pkg/utils.SetTimeout.func1"))
+}
 
 type source struct {
 	mu      sync.Mutex

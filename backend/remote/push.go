@@ -111,7 +111,6 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 	}
 	root := *c.base
 	root.Path = ""
-	mgr := sio.NewManager(root.String(), opts)
 	events := make(chan sioEvent, 4096)
 	done := make(chan struct{})
 	defer close(done)
@@ -134,30 +133,28 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 		}
 	}
 	opened := make(chan struct{}, 1)
-	mgr.On("open", func(...any) {
-		select {
-		case opened <- struct{}{}:
-		default:
-		}
-	})
-	sock := mgr.Socket("/admin-ws", opts)
-	defer func() {
-		sock.Disconnect()
-		if e := mgr.Engine(); e != nil {
-			e.Close()
-		}
-	}()
-	sock.On("connect", func(...any) {
-		_ = sock.Emit("request_metrics", map[string]any{})
-		send(sioEvent{name: "connect"}, false)
-	})
-	sock.On("connect_error", func(a ...any) { send(sioEvent{name: "connect_error", err: firstErr(a)}, false) })
-	sock.On("disconnect", func(a ...any) { send(sioEvent{name: "disconnect", err: fmt.Errorf("%v", first(a))}, false) })
-	for _, name := range []string{"connection_status_update", "metrics_update", "tick_update"} {
-		sock.On(types.EventName(name), func(a ...any) {
-			b, err := json.Marshal(first(a))
-			send(sioEvent{name: name, data: b, err: err}, name == "tick_update")
+	link, err := c.dialSocketIO(root.String(), opts, done, func(mgr *sio.Manager, sock *sio.Socket) {
+		mgr.On("open", func(...any) {
+			select {
+			case opened <- struct{}{}:
+			default:
+			}
 		})
+		sock.On("connect", func(...any) {
+			_ = sock.Emit("request_metrics", map[string]any{})
+			send(sioEvent{name: "connect"}, false)
+		})
+		sock.On("connect_error", func(a ...any) { send(sioEvent{name: "connect_error", err: firstErr(a)}, false) })
+		sock.On("disconnect", func(a ...any) { send(sioEvent{name: "disconnect", err: fmt.Errorf("%v", first(a))}, false) })
+		for _, name := range []string{"connection_status_update", "metrics_update", "tick_update"} {
+			sock.On(types.EventName(name), func(a ...any) {
+				b, err := json.Marshal(first(a))
+				send(sioEvent{name: name, data: b, err: err}, name == "tick_update")
+			})
+		}
+	})
+	if err != nil {
+		return err
 	}
 
 	period := c.PushPeriod
@@ -170,6 +167,8 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case l := <-link:
+			defer l.close()
 		case <-connectBy.C:
 			if !connected {
 				return &UnreachableError{Cause: "the /admin-ws namespace did not connect within 15 s"}
@@ -223,6 +222,47 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 			}
 		}
 	}
+}
+
+// sioLink is a Socket.IO manager and its /admin-ws socket.
+type sioLink struct {
+	mgr  *sio.Manager
+	sock *sio.Socket
+}
+
+func (l *sioLink) close() {
+	l.sock.Disconnect()
+	if e := l.mgr.Engine(); e != nil {
+		e.Close()
+	}
+}
+
+// dialSocketIO builds the manager and the /admin-ws socket in a goroutine of
+// its own and hands the link over on the returned channel; listen registers
+// the handlers before the link is handed over. The library dials inside
+// NewManager with a gorilla Dialer that has no handshake timeout, so a server
+// that accepts the TCP connection but never answers (frozen, overloaded)
+// would hold the caller forever, and Close with it. The stream gives up
+// after its own connect timeout; the goroutine closes the link itself when
+// the dial ends after done. At most one such dial is outstanding per client:
+// while one still waits, the next attempt fails at once.
+func (c *Client) dialSocketIO(uri string, opts *sio.Options, done <-chan struct{}, listen func(*sio.Manager, *sio.Socket)) (<-chan *sioLink, error) {
+	if !c.dialing.CompareAndSwap(false, true) {
+		return nil, &UnreachableError{Cause: "the previous push connection attempt is still waiting for the server to answer"}
+	}
+	link := make(chan *sioLink, 1)
+	go func() {
+		defer c.dialing.Store(false)
+		mgr := sio.NewManager(uri, opts)
+		l := &sioLink{mgr: mgr, sock: mgr.Socket("/admin-ws", opts)}
+		listen(l.mgr, l.sock)
+		select {
+		case link <- l:
+		case <-done:
+			l.close()
+		}
+	}()
+	return link, nil
 }
 
 // StaleError: the push stream went silent.

@@ -1,0 +1,163 @@
+package history
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tickstock/monitor/backend/alerts"
+)
+
+// Query selects timeline entries.
+type Query struct {
+	From, To   float64  // Unix s; 0 = unbounded
+	Connection string   // "" = all
+	Kinds      []string // entry kinds; empty = all
+	Limit      int      // default 1000, at most 10000
+}
+
+// Entries returns the entries that match q, newest first. What is queued
+// is committed first, so a query sees everything recorded so far.
+func (s *Store) Entries(q Query) ([]alerts.Entry, error) {
+	s.Flush()
+	if s.db == nil {
+		return []alerts.Entry{}, nil
+	}
+	where, args := []string{"1=1"}, []any{}
+	if q.From > 0 {
+		where, args = append(where, "at >= ?"), append(args, q.From)
+	}
+	if q.To > 0 {
+		where, args = append(where, "at <= ?"), append(args, q.To)
+	}
+	if q.Connection != "" {
+		where, args = append(where, "connection = ?"), append(args, q.Connection)
+	}
+	if len(q.Kinds) > 0 {
+		where = append(where, "kind IN (?"+strings.Repeat(",?", len(q.Kinds)-1)+")")
+		for _, k := range q.Kinds {
+			args = append(args, k)
+		}
+	}
+	if q.Limit <= 0 {
+		q.Limit = 1000
+	}
+	args = append(args, min(q.Limit, 10000))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rows, err := s.db.Query(`SELECT id,at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note
+		FROM entries WHERE `+strings.Join(where, " AND ")+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the timeline: %v", err)
+	}
+	defer rows.Close()
+	out := []alerts.Entry{}
+	for rows.Next() {
+		var e alerts.Entry
+		var alert string
+		if err := rows.Scan(&e.ID, &e.At, &e.Connection, &e.Kind, &alert, &e.From, &e.To, &e.Cause, &e.Duration, &e.Reconnects, &e.Message, &e.Notified, &e.Note); err != nil {
+			return nil, fmt.Errorf("reading the timeline: %v", err)
+		}
+		e.Alert = alerts.Kind(alert)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Minutes returns connection's minutes with from ≤ start < to, oldest first.
+func (s *Store) Minutes(connection string, from, to time.Time) ([]Minute, error) {
+	s.Flush()
+	out := []Minute{}
+	if s.db == nil {
+		return out, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rows, err := s.db.Query(`SELECT connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples
+		FROM minutes WHERE connection = ? AND start >= ? AND start < ? ORDER BY start`, connection, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("reading the history: %v", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Minute
+		if err := rows.Scan(&m.Connection, &m.Start, &m.Ticks, &m.RateMin, &m.RateAvg, &m.RateMax, &m.Errors, &m.Reconnects, &m.P50Ms, &m.P99Ms, &m.DownS, &m.Samples); err != nil {
+			return nil, fmt.Errorf("reading the history: %v", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Span is a time interval, Unix s.
+type Span struct {
+	From  float64 `json:"from"`
+	To    float64 `json:"to"`
+	Cause string  `json:"cause"`
+}
+
+// Chart is what the "last 24 h" chart of a connection draws.
+type Chart struct {
+	Connection string   `json:"connection"`
+	From       float64  `json:"from"`
+	To         float64  `json:"to"`
+	Minutes    []Minute `json:"minutes"`
+	// Outages: out of `connected`, from the timeline's transitions.
+	Outages []Span `json:"outages"`
+	// Unobserved: the monitor was not running (between a stop and a start).
+	Unobserved []Span `json:"unobserved"`
+}
+
+// ChartOf returns connection's figures and outages between from and to.
+func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
+	c := Chart{Connection: connection, From: unix(from), To: unix(to), Outages: []Span{}, Unobserved: []Span{}}
+	var err error
+	if c.Minutes, err = s.Minutes(connection, from, to); err != nil {
+		return c, err
+	}
+	entries, err := s.Entries(Query{From: c.From, To: c.To, Kinds: []string{alerts.EntryTransition, alerts.EntrySession}, Limit: 10000})
+	if err != nil {
+		return c, err
+	}
+	var down *Span
+	var stopped float64
+	for i := len(entries) - 1; i >= 0; i-- { // oldest first
+		e := entries[i]
+		switch {
+		case e.Kind == alerts.EntrySession && e.To == "stopped":
+			if down != nil { // nothing is known after the stop
+				down.To = e.At
+				c.Outages, down = append(c.Outages, *down), nil
+			}
+			stopped = e.At
+		case e.Kind == alerts.EntrySession && e.To == "started":
+			if stopped > 0 {
+				c.Unobserved = append(c.Unobserved, Span{From: stopped, To: e.At})
+			}
+			stopped = 0
+		case e.Connection != connection || e.From == e.To:
+		case e.To == "connected":
+			start := e.At - e.Duration
+			if down != nil {
+				start = down.From
+			}
+			c.Outages, down = append(c.Outages, Span{From: max(start, c.From), To: e.At, Cause: causeOf(down)}), nil
+		case e.To != "disabled" && down == nil:
+			down = &Span{From: e.At, Cause: e.Cause}
+		}
+	}
+	if down != nil {
+		down.To = c.To
+		c.Outages = append(c.Outages, *down)
+	}
+	return c, nil
+}
+
+func causeOf(s *Span) string {
+	if s == nil {
+		return ""
+	}
+	return s.Cause
+}
+
+func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

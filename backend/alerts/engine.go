@@ -61,7 +61,13 @@ type connTrack struct {
 type outage struct {
 	since   time.Time // zero: not in it
 	alerted bool
+	back    time.Time // connected again at; the outage ends after Settle
 }
+
+// Settle is how long a connection must stay connected for its outage to
+// end: one that connects and drops again at once (a provider that accepts
+// the key and then cuts the subscription) is still down.
+const Settle = 3 * time.Second
 
 // New returns an engine that notifies through n (nil: record only).
 func New(s Settings, n Notifier, log *slog.Logger) *Engine {
@@ -120,7 +126,16 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%d reconnects so far)", label(id, c), c.ReconnectCount)})
 	}
 	t.reconnects = c.ReconnectCount
-	if t.down.since != (time.Time{}) && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
+	if b := t.down.back; b != (time.Time{}) && c.Status == manager.StatusConnected && now.Sub(b) >= Settle {
+		d := b.Sub(t.down.since)
+		if t.down.alerted {
+			out = append(out, Entry{At: unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
+				Duration: d.Seconds(), Reconnects: c.ReconnectCount,
+				Message: fmt.Sprintf("%s is connected again after an outage of %s (%d reconnects so far)", label(id, c), human(d), c.ReconnectCount)})
+		}
+		t.down = outage{}
+	}
+	if t.down.since != (time.Time{}) && t.down.back == (time.Time{}) && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
 		t.down.alerted = true
 		out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
 			Cause: c.LastError, Duration: now.Sub(t.down.since).Seconds(), Reconnects: c.ReconnectCount,
@@ -144,16 +159,13 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 		d := now.Sub(t.down.since)
 		out[0].Duration = d.Seconds()
 		out[0].Message = fmt.Sprintf("%s connected again after %s out (%d reconnects so far)", label(id, c), human(d), c.ReconnectCount)
-		if t.down.alerted {
-			out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
-				Duration: d.Seconds(), Reconnects: c.ReconnectCount,
-				Message: fmt.Sprintf("%s is connected again after an outage of %s", label(id, c), human(d))})
-		}
-		t.down = outage{}
+		t.down.back = now // the outage ends once the connection holds (settled)
 	case c.Status == manager.StatusDisabled:
 		t.down = outage{}
 	case isDown(c) && t.down.since == (time.Time{}):
 		t.down.since = now
+	case isDown(c):
+		t.down.back = time.Time{} // dropped again before it settled: one outage
 	}
 	if isFatal(c.Status) {
 		out = append(out, e.fatalAlert(now, id, c, t))

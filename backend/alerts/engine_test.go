@@ -115,7 +115,11 @@ func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {
 		t.Fatalf("want one notified outage alert at 10 s, got %+v", got)
 	}
 	w.set("connection_1", manager.StatusConnected, "")
-	got = run(e, w, c, 5*time.Second)
+	got = run(e, w, c, 2*time.Second)
+	if len(alertsOf(got)) != 0 {
+		t.Fatalf("recovery alerted before the connection settled: %+v", got)
+	}
+	got = run(e, w, c, 3*time.Second)
 	a = alertsOf(got)
 	if len(a) != 1 || a[0].Alert != KindRecovered || a[0].Duration != 11 || !strings.Contains(a[0].Message, "11.0 s") {
 		t.Fatalf("want a recovery alert with the 11 s outage, got %+v", got)
@@ -123,6 +127,28 @@ func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {
 	sent := rec.Sent()
 	if len(sent) != 2 || !strings.Contains(sent[0].Body, "Connection 1 (primary)") || !strings.Contains(sent[1].Title, "recovered") {
 		t.Fatalf("notifications %+v", sent)
+	}
+}
+
+func TestConnectThenDropAgainIsOneOutage(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, time.Second)
+	w.set("connection_2", manager.StatusDisconnected, "cut")
+	run(e, w, c, 6*time.Second)
+	// The provider accepts the key, then cuts the subscription: connected
+	// for a moment only.
+	w.set("connection_2", manager.StatusConnected, "")
+	run(e, w, c, time.Second)
+	w.set("connection_2", manager.StatusDisconnected, "cut again")
+	got := run(e, w, c, 4*time.Second)
+	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindOutage || a[0].Duration != 10 || a[0].Cause != "cut again" {
+		t.Fatalf("want one outage alert 10 s after the first drop, got %+v", got)
+	}
+	w.set("connection_2", manager.StatusConnected, "")
+	got = run(e, w, c, 4*time.Second)
+	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRecovered || a[0].Duration != 11 || a[0].Reconnects != 2 {
+		t.Fatalf("want one recovery covering the whole 11 s, got %+v", got)
 	}
 }
 
@@ -185,7 +211,7 @@ func TestThrottleOnePerKindAndConnectionPerMinute(t *testing.T) {
 		w.set("connection_2", manager.StatusDisconnected, "flap")
 		got := run(e, w, c, 2*time.Second)
 		w.set("connection_2", manager.StatusConnected, "")
-		return append(got, run(e, w, c, time.Second)...)
+		return append(got, run(e, w, c, Settle+time.Second)...)
 	}
 	first := alertsOf(flap())
 	if len(first) != 2 || !first[0].Notified || !first[1].Notified {

@@ -120,14 +120,19 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 		return c, err
 	}
 	var down *Span
-	var stopped float64
+	var back, stopped float64 // back: connected again at, not yet settled
+	closeDown := func(at float64) {
+		c.Outages, down, back = append(c.Outages, Span{From: max(down.From, c.From), To: at, Cause: down.Cause}), nil, 0
+	}
 	for i := len(entries) - 1; i >= 0; i-- { // oldest first
 		e := entries[i]
+		if down != nil && back > 0 && e.At-back >= alerts.Settle.Seconds() {
+			closeDown(back) // it held: the outage ended when it connected
+		}
 		switch {
 		case e.Kind == alerts.EntrySession && e.To == "stopped":
 			if down != nil { // nothing is known after the stop
-				down.To = e.At
-				c.Outages, down = append(c.Outages, *down), nil
+				closeDown(max(back, e.At))
 			}
 			stopped = e.At
 		case e.Kind == alerts.EntrySession && e.To == "started":
@@ -137,27 +142,28 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			stopped = 0
 		case e.Connection != connection || e.From == e.To:
 		case e.To == "connected":
-			start := e.At - e.Duration
-			if down != nil {
-				start = down.From
+			if down == nil { // began before the chart's start
+				down = &Span{From: e.At - e.Duration}
 			}
-			c.Outages, down = append(c.Outages, Span{From: max(start, c.From), To: e.At, Cause: causeOf(down)}), nil
-		case e.To != "disabled" && down == nil:
+			back = e.At
+		case e.To == "disabled":
+			if down != nil {
+				closeDown(e.At)
+			}
+		case down == nil:
 			down = &Span{From: e.At, Cause: e.Cause}
+		default:
+			back = 0 // dropped again before it settled: the same outage
 		}
 	}
 	if down != nil {
-		down.To = c.To
-		c.Outages = append(c.Outages, *down)
+		if back > 0 && c.To-back >= alerts.Settle.Seconds() {
+			closeDown(back)
+		} else {
+			closeDown(c.To)
+		}
 	}
 	return c, nil
-}
-
-func causeOf(s *Span) string {
-	if s == nil {
-		return ""
-	}
-	return s.Cause
 }
 
 func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

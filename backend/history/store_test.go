@@ -213,6 +213,11 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(10.1, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})
 	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "connected", Duration: 15})
 	add(11, alerts.Entry{Kind: "transition", Connection: "connection_2", From: "connected", To: "disconnected"})
+	// Connected for a moment and cut again: one outage from 12 to 13 min.
+	add(12, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "cut"})
+	add(12.5, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
+	add(12.51, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
+	add(13, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
 	add(20, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "error"})
 	add(30, alerts.Entry{Kind: alerts.EntrySession, To: "stopped"})
 	add(40, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
@@ -220,8 +225,8 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "drop"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
-	if len(c.Outages) != 2 || c.Outages[0] != want[0] || c.Outages[1] != want[1] {
+	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "drop"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
+	if len(c.Outages) != 3 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] {
 		t.Fatalf("outages %+v, want %+v", c.Outages, want)
 	}
 	if len(c.Unobserved) != 1 || c.Unobserved[0].From != at(30*time.Minute) || c.Unobserved[0].To != at(40*time.Minute) {

@@ -19,6 +19,7 @@ type Incidents interface {
 	Timeline(q history.Query) ([]alerts.Entry, error)
 	ExportTimeline(q history.Query, format string) (string, error)
 	HistoryChart(connection string, hours float64) (history.Chart, error)
+	FiguresAround(connection string, at float64) ([]history.Minute, error)
 	History() service.HistoryStatus
 	AlertSettings() alerts.Settings
 	SetAlertSettings(s alerts.Settings) error
@@ -95,6 +96,16 @@ func (a *App) HistoryChart(connection string, hours float64) (c history.Chart, e
 		return c, err
 	}
 	return in.HistoryChart(connection, hours)
+}
+
+// FiguresAround returns the minutes around a timeline entry's time.
+func (a *App) FiguresAround(connection string, at float64) (ms []history.Minute, err error) {
+	defer a.recoverInto(&err, "FiguresAround")
+	in, err := a.incidents()
+	if err != nil {
+		return nil, err
+	}
+	return in.FiguresAround(connection, at)
 }
 
 // HistoryStatus describes the history file in use.

@@ -31,6 +31,9 @@ func (f *incidentBackend) ExportTimeline(q history.Query, format string) (string
 func (f *incidentBackend) HistoryChart(c string, h float64) (history.Chart, error) {
 	return history.Chart{Connection: c}, nil
 }
+func (f *incidentBackend) FiguresAround(c string, at float64) ([]history.Minute, error) {
+	return []history.Minute{{Connection: c, Start: int64(at)}}, nil
+}
 func (f *incidentBackend) History() service.HistoryStatus {
 	return service.HistoryStatus{Path: "/x.db"}
 }
@@ -94,6 +97,9 @@ func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 	}
 	if _, err := a.SaveTimelineExport(history.Query{}, "csv"); err == nil || !strings.Contains(err.Error(), "window") {
 		t.Fatalf("saving without a window: %v", err)
+	}
+	if ms, err := a.FiguresAround("connection_3", 60); err != nil || ms[0].Connection != "connection_3" {
+		t.Fatalf("FiguresAround %+v %v", ms, err)
 	}
 	if a.SetAlertSettings(alerts.Settings{Quiet: true}) != nil || !b.settings.Quiet {
 		t.Fatal("SetAlertSettings not passed on")

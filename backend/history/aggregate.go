@@ -92,17 +92,23 @@ func (a *Aggregator) Add(at time.Time, samples map[string]Sample) []Minute {
 
 // Finish returns the minute in progress (at shutdown) and starts afresh.
 func (a *Aggregator) Finish() []Minute {
+	out := a.Current()
+	a.accs = map[string]*acc{}
+	return out
+}
+
+// Current returns the minute in progress so far, sorted by connection.
+func (a *Aggregator) Current() []Minute {
 	var out []Minute
 	for _, x := range a.accs {
 		m := x.m
 		if m.Samples > 0 { // each sample's delta covers the second before it
 			m.RateAvg = float64(m.Ticks) / float64(m.Samples)
 		}
-		m.P50Ms = median(x.p50s)
+		m.P50Ms = median(slices.Clone(x.p50s))
 		out = append(out, m)
 	}
 	slices.SortFunc(out, func(x, y Minute) int { return strings.Compare(x.Connection, y.Connection) })
-	a.accs = map[string]*acc{}
 	return out
 }
 

@@ -33,7 +33,7 @@ type incidents struct {
 	prefs   *profiles.Store
 	changed chan struct{} // re-signals the source's Changed for the window
 
-	mu     sync.Mutex // engine
+	mu     sync.Mutex // engine and agg
 	engine *alerts.Engine
 
 	cancel context.CancelFunc
@@ -129,7 +129,10 @@ func (w *incidents) observe(now time.Time, sample bool) {
 		w.record(e)
 	}
 	if sample {
-		for _, m := range w.agg.Add(now, samples(o)) {
+		w.mu.Lock()
+		done := w.agg.Add(now, samples(o))
+		w.mu.Unlock()
+		for _, m := range done {
 			w.store.AddMinute(m)
 		}
 	}
@@ -167,7 +170,10 @@ func samples(o alerts.Observation) map[string]history.Sample {
 func (w *incidents) close() {
 	w.cancel()
 	<-w.done
-	for _, m := range w.agg.Finish() {
+	w.mu.Lock()
+	last := w.agg.Finish()
+	w.mu.Unlock()
+	for _, m := range last {
 		w.store.AddMinute(m)
 	}
 	w.store.AddEntry(alerts.Entry{At: unixNow(), Kind: alerts.EntrySession, To: "stopped", Message: "Monitor stopped: nothing is observed until it starts again"})
@@ -206,7 +212,23 @@ func (s *Service) HistoryChart(connection string, hours float64) (history.Chart,
 		return history.Chart{Connection: connection, Minutes: []history.Minute{}, Outages: []history.Span{}, Unobserved: []history.Span{}}, nil
 	}
 	now := time.Now()
-	return s.incidents.store.ChartOf(connection, now.Add(-time.Duration(hours*float64(time.Hour))), now)
+	c, err := s.incidents.store.ChartOf(connection, now.Add(-time.Duration(hours*float64(time.Hour))), now)
+	c.Minutes = s.incidents.withCurrent(c.Minutes, connection)
+	return c, err
+}
+
+// withCurrent adds connection's minute in progress (not stored yet), so a
+// chart or a detail is current to the second.
+func (w *incidents) withCurrent(ms []history.Minute, connection string) []history.Minute {
+	w.mu.Lock()
+	cur := w.agg.Current()
+	w.mu.Unlock()
+	for _, m := range cur {
+		if (connection == "" || m.Connection == connection) && (len(ms) == 0 || m.Start > ms[len(ms)-1].Start) {
+			ms = append(ms, m)
+		}
+	}
+	return ms
 }
 
 // HistoryStatus describes the history file for the settings panel.
@@ -258,3 +280,33 @@ var errNoProfileStore = fmt.Errorf("there is no user configuration directory to 
 
 // Title is the window title for the current state.
 func (s *Service) Title() string { return alerts.Title(s.Snapshot(), s.info.Problem != "") }
+
+// FiguresAround returns the minutes from ten minutes before at to ten
+// after, of connection ("" or not a connection: all of them), so the
+// timeline can show what the figures did around an entry.
+func (s *Service) FiguresAround(connection string, at float64) ([]history.Minute, error) {
+	if s.incidents == nil {
+		return []history.Minute{}, nil
+	}
+	t := time.Unix(int64(at), 0)
+	from, to := t.Add(-10*time.Minute), t.Add(10*time.Minute)
+	if strings.HasPrefix(connection, "connection_") {
+		ms, err := s.incidents.store.Minutes(connection, from, to)
+		if err == nil && time.Since(t) < 10*time.Minute {
+			ms = s.incidents.withCurrent(ms, connection)
+		}
+		return ms, err
+	}
+	var all []history.Minute
+	for _, id := range []string{"connection_1", "connection_2", "connection_3"} {
+		ms, err := s.incidents.store.Minutes(id, from, to)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ms...)
+	}
+	if all == nil {
+		all = []history.Minute{}
+	}
+	return all, nil
+}

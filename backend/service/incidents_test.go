@@ -86,6 +86,9 @@ func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 	if err != nil || len(tl) < 2 || tl[len(tl)-1].From != "connected" || tl[len(tl)-1].Cause == "" {
 		t.Fatalf("timeline %+v %v", tl, err)
 	}
+	if ms, err := s.FiguresAround("connection_2", tl[0].At); err != nil || len(ms) == 0 {
+		t.Fatalf("figures around the recovery: %+v %v", ms, err)
+	}
 	csv, err := s.ExportTimeline(history.Query{}, "csv")
 	if err != nil || !strings.Contains(csv, "connection_2,alert,outage") {
 		t.Fatalf("export %v\n%s", err, csv)

@@ -139,7 +139,7 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 		t.down.alerted = true
 		out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
 			Cause: c.LastError, Duration: now.Sub(t.down.since).Seconds(), Reconnects: c.ReconnectCount,
-			Message: fmt.Sprintf("%s has been out of connected for %s (now %s)%s", label(id, c), human(now.Sub(t.down.since)), c.Status, because(c.LastError))})
+			Message: fmt.Sprintf("%s has been down for %s (now %s)%s", label(id, c), human(now.Sub(t.down.since)), c.Status, because(c.LastError))})
 	}
 	return append(out, e.silence(o, id, c, t)...)
 }
@@ -153,12 +153,14 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 	}
 	tr.Message = fmt.Sprintf("%s: %s → %s after %s%s", label(id, c), t.status, c.Status, human(now.Sub(t.since)), because(tr.Cause))
 	out := []Entry{tr}
+	inPrev := now.Sub(t.since)
 	t.status, t.since = c.Status, now
 	switch {
 	case c.Status == manager.StatusConnected && t.down.since != (time.Time{}):
 		d := now.Sub(t.down.since)
 		out[0].Duration = d.Seconds()
-		out[0].Message = fmt.Sprintf("%s connected again after %s out (%d reconnects so far)", label(id, c), human(d), c.ReconnectCount)
+		// Whether it holds is known only after Settle; say what is known now.
+		out[0].Message = fmt.Sprintf("%s: %s → connected after %s; down %s in all (%d reconnects so far)", label(id, c), out[0].From, human(inPrev), human(d), c.ReconnectCount)
 		t.down.back = now // the outage ends once the connection holds (settled)
 	case c.Status == manager.StatusDisabled:
 		t.down = outage{}

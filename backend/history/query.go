@@ -124,8 +124,11 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 	closeDown := func(at float64) {
 		c.Outages, down, back = append(c.Outages, Span{From: max(down.From, c.From), To: at, Cause: down.Cause}), nil, 0
 	}
+	var prev float64                         // the previous entry's time
 	for i := len(entries) - 1; i >= 0; i-- { // oldest first
 		e := entries[i]
+		before := prev
+		prev = e.At
 		if down != nil && back > 0 && e.At-back >= alerts.Settle.Seconds() {
 			closeDown(back) // it held: the outage ended when it connected
 		}
@@ -136,7 +139,13 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			}
 			stopped = e.At
 		case e.Kind == alerts.EntrySession && e.To == "started":
-			if stopped > 0 {
+			if stopped == 0 { // it ended without a stop (killed, crashed, power cut)
+				stopped = lastSeen(c.Minutes, before, e.At)
+				if down != nil && stopped > 0 {
+					closeDown(max(back, stopped))
+				}
+			}
+			if stopped > 0 && e.At-stopped > 2 {
 				c.Unobserved = append(c.Unobserved, Span{From: stopped, To: e.At})
 			}
 			stopped = 0
@@ -167,3 +176,16 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 }
 
 func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+
+// lastSeen is the last moment before at that something was recorded: the
+// previous entry, or the end of the last minute before at.
+func lastSeen(ms []Minute, prevEntry, at float64) float64 {
+	last := prevEntry
+	for _, m := range ms {
+		if float64(m.Start) >= at {
+			break
+		}
+		last = max(last, min(float64(m.Start+60), at))
+	}
+	return last
+}

@@ -221,15 +221,22 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(20, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "error"})
 	add(30, alerts.Entry{Kind: alerts.EntrySession, To: "stopped"})
 	add(40, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
+	// Killed at about 44 min (no stop recorded) while connection_1 was down:
+	// the gap runs from the last minute recorded to the next start.
+	add(42, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
+	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Add(43 * time.Minute).Unix()})
+	add(50, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	c, err := s.ChartOf("connection_1", t0, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "drop"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
-	if len(c.Outages) != 3 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] {
+	want = append(want, Span{From: at(42 * time.Minute), To: at(44 * time.Minute)})
+	if len(c.Outages) != 4 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] || c.Outages[3] != want[3] {
 		t.Fatalf("outages %+v, want %+v", c.Outages, want)
 	}
-	if len(c.Unobserved) != 1 || c.Unobserved[0].From != at(30*time.Minute) || c.Unobserved[0].To != at(40*time.Minute) {
+	if len(c.Unobserved) != 2 || c.Unobserved[0].From != at(30*time.Minute) || c.Unobserved[0].To != at(40*time.Minute) ||
+		c.Unobserved[1].From != at(44*time.Minute) || c.Unobserved[1].To != at(50*time.Minute) {
 		t.Fatalf("unobserved %+v", c.Unobserved)
 	}
 }

@@ -41,8 +41,8 @@ async function startBus() {
 
 /** The test notification service on the bus; resolves once it owns the name. */
 async function startListener(address) {
-  execFileSync('go', ['build', '-o', path.join(ROOT, 'build/notify-listen'), './internal/notifytest/listen'], { cwd: ROOT, stdio: 'inherit' });
-  const proc = spawn(path.join(ROOT, 'build/notify-listen'), [], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address }, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('go', ['build', '-o', path.join(ROOT, 'build/bin/notify-listen'), './internal/notifytest/listen'], { cwd: ROOT, stdio: 'inherit' });
+  const proc = spawn(path.join(ROOT, 'build/bin/notify-listen'), [], { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address }, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     readline.createInterface({ input: proc.stdout }).on('line', (line) => {
       if (line === '"ready"') return resolve();
@@ -136,10 +136,16 @@ describe('alerts and history', () => {
     assert.match(await recovered.textContent(), /notified/);
     const kinds = await page.getByTestId('timeline-entry').evaluateAll((es) => es.map((e) => e.dataset.kind));
     assert.equal(kinds[0], 'alert', 'newest first: the recovery is on top');
-    assert.ok(kinds.filter((k) => k === 'transition').length >= 2, `transitions in ${kinds}`);
-    // The figures around the outage alert, with the list scrolled to the top.
-    await page.getByTestId('timeline-entry').filter({ hasText: 'alert: outage' }).locator('button.row').click();
-    await until('the figures around the outage', async () => (await page.getByTestId('entry-detail').textContent()).includes('ticks/s'));
+    // The reconnect loop of the hold is one row that opens to every transition.
+    const loop = page.getByTestId('timeline-group').first();
+    assert.match(await loop.textContent(), /\d+ transitions/);
+    const before = await page.getByTestId('timeline-entry').count();
+    await loop.locator('button.row').click();
+    await until('the loop opened', async () => (await page.getByTestId('timeline-entry').count()) > before + 3);
+    await loop.locator('button.row').click();
+    // The figures around the recovery.
+    await recovered.locator('button.row').click();
+    await until('the figures around the recovery', async () => (await page.getByTestId('entry-detail').textContent()).includes('ticks/s'));
     await screenshots(page, 'timeline-after-drop');
     const csv = await page.evaluate(() => window.go.app.App.ExportTimeline({ From: 0, To: 0, Connection: 'connection_2', Kinds: [], Limit: 100 }, 'csv'));
     assert.match(csv.split('\n')[0], /^time,connection,kind,alert,from,to,cause,duration_s,reconnects/);
@@ -163,7 +169,13 @@ describe('alerts and history', () => {
     assert.match(text, /monitor not running 1×/);
     assert.equal(await page.locator('[data-testid="history-chart"] canvas').count(), 1);
     await screenshots(page, 'history-24h');
+    await page.getByTestId('history-span-15min').click();
+    await until('the 15 min view', async () => /last 15 min/.test(await summary.textContent()));
+    await screenshots(page, 'history-15min');
     const timeline = await page.evaluate(() => window.go.app.App.Timeline({ From: 0, To: 0, Connection: '', Kinds: ['session'], Limit: 10 }));
-    assert.deepEqual(timeline.map((e) => e.to), ['started', 'stopped', 'started']);
+    // The harness ends wails dev with SIGTERM, so the first session may have
+    // had no chance to record its stop: the chart infers the gap either way.
+    assert.equal(timeline[0].to, 'started');
+    assert.equal(timeline.filter((e) => e.to === 'started').length, 2);
   });
 });

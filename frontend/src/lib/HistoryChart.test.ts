@@ -47,5 +47,8 @@ describe('HistoryChart', () => {
     expect(screen.getByTestId('history-outages')).toHaveTextContent('dropped');
     await fireEvent.click(screen.getByTestId('history-connection_3'));
     await vi.waitFor(() => expect(app.HistoryChart).toHaveBeenLastCalledWith('connection_3', 24));
+    await fireEvent.click(screen.getByTestId('history-span-15min'));
+    await vi.waitFor(() => expect(app.HistoryChart).toHaveBeenLastCalledWith('connection_3', 0.25));
+    expect(screen.getByTestId('history-summary')).toHaveTextContent('last 15 min');
   });
 });

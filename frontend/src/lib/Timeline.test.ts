@@ -24,7 +24,7 @@ describe('Timeline', () => {
     const rows = screen.getAllByTestId('timeline-entry');
     expect(rows[0]).toHaveTextContent('alert: recovered');
     expect(rows[0]).toHaveTextContent('15.2 s');
-    expect(rows[0]).toHaveTextContent('notified');
+    expect(rows[0]).toHaveTextContent('notified on the desktop');
     expect(rows[1]).toHaveTextContent('quiet mode');
     expect(rows[2]).toHaveTextContent('connected → disconnected');
     expect(rows[2]).toHaveTextContent('5 min 00 s');
@@ -52,6 +52,22 @@ describe('Timeline', () => {
     expect(app.FiguresAround).toHaveBeenCalledWith('connection_2', entries[2].at);
     expect(screen.getByTestId('entry-detail')).toHaveTextContent('Cause: the provider connection dropped');
     expect(screen.getByTestId('entry-detail')).toHaveTextContent('15 s');
+  });
+
+  it('folds a reconnect loop into one row that opens', async () => {
+    const loop: Entry[] = [];
+    for (let i = 0; i < 9; i++) {
+      const to = ['disconnected', 'connecting', 'connected'][i % 3];
+      loop.push({ id: 100 - i, at: now - 30 - i, connection: 'connection_1', kind: 'transition', from: 'x', to, cause: 'cut', duration: 1, reconnects: 9 - Math.floor(i / 3), message: `t${i}`, notified: false });
+    }
+    fakeApp({ Timeline: vi.fn(async () => [entries[0], ...loop]) });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getByTestId('timeline-group')).toBeInTheDocument());
+    expect(screen.getAllByTestId('timeline-entry')).toHaveLength(1);
+    expect(screen.getByTestId('timeline-group')).toHaveTextContent('9 transitions');
+    expect(screen.getByTestId('timeline-group')).toHaveTextContent('reconnects 7 → 9');
+    await fireEvent.click(screen.getByTestId('timeline-group').querySelector('button')!);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(10));
   });
 
   it('says why an export failed', async () => {

@@ -2,13 +2,23 @@ package service
 
 import (
 	"context"
+	"encoding/json"
+	"net"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/history"
+	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -135,4 +145,71 @@ func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
 	if _, err := s.HistoryChart("connection_1", 0); err == nil {
 		t.Fatal("a 0 h chart was accepted")
 	}
+}
+
+// Observing a `tickstock-ingest serve` server that goes away: the sign-in
+// state changes are in the timeline and the unreachable server is alerted,
+// from the same engine as the embedded mode.
+func TestRemoteServerLostIsAlerted(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	url, stop := stoppableIngestServer(t, srv.URL, ch)
+	store := profiles.Open(t.TempDir() + "/profiles.json")
+	if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rec, out := &alerts.Recorder{}, &entries{}
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
+		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{Output: out, Notifier: rec, Profiles: store})
+	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "observing 3 connected", 10*time.Second, func() bool {
+		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
+	})
+	if got := s.Title(); got != "TickStock Monitor — 3/3 connected" {
+		t.Fatalf("title %q", got)
+	}
+	stop()
+	wait.For(t, "the unreachable server alerted", 20*time.Second, func() bool {
+		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRemote && e.Notified })
+		return ok
+	})
+	tr, ok := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryRemote && e.To == remote.StateUnreachable })
+	if !ok || tr.From != remote.StateObserving || tr.Cause == "" {
+		t.Fatalf("remote transition %+v", tr)
+	}
+	if sent := rec.Sent(); len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Body, "unreachable") {
+		t.Fatalf("notifications %+v", sent)
+	}
+}
+
+// stoppableIngestServer is ingestServer with a stop in the middle of a test.
+func stoppableIngestServer(t *testing.T, redisURL, channel string) (string, func()) {
+	t.Helper()
+	cfg, err := config.FromLookup(func(k string) (string, bool) {
+		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "TICK_CHANNEL": channel}[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in, err := ingest.Start(ctx, cfg, ingest.Options{RedisURL: redisURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte(adminPassword(adminapi.RoleAdmin)), bcrypt.MinCost)
+	b, _ := json.Marshal([]adminapi.User{{Email: "admin@x.io", PasswordBcrypt: string(h), Role: adminapi.RoleAdmin}})
+	users, _ := adminapi.ParseUsers(b)
+	api := adminapi.New(adminapi.Options{Users: users, Source: in})
+	runDone := make(chan struct{})
+	go func() { api.Run(ctx); close(runDone) }()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	hs := &http.Server{Handler: api.Handler()}
+	go hs.Serve(l)
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-runDone; hs.Close(); in.Close() }) }
+	t.Cleanup(stop)
+	return "http://" + l.Addr().String(), stop
 }

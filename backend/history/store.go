@@ -344,8 +344,16 @@ func (s *Store) commitLocked(batch []any) error {
 			_, err = tx.Exec(`INSERT INTO entries(at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note)
 				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, v.At, v.Connection, v.Kind, string(v.Alert), v.From, v.To, v.Cause, v.Duration, v.Reconnects, v.Message, v.Notified, v.Note)
 		case Minute:
-			_, err = tx.Exec(`INSERT OR REPLACE INTO minutes(connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples)
-				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, v.Connection, v.Start, v.Ticks, v.RateMin, v.RateAvg, v.RateMax, v.Errors, v.Reconnects, v.P50Ms, v.P99Ms, v.DownS, v.Samples)
+			// A minute split by a restart is merged, not replaced.
+			_, err = tx.Exec(`INSERT INTO minutes(connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples)
+				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+				ON CONFLICT(connection,start) DO UPDATE SET
+				  rate_avg = (rate_avg*samples + excluded.rate_avg*excluded.samples) / MAX(samples + excluded.samples, 1),
+				  ticks = ticks + excluded.ticks, rate_min = MIN(rate_min, excluded.rate_min), rate_max = MAX(rate_max, excluded.rate_max),
+				  errors = errors + excluded.errors, reconnects = reconnects + excluded.reconnects,
+				  p50_ms = CASE WHEN excluded.samples > samples THEN excluded.p50_ms ELSE p50_ms END, p99_ms = MAX(p99_ms, excluded.p99_ms),
+				  down_s = down_s + excluded.down_s, samples = samples + excluded.samples`,
+				v.Connection, v.Start, v.Ticks, v.RateMin, v.RateAvg, v.RateMax, v.Errors, v.Reconnects, v.P50Ms, v.P99Ms, v.DownS, v.Samples)
 		}
 		if err != nil {
 			return err

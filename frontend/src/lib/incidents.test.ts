@@ -16,7 +16,7 @@ describe('incidents helpers', () => {
   it('puts a null where no minute was recorded, so the line has a gap', () => {
     const m = (start: number, rate: number) => ({ connection: 'connection_1', start, ticks: rate * 60, rate_min: rate, rate_avg: rate, rate_max: rate + 1, errors: 0, reconnects: 0, p50_ms: 1, p99_ms: 2, down_s: 0, samples: 60 });
     const [xs, avg, max] = chartColumns({ connection: 'connection_1', from: 600, to: 840, minutes: [m(600, 10), m(780, 12)], outages: [], unobserved: [] });
-    expect(xs).toEqual([600, 660, 720, 780, 840]);
+    expect(xs).toEqual([630, 690, 750, 810, 870]);
     expect(avg).toEqual([10, null, null, 12, null]);
     expect(max).toEqual([11, null, null, 13, null]);
   });

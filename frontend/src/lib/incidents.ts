@@ -118,7 +118,8 @@ export function formatBytes(n: number): string {
 }
 
 /**
- * Columns for uPlot: one point per minute from `from` to `to`, null where
+ * Columns for uPlot: one point per minute from `from` to `to`, at the
+ * minute's middle (its figures are about the whole minute), null where
  * nothing was recorded, so a gap is drawn as a gap rather than a line.
  */
 export function chartColumns(c: Chart): [number[], (number | null)[], (number | null)[]] {
@@ -129,7 +130,7 @@ export function chartColumns(c: Chart): [number[], (number | null)[], (number | 
   const first = Math.floor(c.from / 60) * 60;
   for (let t = first; t <= c.to; t += 60) {
     const m = byStart.get(t);
-    xs.push(t);
+    xs.push(t + 30);
     avg.push(m ? m.rate_avg : null);
     max.push(m ? m.rate_max : null);
   }

@@ -86,6 +86,9 @@ before(async () => {
   redis = new Redis(await freePort());
   await redis.start();
   config = mkdtempSync(path.join(os.tmpdir(), 'e2e-alerts-config-')); // kept across the restart
+  // Yesterday's history (until 30 min ago), so the 24 h chart is a full day:
+  // the demo's own outage and restart come on top of it.
+  execFileSync('go', ['run', './internal/cmd/fillhistory', '-db', path.join(config, 'tickstock-monitor/history/env-demo.db'), '-from', '24h', '-to', '30m'], { cwd: ROOT, stdio: 'inherit' });
   browser = await startBrowser();
   await open(ENV());
 });
@@ -106,7 +109,10 @@ describe('alerts and history', () => {
     if (process.env.DISPLAY) await until('the window title with the count', async () => windowTitles().includes('TickStock Monitor — 3/3 connected'), 10000);
     await page.evaluate(() => window.go.app.App.DropConnectionFor('connection_2', 15));
     await until('connection_2 down', async () => (await page.getByTestId('status-connection_2').textContent()) !== 'connected', 10000);
-    if (process.env.DISPLAY) await until('the window title to show 2/3', async () => windowTitles().includes('TickStock Monitor — 2/3 connected'), 10000);
+    if (process.env.DISPLAY) {
+      await until('the window title to show 2/3', async () => windowTitles().includes('TickStock Monitor — 2/3 connected'), 10000);
+      log('window title:', windowTitles().split('\n').find((l) => l.includes('TickStock Monitor —')).trim());
+    }
     await until('the outage notification over D-Bus', async () => notifications.some((n) => n.body.includes('Connection 2 (secondary)') && n.summary.includes('connection down')), 20000);
     const down = notifications.find((n) => n.summary.includes('connection down'));
     assert.equal(down.app_name, 'TickStock Monitor');
@@ -166,7 +172,8 @@ describe('alerts and history', () => {
     await until('the chart of connection 2', async () => /Connection 2/.test((await summary.textContent()) ?? ''));
     const text = await summary.textContent();
     assert.match(text, /1 outage \(1\d\.\d s in all\)/);
-    assert.match(text, /monitor not running 1×/);
+    assert.match(text, /monitor not running 2×/, 'after the filled day, and across the restart');
+    assert.ok(Number(text.match(/(\d+) minutes recorded/)[1]) > 1300, text);
     assert.equal(await page.locator('[data-testid="history-chart"] canvas').count(), 1);
     await screenshots(page, 'history-24h');
     await page.getByTestId('history-span-15min').click();
@@ -176,6 +183,6 @@ describe('alerts and history', () => {
     // The harness ends wails dev with SIGTERM, so the first session may have
     // had no chance to record its stop: the chart infers the gap either way.
     assert.equal(timeline[0].to, 'started');
-    assert.equal(timeline.filter((e) => e.to === 'started').length, 2);
+    assert.equal(timeline.filter((e) => e.to === 'started').length, 3, 'the filled day, the first run, the restart');
   });
 });

@@ -125,6 +125,7 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 		c.Outages, down, back = append(c.Outages, Span{From: max(down.From, c.From), To: at, Cause: down.Cause}), nil, 0
 	}
 	var prev float64                         // the previous entry's time
+	var aliveUntil float64                   // the last session's start plus its heartbeat
 	for i := len(entries) - 1; i >= 0; i-- { // oldest first
 		e := entries[i]
 		before := prev
@@ -140,7 +141,7 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			stopped = e.At
 		case e.Kind == alerts.EntrySession && e.To == "started":
 			if stopped == 0 { // it ended without a stop (killed, crashed, power cut)
-				stopped = lastSeen(c.Minutes, before, e.At)
+				stopped = max(lastSeen(c.Minutes, before, e.At), min(aliveUntil, e.At))
 				if down != nil && stopped > 0 {
 					closeDown(max(back, stopped))
 				}
@@ -148,7 +149,7 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			if stopped > 0 && e.At-stopped > 2 {
 				c.Unobserved = append(c.Unobserved, Span{From: stopped, To: e.At})
 			}
-			stopped = 0
+			stopped, aliveUntil = 0, e.At+e.Duration
 		case e.Connection != connection || e.From == e.To:
 		case e.To == "connected":
 			if down == nil { // began before the chart's start

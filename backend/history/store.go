@@ -246,6 +246,15 @@ func (s *Store) AddEntry(e alerts.Entry) { s.enqueue(e) }
 // AddMinute queues a minute of figures; it never blocks.
 func (s *Store) AddMinute(m Minute) { s.enqueue(m) }
 
+// alive is a session's heartbeat: its "started" entry's duration becomes
+// how long it has run, so a session that ends without a stop (killed,
+// crashed) still says until when it was observing.
+type alive struct{ startedAt, seconds float64 }
+
+// MarkAlive records that the session started at startedAt has run for
+// seconds; it never blocks.
+func (s *Store) MarkAlive(startedAt, seconds float64) { s.enqueue(alive{startedAt, seconds}) }
+
 func (s *Store) enqueue(v any) {
 	select {
 	case s.queue <- v:
@@ -343,6 +352,8 @@ func (s *Store) commitLocked(batch []any) error {
 		case alerts.Entry:
 			_, err = tx.Exec(`INSERT INTO entries(at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note)
 				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, v.At, v.Connection, v.Kind, string(v.Alert), v.From, v.To, v.Cause, v.Duration, v.Reconnects, v.Message, v.Notified, v.Note)
+		case alive:
+			_, err = tx.Exec(`UPDATE entries SET duration = ? WHERE kind = ? AND to_status = 'started' AND at = ?`, v.seconds, alerts.EntrySession, v.startedAt)
 		case Minute:
 			// A minute split by a restart is merged, not replaced.
 			_, err = tx.Exec(`INSERT INTO minutes(connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples)

@@ -240,6 +240,10 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(42, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
 	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Add(43 * time.Minute).Unix()})
 	add(50, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
+	// Killed again, with nothing recorded after its start but its heartbeat:
+	// the gap begins where the heartbeat ends.
+	s.MarkAlive(at(50*time.Minute), 4*60)
+	add(58, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	c, err := s.ChartOf("connection_1", t0, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -249,8 +253,9 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	if len(c.Outages) != 4 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] || c.Outages[3] != want[3] {
 		t.Fatalf("outages %+v, want %+v", c.Outages, want)
 	}
-	if len(c.Unobserved) != 2 || c.Unobserved[0].From != at(30*time.Minute) || c.Unobserved[0].To != at(40*time.Minute) ||
-		c.Unobserved[1].From != at(44*time.Minute) || c.Unobserved[1].To != at(50*time.Minute) {
+	if len(c.Unobserved) != 3 || c.Unobserved[0].From != at(30*time.Minute) || c.Unobserved[0].To != at(40*time.Minute) ||
+		c.Unobserved[1].From != at(44*time.Minute) || c.Unobserved[1].To != at(50*time.Minute) ||
+		c.Unobserved[2].From != at(54*time.Minute) || c.Unobserved[2].To != at(58*time.Minute) {
 		t.Fatalf("unobserved %+v", c.Unobserved)
 	}
 }

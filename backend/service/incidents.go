@@ -36,9 +36,14 @@ type incidents struct {
 	mu     sync.Mutex // engine and agg
 	engine *alerts.Engine
 
-	cancel context.CancelFunc
-	done   chan struct{}
+	started float64 // this session's "started" entry, for its heartbeat
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
+
+// heartbeatEvery is how often the session's run time is recorded, so a
+// monitor that is killed still says until when it observed.
+const heartbeatEvery = 10 * time.Second
 
 // startIncidents opens the session's history and starts watching.
 func (s *Service) startIncidents(ctx context.Context, o Options) {
@@ -63,7 +68,8 @@ func (s *Service) startIncidents(ctx context.Context, o Options) {
 	}
 	s.incidents = w
 	ctx, w.cancel = context.WithCancel(ctx)
-	w.record(alerts.Entry{At: unixNow(), Connection: "", Kind: alerts.EntrySession, To: "started",
+	w.started = unixNow()
+	w.record(alerts.Entry{At: w.started, Connection: "", Kind: alerts.EntrySession, To: "started",
 		Message: fmt.Sprintf("Monitor started (%s mode%s)", s.info.Mode, profileWords(s.info.Profile))})
 	go w.run(ctx)
 }
@@ -110,6 +116,9 @@ func (w *incidents) run(ctx context.Context) {
 			}
 		case now := <-t.C:
 			w.observe(now, true)
+			if now.Unix()%int64(heartbeatEvery/time.Second) == 0 {
+				w.store.MarkAlive(w.started, unix(now)-w.started)
+			}
 		}
 	}
 }
@@ -180,7 +189,9 @@ func (w *incidents) close() {
 	w.store.Close()
 }
 
-func unixNow() float64 { return float64(time.Now().UnixNano()) / 1e9 }
+func unixNow() float64 { return unix(time.Now()) }
+
+func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
 // Incident methods of the Service, bound by the window.
 

@@ -169,8 +169,12 @@ describe('alerts and history', () => {
     await page.getByTestId('tab-history').click();
     await page.getByTestId('history-connection_2').click();
     const summary = page.getByTestId('history-summary');
-    await until('the chart of connection 2', async () => /Connection 2/.test((await summary.textContent()) ?? ''));
+    await until('the chart of connection 2', async () => (await summary.getAttribute('data-connection')) === 'connection_2' && !/Reading/.test(await summary.textContent()));
     const text = await summary.textContent();
+    const chart = await page.evaluate(() => window.go.app.App.HistoryChart('connection_2', 24));
+    log('outages of connection 2:', JSON.stringify(chart.outages), 'unobserved:', JSON.stringify(chart.unobserved));
+    const tl = await page.evaluate(() => window.go.app.App.Timeline({ From: Date.now() / 1000 - 3600, To: 0, Connection: '', Kinds: ['transition', 'session'], Limit: 400 }));
+    log('recent transitions:', JSON.stringify(tl.filter((e) => e.connection !== 'connection_1' && e.connection !== 'connection_3').map((e) => [e.at.toFixed(1), e.connection, e.from, e.to, e.duration.toFixed(1)])));
     assert.match(text, /1 outage \(1\d\.\d s in all\)/);
     assert.match(text, /monitor not running 2×/, 'after the filled day, and across the restart');
     assert.ok(Number(text.match(/(\d+) minutes recorded/)[1]) > 1300, text);

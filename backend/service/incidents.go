@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -88,7 +89,11 @@ func historyPath(o Options, key string) string {
 	if env, ok := strings.CutPrefix(key, "environment:"); ok {
 		name = "env-" + env
 	}
-	return filepath.Join(dir, unsafeChars.ReplaceAllString(name, "_")+".db")
+	safe := unsafeChars.ReplaceAllString(name, "_")
+	if safe != name { // "Büro" and "B_ro" must not share a file
+		safe += fmt.Sprintf("-%08x", crc32.ChecksumIEEE([]byte(name)))
+	}
+	return filepath.Join(dir, safe+".db")
 }
 
 var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)

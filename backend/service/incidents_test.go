@@ -213,3 +213,40 @@ func stoppableIngestServer(t *testing.T, redisURL, channel string) (string, func
 	t.Cleanup(stop)
 	return "http://" + l.Addr().String(), stop
 }
+
+// A second window on the same session finds the history file locked: it
+// starts, says so in the header, and records beside it.
+func TestSecondWindowOnTheSameHistorySaysSo(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WEBSOCKET_CONNECTIONS_MAX": "7"} // idle: nothing runs, the history still does
+	first := open(t, env, Options{HistoryDir: dir})
+	second := open(t, env, Options{HistoryDir: dir})
+	if first.History().Problem != "" || !strings.HasSuffix(first.History().Path, "env-demo.db") {
+		t.Fatalf("first %+v", first.History())
+	}
+	h := second.History()
+	if !strings.HasSuffix(h.Path, "env-demo.fresh.db") || !strings.Contains(h.Problem, "in use by another") {
+		t.Fatalf("second %+v", h)
+	}
+	found := false
+	for _, w := range second.Info().Warnings {
+		found = found || strings.Contains(w, "in use by another")
+	}
+	if !found {
+		t.Fatalf("the header does not say so: %q", second.Info().Warnings)
+	}
+}
+
+func TestEachProfileHasItsOwnHistoryFile(t *testing.T) {
+	paths := map[string]bool{}
+	for _, key := range []string{"desk", "Büro", "B_ro", "environment:demo", "environment:remote", "a/../b"} {
+		p := historyPath(Options{HistoryDir: "/h"}, key)
+		if paths[p] || !strings.HasPrefix(p, "/h/") || strings.Count(p, "/") != 2 {
+			t.Fatalf("%q → %q (seen: %v)", key, p, paths)
+		}
+		paths[p] = true
+	}
+	if p := historyPath(Options{HistoryDir: "/h"}, "desk"); p != "/h/profile-desk.db" {
+		t.Fatalf("desk → %q", p)
+	}
+}

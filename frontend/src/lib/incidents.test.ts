@@ -20,4 +20,11 @@ describe('incidents helpers', () => {
     expect(avg).toEqual([10, null, null, 12, null]);
     expect(max).toEqual([11, null, null, 13, null]);
   });
+
+  it('breaks the line where the monitor was not running', () => {
+    const m = (start: number) => ({ connection: 'connection_1', start, ticks: 600, rate_min: 10, rate_avg: 10, rate_max: 10, errors: 0, reconnects: 0, p50_ms: 1, p99_ms: 2, down_s: 0, samples: 60 });
+    const [xs, avg] = chartColumns({ connection: 'connection_1', from: 600, to: 720, minutes: [m(600), m(660)], outages: [], unobserved: [{ from: 650, to: 665, cause: '' }] });
+    expect(xs).toEqual([630, 650, 665, 690, 750]);
+    expect(avg).toEqual([10, null, null, 10, null]);
+  });
 });

@@ -124,15 +124,17 @@ export function formatBytes(n: number): string {
  */
 export function chartColumns(c: Chart): [number[], (number | null)[], (number | null)[]] {
   const byStart = new Map(c.minutes.map((m) => [m.start, m]));
-  const xs: number[] = [];
-  const avg: (number | null)[] = [];
-  const max: (number | null)[] = [];
+  const pts: [number, number | null, number | null][] = [];
   const first = Math.floor(c.from / 60) * 60;
   for (let t = first; t <= c.to; t += 60) {
     const m = byStart.get(t);
-    xs.push(t + 30);
-    avg.push(m ? m.rate_avg : null);
-    max.push(m ? m.rate_max : null);
+    pts.push([t + 30, m ? m.rate_avg : null, m ? m.rate_max : null]);
   }
-  return [xs, avg, max];
+  // The line breaks where the monitor was not running, even inside a minute
+  // that has figures from before and after a restart.
+  for (const u of c.unobserved) {
+    if (u.to > c.from && u.from < c.to) pts.push([u.from, null, null], [u.to, null, null]);
+  }
+  pts.sort((a, b) => a[0] - b[0]);
+  return [pts.map((p) => p[0]), pts.map((p) => p[1]), pts.map((p) => p[2])];
 }

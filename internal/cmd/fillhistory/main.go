@@ -38,7 +38,8 @@ func main() {
 	for i, id := range []string{"connection_1", "connection_2", "connection_3"} {
 		for t := start; t.Before(end); t = t.Add(time.Minute) {
 			h := float64(t.Hour()) + float64(t.Minute())/60
-			rate := 45 + 15*math.Sin(h/24*2*math.Pi+float64(i)) + float64((t.Minute()*7+i*13)%9)
+			n := float64(t.Unix() / 60)
+			rate := 45 + 15*math.Sin(h/24*2*math.Pi+float64(i)) + 3*math.Sin(n*0.37+float64(i)) + 2*math.Sin(n*1.3)
 			m := history.Minute{Connection: id, Start: t.Unix(), Ticks: int64(rate * 60), RateMin: rate * 0.6, RateAvg: rate, RateMax: rate * 1.5,
 				P50Ms: 2 + float64(i), P99Ms: 12 + float64(i*3), Samples: 60}
 			for _, o := range outages[id] {

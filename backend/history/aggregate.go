@@ -23,6 +23,9 @@ type Minute struct {
 	// DownS is the seconds observed out of `connected`.
 	DownS   float64 `json:"down_s"`
 	Samples int     `json:"samples"` // seconds observed
+	// Session is when the monitor session that wrote it started (Unix s):
+	// a minute split by a restart has one row per session, merged on read.
+	Session float64 `json:"-"`
 }
 
 // Sample is one connection's figures at one observation (about 1 s apart).

@@ -73,8 +73,11 @@ func (s *Store) Minutes(connection string, from, to time.Time) ([]Minute, error)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rows, err := s.db.Query(`SELECT connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples
-		FROM minutes WHERE connection = ? AND start >= ? AND start < ? ORDER BY start`, connection, from.Unix(), to.Unix())
+	rows, err := s.db.Query(`SELECT connection, start, SUM(ticks), MIN(rate_min),
+		  SUM(rate_avg*samples) / MAX(SUM(samples), 1), MAX(rate_max), SUM(errors), SUM(reconnects),
+		  COALESCE(SUM(CASE WHEN p50_ms >= 0 THEN p50_ms*samples END) / SUM(CASE WHEN p50_ms >= 0 THEN samples END), -1),
+		  MAX(p99_ms), SUM(down_s), SUM(samples)
+		FROM minutes WHERE connection = ? AND start >= ? AND start < ? GROUP BY connection, start ORDER BY start`, connection, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("reading the history: %v", err)
 	}

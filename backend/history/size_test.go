@@ -32,6 +32,7 @@ func TestSizeOfADayOfTheDemo(t *testing.T) {
 			samples[fmt.Sprintf("connection_%d", i+1)] = Sample{Received: received[i], Rate: rate, P50Ms: 2.5, P99Ms: 11, Errors: int64(sec / 1800), Reconnects: int64(sec / 1800)}
 		}
 		for _, m := range agg.Add(now, samples) {
+			m.Session = float64(start.Unix())
 			s.AddMinute(m)
 		}
 		if sec%1800 == 0 {

@@ -159,7 +159,8 @@ CREATE TABLE IF NOT EXISTS minutes(
   connection TEXT NOT NULL, start INTEGER NOT NULL, ticks INTEGER NOT NULL, rate_min REAL NOT NULL,
   rate_avg REAL NOT NULL, rate_max REAL NOT NULL, errors INTEGER NOT NULL, reconnects INTEGER NOT NULL,
   p50_ms REAL NOT NULL, p99_ms REAL NOT NULL, down_s REAL NOT NULL, samples INTEGER NOT NULL,
-  PRIMARY KEY(connection, start)) WITHOUT ROWID;
+  session REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY(connection, start, session)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS minutes_start ON minutes(start);`
 
 // openFile opens path ("" = memory), checks it, takes its lock and creates
@@ -355,16 +356,12 @@ func (s *Store) commitLocked(batch []any) error {
 		case alive:
 			_, err = tx.Exec(`UPDATE entries SET duration = ? WHERE kind = ? AND to_status = 'started' AND at = ?`, v.seconds, alerts.EntrySession, v.startedAt)
 		case Minute:
-			// A minute split by a restart is merged, not replaced.
-			_, err = tx.Exec(`INSERT INTO minutes(connection,start,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples)
-				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
-				ON CONFLICT(connection,start) DO UPDATE SET
-				  rate_avg = (rate_avg*samples + excluded.rate_avg*excluded.samples) / MAX(samples + excluded.samples, 1),
-				  ticks = ticks + excluded.ticks, rate_min = MIN(rate_min, excluded.rate_min), rate_max = MAX(rate_max, excluded.rate_max),
-				  errors = errors + excluded.errors, reconnects = reconnects + excluded.reconnects,
-				  p50_ms = CASE WHEN excluded.samples > samples THEN excluded.p50_ms ELSE p50_ms END, p99_ms = MAX(p99_ms, excluded.p99_ms),
-				  down_s = down_s + excluded.down_s, samples = samples + excluded.samples`,
-				v.Connection, v.Start, v.Ticks, v.RateMin, v.RateAvg, v.RateMax, v.Errors, v.Reconnects, v.P50Ms, v.P99Ms, v.DownS, v.Samples)
+			// One row per minute and session, replaced as the minute fills
+			// (a partial minute is written with each heartbeat); reads merge
+			// the sessions of a minute split by a restart.
+			_, err = tx.Exec(`INSERT OR REPLACE INTO minutes(connection,start,session,ticks,rate_min,rate_avg,rate_max,errors,reconnects,p50_ms,p99_ms,down_s,samples)
+				VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				v.Connection, v.Start, v.Session, v.Ticks, v.RateMin, v.RateAvg, v.RateMax, v.Errors, v.Reconnects, v.P50Ms, v.P99Ms, v.DownS, v.Samples)
 		}
 		if err != nil {
 			return err

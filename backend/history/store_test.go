@@ -72,13 +72,16 @@ func TestSurvivesReopen(t *testing.T) {
 
 func TestAMinuteSplitByARestartIsMerged(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "m.db"), Options{})
-	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Ticks: 200, RateMin: 5, RateAvg: 10, RateMax: 12, Errors: 1, P50Ms: 3, P99Ms: 9, DownS: 0, Samples: 20})
-	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Ticks: 600, RateMin: 8, RateAvg: 15, RateMax: 30, Reconnects: 1, P50Ms: 4, P99Ms: 7, DownS: 2, Samples: 40})
+	// The first session wrote the minute twice (a partial with a heartbeat,
+	// then as far as it got); the second session finished it.
+	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Session: 1, Ticks: 100, RateMin: 5, RateAvg: 10, RateMax: 12, P50Ms: 3, P99Ms: 9, Samples: 10})
+	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Session: 1, Ticks: 200, RateMin: 5, RateAvg: 10, RateMax: 12, Errors: 1, P50Ms: 4, P99Ms: 9, DownS: 0, Samples: 20})
+	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Session: 2, Ticks: 600, RateMin: 8, RateAvg: 15, RateMax: 30, Reconnects: 1, P50Ms: 5.5, P99Ms: 7, DownS: 2, Samples: 40})
 	ms, err := s.Minutes("connection_1", t0, t0.Add(time.Minute))
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("%+v %v", ms, err)
 	}
-	want := Minute{Connection: "connection_1", Start: t0.Unix(), Ticks: 800, RateMin: 5, RateAvg: (10*20 + 15*40) / 60.0, RateMax: 30, Errors: 1, Reconnects: 1, P50Ms: 4, P99Ms: 9, DownS: 2, Samples: 60}
+	want := Minute{Connection: "connection_1", Start: t0.Unix(), Ticks: 800, RateMin: 5, RateAvg: (10*20 + 15*40) / 60.0, RateMax: 30, Errors: 1, Reconnects: 1, P50Ms: (4*20 + 5.5*40) / 60.0, P99Ms: 9, DownS: 2, Samples: 60}
 	if ms[0] != want {
 		t.Fatalf("merged %+v\nwant   %+v", ms[0], want)
 	}

@@ -122,7 +122,7 @@ func (w *incidents) run(ctx context.Context) {
 		case now := <-t.C:
 			w.observe(now, true)
 			if now.Unix()%int64(heartbeatEvery/time.Second) == 0 {
-				w.store.MarkAlive(w.started, unix(now)-w.started)
+				w.heartbeat(now)
 			}
 		}
 	}
@@ -147,8 +147,22 @@ func (w *incidents) observe(now time.Time, sample bool) {
 		done := w.agg.Add(now, samples(o))
 		w.mu.Unlock()
 		for _, m := range done {
+			m.Session = w.started
 			w.store.AddMinute(m)
 		}
+	}
+}
+
+// heartbeat records how long the session has run and the minute so far,
+// so a monitor that is killed loses at most heartbeatEvery of figures.
+func (w *incidents) heartbeat(now time.Time) {
+	w.store.MarkAlive(w.started, unix(now)-w.started)
+	w.mu.Lock()
+	cur := w.agg.Current()
+	w.mu.Unlock()
+	for _, m := range cur {
+		m.Session = w.started
+		w.store.AddMinute(m)
 	}
 }
 
@@ -188,6 +202,7 @@ func (w *incidents) close() {
 	last := w.agg.Finish()
 	w.mu.Unlock()
 	for _, m := range last {
+		m.Session = w.started
 		w.store.AddMinute(m)
 	}
 	w.store.AddEntry(alerts.Entry{At: unixNow(), Kind: alerts.EntrySession, To: "stopped", Message: "Monitor stopped: nothing is observed until it starts again"})

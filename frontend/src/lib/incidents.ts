@@ -128,7 +128,7 @@ export function chartColumns(c: Chart): [number[], (number | null)[], (number | 
   const first = Math.floor(c.from / 60) * 60;
   for (let t = first; t <= c.to; t += 60) {
     const m = byStart.get(t);
-    pts.push([t + 30, m ? m.rate_avg : null, m ? m.rate_max : null]);
+    pts.push([Math.min(t + 30, c.to), m ? m.rate_avg : null, m ? m.rate_max : null]); // the minute in progress: at now
   }
   // The line breaks where the monitor was not running, even inside a minute
   // that has figures from before and after a restart.

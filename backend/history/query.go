@@ -144,7 +144,7 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			stopped = e.At
 		case e.Kind == alerts.EntrySession && e.To == "started":
 			if stopped == 0 { // it ended without a stop (killed, crashed, power cut)
-				stopped = max(lastSeen(c.Minutes, before, e.At), min(aliveUntil, e.At))
+				stopped = max(before, min(aliveUntil, e.At))
 				if down != nil && stopped > 0 {
 					closeDown(max(back, stopped))
 				}
@@ -180,16 +180,3 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 }
 
 func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
-
-// lastSeen is the last moment before at that something was recorded: the
-// previous entry, or the end of the last minute before at.
-func lastSeen(ms []Minute, prevEntry, at float64) float64 {
-	last := prevEntry
-	for _, m := range ms {
-		if float64(m.Start) >= at {
-			break
-		}
-		last = max(last, min(float64(m.Start+60), at))
-	}
-	return last
-}

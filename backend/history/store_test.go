@@ -238,13 +238,13 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(20, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "error"})
 	add(30, alerts.Entry{Kind: alerts.EntrySession, To: "stopped"})
 	add(40, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
-	// Killed at about 44 min (no stop recorded) while connection_1 was down:
-	// the gap runs from the last minute recorded to the next start.
+	// Killed at 44 min (no stop recorded; its heartbeat said 4 min) while
+	// connection_1 was down: the gap runs from the heartbeat to the next start.
+	s.MarkAlive(at(40*time.Minute), 4*60)
 	add(42, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
 	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Add(43 * time.Minute).Unix()})
 	add(50, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
-	// Killed again, with nothing recorded after its start but its heartbeat:
-	// the gap begins where the heartbeat ends.
+	// Killed again, with nothing recorded after its start but its heartbeat.
 	s.MarkAlive(at(50*time.Minute), 4*60)
 	add(58, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	c, err := s.ChartOf("connection_1", t0, t0.Add(time.Hour))

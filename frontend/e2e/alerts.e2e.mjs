@@ -7,7 +7,7 @@
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/alerts.e2e.mjs
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -188,5 +188,20 @@ describe('alerts and history', () => {
     // had no chance to record its stop: the chart infers the gap either way.
     assert.equal(timeline[0].to, 'started');
     assert.equal(timeline.filter((e) => e.to === 'started').length, 3, 'the filled day, the first run, the restart');
+  });
+
+  test('alert settings: a threshold saved in the profile, and where the history lives', async () => {
+    await page.getByTestId('tab-settings').click();
+    await until('the settings', async () => (await page.getByTestId('alert-outage-after').count()) === 1);
+    assert.equal(await page.getByTestId('alert-outage-after').inputValue(), '10');
+    await page.getByTestId('alert-outage-after').fill('20');
+    await page.getByTestId('alert-kind-silent').uncheck();
+    await page.getByTestId('alert-save').click();
+    await until('saved', async () => /Saved/.test(await page.getByTestId('alert-message').textContent()));
+    const saved = JSON.parse(readFileSync(path.join(config, 'tickstock-monitor/profiles.json'), 'utf8')).alerts['environment:demo'];
+    assert.equal(saved.outage_after_s, 20);
+    assert.deepEqual(saved.off, ['silent']);
+    assert.match(await page.getByTestId('history-file').textContent(), /env-demo\.db, [\d.]+ (KB|MB); kept 30 days/);
+    await screenshots(page, 'alert-settings');
   });
 });

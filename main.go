@@ -13,6 +13,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"github.com/tickstock/monitor/app"
+	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/service"
@@ -31,7 +32,7 @@ func main() {
 		log.Warn("profiles are not available", "err", err)
 	}
 	a := app.New(func(ctx context.Context, out monitor.Output) app.Backend {
-		return service.Open(ctx, service.Options{Log: log, Output: out, Profiles: store})
+		return service.Open(ctx, service.Options{Log: log, Output: out, Profiles: store, Notifier: alerts.Desktop{}})
 	}, store, log)
 	lc := app.NewLifecycle(a)
 

@@ -227,8 +227,10 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan st
 	defer close(done)
 	t := time.NewTicker(a.interval)
 	defer t.Stop()
+	var title string
 	for {
 		a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
+		a.setTitle(e, b, &title)
 		if r := b.Remote(); r != nil {
 			a.safeEmit(e, EventRemote, func() any { return r })
 		}

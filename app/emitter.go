@@ -5,6 +5,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/monitor"
 )
 
@@ -26,3 +27,4 @@ type monitorOutput struct{ e Emitter }
 func (o monitorOutput) Batch(b *monitor.Batch)       { o.e.Emit(EventTicks, b) }
 func (o monitorOutput) Metrics(m *monitor.Metrics)   { o.e.Emit(EventMetrics, m) }
 func (o monitorOutput) Source(s monitor.SourceState) { o.e.Emit(EventSource, s) }
+func (o monitorOutput) Entry(x alerts.Entry)         { o.e.Emit(EventIncident, x) }

@@ -15,7 +15,9 @@ const (
 	EventRemote = "remote:state"
 	// EventReopened carries the new service.Info after a profile switch.
 	EventReopened = "session:reopened"
+	// EventIncident carries a new alerts.Entry of the incident timeline.
+	EventIncident = "alerts:entry"
 )
 
 // eventNames lists every event, for the frontend consistency test.
-var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource, EventRemote, EventReopened}
+var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource, EventRemote, EventReopened, EventIncident}

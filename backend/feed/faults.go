@@ -3,6 +3,7 @@ package feed
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,38 @@ func (s *Server) SetRefuseAuth(refuse bool) { s.refuseAuth.Store(refuse) }
 // ("" = every connection), and returns how many it closed.
 func (s *Server) Drop(symbol string) int {
 	return s.each(symbol, func(ss *session) { ss.kill() })
+}
+
+// DropFor drops the connections subscribed to symbol and, for d, cuts every
+// new connection as soon as it subscribes to it: the client authenticates,
+// then loses the connection, so it stays down for d (plus its backoff).
+func (s *Server) DropFor(symbol string, d time.Duration) int {
+	s.mu.Lock()
+	if s.blocked == nil {
+		s.blocked = map[string]time.Time{}
+	}
+	s.blocked[symbol] = time.Now().Add(d)
+	s.mu.Unlock()
+	return s.Drop(symbol)
+}
+
+// isBlocked: params subscribe to a symbol that DropFor cuts right now.
+func (s *Server) isBlocked(params string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	for sym, until := range s.blocked {
+		if now.After(until) {
+			delete(s.blocked, sym)
+			continue
+		}
+		for _, ch := range strings.Split(params, ",") {
+			if _, got, _ := strings.Cut(strings.TrimSpace(ch), "."); got == sym {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Stall makes the matching connections send no frames and answer no pings

@@ -47,7 +47,8 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[int64]*session
-	perKey   map[string]int // authenticated sessions per key
+	perKey   map[string]int       // authenticated sessions per key
+	blocked  map[string]time.Time // symbol → until when subscribing to it is cut (DropFor)
 }
 
 // Start listens on addr (e.g. "127.0.0.1:0") and serves until Close.

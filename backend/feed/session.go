@@ -218,6 +218,10 @@ func (ss *session) handle(data []byte) reply {
 		if !ss.authed.Load() {
 			return reply{frame: statusFrame(massive.StatusError, "not authorized")}
 		}
+		if a.Action == "subscribe" && ss.srv.isBlocked(a.Params) {
+			ss.kill() // DropFor: the subscription is cut, as a failing upstream would
+			return reply{}
+		}
 		return reply{frame: ss.subscribe(a.Action == "subscribe", a.Params)}
 	}
 	return reply{frame: statusFrame(massive.StatusError, "unknown action")}

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/tickstock/monitor/backend/alerts"
 )
 
 // Profile is one saved way to run the window.
@@ -29,6 +31,8 @@ type Profile struct {
 type file struct {
 	Last     string    `json:"last"`
 	Profiles []Profile `json:"profiles"`
+	// Alerts holds each session's alert settings (see alerts.go).
+	Alerts map[string]alerts.Settings `json:"alerts,omitempty"`
 }
 
 // Store is the profiles file.

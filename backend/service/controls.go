@@ -78,3 +78,10 @@ func (s *Service) fault(id string, apply func(symbol string) int) error {
 	}
 	return nil
 }
+
+// DropConnectionFor makes the demo's simulator cut connection id and keep
+// cutting it for d (it authenticates, then loses the subscription), to show
+// (and test) an outage longer than a quick reconnect.
+func (s *Service) DropConnectionFor(id string, d time.Duration) error {
+	return s.fault(id, func(sym string) int { return s.ingest.Sim.DropFor(sym, d) })
+}

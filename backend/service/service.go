@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
@@ -52,6 +53,7 @@ type Service struct {
 	remote    *remote.Observer // remote mode
 	remoteKey string           // keyring profile of the remote password
 	monitor   *monitor.Monitor // nil when nothing runs
+	incidents *incidents // alerts, timeline and history (incidents.go)
 }
 
 // Options configure Open.
@@ -62,6 +64,11 @@ type Options struct {
 	// Profiles, when set, supplies the last used profile (unless
 	// TICKSTOCK_MODE is set).
 	Profiles *profiles.Store
+	// Notifier shows the alerts on the desktop (nil: timeline only).
+	Notifier alerts.Notifier
+	// HistoryDir holds the history files; default: "history" beside the
+	// profiles file, or memory only without one.
+	HistoryDir string
 }
 
 // Open reads the configuration and starts everything. It never fails: a bad
@@ -95,6 +102,7 @@ func Open(ctx context.Context, o Options) *Service {
 		}
 		s.src = manager.New(idle, manager.Options{})
 	}
+	s.startIncidents(ctx, o)
 	return s
 }
 
@@ -193,6 +201,9 @@ func (s *Service) apiKeyFromKeyring() string {
 
 // Close stops everything Open started.
 func (s *Service) Close() {
+	if s.incidents != nil {
+		s.incidents.close()
+	}
 	if s.monitor != nil {
 		s.monitor.Close()
 	}
@@ -212,7 +223,12 @@ func (s *Service) Snapshot() manager.Snapshot { return s.src.Snapshot() }
 
 // Changed is signalled when a connection's status (or the remote sign-in
 // state) changes.
-func (s *Service) Changed() <-chan struct{} { return s.src.Changed() }
+func (s *Service) Changed() <-chan struct{} {
+	if s.incidents != nil { // it watches the source and passes changes on
+		return s.incidents.changed
+	}
+	return s.src.Changed()
+}
 
 // Source is the Redis subscription's state.
 func (s *Service) Source() monitor.SourceState {

@@ -22,6 +22,15 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     SaveProfile: vi.fn(async () => {}),
     DeleteProfile: vi.fn(async () => {}),
     UseProfile: vi.fn(async () => {}),
+    Timeline: vi.fn(async () => []),
+    ExportTimeline: vi.fn(async () => ''),
+    SaveTimelineExport: vi.fn(async () => ''),
+    HistoryChart: vi.fn(),
+    FiguresAround: vi.fn(async () => []),
+    HistoryStatus: vi.fn(async () => ({ path: '', problem: '', bytes: 0, dropped: 0, session: '' })),
+    AlertSettings: vi.fn(async () => ({ off: [], outage_after_s: 10, silent_after_s: 30, quiet: false })),
+    SetAlertSettings: vi.fn(async () => {}),
+    DropConnectionFor: vi.fn(async () => {}),
     ...over,
   };
   window.go = { app: { App: app } };

@@ -2,6 +2,7 @@
 // event functions under window.runtime. Wails injects both into the page; this
 // module is the one place that touches them, so tests can replace it.
 import type { AppInfo, Lookup, Profile, ProfileList, RemoteState, Snapshot, SourceState } from './types';
+import type { AlertSettings, Chart, Entry, HistoryStatus, Minute, TimelineQuery } from './incidents';
 
 export interface BoundApp {
   Snapshot(): Promise<Snapshot>;
@@ -21,6 +22,15 @@ export interface BoundApp {
   SaveProfile(p: Profile): Promise<void>;
   DeleteProfile(name: string): Promise<void>;
   UseProfile(name: string): Promise<void>;
+  Timeline(q: TimelineQuery): Promise<Entry[]>;
+  ExportTimeline(q: TimelineQuery, format: string): Promise<string>;
+  SaveTimelineExport(q: TimelineQuery, format: string): Promise<string>;
+  HistoryChart(connection: string, hours: number): Promise<Chart>;
+  FiguresAround(connection: string, at: number): Promise<Minute[]>;
+  HistoryStatus(): Promise<HistoryStatus>;
+  AlertSettings(): Promise<AlertSettings>;
+  SetAlertSettings(s: AlertSettings): Promise<void>;
+  DropConnectionFor(id: string, seconds: number): Promise<void>;
 }
 
 interface WailsRuntime {
@@ -59,6 +69,15 @@ export const backend = {
   saveProfile: async (p: Profile): Promise<void> => bound().SaveProfile(p),
   deleteProfile: async (name: string): Promise<void> => bound().DeleteProfile(name),
   useProfile: async (name: string): Promise<void> => bound().UseProfile(name),
+  timeline: async (q: TimelineQuery): Promise<Entry[]> => bound().Timeline(q),
+  exportTimeline: async (q: TimelineQuery, format: string): Promise<string> => bound().ExportTimeline(q, format),
+  saveTimelineExport: async (q: TimelineQuery, format: string): Promise<string> => bound().SaveTimelineExport(q, format),
+  historyChart: async (connection: string, hours: number): Promise<Chart> => bound().HistoryChart(connection, hours),
+  figuresAround: async (connection: string, at: number): Promise<Minute[]> => bound().FiguresAround(connection, at),
+  historyStatus: async (): Promise<HistoryStatus> => bound().HistoryStatus(),
+  alertSettings: async (): Promise<AlertSettings> => bound().AlertSettings(),
+  setAlertSettings: async (s: AlertSettings): Promise<void> => bound().SetAlertSettings(s),
+  dropConnectionFor: async (id: string, seconds: number): Promise<void> => bound().DropConnectionFor(id, seconds),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */

@@ -6,3 +6,4 @@ export const EventMetrics = 'ticks:metrics';
 export const EventSource = 'source:state';
 export const EventRemote = 'remote:state';
 export const EventReopened = 'session:reopened';
+export const EventIncident = 'alerts:entry';

@@ -1,0 +1,53 @@
+package alerts
+
+import "time"
+
+// Entry kinds in the incident timeline.
+const (
+	EntryTransition = "transition" // a connection's status changed
+	EntryGap        = "gap"        // the Redis subscription was down: ticks lost to this monitor
+	EntryAlert      = "alert"      // an alert (notified or not: see Notified, Note)
+	EntryRemote     = "remote"     // the remote server's sign-in state changed
+	EntrySilence    = "silence"    // a connected connection had no tick while others flowed
+	EntrySession    = "session"    // the monitor started or stopped: nothing is known between
+)
+
+// Pseudo connection ids for entries that are not about one connection.
+const (
+	ConnRedis  = "redis"
+	ConnRemote = "remote"
+)
+
+// Entry is one line of the incident timeline. Times are Unix seconds.
+type Entry struct {
+	ID         int64   `json:"id"` // set by the history store; 0 before
+	At         float64 `json:"at"`
+	Connection string  `json:"connection"` // connection_N, "redis" or "remote"
+	Kind       string  `json:"kind"`       // Entry… constants
+	Alert      Kind    `json:"alert,omitempty"`
+	From       string  `json:"from,omitempty"` // previous status / state
+	To         string  `json:"to,omitempty"`   // new status / state
+	// Cause is the error sentence behind it ("" when none is known).
+	Cause string `json:"cause"`
+	// Duration, seconds: for a return to `connected` the whole outage, for
+	// other transitions the time in the previous status, for a gap or a
+	// silence its length, for an alert the time the condition had lasted.
+	Duration   float64 `json:"duration"`
+	Reconnects int64   `json:"reconnects"`
+	// Message is the entry as a sentence.
+	Message string `json:"message"`
+	// Notified: a desktop notification went out for this alert.
+	Notified bool `json:"notified"`
+	// Note says why an alert was not notified (off, quiet, throttled, the
+	// notifier's error).
+	Note string `json:"note,omitempty"`
+}
+
+// Time is At as a time.Time.
+func (e Entry) Time() time.Time { return unixTime(e.At) }
+
+func unixTime(s float64) time.Time {
+	return time.Unix(0, int64(s*1e9))
+}
+
+func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

@@ -1,0 +1,42 @@
+package history
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/tickstock/monitor/backend/alerts"
+)
+
+// Export formats.
+const (
+	FormatCSV  = "csv"
+	FormatJSON = "json"
+)
+
+// Export writes entries as CSV (a header row, RFC 3339 UTC times) or as a
+// JSON array.
+func Export(w io.Writer, format string, entries []alerts.Entry) error {
+	switch format {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(entries)
+	case FormatCSV:
+		c := csv.NewWriter(w)
+		_ = c.Write([]string{"time", "connection", "kind", "alert", "from", "to", "cause", "duration_s", "reconnects", "notified", "note", "message"})
+		for _, e := range entries {
+			_ = c.Write([]string{
+				e.Time().UTC().Format(time.RFC3339Nano), e.Connection, e.Kind, string(e.Alert), e.From, e.To, e.Cause,
+				strconv.FormatFloat(e.Duration, 'f', 3, 64), strconv.FormatInt(e.Reconnects, 10), strconv.FormatBool(e.Notified), e.Note, e.Message,
+			})
+		}
+		c.Flush()
+		return c.Error()
+	default:
+		return fmt.Errorf("export format %q: choose csv or json", format)
+	}
+}

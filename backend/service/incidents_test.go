@@ -1,0 +1,252 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/history"
+	"github.com/tickstock/monitor/backend/ingest"
+	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
+)
+
+// entries is an Output that also records the live timeline entries.
+type entries struct {
+	sources
+	all []alerts.Entry
+}
+
+func (e *entries) Entry(x alerts.Entry) {
+	e.sources.mu.Lock()
+	e.all = append(e.all, x)
+	e.sources.mu.Unlock()
+}
+
+func (e *entries) find(pred func(alerts.Entry) bool) (alerts.Entry, bool) {
+	e.sources.mu.Lock()
+	defer e.sources.mu.Unlock()
+	for _, x := range e.all {
+		if pred(x) {
+			return x, true
+		}
+	}
+	return alerts.Entry{}, false
+}
+
+// A demo connection cut for 12 s: an outage alert is notified, the timeline
+// has the transitions with the cause, the recovery carries the outage's
+// length, and after a restart the history still has them and the minutes.
+func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
+	srv := redistest.Start(t)
+	dir := t.TempDir()
+	env := map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t),
+		"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "1", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "1"}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	rec, out := &alerts.Recorder{}, &entries{}
+	store := profiles.Open(dir + "/profiles.json")
+	if err := store.SetAlertSettings(profiles.SessionKey("", "demo"), alerts.Settings{OutageAfterS: 5}); err != nil {
+		t.Fatal(err)
+	}
+	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Output: out, Notifier: rec, Profiles: store})
+	if got := s.AlertSettings().OutageAfterS; got != 5 {
+		t.Fatalf("saved settings not applied: %v", got)
+	}
+	if p := s.History().Path; !strings.HasSuffix(p, "/history/env-demo.db") {
+		t.Fatalf("history path %q", p)
+	}
+	wait.For(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
+	if got := s.Title(); got != "TickStock Monitor — 3/3 connected" {
+		t.Fatalf("title %q", got)
+	}
+	if err := s.DropConnectionFor("connection_2", 8*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "the title to show the outage", 5*time.Second, func() bool { return s.Title() == "TickStock Monitor — 2/3 connected" })
+	wait.For(t, "an outage alert", 15*time.Second, func() bool {
+		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindOutage && e.Connection == "connection_2" })
+		return ok
+	})
+	wait.For(t, "the recovery", 25*time.Second, func() bool {
+		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRecovered && e.Connection == "connection_2" })
+		return ok
+	})
+	rcv, _ := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRecovered })
+	if rcv.Duration < 8 || rcv.Duration > 20 || !rcv.Notified {
+		t.Fatalf("recovery %+v", rcv)
+	}
+	if sent := rec.Sent(); len(sent) < 2 || !strings.Contains(sent[0].Body, "Connection 2 (secondary)") {
+		t.Fatalf("notifications %+v", sent)
+	}
+	tl, err := s.Timeline(history.Query{Connection: "connection_2", Kinds: []string{alerts.EntryTransition}})
+	if err != nil || len(tl) < 2 || tl[len(tl)-1].From != "connected" || tl[len(tl)-1].Cause == "" {
+		t.Fatalf("timeline %+v %v", tl, err)
+	}
+	if ms, err := s.FiguresAround("connection_2", tl[0].At); err != nil || len(ms) == 0 {
+		t.Fatalf("figures around the recovery: %+v %v", ms, err)
+	}
+	csv, err := s.ExportTimeline(history.Query{}, "csv")
+	if err != nil || !strings.Contains(csv, "connection_2,alert,outage") {
+		t.Fatalf("export %v\n%s", err, csv)
+	}
+	s.Close()
+
+	s = Open(context.Background(), Options{EnvDir: t.TempDir(), Output: &entries{}, Notifier: rec, Profiles: store})
+	defer s.Close()
+	ch, err := s.HistoryChart("connection_2", 1)
+	if err != nil || len(ch.Outages) == 0 || len(ch.Minutes) == 0 {
+		t.Fatalf("after a restart: outages %+v minutes %d err %v", ch.Outages, len(ch.Minutes), err)
+	}
+	if o := ch.Outages[0]; o.To-o.From < 8 {
+		t.Fatalf("outage %+v shorter than the cut", o)
+	}
+	var ticks int64
+	for _, m := range ch.Minutes {
+		ticks += m.Ticks
+	}
+	if ticks == 0 {
+		t.Fatalf("no ticks recorded in %+v", ch.Minutes)
+	}
+	if tl, _ := s.Timeline(history.Query{Kinds: []string{alerts.EntrySession}}); len(tl) != 3 || tl[1].To != "stopped" {
+		t.Fatalf("session entries %+v", tl)
+	}
+}
+
+func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
+	dir := t.TempDir()
+	store := profiles.Open(dir + "/profiles.json")
+	s := open(t, map[string]string{"WEBSOCKET_CONNECTIONS_MAX": "7"}, Options{Profiles: store})
+	if err := s.SetAlertSettings(alerts.Settings{OutageAfterS: -3}); err == nil {
+		t.Fatal("a negative threshold was accepted")
+	}
+	if err := s.SetAlertSettings(alerts.Settings{Quiet: true, Off: []alerts.Kind{alerts.KindSilent}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.AlertSettings(profiles.SessionKey("", "demo")); !got.Quiet {
+		t.Fatalf("not kept: %+v", got)
+	}
+	if got := s.Title(); !strings.Contains(got, "not running") {
+		t.Fatalf("title of an idle service %q", got)
+	}
+	if _, err := s.HistoryChart("connection_1", 0); err == nil {
+		t.Fatal("a 0 h chart was accepted")
+	}
+}
+
+// Observing a `tickstock-ingest serve` server that goes away: the sign-in
+// state changes are in the timeline and the unreachable server is alerted,
+// from the same engine as the embedded mode.
+func TestRemoteServerLostIsAlerted(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := channel(t)
+	url, stop := stoppableIngestServer(t, srv.URL, ch)
+	store := profiles.Open(t.TempDir() + "/profiles.json")
+	if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rec, out := &alerts.Recorder{}, &entries{}
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
+		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{Output: out, Notifier: rec, Profiles: store})
+	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "observing 3 connected", 10*time.Second, func() bool {
+		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
+	})
+	if got := s.Title(); got != "TickStock Monitor — 3/3 connected" {
+		t.Fatalf("title %q", got)
+	}
+	stop()
+	wait.For(t, "the unreachable server alerted", 20*time.Second, func() bool {
+		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRemote && e.Notified })
+		return ok
+	})
+	tr, ok := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryRemote && e.To == remote.StateUnreachable })
+	if !ok || tr.From != remote.StateObserving || tr.Cause == "" {
+		t.Fatalf("remote transition %+v", tr)
+	}
+	if sent := rec.Sent(); len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Body, "unreachable") {
+		t.Fatalf("notifications %+v", sent)
+	}
+}
+
+// stoppableIngestServer is ingestServer with a stop in the middle of a test.
+func stoppableIngestServer(t *testing.T, redisURL, channel string) (string, func()) {
+	t.Helper()
+	cfg, err := config.FromLookup(func(k string) (string, bool) {
+		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "TICK_CHANNEL": channel}[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	in, err := ingest.Start(ctx, cfg, ingest.Options{RedisURL: redisURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := bcrypt.GenerateFromPassword([]byte(adminPassword(adminapi.RoleAdmin)), bcrypt.MinCost)
+	b, _ := json.Marshal([]adminapi.User{{Email: "admin@x.io", PasswordBcrypt: string(h), Role: adminapi.RoleAdmin}})
+	users, _ := adminapi.ParseUsers(b)
+	api := adminapi.New(adminapi.Options{Users: users, Source: in})
+	runDone := make(chan struct{})
+	go func() { api.Run(ctx); close(runDone) }()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	hs := &http.Server{Handler: api.Handler()}
+	go hs.Serve(l)
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-runDone; hs.Close(); in.Close() }) }
+	t.Cleanup(stop)
+	return "http://" + l.Addr().String(), stop
+}
+
+// A second window on the same session finds the history file locked: it
+// starts, says so in the header, and records beside it.
+func TestSecondWindowOnTheSameHistorySaysSo(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"WEBSOCKET_CONNECTIONS_MAX": "7"} // idle: nothing runs, the history still does
+	first := open(t, env, Options{HistoryDir: dir})
+	second := open(t, env, Options{HistoryDir: dir})
+	if first.History().Problem != "" || !strings.HasSuffix(first.History().Path, "env-demo.db") {
+		t.Fatalf("first %+v", first.History())
+	}
+	h := second.History()
+	if !strings.HasSuffix(h.Path, "env-demo.fresh.db") || !strings.Contains(h.Problem, "in use by another") {
+		t.Fatalf("second %+v", h)
+	}
+	found := false
+	for _, w := range second.Info().Warnings {
+		found = found || strings.Contains(w, "in use by another")
+	}
+	if !found {
+		t.Fatalf("the header does not say so: %q", second.Info().Warnings)
+	}
+}
+
+func TestEachProfileHasItsOwnHistoryFile(t *testing.T) {
+	paths := map[string]bool{}
+	for _, key := range []string{"desk", "Büro", "B_ro", "environment:demo", "environment:remote", "a/../b"} {
+		p := historyPath(Options{HistoryDir: "/h"}, key)
+		if paths[p] || !strings.HasPrefix(p, "/h/") || strings.Count(p, "/") != 2 {
+			t.Fatalf("%q → %q (seen: %v)", key, p, paths)
+		}
+		paths[p] = true
+	}
+	if p := historyPath(Options{HistoryDir: "/h"}, "desk"); p != "/h/profile-desk.db" {
+		t.Fatalf("desk → %q", p)
+	}
+}

@@ -1,0 +1,79 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Timeline from './Timeline.svelte';
+import { fakeApp } from '../test-bridge';
+import type { Entry } from './incidents';
+
+const now = Date.now() / 1000;
+const entries: Entry[] = [
+  { id: 3, at: now - 5, connection: 'connection_2', kind: 'alert', alert: 'recovered', to: 'connected', cause: '', duration: 15.2, reconnects: 1, message: 'Connection 2 (secondary) is connected again after an outage of 15.2 s', notified: true },
+  { id: 2, at: now - 10, connection: 'connection_2', kind: 'alert', alert: 'outage', to: 'disconnected', cause: 'dropped', duration: 10, reconnects: 1, message: 'Connection 2 (secondary) has been out', notified: false, note: 'quiet mode' },
+  { id: 1, at: now - 20, connection: 'connection_2', kind: 'transition', from: 'connected', to: 'disconnected', cause: 'the provider connection dropped', duration: 300, reconnects: 1, message: 'Connection 2: connected → disconnected', notified: false },
+];
+
+describe('Timeline', () => {
+  afterEach(() => {
+    delete window.go;
+    delete window.runtime;
+  });
+
+  it('lists entries newest first with duration, reconnects and whether they were notified', async () => {
+    fakeApp({ Timeline: vi.fn(async () => entries) });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(3));
+    const rows = screen.getAllByTestId('timeline-entry');
+    expect(rows[0]).toHaveTextContent('alert: recovered');
+    expect(rows[0]).toHaveTextContent('15.2 s');
+    expect(rows[0]).toHaveTextContent('notified on the desktop');
+    expect(rows[1]).toHaveTextContent('quiet mode');
+    expect(rows[2]).toHaveTextContent('connected → disconnected');
+    expect(rows[2]).toHaveTextContent('5 min 00 s');
+  });
+
+  it('filters by connection and kind through the query', async () => {
+    const app = fakeApp({ Timeline: vi.fn(async () => []) });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getByText(/Nothing recorded/)).toBeInTheDocument());
+    await fireEvent.change(screen.getByTestId('timeline-connection'), { target: { value: 'connection_3' } });
+    await fireEvent.change(screen.getByTestId('timeline-kind'), { target: { value: 'gap' } });
+    await vi.waitFor(() => expect(app.Timeline).toHaveBeenLastCalledWith(expect.objectContaining({ Connection: 'connection_3', Kinds: ['gap'] })));
+    expect(screen.getByText(/for this filter/)).toBeInTheDocument();
+  });
+
+  it('shows the figures around an entry when clicked', async () => {
+    const app = fakeApp({
+      Timeline: vi.fn(async () => entries),
+      FiguresAround: vi.fn(async () => [{ connection: 'connection_2', start: Math.floor((now - 20) / 60) * 60, ticks: 120, rate_min: 0, rate_avg: 2, rate_max: 9, errors: 1, reconnects: 1, p50_ms: 4, p99_ms: 30, down_s: 15, samples: 60 }]),
+    });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(3));
+    await fireEvent.click(screen.getAllByTestId('timeline-entry')[2].querySelector('button')!);
+    await vi.waitFor(() => expect(screen.getByTestId('entry-detail')).toHaveTextContent('0 · 2.0 · 9'));
+    expect(app.FiguresAround).toHaveBeenCalledWith('connection_2', entries[2].at);
+    expect(screen.getByTestId('entry-detail')).toHaveTextContent('Cause: the provider connection dropped');
+    expect(screen.getByTestId('entry-detail')).toHaveTextContent('15 s');
+  });
+
+  it('folds a reconnect loop into one row that opens', async () => {
+    const loop: Entry[] = [];
+    for (let i = 0; i < 9; i++) {
+      const to = ['disconnected', 'connecting', 'connected'][i % 3];
+      loop.push({ id: 100 - i, at: now - 30 - i, connection: 'connection_1', kind: 'transition', from: 'x', to, cause: 'cut', duration: 1, reconnects: 9 - Math.floor(i / 3), message: `t${i}`, notified: false });
+    }
+    fakeApp({ Timeline: vi.fn(async () => [entries[0], ...loop]) });
+    render(Timeline);
+    await vi.waitFor(() => expect(screen.getByTestId('timeline-group')).toBeInTheDocument());
+    expect(screen.getAllByTestId('timeline-entry')).toHaveLength(1);
+    expect(screen.getByTestId('timeline-group')).toHaveTextContent('9 transitions');
+    expect(screen.getByTestId('timeline-group')).toHaveTextContent('reconnects 7 → 9');
+    await fireEvent.click(screen.getByTestId('timeline-group').querySelector('button')!);
+    await vi.waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(10));
+  });
+
+  it('says why an export failed', async () => {
+    fakeApp({ SaveTimelineExport: vi.fn(async () => Promise.reject(new Error('disk full'))) });
+    render(Timeline);
+    await fireEvent.click(screen.getByTestId('export-csv'));
+    await vi.waitFor(() => expect(screen.getByTestId('export-message')).toHaveTextContent('Not exported: disk full'));
+  });
+});

@@ -53,7 +53,7 @@ type Service struct {
 	remote    *remote.Observer // remote mode
 	remoteKey string           // keyring profile of the remote password
 	monitor   *monitor.Monitor // nil when nothing runs
-	incidents *incidents // alerts, timeline and history (incidents.go)
+	incidents *incidents       // alerts, timeline and history (incidents.go)
 }
 
 // Options configure Open.

@@ -113,6 +113,9 @@ describe('observing TickStockAppV2', () => {
     await page.getByTestId('signin-password').fill(PASSWORD);
     await page.getByTestId('signin-button').click();
     await until('observing by push', async () => /Live · push from TickStockAppV2/.test(await text('remote-link')));
+    // The link's state and the columns' snapshot are two events; the first
+    // health after sign-in can reach the columns a moment after the link.
+    await until('the health in the columns', async () => (await text('status-connection_1')) === 'connected');
     assert.equal(await text('status-connection_1'), 'connected');
     assert.equal(await text('status-connection_2'), 'disabled');
     assert.equal(await text('status-connection_3'), 'connected');

@@ -93,7 +93,7 @@ type Lookup func(name string) (string, bool)
 func Load(dir string) (*Config, error) {
 	data, err := readSmallFile(filepath.Join(dir, ".env"), MaxDotEnvSize)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf(".env: %v", err)
+		return nil, fmt.Errorf(".env: %w", err)
 	}
 	dotenv, err := ParseDotEnv(data)
 	if err != nil {

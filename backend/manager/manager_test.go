@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

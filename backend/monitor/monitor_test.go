@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }

@@ -3,7 +3,6 @@ package redisbus
 import (
 	"context"
 	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }

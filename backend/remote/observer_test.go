@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"encoding/json"
-	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"net/http"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // IgnoreCurrent: the Socket.IO client library starts one network-status

@@ -2,11 +2,12 @@ package secrets
 
 import (
 	"errors"
-	"github.com/tickstock/monitor/internal/keyringtest"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/tickstock/monitor/internal/keyringtest"
 )
 
 func TestRoundTripOnTheRealKeyring(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/tickstock/monitor/internal/keyringtest"
-	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"net"
 	"net/http"
@@ -24,8 +22,10 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // ingestServer runs what `tickstock-ingest serve` runs: the demo's

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // The keyring's D-Bus session connection is process-wide by design (godbus

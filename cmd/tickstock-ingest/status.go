@@ -105,7 +105,7 @@ func adminPassword(serverURL, email string, stdin io.Reader, stderr io.Writer) (
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return readPassword(stdin, stderr, "Password for "+email+": ")
 	}
-	return "", fmt.Errorf("no password: none in the keyring for %s (%v), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
+	return "", fmt.Errorf("no password: none in the keyring for %s (%w), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
 }
 
 func verdict(s manager.Snapshot, stderr io.Writer) int {
@@ -135,6 +135,6 @@ func printTable(w io.Writer, s manager.Snapshot) {
 		c := s.Connections[id]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, redact.Error(c.LastError))
 	}
-	tw.Flush()
+	_ = tw.Flush() // a terminal or pipe that went away; the Fprintf calls around it ignore the same
 	fmt.Fprintf(w, "\n%d of %d enabled connections connected; %d ticks, %d errors\n", s.ConnectedCount, s.EnabledConnections, s.TotalTicksReceived, s.TotalErrors)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"github.com/tickstock/monitor/internal/keyringtest"
 	"io"
 	"net"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
 )

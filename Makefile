@@ -84,7 +84,8 @@ fuzz:
 	scripts/fuzz $${FUZZ_TIME:-2000000x}
 
 clean:
-	rm -rf build/bin build/packages build/screenshots build/test-results frontend/dist
+	rm -rf build/bin build/packages build/screenshots build/test-results
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete 2>/dev/null || true
 
 ## soak: 30 min at 10k ticks/s through the real pipeline with faults (not in make test) → docs/soak.md
 soak: setup

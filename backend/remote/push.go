@@ -189,7 +189,7 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 			case "connect_error":
 				select {
 				case <-opened: // the transport worked: the namespace said no
-					return fmt.Errorf("%w (%w)", ErrPushRefused, e.err)
+					return fmt.Errorf("%w (%v)", ErrPushRefused, e.err) //nolint:errorlint // the cause is detail for people; callers act on ErrPushRefused alone
 				default:
 					return unreachable(e.err)
 				}

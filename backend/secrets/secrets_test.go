@@ -46,9 +46,6 @@ func TestRoundTripOnTheRealKeyring(t *testing.T) {
 	if err := Set(profile, AdminPassword, ""); err == nil {
 		t.Fatal("stored an empty secret")
 	}
-	if err := Available(); err != nil {
-		t.Fatalf("Available: %v", err)
-	}
 }
 
 // Without a session bus there is no keyring: the error says what is missing.

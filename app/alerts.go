@@ -83,7 +83,7 @@ func (a *App) SaveTimelineExport(q history.Query, format string) (path string, e
 		return "", err
 	}
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		return "", fmt.Errorf("the export could not be written to %s: %v", path, err)
+		return "", fmt.Errorf("the export could not be written to %s: %w", path, err)
 	}
 	return path, nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -114,7 +115,7 @@ func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 
 func TestIncidentMethodsWithoutIncidents(t *testing.T) {
 	a, _ := started(t, &fakeBackend{changed: make(chan struct{})}, time.Hour)
-	if _, err := a.Timeline(history.Query{}); err != errNoIncidents {
+	if _, err := a.Timeline(history.Query{}); !errors.Is(err, errNoIncidents) {
 		t.Fatalf("err %v", err)
 	}
 }

@@ -205,7 +205,8 @@ func (a *App) reopen() {
 	}
 	a.stop()
 	a.start(ctx, e)
-	a.safeEmit(e, EventReopened, func() any { return a.backend.Info() })
+	// No payload: the window reloads and asks for everything again.
+	a.safeEmit(e, EventReopened, func() any { return nil })
 }
 
 // stop ends the event loop and closes the backend.

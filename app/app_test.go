@@ -2,7 +2,7 @@ package app
 
 import (
 	"context"
-	"github.com/tickstock/monitor/internal/wait"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -21,6 +21,7 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // IgnoreCurrent: the Socket.IO client's network-status poller is started at
@@ -159,10 +160,10 @@ func TestBoundMethodsTranslate(t *testing.T) {
 
 func TestCallsBeforeStartSayItIsStarting(t *testing.T) {
 	a := New(nil, nil, quiet)
-	if _, err := a.Snapshot(); err != errStarting {
+	if _, err := a.Snapshot(); !errors.Is(err, errStarting) {
 		t.Fatalf("err = %v", err)
 	}
-	if err := a.Pause(); err != errStarting {
+	if err := a.Pause(); !errors.Is(err, errStarting) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -13,7 +13,8 @@ const (
 	EventSource = "source:state"
 	// EventRemote carries a remote.State (remote mode), with every status.
 	EventRemote = "remote:state"
-	// EventReopened carries the new service.Info after a profile switch.
+	// EventReopened says the session was reopened (a profile switch); it
+	// carries nothing, the window reloads and asks for everything again.
 	EventReopened = "session:reopened"
 	// EventIncident carries a new alerts.Entry of the incident timeline.
 	EventIncident = "alerts:entry"

@@ -27,15 +27,15 @@ func BenchmarkStatusAPI(b *testing.B) {
 	for _, viewers := range []int{10, 100} {
 		b.Run(fmt.Sprintf("viewers=%d", viewers), func(b *testing.B) {
 			f := start(b, Options{PushInterval: 100 * time.Millisecond})
-			f.src.mu.Lock()
-			for c := 1; c <= 3; c++ {
-				cs := manager.ConnectionSnapshot{Enabled: true, Status: manager.StatusConnected, AssignedTickers: 500}
-				for i := 0; i < 500; i++ {
-					cs.Tickers = append(cs.Tickers, fmt.Sprintf("C%dT%03d", c, i))
+			f.src.Update(func(s *manager.Snapshot) {
+				for c := 1; c <= 3; c++ {
+					cs := manager.ConnectionSnapshot{Enabled: true, Status: manager.StatusConnected, AssignedTickers: 500}
+					for i := 0; i < 500; i++ {
+						cs.Tickers = append(cs.Tickers, fmt.Sprintf("C%dT%03d", c, i))
+					}
+					s.Connections[fmt.Sprintf("connection_%d", c)] = cs
 				}
-				f.src.snap.Connections[fmt.Sprintf("connection_%d", c)] = cs
-			}
-			f.src.mu.Unlock()
+			})
 			done := make(chan struct{})
 			defer close(done)
 			for i := 0; i < viewers; i++ {

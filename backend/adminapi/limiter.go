@@ -30,8 +30,8 @@ type attempts struct {
 	failures int
 }
 
-func newLoginLimiter(max int, window time.Duration, now func() time.Time) *loginLimiter {
-	return &loginLimiter{max: max, window: window, now: now, m: map[string]*attempts{}}
+func newLoginLimiter(limit int, window time.Duration, now func() time.Time) *loginLimiter {
+	return &loginLimiter{max: limit, window: window, now: now, m: map[string]*attempts{}}
 }
 
 func limiterKeys(addr, email string) [2]string {

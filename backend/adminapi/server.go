@@ -207,7 +207,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, exp := s.sessions.create(u)
-	http.SetCookie(w, &http.Cookie{
+	// Secure follows TLS: on plain HTTP (loopback, or behind a TLS proxy)
+	// a Secure cookie would never be sent back. HttpOnly and SameSite are set.
+	http.SetCookie(w, &http.Cookie{ //nolint:gosec // G124: see above
 		Name: CookieName, Value: token, Path: "/", Expires: exp,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS,
 	})
@@ -251,7 +253,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.sessions.delete(c.Value)
 		s.hub.endSession(c.Value, "signed out")
 	}
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS})
+	http.SetCookie(w, &http.Cookie{ //nolint:gosec // G124: Secure follows TLS, as at sign-in
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.opts.TLS})
 	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
 }
 

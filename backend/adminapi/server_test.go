@@ -21,45 +21,19 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/internal/admintest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fakeSource is a snapshot that changes when told.
-type fakeSource struct {
-	mu      sync.Mutex
-	snap    manager.Snapshot
-	changed chan struct{}
-}
-
-func (f *fakeSource) Snapshot() manager.Snapshot {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.snap
-}
-func (f *fakeSource) Changed() <-chan struct{} { return f.changed }
-
-func (f *fakeSource) set(total int64) {
-	f.mu.Lock()
-	f.snap.TotalTicksReceived = total
-	f.mu.Unlock()
-	f.changed <- struct{}{}
-}
-
 var passwords = map[string]string{"user@x.io": "user-pass-1", "mod@x.io": "mod-pass-1", "admin@x.io": "admin-pass-1", "super@x.io": "super-pass-1"}
 
 func testUsers(t testing.TB) Users {
-	var list []User
+	var list []admintest.User
 	for email, pw := range passwords {
-		h, _ := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.MinCost)
-		list = append(list, User{Email: email, PasswordBcrypt: string(h), Role: Role(strings.Split(email, "@")[0])})
+		list = append(list, admintest.User{Email: email, Password: pw, Role: string(roleOf(email))})
 	}
-	list[0].Role = roleOf(list[0].Email)
-	for i := range list {
-		list[i].Role = roleOf(list[i].Email)
-	}
-	data, _ := json.Marshal(list)
-	u, err := ParseUsers(data)
+	u, err := ParseUsers(admintest.UsersJSON(t, list...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +47,7 @@ func roleOf(email string) Role {
 type fixture struct {
 	srv   *Server
 	http  *httptest.Server
-	src   *fakeSource
+	src   *admintest.Source
 	clock *fakeClock
 }
 
@@ -91,8 +65,8 @@ func (c *fakeClock) add(d time.Duration) {
 
 func start(t testing.TB, o Options) *fixture {
 	clock := &fakeClock{t: time.Now()}
-	src := &fakeSource{changed: make(chan struct{}), snap: manager.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
-		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL"}}}}}
+	src := admintest.NewSource(manager.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
+		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL"}}}})
 	o.Users, o.Source = testUsers(t), src
 	if o.Now == nil {
 		o.Now = clock.now
@@ -305,7 +279,7 @@ func TestPushStreamSendsStatusOnChangeAndMetrics(t *testing.T) {
 	if err := conn.ReadJSON(&first); err != nil || first.Event != EventStatus {
 		t.Fatalf("first message %+v %v", first, err)
 	}
-	f.src.set(42)
+	f.src.Update(func(s *manager.Snapshot) { s.TotalTicksReceived = 42 })
 	seen := map[string]bool{}
 	for !(seen[EventStatus] && seen[EventMetrics]) {
 		var m struct {
@@ -369,13 +343,13 @@ func TestHundredViewersStream(t *testing.T) {
 func TestStalledViewerIsDroppedWhileOthersKeepTheirRate(t *testing.T) {
 	f := start(t, Options{PushInterval: 20 * time.Millisecond, ViewerQueue: 8})
 	// ~100 kB snapshots, so a viewer that reads nothing fills its socket fast.
-	f.src.mu.Lock()
-	c1 := f.src.snap.Connections["connection_1"]
-	for i := 0; i < 12_000; i++ {
-		c1.Tickers = append(c1.Tickers, fmt.Sprintf("T%05d", i))
-	}
-	f.src.snap.Connections["connection_1"] = c1
-	f.src.mu.Unlock()
+	f.src.Update(func(s *manager.Snapshot) {
+		c1 := s.Connections["connection_1"]
+		for i := 0; i < 12_000; i++ {
+			c1.Tickers = append(c1.Tickers, fmt.Sprintf("T%05d", i))
+		}
+		s.Connections["connection_1"] = c1
+	})
 	good := []*websocket.Conn{f.viewerConn(t), f.viewerConn(t), f.viewerConn(t)}
 	f.viewerConn(t) // stalled: never reads
 	counts := readAll(good, time.Now().Add(4*time.Second))

@@ -49,14 +49,14 @@ func LoadUsers(path string) (Users, error) {
 	}
 	st, err := os.Stat(path)
 	if err != nil {
-		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %v", path, err)
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %w", path, err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q is readable by others (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path)
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(path) //nolint:gosec // G304: the operator names this file in ADMIN_USERS_FILE
 	if err != nil {
-		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %v", path, err)
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %w", path, err)
 	}
 	return ParseUsers(data)
 }
@@ -65,7 +65,7 @@ func LoadUsers(path string) (Users, error) {
 func ParseUsers(data []byte) (Users, error) {
 	var list []User
 	if err := json.Unmarshal(data, &list); err != nil {
-		return Users{}, fmt.Errorf("users file: expected a JSON array of {\"email\",\"password_bcrypt\",\"role\"}: %v", err)
+		return Users{}, fmt.Errorf("users file: expected a JSON array of {\"email\",\"password_bcrypt\",\"role\"}: %w", err)
 	}
 	users := Users{byEmail: map[string]User{}}
 	cost := 0

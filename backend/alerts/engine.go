@@ -126,7 +126,7 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%d reconnects so far)", label(id, c), c.ReconnectCount)})
 	}
 	t.reconnects = c.ReconnectCount
-	if b := t.down.back; b != (time.Time{}) && c.Status == manager.StatusConnected && now.Sub(b) >= Settle {
+	if b := t.down.back; !b.IsZero() && c.Status == manager.StatusConnected && now.Sub(b) >= Settle {
 		d := b.Sub(t.down.since)
 		if t.down.alerted {
 			out = append(out, Entry{At: unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
@@ -135,7 +135,7 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 		}
 		t.down = outage{}
 	}
-	if t.down.since != (time.Time{}) && t.down.back == (time.Time{}) && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
+	if !t.down.since.IsZero() && t.down.back.IsZero() && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
 		t.down.alerted = true
 		out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
 			Cause: c.LastError, Duration: now.Sub(t.down.since).Seconds(), Reconnects: c.ReconnectCount,
@@ -156,7 +156,7 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 	inPrev := now.Sub(t.since)
 	t.status, t.since = c.Status, now
 	switch {
-	case c.Status == manager.StatusConnected && t.down.since != (time.Time{}):
+	case c.Status == manager.StatusConnected && !t.down.since.IsZero():
 		d := now.Sub(t.down.since)
 		out[0].Duration = d.Seconds()
 		// Whether it holds is known only after Settle; say what is known now.
@@ -164,7 +164,7 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 		t.down.back = now // the outage ends once the connection holds (settled)
 	case c.Status == manager.StatusDisabled:
 		t.down = outage{}
-	case isDown(c) && t.down.since == (time.Time{}):
+	case isDown(c) && t.down.since.IsZero():
 		t.down.since = now
 	case isDown(c):
 		t.down.back = time.Time{} // dropped again before it settled: one outage
@@ -255,7 +255,7 @@ func (e *Engine) source(o Observation) []Entry {
 				Message: fmt.Sprintf("Redis subscription is back after %s", human(d))})
 		}
 		e.redis = outage{}
-	case e.redis.since == (time.Time{}):
+	case e.redis.since.IsZero():
 		e.redis.since = o.At
 	case !e.redis.alerted && o.At.Sub(e.redis.since) >= e.settings.OutageAfter():
 		e.redis.alerted = true
@@ -297,7 +297,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 		}
 		e.remoteDn = outage{}
 	case r.State == remote.StateUnreachable:
-		if e.remoteDn.since == (time.Time{}) {
+		if e.remoteDn.since.IsZero() {
 			e.remoteDn.since = o.At
 		}
 		if d := o.At.Sub(e.remoteDn.since); !e.remoteDn.alerted && d >= e.settings.OutageAfter() {

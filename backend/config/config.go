@@ -77,6 +77,10 @@ type Config struct {
 	TickChannel        string
 	AdminListenAddr    string
 	AdminUsersFile     string
+	// AdminTLSCert and AdminTLSKey (ADMIN_TLS_CERT, ADMIN_TLS_KEY) serve the
+	// admin API over HTTPS; AdminTLS checks that both or neither are set.
+	AdminTLSCert string
+	AdminTLSKey  string
 	// Redis is how the publisher and the monitor reach Redis (REDIS_URL and
 	// the REDIS_TLS_*, ACL, Sentinel and Cluster variables); Redis.URL is RedisURL.
 	Redis Redis
@@ -91,21 +95,40 @@ type Lookup func(name string) (string, bool)
 // Load reads the process environment, overlaid on dir/.env when that file
 // exists (the environment wins, as with python-dotenv).
 func Load(dir string) (*Config, error) {
+	lookup, err := EnvLookup(dir)
+	if err != nil {
+		return nil, err
+	}
+	return FromLookup(lookup)
+}
+
+// EnvLookup is the process environment overlaid on dir/.env (when that file
+// exists): the one way every part of the program reads a variable.
+func EnvLookup(dir string) (Lookup, error) {
 	data, err := readSmallFile(filepath.Join(dir, ".env"), MaxDotEnvSize)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf(".env: %v", err)
+		return nil, fmt.Errorf(".env: %w", err)
 	}
 	dotenv, err := ParseDotEnv(data)
 	if err != nil {
 		return nil, err
 	}
-	return FromLookup(func(name string) (string, bool) {
+	return func(name string) (string, bool) {
 		if v, ok := os.LookupEnv(name); ok {
 			return v, true
 		}
 		v, ok := dotenv[name]
 		return v, ok
-	})
+	}, nil
+}
+
+// AdminTLS returns the admin API's certificate and key files, "" and "" for
+// plain HTTP. Only serve uses them, so only serve fails on a half-set pair.
+func (c *Config) AdminTLS() (certFile, keyFile string, err error) {
+	if (c.AdminTLSCert == "") != (c.AdminTLSKey == "") {
+		return "", "", errors.New("set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither")
+	}
+	return c.AdminTLSCert, c.AdminTLSKey, nil
 }
 
 // FromLookup builds a Config from variables given by lookup.
@@ -126,6 +149,8 @@ func FromLookup(lookup Lookup) (*Config, error) {
 		TickChannel:       r.str("TICK_CHANNEL", DefaultTickChannel),
 		AdminListenAddr:   r.str("ADMIN_LISTEN_ADDR", DefaultAdminListenAddr),
 		AdminUsersFile:    r.str("ADMIN_USERS_FILE", ""),
+		AdminTLSCert:      r.str("ADMIN_TLS_CERT", ""),
+		AdminTLSKey:       r.str("ADMIN_TLS_KEY", ""),
 		MetricsListenAddr: r.str("METRICS_LISTEN_ADDR", ""),
 	}
 	c.Redis = r.readRedis(c.RedisURL)

@@ -37,12 +37,12 @@ func ParseDotEnv(data []byte) (map[string]string, error) {
 		}
 		v, err := unquote(strings.TrimSpace(value))
 		if err != nil {
-			return nil, fmt.Errorf(".env line %d (%s): %v", n, key, err)
+			return nil, fmt.Errorf(".env line %d (%s): %w", n, key, err)
 		}
 		vars[key] = v
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf(".env: %v (after line %d)", err, n)
+		return nil, fmt.Errorf(".env: %w (after line %d)", err, n)
 	}
 	return vars, nil
 }

@@ -18,10 +18,10 @@ const (
 // configuration without a file system round trip per input.
 var readFile = readSmallFile
 
-// readSmallFile reads a regular file of at most max bytes. Devices, FIFOs
+// readSmallFile reads a regular file of at most limit bytes. Devices, FIFOs
 // and directories are refused before they are opened (reading /dev/zero
 // never ends; opening a FIFO blocks until someone writes).
-func readSmallFile(path string, max int64) ([]byte, error) {
+func readSmallFile(path string, limit int64) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -29,21 +29,21 @@ func readSmallFile(path string, max int64) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("not a regular file (%s): give the path of a file", fileKind(st.Mode()))
 	}
-	if st.Size() > max {
-		return nil, fmt.Errorf("%d bytes, more than the %d-byte limit", st.Size(), max)
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d-byte limit", st.Size(), limit)
 	}
-	f, err := os.Open(path)
+	f, err := os.Open(path) //nolint:gosec // G304: a configuration file the operator chose
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	// The file may have grown (or been swapped) since the Stat.
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("more than the %d-byte limit", max)
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("more than the %d-byte limit", limit)
 	}
 	return data, nil
 }

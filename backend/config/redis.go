@@ -69,7 +69,7 @@ func (r Redis) TLSConfig() (*tls.Config, error) {
 	if r.TLSCA != "" {
 		pem, err := os.ReadFile(r.TLSCA)
 		if err != nil {
-			return nil, fmt.Errorf("REDIS_TLS_CA=%q: cannot read: %v", r.TLSCA, err)
+			return nil, fmt.Errorf("REDIS_TLS_CA=%q: cannot read: %w", r.TLSCA, err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
@@ -80,7 +80,7 @@ func (r Redis) TLSConfig() (*tls.Config, error) {
 	if r.TLSCert != "" {
 		pair, err := tls.LoadX509KeyPair(r.TLSCert, r.TLSKey)
 		if err != nil {
-			return nil, fmt.Errorf("REDIS_TLS_CERT=%q / REDIS_TLS_KEY=%q: %v", r.TLSCert, r.TLSKey, err)
+			return nil, fmt.Errorf("REDIS_TLS_CERT=%q / REDIS_TLS_KEY=%q: %w", r.TLSCert, r.TLSKey, err)
 		}
 		c.Certificates = []tls.Certificate{pair}
 	}

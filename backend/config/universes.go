@@ -17,7 +17,7 @@ type Universes map[string][]string
 func ParseUniverses(data []byte) (Universes, error) {
 	var raw map[string][]string
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("expected a JSON object of universe key → array of tickers: %v", err)
+		return nil, fmt.Errorf("expected a JSON object of universe key → array of tickers: %w", err)
 	}
 	u := make(Universes, len(raw))
 	for key, list := range raw {

@@ -3,7 +3,6 @@ package feed
 import (
 	"encoding/json"
 	"errors"
-	"github.com/tickstock/monitor/internal/wait"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/massive"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -58,7 +58,7 @@ func newSession(s *Server, conn *websocket.Conn) *session {
 		out:      make(chan reply, 64),
 		done:     make(chan struct{}),
 		channels: map[string]massive.Kind{},
-		rng:      rand.New(rand.NewPCG(uint64(id), uint64(time.Now().UnixNano()))),
+		rng:      rand.New(rand.NewPCG(uint64(id), uint64(time.Now().UnixNano()))), //nolint:gosec // G115: a seed; only the bits matter
 		prices:   map[string]float64{},
 	}
 }

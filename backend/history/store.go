@@ -189,7 +189,7 @@ func openFile(path string) (*sql.DB, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	if err := prepare(db); err != nil {
-		db.Close()
+		_ = db.Close() // the prepare error is the one to report
 		return nil, err
 	}
 	if path != "" {
@@ -208,7 +208,7 @@ func checkReadOnly(path string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }() // read-only handle; quickCheck's result is the answer
 	return quickCheck(db)
 }
 
@@ -282,7 +282,9 @@ func (s *Store) Close() {
 	s.cancel()
 	<-s.done
 	if s.db != nil {
-		s.db.Close()
+		// The writer has flushed and stopped: every write has already
+		// reported its own error; a close error here has no one to act.
+		_ = s.db.Close()
 	}
 }
 

@@ -226,7 +226,10 @@ func TestQueueFullIsCounted(t *testing.T) {
 
 func TestChartOutagesAndUnobserved(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "chart.db"), Options{})
-	add := func(min float64, e alerts.Entry) { e.At = at(time.Duration(min * float64(time.Minute))); s.AddEntry(e) }
+	add := func(mins float64, e alerts.Entry) {
+		e.At = at(time.Duration(mins * float64(time.Minute)))
+		s.AddEntry(e)
+	}
 	add(1, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	add(10, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "drop"})
 	add(10.1, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})

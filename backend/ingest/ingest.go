@@ -103,7 +103,7 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 		sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{key}, Rate: DemoRate, Log: opts.Log})
 		if err != nil {
 			in.closePublisher()
-			return nil, fmt.Errorf("starting the demo's provider simulator: %v", err)
+			return nil, fmt.Errorf("starting the demo's provider simulator: %w", err)
 		}
 		in.Sim = sim
 		run.WebSocketURL, run.APIKey = sim.URL(), key
@@ -136,7 +136,7 @@ func (in *Ingest) isolateDemo(cfg *config.Config, log *slog.Logger) error {
 	}
 	d, err := redisbus.StartDemoRedis()
 	if err != nil {
-		return fmt.Errorf("starting the demo's built-in Redis: %v", err)
+		return fmt.Errorf("starting the demo's built-in Redis: %w", err)
 	}
 	// The configured TLS, ACL, Sentinel or Cluster settings are not the
 	// built-in Redis's.

@@ -9,8 +9,6 @@ package manager
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -20,7 +18,6 @@ import (
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/redact"
-	"github.com/tickstock/monitor/backend/ticks"
 )
 
 // Manager owns the connection slots of one configuration.
@@ -30,7 +27,6 @@ type Manager struct {
 	conns   [config.MaxConnections]*connState
 	runners [config.MaxConnections]*runner
 
-	assignMu   sync.Mutex                        // serialises ticker changes
 	assignment atomic.Pointer[map[string]string] // ticker → connection ID; replaced, never mutated
 	changed    chan struct{}                     // coalesced status-change signal
 
@@ -141,127 +137,6 @@ func (m *Manager) ConnectionOf(symbol string) (string, bool) {
 // Assignment returns a copy of the ticker → connection map.
 func (m *Manager) Assignment() map[string]string {
 	return maps.Clone(*m.assignment.Load())
-}
-
-// AddTickers assigns tickers to connection id, or to the least-loaded
-// connected (else enabled) connection when id is "", subscribes them at once
-// if it is connected, and returns the connection used.
-func (m *Manager) AddTickers(id string, tickers []string) (string, error) {
-	m.assignMu.Lock()
-	defer m.assignMu.Unlock()
-	clean, err := normalize(tickers)
-	if err != nil {
-		return "", err
-	}
-	cur := *m.assignment.Load()
-	target := m.pick(id)
-	if target < 0 {
-		if id != "" {
-			return "", fmt.Errorf("%s is not an enabled connection", id)
-		}
-		return "", errors.New("no enabled connection to add tickers to")
-	}
-	tid := m.conns[target].id
-	for _, t := range clean {
-		if owner, ok := cur[t]; ok && owner != tid {
-			return "", fmt.Errorf("ticker %s is already on %s: remove it there first", t, owner)
-		}
-	}
-	next := maps.Clone(cur)
-	list := slices.Clone(m.conns[target].tickerList())
-	for _, t := range clean {
-		if _, ok := next[t]; !ok {
-			next[t] = tid
-			list = append(list, t)
-		}
-	}
-	m.conns[target].setTickers(list)
-	m.assignment.Store(&next)
-	m.runners[target].signalResync()
-	return tid, nil
-}
-
-// RemoveTickers unassigns tickers from whatever connection carries them and
-// unsubscribes them there.
-func (m *Manager) RemoveTickers(tickers []string) error {
-	m.assignMu.Lock()
-	defer m.assignMu.Unlock()
-	clean, err := normalize(tickers)
-	if err != nil {
-		return err
-	}
-	next := maps.Clone(*m.assignment.Load())
-	touched := map[int]bool{}
-	for _, t := range clean {
-		owner, ok := next[t]
-		if !ok {
-			return fmt.Errorf("ticker %s is not on any connection", t)
-		}
-		delete(next, t)
-		touched[m.index(owner)] = true
-	}
-	for i := range touched {
-		var list []string
-		for _, t := range m.conns[i].tickerList() {
-			if next[t] == m.conns[i].id {
-				list = append(list, t)
-			}
-		}
-		m.conns[i].setTickers(list)
-		m.runners[i].signalResync()
-	}
-	m.assignment.Store(&next)
-	return nil
-}
-
-// pick returns the slot for id, or the least-loaded connected (else enabled) one.
-func (m *Manager) pick(id string) int {
-	if id != "" {
-		i := m.index(id)
-		if i < 0 || !m.conns[i].enabled {
-			return -1
-		}
-		return i
-	}
-	best := -1
-	for _, wantConnected := range []bool{true, false} {
-		for i, c := range m.conns {
-			if !c.enabled || (wantConnected && c.currentStatus() != StatusConnected) {
-				continue
-			}
-			if best < 0 || len(c.tickerList()) < len(m.conns[best].tickerList()) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			return best
-		}
-	}
-	return -1
-}
-
-func (m *Manager) index(id string) int {
-	for i, c := range m.conns {
-		if c.id == id {
-			return i
-		}
-	}
-	return -1
-}
-
-func normalize(tickers []string) ([]string, error) {
-	out := make([]string, 0, len(tickers))
-	for _, t := range tickers {
-		s, ok := ticks.NormalizeSymbol(strings.TrimSpace(t))
-		if !ok {
-			return nil, fmt.Errorf("invalid ticker %q (1–12 of A–Z 0–9 . : -)", t)
-		}
-		out = append(out, s)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no tickers given")
-	}
-	return out, nil
 }
 
 func sortedCopy(s []string) []string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -364,63 +364,6 @@ func TestRefusedTicksAreCountedAsDropped(t *testing.T) {
 	sim := startFeed(t, feed.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{refuse: true}})
 	wait.For(t, "drops", 10*time.Second, func() bool { return m.Snapshot().Connections["connection_1"].PublishDropped > 10 })
-}
-
-func TestRuntimeTickerChanges(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
-	sink := &recordingSink{}
-	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
-	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
-
-	if id, err := m.AddTickers("connection_1", []string{"orcl"}); err != nil || id != "connection_1" {
-		t.Fatalf("AddTickers: %q %v", id, err)
-	}
-	wait.For(t, "ORCL subscribed on connection_1", 10*time.Second, func() bool {
-		ss, ok := sessionFor(sim, "ORCL")
-		return ok && slices.Contains(ss.Symbols, "AAPL")
-	})
-	wait.For(t, "ORCL ticks on connection_1", 10*time.Second, func() bool { return sink.symbolsSince(0)["connection_1"]["ORCL"] })
-	if id, _ := m.ConnectionOf("ORCL"); id != "connection_1" {
-		t.Errorf("ConnectionOf(ORCL) = %q", id)
-	}
-	if n := m.Snapshot().Connections["connection_1"].AssignedTickers; n != 5 {
-		t.Errorf("assigned_tickers = %d", n)
-	}
-
-	// Least-loaded: connection_2 has 3 tickers, the others 5.
-	if id, err := m.AddTickers("", []string{"SHOP"}); err != nil || id != "connection_2" {
-		t.Fatalf("least-loaded AddTickers: %q %v", id, err)
-	}
-	if _, err := m.AddTickers("connection_3", []string{"AAPL"}); err == nil || !strings.Contains(err.Error(), "connection_1") {
-		t.Errorf("moving AAPL without removing: %v", err)
-	}
-	if _, err := m.AddTickers("connection_1", []string{"bad ticker"}); err == nil {
-		t.Error("accepted an invalid ticker")
-	}
-
-	if err := m.RemoveTickers([]string{"ORCL", "AAPL"}); err != nil {
-		t.Fatal(err)
-	}
-	wait.For(t, "ORCL and AAPL unsubscribed", 10*time.Second, func() bool {
-		_, a := sessionFor(sim, "ORCL")
-		_, b := sessionFor(sim, "AAPL")
-		return !a && !b
-	})
-	if _, ok := m.ConnectionOf("AAPL"); ok {
-		t.Error("AAPL still assigned")
-	}
-	if c := m.Snapshot().Connections["connection_1"]; c.AssignedTickers != 3 || slices.Contains(c.Tickers, "AAPL") {
-		t.Errorf("connection_1 after removal: %v", c.Tickers)
-	}
-	if err := m.RemoveTickers([]string{"NOPE"}); err == nil {
-		t.Error("removed a ticker that is nowhere")
-	}
-	// After a reconnect the changed set is what gets subscribed.
-	sim.Drop("MSFT")
-	wait.For(t, "resubscribed without AAPL", 10*time.Second, func() bool {
-		ss, ok := sessionFor(sim, "MSFT")
-		return ok && !slices.Contains(ss.Symbols, "AAPL") && len(ss.Symbols) == 3
-	})
 }
 
 func TestSnapshotHasTheContractShape(t *testing.T) {

@@ -47,7 +47,7 @@ func (r *runner) run(ctx context.Context) {
 			r.keyRejected = false
 		}
 		failures++
-		if max := r.m.cfg.MaxRetries; max > 0 && failures >= max {
+		if limit := r.m.cfg.MaxRetries; limit > 0 && failures >= limit {
 			r.st.setError(r.m.redact(fmt.Sprintf("gave up after %d consecutive failures; last: %v", failures, err)))
 			r.m.setStatus(r.st, StatusError)
 			r.m.opts.Log.Error("connection gave up", "connection", r.st.id, "failures", failures)
@@ -94,7 +94,7 @@ func (r *runner) session(ctx context.Context) (outcome, time.Duration, error) {
 		if ctx.Err() != nil {
 			return outcomeStopped, 0, nil
 		}
-		return outcomeLost, 0, fmt.Errorf("cannot connect to the provider: %v", err)
+		return outcomeLost, 0, fmt.Errorf("cannot connect to the provider: %w", err)
 	}
 	defer conn.Close()
 	conn.SetReadLimit(massive.MaxFrameSize)
@@ -137,11 +137,11 @@ func (r *runner) authenticate(conn *websocket.Conn, dec *massive.Decoder) (outco
 	for {
 		_, frame, err := conn.ReadMessage()
 		if err != nil {
-			return outcomeLost, fmt.Errorf("during authentication: %v", err)
+			return outcomeLost, fmt.Errorf("during authentication: %w", err)
 		}
 		evs, _, derr := dec.Decode(frame, nil)
 		if derr != nil && len(evs) == 0 {
-			return outcomeLost, fmt.Errorf("during authentication: %v", derr)
+			return outcomeLost, fmt.Errorf("during authentication: %w", derr)
 		}
 		for _, e := range evs {
 			if e.Kind != massive.KindStatus {
@@ -152,7 +152,7 @@ func (r *runner) authenticate(conn *websocket.Conn, dec *massive.Decoder) (outco
 				if !sentAuth {
 					_ = conn.SetWriteDeadline(time.Now().Add(r.m.opts.WriteTimeout))
 					if err := conn.WriteMessage(websocket.TextMessage, massive.Auth(r.m.cfg.APIKey)); err != nil {
-						return outcomeLost, fmt.Errorf("sending auth: %v", err)
+						return outcomeLost, fmt.Errorf("sending auth: %w", err)
 					}
 					sentAuth = true
 				}
@@ -265,7 +265,7 @@ func (r *runner) writeLoop(ctx context.Context, conn *websocket.Conn) error {
 			return nil
 		case <-ping.C:
 			if err := write(websocket.PingMessage, nil); err != nil {
-				return fmt.Errorf("sending ping: %v", err)
+				return fmt.Errorf("sending ping: %w", err)
 			}
 		case <-r.resync:
 			if err := r.syncSubscriptions(subscribed, write); err != nil {
@@ -295,12 +295,12 @@ func (r *runner) syncSubscriptions(subscribed map[string]bool, write func(int, [
 	event := r.m.cfg.SubscriptionEvent
 	for _, chunk := range massive.Chunk(massive.Channels(event, add), r.m.opts.SubscribeChunkBytes) {
 		if err := write(websocket.TextMessage, massive.Subscribe(chunk)); err != nil {
-			return fmt.Errorf("subscribing: %v", err)
+			return fmt.Errorf("subscribing: %w", err)
 		}
 	}
 	for _, chunk := range massive.Chunk(massive.Channels(event, remove), r.m.opts.SubscribeChunkBytes) {
 		if err := write(websocket.TextMessage, massive.Unsubscribe(chunk)); err != nil {
-			return fmt.Errorf("unsubscribing: %v", err)
+			return fmt.Errorf("unsubscribing: %w", err)
 		}
 	}
 	for _, t := range add {
@@ -333,7 +333,7 @@ func lostError(err error) error {
 		}
 		return fmt.Errorf("the provider closed the connection (%d %s)", ce.Code, ce.Text)
 	}
-	return fmt.Errorf("connection lost: %v", err)
+	return fmt.Errorf("connection lost: %w", err)
 }
 
 func errString(err error) string {

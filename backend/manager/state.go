@@ -97,18 +97,6 @@ func (s *connState) tickerList() []string {
 	return s.tickers
 }
 
-func (s *connState) currentStatus() Status {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.status
-}
-
-func (s *connState) setTickers(t []string) {
-	s.mu.Lock()
-	s.tickers = sortedCopy(t)
-	s.mu.Unlock()
-}
-
 func (s *connState) snapshot() ConnectionSnapshot {
 	s.mu.Lock()
 	cs := ConnectionSnapshot{

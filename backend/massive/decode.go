@@ -109,14 +109,14 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 	// Slow path: some element does not fit; decode one by one to keep the rest.
 	var raws []json.RawMessage
 	if err := json.Unmarshal(frame, &raws); err != nil {
-		return dst, 0, fmt.Errorf("malformed frame: %v", err)
+		return dst, 0, fmt.Errorf("malformed frame: %w", err)
 	}
 	for i, raw := range raws {
 		var w wire
 		if err2 := json.Unmarshal(raw, &w); err2 != nil {
 			skipped++
 			if err == nil {
-				err = fmt.Errorf("event %d: %v", i, err2)
+				err = fmt.Errorf("event %d: %w", i, err2)
 			}
 			continue
 		}
@@ -125,7 +125,7 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 		dst, s, e = appendEvents(dst, []wire{w})
 		skipped += s
 		if err == nil && e != nil {
-			err = fmt.Errorf("event %d: %v", i, e)
+			err = fmt.Errorf("event %d: %w", i, e)
 		}
 	}
 	return dst, skipped, err
@@ -189,7 +189,7 @@ func convert(w *wire) (Event, error) {
 		err = w.aggregate(&ev.Aggregate)
 	}
 	if err != nil {
-		return ev, fmt.Errorf("%s %s: %v", w.Ev, sym, err)
+		return ev, fmt.Errorf("%s %s: %w", w.Ev, sym, err)
 	}
 	return ev, nil
 }
@@ -198,7 +198,7 @@ func (w *wire) trade(t *Trade) error {
 	*t = Trade{Exchange: w.X, Tape: w.Z, Price: w.P, Size: w.S, Timestamp: w.T,
 		Sequence: w.Q, TRFID: w.TRFI, TRFTimestamp: w.TRFT}
 	if err := decodeOptional(w.C, &t.Conditions); err != nil {
-		return fmt.Errorf(`conditions "c": %v`, err)
+		return fmt.Errorf(`conditions "c": %w`, err)
 	}
 	if len(w.I) > 0 && string(w.I) != "null" {
 		if err := json.Unmarshal(w.I, &t.ID); err != nil {
@@ -217,10 +217,10 @@ func (w *wire) quote(q *Quote) error {
 	*q = Quote{BidExchange: w.BX, BidPrice: w.BP, BidSize: w.BS, AskExchange: w.AX,
 		AskPrice: w.AP, AskSize: w.AS, Timestamp: w.T, Sequence: w.Q, Tape: w.Z}
 	if err := decodeOptional(w.C, &q.Condition); err != nil {
-		return fmt.Errorf(`condition "c": %v`, err)
+		return fmt.Errorf(`condition "c": %w`, err)
 	}
 	if err := decodeOptional(w.I, &q.Indicators); err != nil {
-		return fmt.Errorf(`indicators "i": %v`, err)
+		return fmt.Errorf(`indicators "i": %w`, err)
 	}
 	return checkAll(price("bp", q.BidPrice), price("ap", q.AskPrice),
 		amount("bs", q.BidSize), amount("as", q.AskSize), stamp("t", q.Timestamp))

@@ -1,10 +1,11 @@
 package massive
 
 import (
-	"github.com/tickstock/monitor/backend/ticks"
 	"strings"
 	"testing"
 	"unsafe"
+
+	"github.com/tickstock/monitor/backend/ticks"
 )
 
 func TestDecodeStatusAndMarketEvents(t *testing.T) {

@@ -168,7 +168,7 @@ type Server struct {
 func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("METRICS_LISTEN_ADDR=%q: %v", addr, err)
+		return nil, fmt.Errorf("METRICS_LISTEN_ADDR=%q: %w", addr, err)
 	}
 	return ln, nil
 }

@@ -3,8 +3,6 @@ package monitor
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"runtime"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
@@ -90,19 +89,12 @@ func (r *recorder) lastBatch() *Batch {
 	return r.batches[len(r.batches)-1]
 }
 
-var channelSeq atomic.Int64
-
-// uniqueChannel keeps tests apart when REDIS_URL points at a shared server.
-func uniqueChannel(t *testing.T) string {
-	return fmt.Sprintf("tickstock:test:%s:%d:%d", t.Name(), time.Now().UnixNano(), channelSeq.Add(1))
-}
-
 func start(t *testing.T, srv *redistest.Server, opts Options) (*Monitor, *recorder) {
 	t.Helper()
 	rec := &recorder{}
 	opts.URL = srv.URL
 	if opts.Channel == "" {
-		opts.Channel = uniqueChannel(t)
+		opts.Channel = redistest.Channel(t)
 	}
 	if opts.Assigner == nil {
 		opts.Assigner = defaultAssigner()
@@ -196,7 +188,7 @@ func TestCountsEnrichesAndBatches(t *testing.T) {
 
 func TestPatternChannel(t *testing.T) {
 	srv := redistest.Start(t)
-	base := uniqueChannel(t)
+	base := redistest.Channel(t)
 	m, _ := start(t, srv, Options{Channel: base + ":*"})
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	if s := m.Source(); !s.Pattern || !strings.Contains(s.Detail, "pattern") {

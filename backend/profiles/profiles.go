@@ -45,7 +45,7 @@ type Store struct {
 func DefaultPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("no user configuration directory: %v", err)
+		return "", fmt.Errorf("no user configuration directory: %w", err)
 	}
 	return filepath.Join(dir, "tickstock-monitor", "profiles.json"), nil
 }
@@ -66,7 +66,7 @@ func (s *Store) read() (file, error) {
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil {
-		return file{}, fmt.Errorf("%s is damaged (%v): fix or delete it", s.path, err)
+		return file{}, fmt.Errorf("%s is damaged (%w): fix or delete it", s.path, err)
 	}
 	return f, nil
 }
@@ -178,10 +178,10 @@ func (p *Profile) Check() error {
 	if p.RedisURL != "" {
 		u, err := url.Parse(p.RedisURL)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			return errors.New("Redis URL: expected redis://host:port/db")
+			return errors.New("Redis URL: expected redis://host:port/db") //nolint:staticcheck // ST1005: the field name, shown as-is in the profile form
 		}
 		if _, has := u.User.Password(); has {
-			return errors.New("Redis URL: remove the password from the URL; it is kept in the keyring instead")
+			return errors.New("Redis URL: remove the password from the URL; it is kept in the keyring instead") //nolint:staticcheck // ST1005: the field name, shown as-is
 		}
 	}
 	if strings.ContainsAny(p.TickChannel, " \t\r\n") {

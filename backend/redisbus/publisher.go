@@ -3,6 +3,7 @@ package redisbus
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -268,7 +269,7 @@ func slot(id string) int {
 
 func slotName(i int) string {
 	if i < 3 {
-		return "connection_" + string(rune('1'+i))
+		return "connection_" + strconv.Itoa(i+1)
 	}
 	return "other"
 }

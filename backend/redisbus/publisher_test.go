@@ -2,8 +2,6 @@ package redisbus
 
 import (
 	"context"
-	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,15 +12,10 @@ import (
 
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
-
-var seq atomic.Int64
-
-func channel(t *testing.T) string {
-	return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), seq.Add(1))
-}
 
 // subscriber counts the messages on ch and checks each decodes.
 func subscriber(t *testing.T, url, ch string) (*atomic.Int64, *atomic.Int64) {
@@ -54,7 +47,7 @@ func tick(i int, conn string) ticks.Tick {
 
 func TestPublishesEveryTick(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	got, bad := subscriber(t, srv.URL, ch)
 	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch})
 	if err != nil {
@@ -78,7 +71,7 @@ func TestPublishesEveryTick(t *testing.T) {
 // offered, before it arrived.
 func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	o, _ := redis.ParseURL(srv.URL)
 	c := redis.NewClient(o)
 	defer c.Close()
@@ -110,7 +103,7 @@ func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 
 func TestRedisDownNeverBlocksAndCountsDrops(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	p, _ := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch, QueueSize: 1000})
 	p.Start(context.Background())
 	defer p.Close()

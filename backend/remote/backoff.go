@@ -14,8 +14,8 @@ type backoff struct {
 	first, max, base time.Duration
 }
 
-func newBackoff(first, max time.Duration) *backoff {
-	return &backoff{first: first, max: max, base: 2 * first}
+func newBackoff(first, ceiling time.Duration) *backoff {
+	return &backoff{first: first, max: ceiling, base: 2 * first}
 }
 
 func (b *backoff) next() time.Duration {

@@ -50,7 +50,7 @@ func DecodeHealth(b []byte) (manager.Snapshot, error) {
 	}
 	var w wireHealth
 	if err := json.Unmarshal(b, &w); err != nil {
-		return manager.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %v", err)
+		return manager.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %w", err)
 	}
 	if w.Connections == nil {
 		return manager.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
@@ -137,7 +137,7 @@ type connMetrics struct {
 func mergeMetrics(snap manager.Snapshot, b []byte) (manager.Snapshot, error) {
 	var m map[string]*connMetrics
 	if err := json.Unmarshal(b, &m); err != nil {
-		return snap, fmt.Errorf("metrics_update is not the expected JSON: %v", err)
+		return snap, fmt.Errorf("metrics_update is not the expected JSON: %w", err)
 	}
 	out := snap
 	out.Connections = make(map[string]manager.ConnectionSnapshot, len(snap.Connections))

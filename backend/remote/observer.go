@@ -19,7 +19,7 @@ const (
 	StateNeedsPassword       = "needs_password"
 	StateSigningIn           = "signing_in"
 	StateObserving           = "observing"
-	StateWrongCredentials    = "wrong_credentials"
+	StateWrongCredentials    = "wrong_credentials" //nolint:gosec // G101: a state name, not a credential
 	StateForbidden           = "forbidden"
 	StateSubscriptionExpired = "subscription_expired"
 	StateUnreachable         = "unreachable"

@@ -2,8 +2,6 @@ package remote
 
 import (
 	"context"
-	"encoding/json"
-	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"net/http"
 	"strings"
@@ -12,10 +10,11 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/internal/admintest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // IgnoreCurrent: the Socket.IO client library starts one network-status
@@ -28,15 +27,6 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("github.com/zishang520/socket.io/v3/pkg/utils.SetTimeout.func1"))
 }
 
-type source struct {
-	mu      sync.Mutex
-	snap    manager.Snapshot
-	changed chan struct{}
-}
-
-func (s *source) Snapshot() manager.Snapshot { s.mu.Lock(); defer s.mu.Unlock(); return s.snap }
-func (s *source) Changed() <-chan struct{}   { return s.changed }
-
 func snapshot(connected int) manager.Snapshot {
 	return manager.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]manager.ConnectionSnapshot{
 		"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
@@ -48,18 +38,14 @@ func snapshot(connected int) manager.Snapshot {
 type server struct {
 	t    *testing.T
 	addr string
-	src  *source
+	src  *admintest.Source
 	stop func()
 }
 
 func users(t *testing.T) adminapi.Users {
-	var list []adminapi.User
-	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "mod@x.io": adminapi.RoleModerator} {
-		h, _ := bcrypt.GenerateFromPassword([]byte("pw-"+string(role)), bcrypt.MinCost)
-		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
-	}
-	b, _ := json.Marshal(list)
-	u, err := adminapi.ParseUsers(b)
+	u, err := adminapi.ParseUsers(admintest.UsersJSON(t,
+		admintest.User{Email: "admin@x.io", Password: "pw-" + string(adminapi.RoleAdmin), Role: string(adminapi.RoleAdmin)},
+		admintest.User{Email: "mod@x.io", Password: "pw-" + string(adminapi.RoleModerator), Role: string(adminapi.RoleModerator)}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +53,7 @@ func users(t *testing.T) adminapi.Users {
 }
 
 func newServer(t *testing.T) *server {
-	s := &server{t: t, src: &source{snap: snapshot(2), changed: make(chan struct{}, 1)}}
+	s := &server{t: t, src: admintest.NewSource(snapshot(2))}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -130,9 +116,7 @@ func TestObservesThroughThePushStream(t *testing.T) {
 	if id, ok := o.ConnectionOf("PLTR"); !ok || id != "connection_2" {
 		t.Errorf("ConnectionOf(PLTR) = %q %v", id, ok)
 	}
-	srv.src.mu.Lock()
-	srv.src.snap = snapshot(1)
-	srv.src.mu.Unlock()
+	srv.src.SetSilently(snapshot(1))
 	wait.For(t, "the pushed change", 10*time.Second, func() bool { return o.Snapshot().ConnectedCount == 1 })
 }
 

@@ -42,7 +42,9 @@ func (c *Client) streamJSON(ctx context.Context, p Push) error {
 	ws.Scheme = map[string]string{"http": "ws", "https": "wss"}[c.base.Scheme]
 	ws.Path += "/admin-ws"
 	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
-	conn, resp, err := d.DialContext(ctx, ws.String(), c.cookieHeader())
+	// On a failed handshake gorilla has already read the body into memory and
+	// closed the connection: there is nothing left to close.
+	conn, resp, err := d.DialContext(ctx, ws.String(), c.cookieHeader()) //nolint:bodyclose // see above
 	if err != nil {
 		if resp != nil {
 			switch resp.StatusCode {
@@ -187,7 +189,7 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 			case "connect_error":
 				select {
 				case <-opened: // the transport worked: the namespace said no
-					return fmt.Errorf("%w (%v)", ErrPushRefused, e.err)
+					return fmt.Errorf("%w (%v)", ErrPushRefused, e.err) //nolint:errorlint // the cause is detail for people; callers act on ErrPushRefused alone
 				default:
 					return unreachable(e.err)
 				}

@@ -67,15 +67,6 @@ func Delete(profile string, kind Kind) error {
 	return err
 }
 
-// Available reports nil when the keyring can be used.
-func Available() error {
-	_, err := Get("probe", "availability")
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
 func classify(err error) error {
 	if err == nil {
 		return nil

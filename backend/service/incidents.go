@@ -302,7 +302,7 @@ func (s *Service) SetAlertSettings(a alerts.Settings) error {
 	s.incidents.engine.SetSettings(a)
 	s.incidents.mu.Unlock()
 	if s.incidents.prefs == nil {
-		return fmt.Errorf("the settings apply to this session only: %v", errNoProfileStore)
+		return fmt.Errorf("the settings apply to this session only: %w", errNoProfileStore)
 	}
 	return s.incidents.prefs.SetAlertSettings(s.incidents.key, a)
 }

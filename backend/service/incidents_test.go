@@ -2,15 +2,12 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/alerts"
@@ -19,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -52,7 +50,7 @@ func (e *entries) find(pred func(alerts.Entry) bool) (alerts.Entry, bool) {
 func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 	srv := redistest.Start(t)
 	dir := t.TempDir()
-	env := map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t),
+	env := map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t),
 		"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "1", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "1"}
 	for k, v := range env {
 		t.Setenv(k, v)
@@ -156,7 +154,7 @@ func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
 // from the same engine as the embedded mode.
 func TestRemoteServerLostIsAlerted(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	url, stop := stoppableIngestServer(t, srv.URL, ch)
 	store := profiles.Open(t.TempDir() + "/profiles.json")
 	if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
@@ -203,9 +201,11 @@ func stoppableIngestServer(t *testing.T, redisURL, channel string) (string, func
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := bcrypt.GenerateFromPassword([]byte(adminPassword(adminapi.RoleAdmin)), bcrypt.MinCost)
-	b, _ := json.Marshal([]adminapi.User{{Email: "admin@x.io", PasswordBcrypt: string(h), Role: adminapi.RoleAdmin}})
-	users, _ := adminapi.ParseUsers(b)
+	users, err := adminapi.ParseUsers(admintest.UsersJSON(t,
+		admintest.User{Email: "admin@x.io", Password: adminPassword(adminapi.RoleAdmin), Role: string(adminapi.RoleAdmin)}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	api := adminapi.New(adminapi.Options{Users: users, Source: in})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()

@@ -77,7 +77,7 @@ func defaultRedis(t *testing.T) string {
 // Redis on the default port receives nothing; the demo uses its own.
 func TestDemoNeverPublishesToTheDefaultRedis(t *testing.T) {
 	addr := defaultRedis(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	n, _ := listen(t, addr, ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "MASSIVE_API_KEY": "", "REDIS_URL": "", "TICK_CHANNEL": ch}, Options{})
 	wait.For(t, "the demo's ticks through its built-in Redis", 10*time.Second, func() bool {
@@ -93,7 +93,7 @@ func TestDemoNeverPublishesToTheDefaultRedis(t *testing.T) {
 // make the demo publish there: TICKSTOCK_MODE=demo must be set too.
 func TestDemoIgnoresREDIS_URLWithoutAnExplicitMode(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	n, _ := listen(t, strings.TrimSuffix(strings.TrimPrefix(srv.URL, "redis://"), "/15"), ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "MASSIVE_API_KEY": "", "REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
 	wait.For(t, "demo ticks", 10*time.Second, func() bool { return s.monitor.MetricsAt(time.Now()).Total > 50 })
@@ -109,7 +109,7 @@ func TestDemoIgnoresREDIS_URLWithoutAnExplicitMode(t *testing.T) {
 // "source":"demo", and the header says so in words.
 func TestExplicitDemoRedisIsAnnouncedAndLabelled(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	n, sources := listen(t, strings.TrimSuffix(strings.TrimPrefix(srv.URL, "redis://"), "/15"), ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
 	_ = n

@@ -24,7 +24,7 @@ func TestWindowWithAnACLUserAndTheKeyringsPassword(t *testing.T) {
 	keyringtest.Require(t)
 	const pw = "ACL-Secret-XYZZY-42"
 	srv := redistest.StartWith(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	for _, rule := range [][]string{
 		{"ACL", "SETUSER", "window", "on", ">" + pw, "resetchannels", "&" + ch, "-@all", "+publish", "+subscribe"},
 		{"ACL", "SETUSER", "default", "off"}, // no way in without the keyring's password

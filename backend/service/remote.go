@@ -40,7 +40,7 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config
 	}
 	obs, err := remote.NewObserver(cfg.RemoteURL, cfg.AdminEmail, remote.Options{Log: o.Log})
 	if err != nil {
-		return fmt.Errorf("TICKSTOCK_REMOTE_URL: %v", err)
+		return fmt.Errorf("TICKSTOCK_REMOTE_URL: %w", err)
 	}
 	s.remoteKey = secrets.RemoteProfile(cfg.RemoteURL, cfg.AdminEmail)
 	switch pw, err := secrets.Get(s.remoteKey, secrets.AdminPassword); {
@@ -83,7 +83,7 @@ func (s *Service) SignIn(password string, remember bool) error {
 		return nil
 	}
 	if err := secrets.Set(s.remoteKey, secrets.AdminPassword, password); err != nil {
-		return fmt.Errorf("signed in for this session only: the password could not be remembered (%v)", err)
+		return fmt.Errorf("signed in for this session only: the password could not be remembered (%w)", err)
 	}
 	return nil
 }

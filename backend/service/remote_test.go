@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/tickstock/monitor/internal/keyringtest"
-	"github.com/tickstock/monitor/internal/wait"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
@@ -24,8 +20,11 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/admintest"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // ingestServer runs what `tickstock-ingest serve` runs: the demo's
@@ -45,13 +44,12 @@ func ingestServer(t *testing.T, redisURL, channel string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list []adminapi.User
-	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "mod@x.io": adminapi.RoleModerator} {
-		h, _ := bcrypt.GenerateFromPassword([]byte(adminPassword(role)), bcrypt.MinCost)
-		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
+	users, err := adminapi.ParseUsers(admintest.UsersJSON(t,
+		admintest.User{Email: "admin@x.io", Password: adminPassword(adminapi.RoleAdmin), Role: string(adminapi.RoleAdmin)},
+		admintest.User{Email: "mod@x.io", Password: adminPassword(adminapi.RoleModerator), Role: string(adminapi.RoleModerator)}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	b, _ := json.Marshal(list)
-	users, _ := adminapi.ParseUsers(b)
 	api := adminapi.New(adminapi.Options{Users: users, Source: in})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()
@@ -73,7 +71,7 @@ func remoteState(s *Service) string {
 
 func TestRemoteObservationEndToEnd(t *testing.T) {
 	srv := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	url := ingestServer(t, srv.URL, ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
 		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
@@ -109,7 +107,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 
 func TestRemoteWrongRoleIsForbidden(t *testing.T) {
 	srv := redistest.Start(t)
-	url := ingestServer(t, srv.URL, channel(t))
+	url := ingestServer(t, srv.URL, redistest.Channel(t))
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "mod@x.io", "REDIS_URL": srv.URL}, Options{})
 	s.SignIn(adminPassword(adminapi.RoleModerator), false)
 	wait.For(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
@@ -154,7 +152,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	if r, err := srv.Do(context.Background(), "CONFIG", "SET", "requirepass", redisPW); err != nil || r != "+OK\r\n" {
 		t.Fatalf("requirepass: %q %v", r, err)
 	}
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	url := ingestServer(t, "redis://:"+redisPW+"@"+srv.Addr+"/15", ch)
 
 	store := profiles.Open(t.TempDir() + "/profiles.json")
@@ -222,7 +220,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 // push feeds the rows (the header says so) and each tick is counted once.
 func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 	rds := redistest.Start(t)
-	ch := channel(t)
+	ch := redistest.Channel(t)
 	tsv2 := tsv2test.Start(t, tsv2test.Options{RedisURL: rds.URL, Channel: ch, Connections: map[string]tsv2test.Connection{
 		"connection_2": {Name: "secondary", Status: "connected", Tickers: []string{"TSLA", "NFLX"}},
 	}})

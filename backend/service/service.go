@@ -113,7 +113,7 @@ func (s *Service) useProfile(cfg *config.Config, o Options) error {
 	}
 	p, ok, err := o.Profiles.Last()
 	if err != nil {
-		return fmt.Errorf("saved profiles: %v", err)
+		return fmt.Errorf("saved profiles: %w", err)
 	}
 	if ok {
 		applyProfile(cfg, p)

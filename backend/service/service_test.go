@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
-	"github.com/tickstock/monitor/internal/wait"
 	"net"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // The keyring's D-Bus session connection is process-wide by design (godbus
@@ -64,10 +63,6 @@ func closedPort(t *testing.T) string {
 	return addr
 }
 
-func channel(t *testing.T) string {
-	return fmt.Sprintf("tickstock:test:%s:%d", t.Name(), time.Now().UnixNano())
-}
-
 // quiet waits until no tick moves: the simulator is at rate 0, the publisher's
 // queue is empty and the monitor's total is stable.
 func quiet(t *testing.T, s *Service) {
@@ -97,7 +92,7 @@ func counts(s *Service) (sent, seen map[string]int64) {
 // connection that carried it, none lost.
 func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t)}, Options{})
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t)}, Options{})
 	if s.info.Problem != "" {
 		t.Fatal(s.info.Problem)
 	}
@@ -189,7 +184,7 @@ func TestRemoteModeWithoutAServerSaysWhatToSet(t *testing.T) {
 
 func TestLookupAndDemoFaultControls(t *testing.T) {
 	srv := redistest.Start(t)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": channel(t)}, Options{})
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t)}, Options{})
 	wait.For(t, "3 connected", 10*time.Second, func() bool { return s.Snapshot().ConnectedCount == 3 })
 	if l := s.LookupSymbol(" aapl "); !l.Found || l.ConnectionID != "connection_1" || l.Message != "AAPL is on Connection 1 (primary)." {
 		t.Errorf("lookup %+v", l)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/tickstock/monitor/backend/adminapi"
@@ -26,9 +25,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
 		return 2
 	}
-	certFile, keyFile := os.Getenv("ADMIN_TLS_CERT"), os.Getenv("ADMIN_TLS_KEY")
-	if (certFile == "") != (keyFile == "") {
-		fmt.Fprintln(stderr, "tickstock-ingest serve: set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither")
+	certFile, keyFile, err := cfg.AdminTLS()
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
 		return 2
 	}
 	ln, err := net.Listen("tcp", cfg.AdminListenAddr)

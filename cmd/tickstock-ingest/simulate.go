@@ -42,7 +42,7 @@ func runSimulator(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintf(stderr, "tickstock-ingest simulate: %v\n", err)
 		return 1
 	}
-	defer s.Close()
+	defer func() { _ = s.Close() }() // the process exits next; nothing to report a close error to
 	fmt.Fprintf(stdout, "simulator listening on %s\n", s.URL())
 	if *control {
 		go controlLoop(s, stdin, stdout)

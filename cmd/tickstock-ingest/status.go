@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
@@ -37,14 +38,23 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.SetOutput(stderr)
 	// Not the variable's value as the default: -h would print it, credentials and all.
 	serverURL := fs.String("url", "", "server base URL, e.g. http://127.0.0.1:8765 (default $TICKSTOCK_REMOTE_URL)")
-	email := fs.String("email", os.Getenv("TICKSTOCK_ADMIN_EMAIL"), "admin email")
+	email := fs.String("email", "", "admin email (default $TICKSTOCK_ADMIN_EMAIL)")
+	envDir := fs.String("env-dir", ".", "directory of the optional .env file")
 	asJSON := fs.Bool("json", false, "print the snapshot as JSON")
 	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return statusDown
 	}
+	settings, err := config.LoadStatus(*envDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest status: configuration error: %v\n", err)
+		return statusDown
+	}
 	if *serverURL == "" {
-		*serverURL = os.Getenv("TICKSTOCK_REMOTE_URL")
+		*serverURL = settings.RemoteURL
+	}
+	if *email == "" {
+		*email = settings.AdminEmail
 	}
 	down := func(format string, a ...any) int {
 		msg := redact.Scrub(fmt.Sprintf(format, a...), redact.URLSecrets(*serverURL)...)
@@ -58,7 +68,7 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return down("%v", err)
 	}
-	password, err := adminPassword(c.URL(), *email, stdin, stderr)
+	password, err := adminPassword(c.URL(), *email, settings.AdminPassword, stdin, stderr)
 	if err != nil {
 		return down("%v", err)
 	}
@@ -94,18 +104,20 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	return verdict(snap, stderr)
 }
 
-func adminPassword(serverURL, email string, stdin io.Reader, stderr io.Writer) (string, error) {
+// adminPassword: the keyring entry of URL|email, else fromEnv
+// (config.EnvAdminPassword), else a no-echo prompt on a terminal.
+func adminPassword(serverURL, email, fromEnv string, stdin io.Reader, stderr io.Writer) (string, error) {
 	pw, err := secrets.Get(secrets.RemoteProfile(serverURL, email), secrets.AdminPassword)
 	if err == nil {
 		return pw, nil
 	}
-	if pw := os.Getenv("TICKSTOCK_ADMIN_PASSWORD"); pw != "" {
-		return pw, nil
+	if fromEnv != "" {
+		return fromEnv, nil
 	}
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return readPassword(stdin, stderr, "Password for "+email+": ")
 	}
-	return "", fmt.Errorf("no password: none in the keyring for %s (%v), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
+	return "", fmt.Errorf("no password: none in the keyring for %s (%w), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
 }
 
 func verdict(s manager.Snapshot, stderr io.Writer) int {
@@ -135,6 +147,6 @@ func printTable(w io.Writer, s manager.Snapshot) {
 		c := s.Connections[id]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, redact.Error(c.LastError))
 	}
-	tw.Flush()
+	_ = tw.Flush() // a terminal or pipe that went away; the Fprintf calls around it ignore the same
 	fmt.Fprintf(w, "\n%d of %d enabled connections connected; %d ticks, %d errors\n", s.ConnectedCount, s.EnabledConnections, s.TotalTicksReceived, s.TotalErrors)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"github.com/tickstock/monitor/internal/keyringtest"
 	"io"
 	"net"
 	"net/http"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,26 +19,16 @@ import (
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/internal/admintest"
+	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
 )
 
-type staticSource struct {
-	mu   sync.Mutex
-	snap manager.Snapshot
-}
-
-func (s *staticSource) Snapshot() manager.Snapshot { s.mu.Lock(); defer s.mu.Unlock(); return s.snap }
-func (s *staticSource) Changed() <-chan struct{}   { return nil }
-
 func usersJSON(t *testing.T) []byte {
-	var list []adminapi.User
-	for email, role := range map[string]adminapi.Role{"admin@x.io": adminapi.RoleAdmin, "user@x.io": adminapi.RoleUser} {
-		h, _ := bcrypt.GenerateFromPassword([]byte("pw-"+string(role)), bcrypt.MinCost)
-		list = append(list, adminapi.User{Email: email, PasswordBcrypt: string(h), Role: role})
-	}
-	b, _ := json.Marshal(list)
-	return b
+	return admintest.UsersJSON(t,
+		admintest.User{Email: "admin@x.io", Password: "pw-" + string(adminapi.RoleAdmin), Role: string(adminapi.RoleAdmin)},
+		admintest.User{Email: "user@x.io", Password: "pw-" + string(adminapi.RoleUser), Role: string(adminapi.RoleUser)})
 }
 
 func apiServer(t *testing.T, enabled, connected int) string {
@@ -48,8 +36,8 @@ func apiServer(t *testing.T, enabled, connected int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := &staticSource{snap: manager.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
-		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected}}}}
+	src := admintest.NewSource(manager.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
+		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected}}})
 	s := adminapi.New(adminapi.Options{Users: users, Source: src})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)

@@ -13,15 +13,17 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"go.uber.org/goleak"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // Server is one redis-server process (or an external server from REDIS_URL).
@@ -268,4 +270,13 @@ func (s *Server) signal(tb testing.TB, sig syscall.Signal) {
 	if err := cmd.Process.Signal(sig); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+var channelSeq atomic.Int64
+
+// Channel is a channel name no other test uses, even on a shared server
+// (REDIS_URL) or across test processes: the test's name, the time and a
+// sequence number.
+func Channel(t testing.TB) string {
+	return fmt.Sprintf("tickstock:test:%s:%d:%d", t.Name(), time.Now().UnixNano(), channelSeq.Add(1))
 }

@@ -99,7 +99,7 @@ type Server struct {
 func Available() error {
 	out, err := exec.Command(Python, "-c", "import flask, flask_login, flask_wtf, flask_socketio, eventlet, redis, email_validator").CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("the TickStockAppV2 stand-in needs %s with Flask, Flask-Login, Flask-WTF, Flask-SocketIO, eventlet, redis and email-validator: run scripts/setup (%v: %s)", Python, err, bytes.TrimSpace(out))
+		return fmt.Errorf("the TickStockAppV2 stand-in needs %s with Flask, Flask-Login, Flask-WTF, Flask-SocketIO, eventlet, redis and email-validator: run scripts/setup (%w: %s)", Python, err, bytes.TrimSpace(out))
 	}
 	return nil
 }

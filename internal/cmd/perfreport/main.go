@@ -65,7 +65,7 @@ func runBenchmarks(count int) (map[string]bench, error) {
 	cmd.Stderr = os.Stderr
 	outp, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench: %v\n%s", err, outp)
+		return nil, fmt.Errorf("go test -bench: %w\n%s", err, outp)
 	}
 	samples := map[string]map[string][]float64{}
 	sc := bufio.NewScanner(bytes.NewReader(outp))

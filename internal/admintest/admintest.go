@@ -1,0 +1,92 @@
+// Package admintest holds the fixtures that tests of the admin API, its
+// observers and the status command share: a users file with bcrypt hashes,
+// and a health snapshot source that changes when told.
+//
+// It does not import backend/adminapi, so adminapi's own tests can use it.
+package admintest
+
+import (
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/manager"
+)
+
+// User is one account of a users file, with its password in clear.
+type User struct {
+	Email, Password, Role string
+}
+
+// UsersJSON is an ADMIN_USERS_FILE document for users: bcrypt at the
+// minimum cost, so tests stay fast.
+func UsersJSON(t testing.TB, users ...User) []byte {
+	t.Helper()
+	type entry struct {
+		Email          string `json:"email"`
+		PasswordBcrypt string `json:"password_bcrypt"`
+		Role           string `json:"role"`
+	}
+	list := make([]entry, 0, len(users))
+	for _, u := range users {
+		h, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, entry{Email: u.Email, PasswordBcrypt: string(h), Role: u.Role})
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Source is a health snapshot source (adminapi's and the observers' Source)
+// that returns what it was last given. Safe for concurrent use.
+type Source struct {
+	mu      sync.Mutex
+	snap    manager.Snapshot
+	changed chan struct{}
+}
+
+// NewSource starts with snap.
+func NewSource(snap manager.Snapshot) *Source {
+	return &Source{snap: snap, changed: make(chan struct{}, 1)}
+}
+
+// Snapshot returns the current snapshot.
+func (s *Source) Snapshot() manager.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap
+}
+
+// Changed is signalled (coalesced) by Set and Update.
+func (s *Source) Changed() <-chan struct{} { return s.changed }
+
+// Set replaces the snapshot and signals the change.
+func (s *Source) Set(snap manager.Snapshot) {
+	s.Update(func(p *manager.Snapshot) { *p = snap })
+}
+
+// Update changes the snapshot in place and signals the change.
+func (s *Source) Update(f func(*manager.Snapshot)) {
+	s.mu.Lock()
+	f(&s.snap)
+	s.mu.Unlock()
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}
+
+// SetSilently replaces the snapshot without signalling: a change that only
+// a poll (or the next periodic push) will see.
+func (s *Source) SetSilently(snap manager.Snapshot) {
+	s.mu.Lock()
+	s.snap = snap
+	s.mu.Unlock()
+}

@@ -109,6 +109,10 @@ type Monitor struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// The consumer's scratch, reused batch after batch (consumeLoop only).
+	decoded []ticks.Tick
+	errs    []error
 }
 
 // New prepares a monitor; Start subscribes.
@@ -206,15 +210,21 @@ func (m *Monitor) consumeLoop(ctx context.Context) {
 
 // consume handles messages received at now, under one lock.
 func (m *Monitor) consume(payloads []string, now time.Time) {
-	decoded := make([]ticks.Tick, len(payloads))
-	errs := make([]error, len(payloads))
+	if cap(m.decoded) < len(payloads) {
+		m.decoded, m.errs = make([]ticks.Tick, len(payloads)), make([]error, len(payloads))
+	}
+	decoded, errs := m.decoded[:len(payloads)], m.errs[:len(payloads)]
+	defer clear(decoded) // the ticks hold their payloads
+	defer clear(errs)
 	for i, p := range payloads {
-		decoded[i], errs[i] = ticks.Decode([]byte(p))
+		// The ticks share the payloads' memory (no copy per tick).
+		decoded[i], errs[i] = ticks.DecodeString(p)
 	}
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i, t := range decoded {
+	for i := range decoded {
+		t := &decoded[i]
 		if errs[i] != nil {
 			m.invalid.record(payloads[i], errs[i], now)
 			continue
@@ -222,11 +232,11 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 		id, ok := m.opts.Assigner.ConnectionOf(t.Symbol)
 		idx := connIndex(id)
 		if !ok || idx < 0 {
-			m.recordUnassigned(t, now, sec)
+			m.recordUnassigned(*t, now, sec)
 			continue
 		}
 		c := &m.conns[idx]
-		c.record(t, now, sec, m.keepRow(t.Symbol))
+		c.record(*t, now, sec, m.keepRow(t.Symbol))
 		m.lastSeen[t.Symbol] = now
 		if m.paused {
 			c.pausedArrivals++

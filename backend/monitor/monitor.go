@@ -267,6 +267,12 @@ func (m *Monitor) poke() {
 // FlushInterval after the previous one, so a window that does not answer
 // (or a consumer that is not a window) is never flooded.
 func (m *Monitor) Painted(seq uint64) {
+	m.mu.Lock()
+	sent := m.seq
+	m.mu.Unlock()
+	if seq > sent {
+		return // not ours: a batch of a monitor this one replaced
+	}
 	for {
 		old := m.painted.Load()
 		if seq <= old || m.painted.CompareAndSwap(old, seq) {

@@ -4,7 +4,7 @@
 // symbol's previous price (for the row's colour) only for the symbols that
 // are on screen or on a connection, so the map stays bounded however many
 // distinct symbols pass.
-import { onEvent } from '../lib/bridge';
+import { backend, onEvent } from '../lib/bridge';
 import { EventTicks } from '../lib/events';
 import { LatencyWindow } from '../lib/latency';
 import type { Batch, Row } from '../lib/types';
@@ -104,7 +104,41 @@ export class TickStore {
     this.screenLatency = out;
   }
 
-  connect(): () => void {
-    return onEvent<Batch>(EventTicks, (b) => this.apply(b));
+  #pending: Batch[] = [];
+  #frame = 0;
+
+  /**
+   * Batches are applied on the next animation frame (several that arrive
+   * within one frame are applied together), and once that frame is painted
+   * Go is told, so it sends the next batch at once instead of after its
+   * flush interval: rows reach the screen within a frame or two of arriving.
+   */
+  connect(painted: (seq: number) => Promise<void> = backend.ticksPainted): () => void {
+    const raf = globalThis.requestAnimationFrame;
+    const off = onEvent<Batch>(EventTicks, (b) => {
+      if (!raf) {
+        this.apply(b);
+        return;
+      }
+      this.#pending.push(b);
+      if (!this.#frame) this.#frame = raf(() => this.#paint(painted));
+    });
+    return () => {
+      off();
+      if (this.#frame) globalThis.cancelAnimationFrame?.(this.#frame);
+      this.#frame = 0;
+      this.#pending = [];
+    };
+  }
+
+  #paint(painted: (seq: number) => Promise<void>): void {
+    this.#frame = 0;
+    const batches = this.#pending;
+    this.#pending = [];
+    const now = Date.now();
+    for (const b of batches) this.apply(b, now);
+    const seq = batches[batches.length - 1]?.seq;
+    // After this frame's rendering: a task queued in the frame runs after the paint.
+    if (seq !== undefined) setTimeout(() => void painted(seq).catch(() => {}), 0);
   }
 }

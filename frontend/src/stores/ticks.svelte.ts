@@ -109,8 +109,8 @@ export class TickStore {
 
   /**
    * Batches are applied on the next animation frame (several that arrive
-   * within one frame are applied together), and once that frame is painted
-   * Go is told, so it sends the next batch at once instead of after its
+   * within one frame are applied together), and in that frame Go is told,
+   * so it sends the next batch at once instead of after its
    * flush interval: rows reach the screen within a frame or two of arriving.
    */
   connect(painted: (seq: number) => Promise<void> = backend.ticksPainted): () => void {
@@ -138,7 +138,8 @@ export class TickStore {
     const now = Date.now();
     for (const b of batches) this.apply(b, now);
     const seq = batches[batches.length - 1]?.seq;
-    // After this frame's rendering: a task queued in the frame runs after the paint.
-    if (seq !== undefined) setTimeout(() => void painted(seq).catch(() => {}), 0);
+    // Said now, in the frame that paints them: the next batch cannot be
+    // applied before the next frame anyway, and the round trip to Go overlaps it.
+    if (seq !== undefined) void painted(seq).catch(() => {});
   }
 }

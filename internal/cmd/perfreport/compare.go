@@ -59,7 +59,7 @@ func regressed(out []byte) []string {
 		if err != nil {
 			return bad
 		}
-		if len(rec) >= 2 && rec[0] == "" && rec[1] != "" && !strings.Contains(rec[1], string(filepath.Separator)) {
+		if len(rec) >= 6 && rec[0] == "" && rec[5] == "vs base" {
 			unit = rec[1] // a section's header: ",sec/op,CI,sec/op,CI,vs base,P"
 			continue
 		}

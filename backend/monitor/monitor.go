@@ -115,8 +115,9 @@ type Monitor struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	wake    chan struct{} // fresh rows or a paint: the output loop looks again
-	painted atomic.Uint64 // the newest batch the window has painted
+	wake     chan struct{} // fresh rows or a paint: the output loop looks again
+	painted  atomic.Uint64 // the newest batch the window has painted
+	wantRows atomic.Bool   // the output loop could send now and waits for rows
 
 	// The consumer's scratch, reused batch after batch (consumeLoop only).
 	decoded []ticks.Tick
@@ -232,7 +233,7 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	defer m.poke()
+	defer m.rowsAdded()
 	for i := range decoded {
 		t := &decoded[i]
 		if errs[i] != nil {
@@ -251,6 +252,14 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 		if m.paused {
 			c.pausedArrivals++
 		}
+	}
+}
+
+// rowsAdded wakes the output loop only when it waits for rows: at 10k
+// ticks/s most batches of messages arrive while a batch is in flight.
+func (m *Monitor) rowsAdded() {
+	if m.wantRows.CompareAndSwap(true, false) {
+		m.poke()
 	}
 }
 
@@ -359,7 +368,10 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 			resetTimer(due, next.Sub(now))
 			continue
 		}
+		// Said before looking, so rows added meanwhile wake the loop.
+		m.wantRows.Store(true)
 		if b := m.nextBatch(); b != nil && m.opts.Output != nil {
+			m.wantRows.Store(false)
 			m.opts.Output.Batch(b)
 			sentSeq, sentAt = b.Seq, now
 		}

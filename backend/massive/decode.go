@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/jsonscan"
 )
 
 // MaxFrameSize is the largest server frame accepted (the client's read limit).
@@ -69,6 +69,12 @@ type Decoder struct {
 	// used is how many elements of ws the last frame wrote: only those need
 	// clearing before the next one.
 	used int
+
+	syms  map[string]string // interned symbols
+	slab  []int32           // condition lists of events, appended to only
+	arena []byte            // trade IDs and status texts, appended to only
+
+	reference bool // tests: always decode with encoding/json
 }
 
 // keepEvents is the most scratch elements (about 300 bytes each) a Decoder
@@ -93,6 +99,15 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 	if !utf8.Valid(frame) {
 		return dst, 0, errors.New("frame is not valid UTF-8")
 	}
+	defer d.shrink()
+	var ok bool
+	if !d.reference {
+		d.ws, ok = scanFrame(frame, d.ws[:0])
+	}
+	d.used = max(d.used, len(d.ws))
+	if ok {
+		return d.appendEvents(dst, d.ws)
+	}
 	// encoding/json reuses the slice's array but merges into old elements,
 	// so those the last frame wrote are zeroed first.
 	clear(d.ws[:d.used])
@@ -102,9 +117,8 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 	if fastErr != nil {
 		d.used = cap(d.ws) // a failed decode may have written past len
 	}
-	defer d.shrink()
 	if fastErr == nil {
-		return appendEvents(dst, d.ws)
+		return d.appendEvents(dst, d.ws)
 	}
 	// Slow path: some element does not fit; decode one by one to keep the rest.
 	var raws []json.RawMessage
@@ -122,7 +136,7 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 		}
 		var s int
 		var e error
-		dst, s, e = appendEvents(dst, []wire{w})
+		dst, s, e = d.appendEvents(dst, []wire{w})
 		skipped += s
 		if err == nil && e != nil {
 			err = fmt.Errorf("event %d: %w", i, e)
@@ -136,13 +150,16 @@ func (d *Decoder) shrink() {
 	if cap(d.ws) > keepEvents {
 		d.ws, d.used = nil, 0
 	}
+	// The views of the fast path point into the caller's frame.
+	clear(d.ws[:d.used])
+	d.used = 0
 }
 
-func appendEvents(dst []Event, ws []wire) ([]Event, int, error) {
+func (d *Decoder) appendEvents(dst []Event, ws []wire) ([]Event, int, error) {
 	skipped := 0
 	var first error
 	for i := range ws {
-		ev, err := convert(&ws[i])
+		ev, err := d.convert(&ws[i])
 		if err != nil {
 			skipped++
 			if first == nil {
@@ -155,9 +172,11 @@ func appendEvents(dst []Event, ws []wire) ([]Event, int, error) {
 	return dst, skipped, first
 }
 
-func convert(w *wire) (Event, error) {
+// convert checks and copies one event; the strings of w may be views into
+// the frame, so whatever the event keeps is copied (or interned) here.
+func (d *Decoder) convert(w *wire) (Event, error) {
 	if w.Ev == "status" {
-		return Event{Kind: KindStatus, Status: Status{Status: w.Status, Message: w.Message}}, nil
+		return Event{Kind: KindStatus, Status: Status{Status: d.text(w.Status), Message: d.text(w.Message)}}, nil
 	}
 	var ev Event
 	switch w.Ev {
@@ -174,7 +193,7 @@ func convert(w *wire) (Event, error) {
 	default:
 		return ev, fmt.Errorf("unknown event type %q", clip(w.Ev))
 	}
-	sym, ok := ticks.NormalizeSymbol(w.Sym)
+	sym, ok := d.symbol(w.Sym)
 	if !ok {
 		return ev, fmt.Errorf("%s event with invalid symbol %q", w.Ev, clip(w.Sym))
 	}
@@ -182,9 +201,9 @@ func convert(w *wire) (Event, error) {
 	var err error
 	switch ev.Kind {
 	case KindTrade:
-		err = w.trade(&ev.Trade)
+		err = w.trade(d, &ev.Trade)
 	case KindQuote:
-		err = w.quote(&ev.Quote)
+		err = w.quote(d, &ev.Quote)
 	default:
 		err = w.aggregate(&ev.Aggregate)
 	}
@@ -194,32 +213,29 @@ func convert(w *wire) (Event, error) {
 	return ev, nil
 }
 
-func (w *wire) trade(t *Trade) error {
+func (w *wire) trade(d *Decoder, t *Trade) error {
 	*t = Trade{Exchange: w.X, Tape: w.Z, Price: w.P, Size: w.S, Timestamp: w.T,
 		Sequence: w.Q, TRFID: w.TRFI, TRFTimestamp: w.TRFT}
-	if err := decodeOptional(w.C, &t.Conditions); err != nil {
+	var err error
+	if t.Conditions, err = d.intList(w.C); err != nil {
 		return fmt.Errorf(`conditions "c": %w`, err)
 	}
-	if len(w.I) > 0 && string(w.I) != "null" {
-		if err := json.Unmarshal(w.I, &t.ID); err != nil {
-			// Some feeds send the trade ID as a number.
-			var n json.Number
-			if json.Unmarshal(w.I, &n) != nil {
-				return errors.New(`trade ID "i" is neither a string nor a number`)
-			}
-			t.ID = n.String()
-		}
+	if id, ok := plainString(w.I); ok {
+		t.ID = d.text(id)
+	} else if t.ID, err = tradeID(w.I); err != nil {
+		return err
 	}
 	return checkAll(price("p", t.Price), amount("s", t.Size), stamp("t", t.Timestamp))
 }
 
-func (w *wire) quote(q *Quote) error {
+func (w *wire) quote(d *Decoder, q *Quote) error {
 	*q = Quote{BidExchange: w.BX, BidPrice: w.BP, BidSize: w.BS, AskExchange: w.AX,
 		AskPrice: w.AP, AskSize: w.AS, Timestamp: w.T, Sequence: w.Q, Tape: w.Z}
-	if err := decodeOptional(w.C, &q.Condition); err != nil {
+	var err error
+	if q.Condition, err = condition(w.C); err != nil {
 		return fmt.Errorf(`condition "c": %w`, err)
 	}
-	if err := decodeOptional(w.I, &q.Indicators); err != nil {
+	if q.Indicators, err = d.intList(w.I); err != nil {
 		return fmt.Errorf(`indicators "i": %w`, err)
 	}
 	return checkAll(price("bp", q.BidPrice), price("ap", q.AskPrice),
@@ -232,7 +248,7 @@ func (w *wire) aggregate(a *Aggregate) error {
 	if len(w.C) == 0 || string(w.C) == "null" {
 		return errors.New(`missing close "c"`)
 	}
-	c, err := strconv.ParseFloat(string(w.C), 64)
+	c, err := strconv.ParseFloat(jsonscan.View(w.C), 64)
 	if err != nil {
 		return errors.New(`close "c" is not a number`)
 	}
@@ -243,6 +259,58 @@ func (w *wire) aggregate(a *Aggregate) error {
 	a.Start = int64(w.S)
 	return checkAll(price("c", a.Close), price("o", a.Open), price("h", a.High), price("l", a.Low),
 		price("vw", a.VWAP), amount("v", a.Volume), amount("av", a.AccumVolume), stamp("e", a.End))
+}
+
+// intList reads an optional list of integers, in the frame's slab when it
+// is a plain one.
+func (d *Decoder) intList(raw []byte) ([]int32, error) {
+	if len(raw) > 0 && raw[0] == '[' {
+		if v, ok := d.ints(raw); ok {
+			return v, nil
+		}
+	}
+	var v []int32 // on the heap: only here, off the plain path
+	err := decodeOptional(raw, &v)
+	return v, err
+}
+
+// tradeID reads "i" of a trade that is not a plain string.
+func tradeID(raw []byte) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var id string
+	if err := json.Unmarshal(raw, &id); err != nil {
+		// Some feeds send the trade ID as a number.
+		var n json.Number
+		if json.Unmarshal(raw, &n) != nil {
+			return "", errors.New(`trade ID "i" is neither a string nor a number`)
+		}
+		return n.String(), nil
+	}
+	return id, nil
+}
+
+// condition reads the condition of a quote (0 when missing).
+func condition(raw []byte) (int32, error) {
+	if v, ok := jsonscan.ParseInt(raw, math.MinInt32, math.MaxInt32); ok && isNumber(raw) {
+		return int32(v), nil //nolint:gosec // G115: ParseInt bounds v to the int32 range
+	}
+	var c int32
+	err := decodeOptional(raw, &c)
+	return c, err
+}
+
+// plainString returns the contents of a JSON string without escapes.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+		return "", false
+	}
+	return jsonscan.View(raw[1 : len(raw)-1]), true
+}
+
+func isNumber(raw []byte) bool {
+	return len(raw) > 0 && (raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9')
 }
 
 func decodeOptional(raw json.RawMessage, dst any) error {

@@ -30,7 +30,8 @@ type Options struct {
 	Output      Output
 	Log         *slog.Logger
 
-	FlushInterval time.Duration // tick batches; default 100 ms, kept within 50–250 ms
+	FlushInterval time.Duration // the longest a batch waits for the window to paint the previous one; default 100 ms, kept within 50–250 ms
+	PaintGap      time.Duration // the least time between two batches; default 16 ms (a frame), at most FlushInterval
 	BufferSize    int           // messages between the Redis reader and the consumer; default 16,384
 	RowsPerBatch  int           // newest ticks per connection in a batch; default 20
 	RowsKept      int           // newest ticks kept per connection; default 50
@@ -48,6 +49,10 @@ func (o *Options) fill() {
 		o.FlushInterval = 100 * time.Millisecond
 	}
 	o.FlushInterval = min(max(o.FlushInterval, 50*time.Millisecond), 250*time.Millisecond)
+	if o.PaintGap <= 0 {
+		o.PaintGap = 16 * time.Millisecond
+	}
+	o.PaintGap = min(o.PaintGap, o.FlushInterval)
 	if o.BufferSize < 10_000 {
 		o.BufferSize = 16_384
 	}
@@ -109,6 +114,14 @@ type Monitor struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	wake     chan struct{} // fresh rows or a paint: the output loop looks again
+	painted  atomic.Uint64 // the newest batch the window has painted
+	wantRows atomic.Bool   // the output loop could send now and waits for rows
+
+	// The consumer's scratch, reused batch after batch (consumeLoop only).
+	decoded []ticks.Tick
+	errs    []error
 }
 
 // New prepares a monitor; Start subscribes.
@@ -119,6 +132,7 @@ func New(opts Options) *Monitor {
 		msgs:     make(chan string, opts.BufferSize),
 		unTop:    map[string]int64{},
 		lastSeen: map[string]time.Time{},
+		wake:     make(chan struct{}, 1),
 	}
 	for i := range m.conns {
 		m.conns[i].rows = newRing(opts.RowsKept)
@@ -206,15 +220,22 @@ func (m *Monitor) consumeLoop(ctx context.Context) {
 
 // consume handles messages received at now, under one lock.
 func (m *Monitor) consume(payloads []string, now time.Time) {
-	decoded := make([]ticks.Tick, len(payloads))
-	errs := make([]error, len(payloads))
+	if cap(m.decoded) < len(payloads) {
+		m.decoded, m.errs = make([]ticks.Tick, len(payloads)), make([]error, len(payloads))
+	}
+	decoded, errs := m.decoded[:len(payloads)], m.errs[:len(payloads)]
+	defer clear(decoded) // the ticks hold their payloads
+	defer clear(errs)
 	for i, p := range payloads {
-		decoded[i], errs[i] = ticks.Decode([]byte(p))
+		// The ticks share the payloads' memory (no copy per tick).
+		decoded[i], errs[i] = ticks.DecodeString(p)
 	}
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i, t := range decoded {
+	defer m.rowsAdded()
+	for i := range decoded {
+		t := &decoded[i]
 		if errs[i] != nil {
 			m.invalid.record(payloads[i], errs[i], now)
 			continue
@@ -222,16 +243,52 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 		id, ok := m.opts.Assigner.ConnectionOf(t.Symbol)
 		idx := connIndex(id)
 		if !ok || idx < 0 {
-			m.recordUnassigned(t, now, sec)
+			m.recordUnassigned(*t, now, sec)
 			continue
 		}
 		c := &m.conns[idx]
-		c.record(t, now, sec, m.keepRow(t.Symbol))
+		c.record(*t, now, sec, m.keepRow(t.Symbol))
 		m.lastSeen[t.Symbol] = now
 		if m.paused {
 			c.pausedArrivals++
 		}
 	}
+}
+
+// rowsAdded wakes the output loop only when it waits for rows: at 10k
+// ticks/s most batches of messages arrive while a batch is in flight.
+func (m *Monitor) rowsAdded() {
+	if m.wantRows.CompareAndSwap(true, false) {
+		m.poke()
+	}
+}
+
+// poke wakes the output loop without waiting.
+func (m *Monitor) poke() {
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Painted says the window has painted batch seq: the next batch may go as
+// soon as it has rows (at most one per PaintGap). Without it, a batch waits
+// FlushInterval after the previous one, so a window that does not answer
+// (or a consumer that is not a window) is never flooded.
+func (m *Monitor) Painted(seq uint64) {
+	m.mu.Lock()
+	sent := m.seq
+	m.mu.Unlock()
+	if seq > sent {
+		return // not ours: a batch of a monitor this one replaced
+	}
+	for {
+		old := m.painted.Load()
+		if seq <= old || m.painted.CompareAndSwap(old, seq) {
+			break
+		}
+	}
+	m.poke()
 }
 
 // keepRow says whether a tick of sym goes into the rows (the filter);
@@ -275,30 +332,56 @@ func connIndex(id string) int {
 	return -1
 }
 
-// outputLoop emits batches every FlushInterval (when something changed),
-// metrics every second and the source state when it changed.
+// outputLoop emits a batch as soon as there are fresh rows and the window
+// has painted the previous one (or FlushInterval has passed since it), at
+// most one per PaintGap; under load that coalesces rows into one batch per
+// paint. It also emits metrics every second and the source state when it
+// changed.
 func (m *Monitor) outputLoop(ctx context.Context) {
-	flush := time.NewTicker(m.opts.FlushInterval)
-	defer flush.Stop()
+	due := time.NewTimer(m.opts.FlushInterval)
+	defer due.Stop()
 	metrics := time.NewTicker(time.Second)
 	defer metrics.Stop()
+	var sentSeq uint64
+	var sentAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			m.setSource(SourceStopped, "Stopped.")
 			m.emitSource()
 			return
-		case <-flush.C:
-			m.emitSource()
-			if b := m.nextBatch(); b != nil && m.opts.Output != nil {
-				m.opts.Output.Batch(b)
-			}
+		case <-m.wake:
+		case <-due.C:
 		case now := <-metrics.C:
 			if m.opts.Output != nil {
 				m.opts.Output.Metrics(m.MetricsAt(now))
 			}
+			continue
 		}
+		m.emitSource()
+		now := time.Now()
+		wait := m.opts.FlushInterval // the longest a batch waits for a paint
+		if sentSeq <= m.painted.Load() {
+			wait = m.opts.PaintGap
+		}
+		if next := sentAt.Add(wait); now.Before(next) {
+			resetTimer(due, next.Sub(now))
+			continue
+		}
+		// Said before looking, so rows added meanwhile wake the loop.
+		m.wantRows.Store(true)
+		if b := m.nextBatch(); b != nil && m.opts.Output != nil {
+			m.wantRows.Store(false)
+			m.opts.Output.Batch(b)
+			sentSeq, sentAt = b.Seq, now
+		}
+		resetTimer(due, m.opts.FlushInterval)
 	}
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	t.Stop()
+	t.Reset(d) // Go ≥ 1.23: no stale value is left in t.C
 }
 
 func (m *Monitor) emitSource() {

@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/tickstock/monitor/backend/jsonscan"
 )
 
 // MaxPayload is the largest Redis message accepted as a tick.
@@ -40,6 +44,32 @@ type wire struct {
 // Decode parses and validates one Redis message. The error says what is
 // wrong in words an operator can act on; it quotes at most a little of the input.
 func Decode(payload []byte) (Tick, error) {
+	t, err := decode(payload)
+	// The fast path's strings are views into payload, which the caller may reuse.
+	t.Symbol, t.Source = strings.Clone(t.Symbol), cloneSource(t.Source)
+	return t, err
+}
+
+// DecodeString is Decode for a message held in a string: the tick's strings
+// share its memory instead of being copied (a string never changes).
+func DecodeString(payload string) (Tick, error) {
+	return decode(unsafe.Slice(unsafe.StringData(payload), len(payload))) //nolint:gosec // G103: decode only reads the bytes of an immutable string
+}
+
+func cloneSource(s string) string {
+	if s == SourceMassive {
+		return SourceMassive
+	}
+	return strings.Clone(s)
+}
+
+// SourceMassive is the source of the ticks our publisher sends.
+const SourceMassive = "massive"
+
+// referenceOnly, in tests, makes every message go through encoding/json.
+var referenceOnly bool
+
+func decode(payload []byte) (Tick, error) {
 	var t Tick
 	if len(payload) > MaxPayload {
 		return t, fmt.Errorf("message of %d bytes is over the %d-byte limit", len(payload), MaxPayload)
@@ -48,36 +78,65 @@ func Decode(payload []byte) (Tick, error) {
 	if len(p) == 0 || p[0] != '{' {
 		return t, errors.New("not a JSON object")
 	}
-	var w wire
-	if err := json.Unmarshal(p, &w); err != nil {
-		return t, fmt.Errorf("malformed JSON: %v", shorten(err.Error()))
+	v, ok := scanMessage(p)
+	if !ok || referenceOnly {
+		var w wire
+		if err := json.Unmarshal(p, &w); err != nil {
+			return t, fmt.Errorf("malformed JSON: %v", shorten(err.Error()))
+		}
+		v = w.view()
 	}
-	if w.Type != "" && w.Type != "market_tick" {
-		return t, fmt.Errorf("type %q is not market_tick", shorten(w.Type))
+	return v.tick()
+}
+
+// view is a message's fields as read, by the scanner (views into the
+// payload) or by encoding/json.
+type view struct {
+	typ, eventType, source   string
+	symbol, ticker           string
+	hasSymbol, hasTicker     bool
+	price, volume, ts, pubAt []byte
+}
+
+func (w *wire) view() view {
+	v := view{typ: w.Type, eventType: w.EventType, source: w.Source, price: w.Price, volume: w.Volume, ts: w.Timestamp, pubAt: w.Published}
+	if w.Symbol != nil {
+		v.symbol, v.hasSymbol = *w.Symbol, true
 	}
-	if w.EventType != "" && w.EventType != "tick_data" {
-		return t, fmt.Errorf("event_type %q is not tick_data", shorten(w.EventType))
+	if w.Ticker != nil {
+		v.ticker, v.hasTicker = *w.Ticker, true
 	}
-	raw := w.Symbol
-	if raw == nil {
-		raw = w.Ticker
+	return v
+}
+
+func (w *view) tick() (Tick, error) {
+	var t Tick
+	if w.typ != "" && w.typ != "market_tick" {
+		return t, fmt.Errorf("type %q is not market_tick", shorten(w.typ))
 	}
-	if raw == nil {
+	if w.eventType != "" && w.eventType != "tick_data" {
+		return t, fmt.Errorf("event_type %q is not tick_data", shorten(w.eventType))
+	}
+	raw, has := w.symbol, w.hasSymbol
+	if !has {
+		raw, has = w.ticker, w.hasTicker
+	}
+	if !has {
 		return t, errors.New(`no "symbol" (or "ticker")`)
 	}
-	sym, ok := NormalizeSymbol(*raw)
+	sym, ok := NormalizeSymbol(raw)
 	if !ok {
-		return t, fmt.Errorf("symbol %q is not 1–12 of A–Z 0–9 . : -", shorten(*raw))
+		return t, fmt.Errorf("symbol %q is not 1–12 of A–Z 0–9 . : -", shorten(raw))
 	}
 	t.Symbol = sym
 	var err error
-	if t.Price, err = number(w.Price, "price", true); err != nil {
+	if t.Price, err = number(w.price, "price", true); err != nil {
 		return t, err
 	}
 	if t.Price < 0 {
 		return t, fmt.Errorf("price %v is negative", t.Price)
 	}
-	vol, err := number(w.Volume, "volume", false)
+	vol, err := number(w.volume, "volume", false)
 	if err != nil {
 		return t, err
 	}
@@ -85,15 +144,15 @@ func Decode(payload []byte) (Tick, error) {
 		return t, fmt.Errorf("volume %v is not a whole number ≥ 0", vol)
 	}
 	t.Volume = int64(vol)
-	ts, err := stamp(w.Timestamp, "timestamp")
+	ts, err := stamp(w.ts, "timestamp")
 	if err != nil {
 		return t, err
 	}
 	t.Timestamp = ts
-	if t.Published, err = stamp(w.Published, "published_at"); err != nil {
+	if t.Published, err = stamp(w.pubAt, "published_at"); err != nil {
 		return t, err
 	}
-	t.Source = w.Source
+	t.Source = w.source
 	return t, nil
 }
 
@@ -121,13 +180,13 @@ func number(raw json.RawMessage, field string, required bool) (float64, error) {
 		}
 		return 0, nil
 	}
-	s := string(raw)
+	s := jsonscan.View(raw)
 	if raw[0] == '"' {
-		var str string
-		if json.Unmarshal(raw, &str) != nil {
+		if plain, ok := plainString(raw); ok {
+			s = plain
+		} else if s, ok = jsonString(raw); !ok {
 			return 0, fmt.Errorf("%s is not a number", field)
 		}
-		s = str
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -163,4 +222,18 @@ func shorten(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// plainString returns the contents of a JSON string without escapes.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+		return "", false
+	}
+	return jsonscan.View(raw[1 : len(raw)-1]), true
+}
+
+func jsonString(raw []byte) (string, bool) {
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err == nil
 }

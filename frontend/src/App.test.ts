@@ -125,7 +125,8 @@ describe('every figure in the window carries its definition', () => {
     expect(screen.getByTestId('provider-latency-connection_1')).toHaveTextContent('4 / 8 ms');
     expect(screen.getByTestId('column-connection_1')).toHaveTextContent('Provider → Redis p50 / p99');
     expect(screen.getByTestId('column-connection_1')).toHaveTextContent('Redis → screen p50 / p99');
-    const rows = within(screen.getByTestId('stream-connection_1')).getAllByTestId('tick-row');
+    // Batches are applied on the next animation frame.
+    const rows = await within(screen.getByTestId('stream-connection_1')).findAllByTestId('tick-row');
     expect(rows[0]).toHaveClass('late');
     expect(within(rows[0]).getByTestId('tick-late')).toHaveTextContent('+5.0 s');
     expect(rows[1]).not.toHaveClass('late');

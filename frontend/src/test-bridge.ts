@@ -15,6 +15,7 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     DropConnection: vi.fn(async () => {}),
     StallConnection: vi.fn(async () => {}),
     MarkPainted: vi.fn(async () => 0),
+    TicksPainted: vi.fn(async () => {}),
     RemoteState: vi.fn(async () => null),
     SignIn: vi.fn(async () => {}),
     ForgetPassword: vi.fn(async () => {}),

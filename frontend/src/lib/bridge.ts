@@ -15,6 +15,7 @@ export interface BoundApp {
   DropConnection(id: string): Promise<void>;
   StallConnection(id: string, seconds: number): Promise<void>;
   MarkPainted(): Promise<number>;
+  TicksPainted(seq: number): Promise<void>;
   RemoteState(): Promise<RemoteState | null>;
   SignIn(password: string, remember: boolean): Promise<void>;
   ForgetPassword(): Promise<void>;
@@ -62,6 +63,7 @@ export const backend = {
   dropConnection: async (id: string): Promise<void> => bound().DropConnection(id),
   stallConnection: async (id: string, seconds: number): Promise<void> => bound().StallConnection(id, seconds),
   markPainted: async (): Promise<number> => bound().MarkPainted(),
+  ticksPainted: async (seq: number): Promise<void> => bound().TicksPainted(seq),
   remoteState: async (): Promise<RemoteState | null> => bound().RemoteState(),
   signIn: async (password: string, remember: boolean): Promise<void> => bound().SignIn(password, remember),
   forgetPassword: async (): Promise<void> => bound().ForgetPassword(),

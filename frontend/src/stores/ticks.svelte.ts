@@ -4,7 +4,7 @@
 // symbol's previous price (for the row's colour) only for the symbols that
 // are on screen or on a connection, so the map stays bounded however many
 // distinct symbols pass.
-import { onEvent } from '../lib/bridge';
+import { backend, onEvent } from '../lib/bridge';
 import { EventTicks } from '../lib/events';
 import { LatencyWindow } from '../lib/latency';
 import type { Batch, Row } from '../lib/types';
@@ -104,7 +104,42 @@ export class TickStore {
     this.screenLatency = out;
   }
 
-  connect(): () => void {
-    return onEvent<Batch>(EventTicks, (b) => this.apply(b));
+  #pending: Batch[] = [];
+  #frame = 0;
+
+  /**
+   * Batches are applied on the next animation frame (several that arrive
+   * within one frame are applied together), and in that frame Go is told,
+   * so it sends the next batch at once instead of after its
+   * flush interval: rows reach the screen within a frame or two of arriving.
+   */
+  connect(painted: (seq: number) => Promise<void> = backend.ticksPainted): () => void {
+    const raf = globalThis.requestAnimationFrame;
+    const off = onEvent<Batch>(EventTicks, (b) => {
+      if (!raf) {
+        this.apply(b);
+        return;
+      }
+      this.#pending.push(b);
+      if (!this.#frame) this.#frame = raf(() => this.#paint(painted));
+    });
+    return () => {
+      off();
+      if (this.#frame) globalThis.cancelAnimationFrame?.(this.#frame);
+      this.#frame = 0;
+      this.#pending = [];
+    };
+  }
+
+  #paint(painted: (seq: number) => Promise<void>): void {
+    this.#frame = 0;
+    const batches = this.#pending;
+    this.#pending = [];
+    const now = Date.now();
+    for (const b of batches) this.apply(b, now);
+    const seq = batches[batches.length - 1]?.seq;
+    // Said now, in the frame that paints them: the next batch cannot be
+    // applied before the next frame anyway, and the round trip to Go overlaps it.
+    if (seq !== undefined) void painted(seq).catch(() => {});
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Batch, Row } from '../lib/types';
 import { MAX_ROWS, TickStore } from './ticks.svelte';
 
@@ -111,5 +111,31 @@ describe('TickStore', () => {
     // Ten seconds later the samples have aged out.
     s.refreshLatency(t0 + 10_001);
     expect(s.screenLatency.connection_1).toBeNull();
+  });
+});
+
+describe('TickStore.connect', () => {
+  afterEach(() => {
+    delete window.runtime;
+    vi.unstubAllGlobals();
+  });
+
+  it('applies the batches of a frame together and says which it painted', async () => {
+    let handler: ((d: unknown) => void) | undefined;
+    window.runtime = { EventsOnMultiple: (_name, cb) => { handler = cb; return () => {}; } };
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
+    const painted = vi.fn(async (_seq: number) => {});
+    const s = new TickStore();
+    s.connect(painted);
+    const row = (symbol: string) => ({ symbol, price: 1, volume: 1, ts: 1, recv: 1 });
+    handler!({ seq: 1, connections: { connection_1: { ticks: [row('A')], more: 0 } } });
+    handler!({ seq: 2, connections: { connection_1: { ticks: [row('B')], more: 0 } } });
+    expect(s.rows.connection_1).toBeUndefined(); // not before the frame
+    expect(frames).toHaveLength(1); // one frame for both
+    frames[0](0);
+    expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['B', 'A']);
+    await vi.waitFor(() => expect(painted).toHaveBeenCalledWith(2));
+    expect(painted).toHaveBeenCalledTimes(1);
   });
 });

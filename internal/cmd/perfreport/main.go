@@ -25,11 +25,18 @@ import (
 func main() {
 	out := flag.String("out", "docs/perf.md", "report file")
 	runs := flag.Int("runs", 3, "runs per figure (the median is reported)")
+	prev := flag.String("prev", "docs/perf-bench.txt", "raw benchmark output of the previous run, compared with benchstat and then replaced")
+	// benchstat needs 6 samples a side to call a change significant (p < 0.05).
+	benchRuns := flag.Int("bench-runs", 6, "runs per Go benchmark (benchstat needs 6 to find a significant change)")
 	rssSeconds := flag.Int("rss-seconds", 60, "how long to run at 10k ticks/s before reading RSS")
 	flag.Parse()
 
 	fmt.Fprintln(os.Stderr, "perfreport: Go benchmarks…")
-	benches, err := runBenchmarks(*runs)
+	benches, raw, err := runBenchmarks(*benchRuns)
+	if err != nil {
+		fail(err)
+	}
+	table, worse, err := compare(*prev, raw)
 	if err != nil {
 		fail(err)
 	}
@@ -38,12 +45,27 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	report := render(benches, load, *runs)
+	history := append(previousHistory(*out), historyRow(benches, load))
+	report := render(benches, load, *runs) + renderHistory(history)
 	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
 		fail(err)
 	}
 	fmt.Fprintf(os.Stderr, "perfreport: wrote %s\n", *out)
 	fmt.Print(report)
+	if table != "" {
+		fmt.Printf("\n## Compared with the previous run (benchstat %s, then this run)\n\n%s\n", *prev, table)
+		if len(worse) == 0 {
+			fmt.Println("No benchmark regressed significantly.")
+		}
+		for _, w := range worse {
+			fmt.Println("REGRESSED:", w)
+		}
+	}
+}
+
+func renderHistory(rows []string) string {
+	return "\n## History\n\nThe headline figures of every `make bench` run, newest last (one line per run;\n" +
+		"the machine is shared, so compare trends rather than single rows).\n\n" + historyHead + strings.Join(rows, "\n") + "\n"
 }
 
 func fail(err error) {
@@ -60,12 +82,12 @@ type bench struct {
 
 var benchName = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?$`)
 
-func runBenchmarks(count int) (map[string]bench, error) {
+func runBenchmarks(count int) (map[string]bench, []byte, error) {
 	cmd := exec.Command("go", "test", "-run=^$", "-bench=.", "-benchmem", "-count="+strconv.Itoa(count), "./backend/...")
 	cmd.Stderr = os.Stderr
 	outp, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench: %w\n%s", err, outp)
+		return nil, nil, fmt.Errorf("go test -bench: %w\n%s", err, outp)
 	}
 	samples := map[string]map[string][]float64{}
 	sc := bufio.NewScanner(bytes.NewReader(outp))
@@ -96,7 +118,7 @@ func runBenchmarks(count int) (map[string]bench, error) {
 		b.NsOp, b.BytesOp, b.AllocsOp = b.Metrics["ns/op"], b.Metrics["B/op"], b.Metrics["allocs/op"]
 		out[name] = b
 	}
-	return out, nil
+	return out, outp, nil
 }
 
 func median(v []float64) float64 {

@@ -233,7 +233,7 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait.For(t, "observing by push", 20*time.Second, func() bool { r := s.Remote(); return r.State == remote.StateObserving && r.Push })
-	wait.For(t, "the stand-in and the monitor subscribed", 10*time.Second, func() bool {
+	wait.For(t, "the stand-in and the monitor subscribed", 30*time.Second, func() bool {
 		out, err := rds.Do(context.Background(), "PUBLISH", ch, "not a tick") // answers the subscriber count
 		return err == nil && strings.TrimSpace(out) == ":2"
 	})

@@ -193,6 +193,16 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
+	// "connected" means authenticated; the subscribe frame follows it, and
+	// the simulator records it when it has read it.
+	wait.For(t, "every connection's subscriptions at the provider", 5*time.Second, func() bool {
+		for _, want := range tickersOf {
+			if _, ok := sessionFor(sim, want[0]); !ok {
+				return false
+			}
+		}
+		return true
+	})
 	for i, want := range tickersOf {
 		ss, ok := sessionFor(sim, want[0])
 		if !ok || !slices.Equal(ss.Symbols, sortedCopy(want)) {

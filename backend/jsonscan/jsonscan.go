@@ -107,18 +107,14 @@ func (s *Scanner) Number() ([]byte, bool) {
 	case i < len(b) && b[i] == '0':
 		i++
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i = digitsEnd(b, i)
 	default:
 		return nil, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i = digitsEnd(b, i)
 		if i == d {
 			return nil, false
 		}
@@ -129,9 +125,7 @@ func (s *Scanner) Number() ([]byte, bool) {
 			i++
 		}
 		d := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
+		i = digitsEnd(b, i)
 		if i == d {
 			return nil, false
 		}
@@ -283,4 +277,12 @@ func Ints(raw []byte, dst []int32, lo, hi int64) ([]int32, bool) {
 			return dst, false
 		}
 	}
+}
+
+// digitsEnd returns the index just past the run of ASCII digits at b[i:].
+func digitsEnd(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
 }

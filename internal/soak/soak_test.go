@@ -27,6 +27,7 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/internal/procstat"
 	"github.com/tickstock/monitor/internal/redistest"
 )
 
@@ -394,7 +395,7 @@ func (r *rig) sample(at time.Duration) sample {
 		rec += c.received[i]
 		seen += c.seen[i]
 	}
-	return sample{at: at, rssMiB: rssMiB(os.Getpid()), redisMiB: rssMiB(r.redisPid()),
+	return sample{at: at, rssMiB: procstat.RSSMiB(os.Getpid()), redisMiB: procstat.RSSMiB(r.redisPid()),
 		goroutines: runtime.NumGoroutine(), received: rec, seen: seen,
 		viewers: r.api.Viewers(), connected: r.in.Manager.Snapshot().ConnectedCount, source: r.mon.Source().State}
 }
@@ -412,24 +413,6 @@ func (r *rig) redisPid() int {
 		if v, ok := strings.CutPrefix(l, "process_id:"); ok {
 			pid, _ := strconv.Atoi(v)
 			return pid
-		}
-	}
-	return 0
-}
-
-func rssMiB(pid int) float64 {
-	if pid == 0 {
-		return 0
-	}
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			f := strings.Fields(l)
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
 		}
 	}
 	return 0

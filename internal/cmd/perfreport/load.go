@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/internal/procstat"
 	"github.com/tickstock/monitor/internal/redistest"
 )
 
@@ -95,7 +95,7 @@ func runLoad(runs int, rssFor time.Duration) (*loadResult, error) {
 	if _, err := latencyRun(srv.URL, 10_000, rssFor); err != nil {
 		return nil, err
 	}
-	res.RSSMiB, res.RSSAfter = rssMiB(), rssFor
+	res.RSSMiB, res.RSSAfter = procstat.RSSMiB(os.Getpid()), rssFor
 	return res, nil
 }
 
@@ -280,19 +280,4 @@ func latencyRun(url string, rate int, d time.Duration) (latFig, error) {
 		BatchP50: s[len(s)/2], BatchP99: s[min(len(s)-1, len(s)*99/100)], BatchMax: s[len(s)-1],
 		PreP50: median(p50s), PreP99: slices.Max(p99s),
 	}, nil
-}
-
-func rssMiB() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			f := strings.Fields(l)
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }

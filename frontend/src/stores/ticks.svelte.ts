@@ -23,8 +23,6 @@ export interface ShownRow extends Row {
 export class TickStore {
   rows = $state<Record<string, ShownRow[]>>({});
   unassigned = $state<ShownRow[]>([]);
-  /** Set by the batch that ends a pause: ticks that arrived meanwhile. */
-  lastResume = $state<{ at: number; arrived: number } | null>(null);
   /** Redis → screen p50/p99 per connection (ms), refreshed by refreshLatency. */
   screenLatency = $state<Record<string, { p50: number; p99: number } | null>>({});
 
@@ -75,7 +73,6 @@ export class TickStore {
   }
 
   apply(b: Batch, nowMs = Date.now()): void {
-    let arrived = 0;
     if (b.replace) {
       // A new filter or the end of a pause: columns absent here are emptied too.
       for (const id of Object.keys(this.rows)) if (!b.connections[id]) this.rows[id] = [];
@@ -87,13 +84,11 @@ export class TickStore {
       const fresh = this.#shown(ticks);
       const old = b.replace ? [] : (this.rows[id] ?? []);
       this.rows[id] = fresh.concat(old).slice(0, MAX_ROWS);
-      arrived += cb.arrived_while_paused ?? 0;
     }
     if (b.unassigned) {
       const fresh = this.#shown(b.unassigned.ticks ?? []);
       this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, UNASSIGNED_ROWS);
     }
-    if (b.resumed) this.lastResume = { at: Date.now(), arrived };
     this.#prune();
   }
 

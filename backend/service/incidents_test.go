@@ -2,21 +2,15 @@ package service
 
 import (
 	"context"
-	"net"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/history"
-	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
-	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -155,7 +149,7 @@ func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
 func TestRemoteServerLostIsAlerted(t *testing.T) {
 	srv := redistest.Start(t)
 	ch := redistest.Channel(t)
-	url, stop := stoppableIngestServer(t, srv.URL, ch)
+	url, stop := ingestServer(t, srv.URL, ch)
 	store := profiles.Open(t.TempDir() + "/profiles.json")
 	if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
 		t.Fatal(err)
@@ -184,38 +178,6 @@ func TestRemoteServerLostIsAlerted(t *testing.T) {
 	if sent := rec.Sent(); len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Body, "unreachable") {
 		t.Fatalf("notifications %+v", sent)
 	}
-}
-
-// stoppableIngestServer is ingestServer with a stop in the middle of a test.
-func stoppableIngestServer(t *testing.T, redisURL, channel string) (string, func()) {
-	t.Helper()
-	cfg, err := config.FromLookup(func(k string) (string, bool) {
-		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "TICK_CHANNEL": channel}[k]
-		return v, ok
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	in, err := ingest.Start(ctx, cfg, ingest.Options{RedisURL: redisURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := adminapi.ParseUsers(admintest.UsersJSON(t,
-		admintest.User{Email: "admin@x.io", Password: adminPassword(adminapi.RoleAdmin), Role: string(adminapi.RoleAdmin)}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := adminapi.New(adminapi.Options{Users: users, Source: in})
-	runDone := make(chan struct{})
-	go func() { api.Run(ctx); close(runDone) }()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	hs := &http.Server{Handler: api.Handler()}
-	go hs.Serve(l)
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); <-runDone; hs.Close(); in.Close() }) }
-	t.Cleanup(stop)
-	return "http://" + l.Addr().String(), stop
 }
 
 // A second window on the same session finds the history file locked: it

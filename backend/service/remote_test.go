@@ -28,8 +28,10 @@ import (
 )
 
 // ingestServer runs what `tickstock-ingest serve` runs: the demo's
-// connections publishing to redisURL on channel, behind the admin API.
-func ingestServer(t *testing.T, redisURL, channel string) string {
+// connections publishing to redisURL on channel, behind the admin API. It
+// returns the server's URL and a stop for tests that take the server away
+// in the middle (the test's cleanup stops it otherwise).
+func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	t.Helper()
 	cfg, err := config.FromLookup(func(k string) (string, bool) {
 		// Both set explicitly: only then does a demo publish to that Redis.
@@ -56,8 +58,10 @@ func ingestServer(t *testing.T, redisURL, channel string) string {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	hs := &http.Server{Handler: api.Handler()}
 	go hs.Serve(l)
-	t.Cleanup(func() { cancel(); <-runDone; hs.Close(); in.Close() })
-	return "http://" + l.Addr().String()
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-runDone; hs.Close(); in.Close() }) }
+	t.Cleanup(stop)
+	return "http://" + l.Addr().String(), stop
 }
 
 func adminPassword(r adminapi.Role) string { return "Adm1n-Secret-XYZZY-" + string(r) }
@@ -72,7 +76,7 @@ func remoteState(s *Service) string {
 func TestRemoteObservationEndToEnd(t *testing.T) {
 	srv := redistest.Start(t)
 	ch := redistest.Channel(t)
-	url := ingestServer(t, srv.URL, ch)
+	url, _ := ingestServer(t, srv.URL, ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
 		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
 	if s.Info().Problem != "" || s.Info().Remote != url || len(s.Info().Warnings) != 0 {
@@ -107,7 +111,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 
 func TestRemoteWrongRoleIsForbidden(t *testing.T) {
 	srv := redistest.Start(t)
-	url := ingestServer(t, srv.URL, redistest.Channel(t))
+	url, _ := ingestServer(t, srv.URL, redistest.Channel(t))
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "mod@x.io", "REDIS_URL": srv.URL}, Options{})
 	s.SignIn(adminPassword(adminapi.RoleModerator), false)
 	wait.For(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
@@ -153,7 +157,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 		t.Fatalf("requirepass: %q %v", r, err)
 	}
 	ch := redistest.Channel(t)
-	url := ingestServer(t, "redis://:"+redisPW+"@"+srv.Addr+"/15", ch)
+	url, _ := ingestServer(t, "redis://:"+redisPW+"@"+srv.Addr+"/15", ch)
 
 	store := profiles.Open(t.TempDir() + "/profiles.json")
 	prof := profiles.Profile{Name: "prod", Mode: "remote", ServerURL: url, AdminEmail: "admin@x.io", RedisURL: "redis://" + srv.Addr + "/15", TickChannel: ch}

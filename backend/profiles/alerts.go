@@ -30,16 +30,12 @@ func (s *Store) SetAlertSettings(key string, a alerts.Settings) error {
 	if err := a.Check(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	f.Alerts = maps.Clone(f.Alerts)
-	if f.Alerts == nil {
-		f.Alerts = map[string]alerts.Settings{}
-	}
-	f.Alerts[key] = a
-	return s.write(f)
+	return s.update(func(f *file) error {
+		f.Alerts = maps.Clone(f.Alerts)
+		if f.Alerts == nil {
+			f.Alerts = map[string]alerts.Settings{}
+		}
+		f.Alerts[key] = a
+		return nil
+	})
 }

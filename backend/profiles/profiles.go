@@ -83,6 +83,21 @@ func (s *Store) write(f file) error {
 	return os.Rename(tmp, s.path)
 }
 
+// update is the one read → change → write of the file, under the lock, so
+// two saves from the window never lose each other's change.
+func (s *Store) update(change func(*file) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, err := s.read()
+	if err != nil {
+		return err
+	}
+	if err := change(&f); err != nil {
+		return err
+	}
+	return s.write(f)
+}
+
 // List returns the profiles, sorted by name, and the last used one's name.
 func (s *Store) List() ([]Profile, string, error) {
 	s.mu.Lock()
@@ -111,46 +126,34 @@ func (s *Store) Save(p Profile) error {
 	if err := p.Check(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	f.Profiles = slices.DeleteFunc(f.Profiles, func(x Profile) bool { return x.Name == p.Name })
-	f.Profiles = append(f.Profiles, p)
-	return s.write(f)
+	return s.update(func(f *file) error {
+		f.Profiles = slices.DeleteFunc(f.Profiles, func(x Profile) bool { return x.Name == p.Name })
+		f.Profiles = append(f.Profiles, p)
+		return nil
+	})
 }
 
 // Delete removes a profile.
 func (s *Store) Delete(name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	f.Profiles = slices.DeleteFunc(f.Profiles, func(x Profile) bool { return x.Name == name })
-	if f.Last == name {
-		f.Last = ""
-	}
-	return s.write(f)
+	return s.update(func(f *file) error {
+		f.Profiles = slices.DeleteFunc(f.Profiles, func(x Profile) bool { return x.Name == name })
+		if f.Last == name {
+			f.Last = ""
+		}
+		return nil
+	})
 }
 
 // SetLast records the profile to reopen on start ("" = none: the demo or
 // the environment).
 func (s *Store) SetLast(name string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f, err := s.read()
-	if err != nil {
-		return err
-	}
-	if name != "" && !slices.ContainsFunc(f.Profiles, func(x Profile) bool { return x.Name == name }) {
-		return fmt.Errorf("no profile named %q", name)
-	}
-	f.Last = name
-	return s.write(f)
+	return s.update(func(f *file) error {
+		if name != "" && !slices.ContainsFunc(f.Profiles, func(x Profile) bool { return x.Name == name }) {
+			return fmt.Errorf("no profile named %q", name)
+		}
+		f.Last = name
+		return nil
+	})
 }
 
 // Check validates a profile; every error says which field to fix.

@@ -25,6 +25,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickstock/monitor/internal/testproc"
 )
 
 // need fails under CI=true, else skips, when a program is missing.
@@ -334,7 +336,7 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 	need(tb, "redis-cli", "redis-tools")
 	c := &Cluster{}
 	for i := 0; i < n; i++ {
-		busPort, err := freePort()
+		busPort, err := testproc.FreePort()
 		if err != nil {
 			tb.Fatal(err)
 		}

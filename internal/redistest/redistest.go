@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/tickstock/monitor/internal/testproc"
 )
 
 // Server is one redis-server process (or an external server from REDIS_URL).
@@ -39,8 +41,8 @@ type Server struct {
 	args     func() []string // the whole command line after bin; nil = the plain server's
 	tlsConf  *tls.Config     // the readiness PING goes over TLS when set
 
-	mu  sync.Mutex
-	cmd *exec.Cmd
+	mu   sync.Mutex
+	proc *testproc.Proc
 }
 
 // Start returns a running server for tb, stopped when tb ends.
@@ -77,7 +79,7 @@ func Launch(dir string) (*Server, error) {
 func (s *Server) startFresh() error {
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		port, err := freePort()
+		port, err := testproc.FreePort()
 		if err != nil {
 			return err
 		}
@@ -94,15 +96,6 @@ func (s *Server) startFresh() error {
 	return lastErr
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // launch starts redis-server on s.port and waits until it answers PING.
 func (s *Server) launch() error {
 	bin, args := "redis-server", s.plainArgs()
@@ -112,24 +105,15 @@ func (s *Server) launch() error {
 	if s.args != nil {
 		args = s.args()
 	}
-	cmd := exec.Command(bin, args...)
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", bin, err)
+	proc, err := testproc.Start(exec.Command(bin, args...), func() error { return ping(s.Addr, s.tlsConf) }, 5*time.Second, 20*time.Millisecond)
+	if err != nil {
+		log, _ := os.ReadFile(s.dir + "/redis.log")
+		return fmt.Errorf("%s on %s did not answer PING: %w; log:\n%s", bin, s.Addr, err, log)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		if ping(s.Addr, s.tlsConf) == nil {
-			s.mu.Lock()
-			s.cmd = cmd
-			s.mu.Unlock()
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	log, _ := os.ReadFile(s.dir + "/redis.log")
-	return fmt.Errorf("%s on %s did not answer PING within 5 s; log:\n%s", bin, s.Addr, log)
+	s.mu.Lock()
+	s.proc = proc
+	s.mu.Unlock()
+	return nil
 }
 
 // plainArgs is the command line of a private redis-server on s.port.
@@ -166,14 +150,7 @@ func ping(addr string, conf *tls.Config) error {
 func (s *Server) Kill(tb testing.TB) {
 	tb.Helper()
 	s.requireOwned(tb)
-	s.mu.Lock()
-	cmd := s.cmd
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
+	s.stop(0)
 }
 
 // Restart starts the server again on the same port after Kill.
@@ -190,24 +167,17 @@ func (s *Server) Restart(tb testing.TB) {
 	tb.Fatalf("restarting redis-server on %s: %v", s.Addr, err)
 }
 
-// Stop ends the server; safe to call twice.
-func (s *Server) Stop() {
+// Stop ends the server (thawed first if a test left it frozen); safe to
+// call twice.
+func (s *Server) Stop() { s.stop(3 * time.Second) }
+
+func (s *Server) stop(grace time.Duration) {
 	s.mu.Lock()
-	cmd := s.cmd
-	s.cmd = nil
+	proc := s.proc
+	s.proc = nil
 	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGCONT) // in case a test left it frozen
-	_ = cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(3 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
+	if proc != nil {
+		proc.Stop(grace)
 	}
 }
 
@@ -262,12 +232,12 @@ func (s *Server) signal(tb testing.TB, sig syscall.Signal) {
 	tb.Helper()
 	s.requireOwned(tb)
 	s.mu.Lock()
-	cmd := s.cmd
+	proc := s.proc
 	s.mu.Unlock()
-	if cmd == nil {
+	if proc == nil {
 		tb.Fatal("redis-server is not running")
 	}
-	if err := cmd.Process.Signal(sig); err != nil {
+	if err := proc.Signal(sig); err != nil {
 		tb.Fatal(err)
 	}
 }

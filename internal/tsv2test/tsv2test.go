@@ -14,7 +14,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tickstock/monitor/internal/testproc"
 )
 
 //go:embed standin.py
@@ -91,8 +92,7 @@ type Server struct {
 	dir  string
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
+	proc *testproc.Proc
 }
 
 // Available says whether the stand-in's Python packages are installed.
@@ -134,21 +134,12 @@ func Launch(dir string, o Options) (*Server, error) {
 	if err := os.WriteFile(filepath.Join(dir, "standin.py"), script, 0o600); err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := testproc.FreePort()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{port: port, dir: dir, URL: "http://127.0.0.1:" + strconv.Itoa(port)}
 	return s, s.launch()
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func (s *Server) launch() error {
@@ -159,30 +150,21 @@ func (s *Server) launch() error {
 	}
 	defer logf.Close()
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	ready := func() error {
+		resp, err := http.Get(s.URL + "/_standin/stats")
+		if err == nil {
+			resp.Body.Close()
+		}
 		return err
 	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	s.mu.Lock()
-	s.cmd, s.done = cmd, done
-	s.mu.Unlock()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-done:
-			return fmt.Errorf("the stand-in exited at start: %s", s.Log())
-		default:
-		}
-		if resp, err := http.Get(s.URL + "/_standin/stats"); err == nil {
-			resp.Body.Close()
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
+	proc, err := testproc.Start(cmd, ready, 20*time.Second, 50*time.Millisecond)
+	if err != nil {
+		return fmt.Errorf("the stand-in on %s did not start: %w: %s", s.URL, err, s.Log())
 	}
-	s.Stop()
-	return fmt.Errorf("the stand-in did not answer on %s within 20 s: %s", s.URL, s.Log())
+	s.mu.Lock()
+	s.proc = proc
+	s.mu.Unlock()
+	return nil
 }
 
 // Log is the stand-in's output so far.
@@ -214,14 +196,12 @@ func (s *Server) Restart(tb testing.TB) {
 // Stop ends the process; safe to call twice.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.cmd = nil
+	proc := s.proc
+	s.proc = nil
 	s.mu.Unlock()
-	if cmd == nil {
-		return
+	if proc != nil {
+		proc.Stop(0)
 	}
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	<-done
 }
 
 // Stats are the stand-in's counters since this process started.
@@ -300,11 +280,12 @@ func (s *Server) Thaw(tb testing.TB) { s.signal(tb, syscall.SIGCONT) }
 func (s *Server) signal(tb testing.TB, sig syscall.Signal) {
 	tb.Helper()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd == nil {
+	proc := s.proc
+	s.mu.Unlock()
+	if proc == nil {
 		tb.Fatal("the stand-in is not running")
 	}
-	if err := syscall.Kill(-s.cmd.Process.Pid, sig); err != nil {
+	if err := proc.Signal(sig); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 // The end-to-end harness: a private redis-server, the real app under
 // `go tool wails dev` (embedded demo), and headless Debian Chromium driving
 // http://localhost:34115 through playwright-core.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -155,4 +156,33 @@ export async function screenshots(page, scene) {
 
 export function percentile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+}
+
+/**
+ * Fails when a header control at this width is cut off by the window's edge
+ * or overlaps another; returns their boxes by test id.
+ */
+export async function assertHeaderFits(page, width) {
+  const boxes = await page.evaluate(() => {
+    const ids = ['pause-button', 'filter-input', 'source-status', 'remote-link', 'shortcuts-button', 'header-menu-button', 'profile-button', 'about-button', 'mode'];
+    const out = {};
+    for (const id of ids) {
+      const el = document.querySelector(`[data-testid="${id}"]`);
+      if (el) out[id] = el.getBoundingClientRect().toJSON();
+    }
+    out.title = document.querySelector('h1').getBoundingClientRect().toJSON();
+    return out;
+  });
+  const names = Object.keys(boxes);
+  for (const n of names) {
+    const b = boxes[n];
+    assert.ok(b.width > 0 && b.left >= 0 && b.right <= width + 0.5, `${width} px: ${n} is cut off (${b.left}–${b.right})`);
+  }
+  for (let i = 0; i < names.length; i++)
+    for (let j = i + 1; j < names.length; j++) {
+      const [a, b] = [boxes[names[i]], boxes[names[j]]];
+      const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+      assert.ok(!overlap, `${width} px: ${names[i]} overlaps ${names[j]}`);
+    }
+  return boxes;
 }

@@ -4,7 +4,7 @@
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/operator.e2e.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { APP_URL, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
 
 const CHANNEL = `tickstock:e2e-operator:${process.pid}`;
 let redis, app, browser, page, snapshot;
@@ -166,27 +166,7 @@ describe('operator', () => {
     for (const width of [1440, 768, 360]) {
       await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
       await sleep(400);
-      const boxes = await page.evaluate(() => {
-        const ids = ['pause-button', 'filter-input', 'source-status', 'shortcuts-button', 'header-menu-button', 'profile-button', 'about-button', 'mode'];
-        const out = {};
-        for (const id of ids) {
-          const el = document.querySelector(`[data-testid="${id}"]`);
-          if (el) out[id] = el.getBoundingClientRect().toJSON();
-        }
-        out.title = document.querySelector('h1').getBoundingClientRect().toJSON();
-        return out;
-      });
-      const names = Object.keys(boxes);
-      for (const n of names) {
-        const b = boxes[n];
-        assert.ok(b.width > 0 && b.left >= 0 && b.right <= width + 0.5, `${width} px: ${n} is cut off (${b.left}–${b.right})`);
-      }
-      for (let i = 0; i < names.length; i++)
-        for (let j = i + 1; j < names.length; j++) {
-          const [a, b] = [boxes[names[i]], boxes[names[j]]];
-          const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
-          assert.ok(!overlap, `${width} px: ${names[i]} overlaps ${names[j]}`);
-        }
+      const boxes = await assertHeaderFits(page, width);
       assert.ok(boxes['filter-input'].width >= 140, `${width} px: the filter box is only ${boxes['filter-input'].width} px wide`);
       if (width < 1100) assert.ok(boxes['header-menu-button'] && !boxes['profile-button'], `${width} px: Profile and About belong in the ☰ menu`);
       await screenshots(page, `operator-${width}`);

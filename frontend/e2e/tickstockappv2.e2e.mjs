@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, ROOT, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { APP_URL, ROOT, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'e2e-admin-pw';
@@ -128,6 +128,8 @@ describe('observing TickStockAppV2', () => {
     assert.match(await text('source-status'), /Ticks: server push/);
     // Before sign-in no tick could be placed, so none was taken from Redis.
     assert.equal(await text('total-unassigned'), '0');
+    // The remote header is the longest one: the filter box must not run into Pause.
+    await assertHeaderFits(page, 1440);
     await screenshots(page, 'tsv2-normal');
   });
 

@@ -79,6 +79,7 @@ var (
 	dAssigned   = desc("assigned_tickers", "Tickers assigned to the connection.", conn)
 	dAge        = desc("provider_last_message_age_seconds", "Seconds since the newest provider message (since the process started when none yet).", conn)
 	dPublished  = desc("ticks_published_total", "Ticks Redis accepted.", conn)
+	dUnheard    = desc("ticks_unheard_total", "Ticks Redis accepted while no client was subscribed to the channel: Pub/Sub keeps nothing, so no consumer got them (absent on a Redis Cluster, where a node counts only its own subscribers).", conn)
 	dDropped    = desc("ticks_dropped_total", "Ticks not published: queue_full (the queue was full) or redis_error (Redis failed the pipeline).", conn, "reason")
 	dQueue      = desc("publisher_queue_depth", "Ticks waiting for Redis.")
 	dQueueCap   = desc("publisher_queue_capacity", "Ticks the publisher's queue holds.")
@@ -92,7 +93,7 @@ type collector struct{ o Options }
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{dStatus, dInfo, dMessages, dErrors, dReconnects, dSubscribed, dAssigned, dAge,
-		dPublished, dDropped, dQueue, dQueueCap, dRedisUp, dRedisInfo, dBuild} {
+		dPublished, dUnheard, dDropped, dQueue, dQueueCap, dRedisUp, dRedisInfo, dBuild} {
 		ch <- d
 	}
 }
@@ -106,9 +107,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), l...)
 	}
 	gauge(dBuild, 1, version.Version)
-	var published, failed map[string]int64
+	var published, failed, unheard map[string]int64
+	var heardKnown bool
 	if p := c.o.Publisher; p != nil {
 		published, failed = p.PublishedBy(), p.Dropped()
+		unheard, heardKnown = p.Unheard()
 		gauge(dQueue, float64(p.Queued()))
 		gauge(dQueueCap, float64(p.QueueSize()))
 		st := p.State()
@@ -132,6 +135,9 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(dAge, max(0, now.Sub(last).Seconds()), id)
 		if c.o.Publisher != nil {
 			counter(dPublished, published[id], id)
+			if heardKnown {
+				counter(dUnheard, unheard[id], id)
+			}
 			counter(dDropped, cs.PublishDropped, id, DropQueueFull)
 			counter(dDropped, failed[id], id, DropRedisError)
 		}

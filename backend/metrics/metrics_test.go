@@ -109,6 +109,10 @@ func TestScrapeBeforeAndAfterAProviderDrop(t *testing.T) {
 			t.Errorf("before: %s = %v, want %v", series, got, want)
 		}
 	}
+	// Nobody subscribes to this test's channel: every published tick went unheard.
+	if pub, unheard := value(before, "tickstock_ticks_published_total"+c1), value(before, "tickstock_ticks_unheard_total"+c1); unheard != pub {
+		t.Errorf("before: unheard %v, want all %v published (no subscriber)", unheard, pub)
+	}
 	msgs0 := value(before, "tickstock_provider_messages_total"+c1)
 	if msgs0 <= 0 || value(before, "tickstock_ticks_published_total"+c1) <= 0 || value(before, "tickstock_provider_last_message_age_seconds"+c1) > 2 {
 		t.Errorf("before: messages %v published %v age %v", msgs0,

@@ -315,6 +315,11 @@ func TestClusterPubSubAcrossNodes(t *testing.T) {
 	if s.Kind != config.RedisCluster || !strings.Contains(s.Where, monNode+" (Cluster)") {
 		t.Errorf("source %+v", s)
 	}
+	// A node's PUBLISH reply counts only its own subscribers: on a Cluster
+	// the publisher cannot tell unheard ticks and must not claim any.
+	if u, known := viaCluster.Unheard(); known || len(u) != 0 {
+		t.Errorf("cluster: unheard %v (known %v), want unknown and none", u, known)
+	}
 	t.Logf("cluster: monitor subscribed on %s; 1500 ticks published through %s and 1500 through the cluster client (node %s); seen %d",
 		monNode, through, viaCluster.State().Node, m.MetricsAt(time.Now()).Total-got0)
 }

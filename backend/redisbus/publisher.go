@@ -48,6 +48,7 @@ type Publisher struct {
 	inflight  atomic.Int64 // ticks of the pipeline being sent
 	sent      connCounter  // published, per connection
 	failed    connCounter
+	unheard   connCounter // published while no client was subscribed
 	lastLog   atomic.Int64
 
 	mu    sync.Mutex
@@ -136,6 +137,13 @@ func (p *Publisher) QueueSize() int { return cap(p.queue) }
 // while they were being published.
 func (p *Publisher) Dropped() map[string]int64 { return p.failed.snapshot() }
 
+// Unheard returns, per connection ID, the ticks Redis accepted while no
+// client was subscribed to the channel (lost to every consumer); ok is false
+// on a Redis Cluster, where the publisher cannot tell.
+func (p *Publisher) Unheard() (counts map[string]int64, ok bool) {
+	return p.unheard.snapshot(), p.client.Kind() != config.RedisCluster
+}
+
 // State says whether ticks currently reach Redis, and through which node.
 func (p *Publisher) State() PublisherState {
 	p.mu.Lock()
@@ -170,7 +178,7 @@ func (p *Publisher) loop(ctx context.Context) {
 		// Each tick carries when it left for Redis, so a monitor can split the
 		// delay into provider → Redis and Redis → screen.
 		sent := float64(time.Now().UnixNano()) / 1e9
-		_, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 			for _, t := range batch {
 				t.Published = sent
 				buf = ticks.AppendEncode(buf[:0], t)
@@ -180,6 +188,7 @@ func (p *Publisher) loop(ctx context.Context) {
 			return nil
 		})
 		if err == nil {
+			p.countUnheard(batch, cmds)
 			p.sent.addBatch(batch)
 			p.published.Add(int64(len(batch)))
 			p.inflight.Store(0)
@@ -204,6 +213,20 @@ func (p *Publisher) loop(ctx context.Context) {
 		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, time.Second)
+	}
+}
+
+// countUnheard counts the ticks whose PUBLISH reached no subscriber: Redis
+// Pub/Sub keeps nothing, so no consumer will ever see them. On a Cluster a
+// node's reply counts only its own subscribers, so nothing is counted there.
+func (p *Publisher) countUnheard(batch []ticks.Tick, cmds []redis.Cmder) {
+	if p.client.Kind() == config.RedisCluster || len(cmds) != len(batch) {
+		return
+	}
+	for i, c := range cmds {
+		if ic, ok := c.(*redis.IntCmd); ok && ic.Val() == 0 {
+			p.unheard.add(batch[i].ConnectionID, 1)
+		}
 	}
 }
 

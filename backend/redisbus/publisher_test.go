@@ -164,3 +164,37 @@ func TestRedactAndWhere(t *testing.T) {
 		t.Errorf("Options error %v", err)
 	}
 }
+
+// A tick that Redis accepts while nobody is subscribed is gone for every
+// consumer: it is counted as unheard, per connection, and only then.
+func TestTicksPublishedToNobodyAreCountedUnheard(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := redistest.Channel(t)
+	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(context.Background())
+	defer p.Close()
+	offer := func(n int, conn string) {
+		for i := 0; i < n; i++ {
+			for !p.Offer(tick(i, conn)) {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}
+	offer(300, "connection_1")
+	offer(200, "connection_2")
+	wait.For(t, "500 published", 10*time.Second, func() bool { return p.Published() == 500 })
+	unheard, ok := p.Unheard()
+	if !ok || unheard["connection_1"] != 300 || unheard["connection_2"] != 200 {
+		t.Fatalf("with no subscriber: unheard %v (known %v), want 300 and 200", unheard, ok)
+	}
+
+	got, _ := subscriber(t, srv.URL, ch)
+	offer(400, "connection_1")
+	wait.For(t, "the subscriber got 400", 10*time.Second, func() bool { return got.Load() == 400 })
+	if unheard, _ := p.Unheard(); unheard["connection_1"] != 300 || unheard["connection_2"] != 200 {
+		t.Fatalf("with a subscriber: unheard %v, want still 300 and 200", unheard)
+	}
+}

@@ -25,10 +25,11 @@ func render(dur time.Duration, rate float64, took time.Duration, samples []sampl
 	w("## Accounting per connection and phase\n\n")
 	w("received = ticks the manager took from the provider (all of which it offered for publishing); ")
 	w("queue drops = refused by the full publisher queue (the manager's `publish_dropped`); ")
-	w("Redis drops = in pipelines that Redis failed (the publisher's count); seen = valid ticks the monitor received on that connection. ")
-	w("**unexplained = received − seen − queue drops − Redis drops** must be 0.\n\n")
+	w("Redis drops = in pipelines that Redis failed (the publisher's count); unheard = accepted by Redis while no client was subscribed ")
+	w("(the publisher's count of PUBLISH replies of 0); seen = valid ticks the monitor received on that connection. ")
+	w("**unexplained = received − seen − queue drops − Redis drops − unheard** must be 0.\n\n")
 	w("Each phase runs from the end of the previous one through its fault and the recovery.\n\n")
-	w("| phase | connection | received | seen | queue drops | Redis drops | unexplained |\n|---|---|---:|---:|---:|---:|---:|\n")
+	w("| phase | connection | received | seen | queue drops | Redis drops | unheard | unexplained |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, p := range append(phases, total) {
 		u := p.unexplained()
 		for i, id := range ids {
@@ -36,12 +37,12 @@ func render(dur time.Duration, rate float64, took time.Duration, samples []sampl
 			if i == 0 {
 				name = p.name
 			}
-			w("| %s | %s | %d | %d | %d | %d | %d |\n", name, id, p.d.received[i], p.d.seen[i], p.d.queueDrop[i], p.d.redisDrop[i], u[i])
+			w("| %s | %s | %d | %d | %d | %d | %d | %d |\n", name, id, p.d.received[i], p.d.seen[i], p.d.queueDrop[i], p.d.redisDrop[i], p.d.unheard[i], u[i])
 		}
 	}
 	w("\nIn the phases with a Redis fault the identity cannot hold by construction, and the table shows by how much: ")
 	w("Redis pub/sub keeps nothing for an absent subscriber, so ticks Redis accepted while the monitor was ")
-	w("resubscribing (or that died in the killed server's buffers) are a positive remainder, which the monitor ")
+	w("resubscribing are counted as unheard when no client at all was subscribed; those that died in the killed server's buffers are a positive remainder, which the monitor ")
 	w("records as a gap; a negative remainder is pipelines the publisher counted as failed (its 3 s timeout during ")
 	w("the freeze) that Redis still executed after SIGCONT. Every other phase must show 0.\n")
 	w("\n## Faults and what was observed\n\n")

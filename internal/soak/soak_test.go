@@ -69,18 +69,20 @@ type rig struct {
 
 // counts are the per-connection counters at one quiet moment.
 type counts struct {
-	received, queueDrop, redisDrop, seen [3]int64
+	received, queueDrop, redisDrop, unheard, seen [3]int64
 }
 
 func (r *rig) counts() counts {
 	var c counts
 	snap := r.in.Manager.Snapshot()
 	pub := r.in.Publisher.Dropped()
+	unheard, _ := r.in.Publisher.Unheard()
 	mt := r.mon.MetricsAt(time.Now())
 	for i, id := range ids {
 		c.received[i] = snap.Connections[id].MessageCount
 		c.queueDrop[i] = snap.Connections[id].PublishDropped
 		c.redisDrop[i] = pub[id]
+		c.unheard[i] = unheard[id]
 		c.seen[i] = mt.Connections[id].Received
 	}
 	return c
@@ -431,17 +433,19 @@ func newPhase(name, note string, redisFault bool, a, b counts) phase {
 		p.d.received[i] = b.received[i] - a.received[i]
 		p.d.queueDrop[i] = b.queueDrop[i] - a.queueDrop[i]
 		p.d.redisDrop[i] = b.redisDrop[i] - a.redisDrop[i]
+		p.d.unheard[i] = b.unheard[i] - a.unheard[i]
 		p.d.seen[i] = b.seen[i] - a.seen[i]
 	}
 	return p
 }
 
-// unexplained is published − seen − counted drops per connection, where
-// published is what the manager took from the provider.
+// unexplained is published − seen − counted drops − unheard per connection,
+// where published is what the manager took from the provider and unheard
+// what Redis accepted while the monitor was not subscribed.
 func (p phase) unexplained() [3]int64 {
 	var u [3]int64
 	for i := range ids {
-		u[i] = p.d.received[i] - p.d.seen[i] - p.d.queueDrop[i] - p.d.redisDrop[i]
+		u[i] = p.d.received[i] - p.d.seen[i] - p.d.queueDrop[i] - p.d.redisDrop[i] - p.d.unheard[i]
 	}
 	return u
 }

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
@@ -21,7 +21,7 @@ import (
 // Backend is what the window observes (backend/service in the product).
 type Backend interface {
 	Info() service.Info
-	Snapshot() manager.Snapshot
+	Snapshot() health.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
 	Source() monitor.SourceState
@@ -69,7 +69,7 @@ func New(open Opener, store *profiles.Store, log *slog.Logger) *App {
 }
 
 // Snapshot returns the health of every connection.
-func (a *App) Snapshot() (snap manager.Snapshot, err error) {
+func (a *App) Snapshot() (snap health.Snapshot, err error) {
 	defer a.recoverInto(&err, "Snapshot")
 	b, err := a.current()
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
@@ -56,7 +56,7 @@ func (r *recorder) count(name string) int {
 
 type fakeBackend struct {
 	mu       sync.Mutex
-	snap     manager.Snapshot
+	snap     health.Snapshot
 	panic    atomic.Bool
 	changed  chan struct{}
 	paused   bool
@@ -106,7 +106,7 @@ func (f *fakeBackend) StallConnection(id string, d time.Duration) error {
 	f.mu.Unlock()
 	return nil
 }
-func (f *fakeBackend) Snapshot() manager.Snapshot {
+func (f *fakeBackend) Snapshot() health.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
 	}
@@ -127,7 +127,7 @@ func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recor
 }
 
 func TestBoundMethodsTranslate(t *testing.T) {
-	b := &fakeBackend{snap: manager.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
+	b := &fakeBackend{snap: health.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
 	a, _ := started(t, b, time.Hour)
 	if s, err := a.Snapshot(); err != nil || s.ConnectedCount != 2 {
 		t.Fatalf("Snapshot() = %+v, %v", s, err)
@@ -183,10 +183,10 @@ func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
 	wait.For(t, "3 status events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 })
 	rec.mu.Lock()
-	_, ok := rec.data[0].(manager.Snapshot)
+	_, ok := rec.data[0].(health.Snapshot)
 	rec.mu.Unlock()
 	if !ok {
-		t.Fatal("payload is not a manager.Snapshot")
+		t.Fatal("payload is not a health.Snapshot")
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Push messages on /admin-ws.
@@ -278,7 +280,7 @@ func (h *hub) run(ctx context.Context) {
 			b, _ := json.Marshal(pushMessage{Event: EventMetrics, Data: map[string]any{
 				"total_ticks_received": snap.TotalTicksReceived, "ticks_per_second": rate,
 				"connected_count": snap.ConnectedCount, "enabled_connections": snap.EnabledConnections,
-				"total_errors": snap.TotalErrors, "timestamp": unix(now),
+				"total_errors": snap.TotalErrors, "timestamp": health.Unix(now),
 			}})
 			h.broadcast(b)
 		}

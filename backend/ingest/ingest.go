@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redisbus"
 )
@@ -179,7 +180,7 @@ func (in *Ingest) closeDemoRedis() {
 // Snapshot is the manager's snapshot with the publisher's losses added to
 // each connection's publish_dropped (the manager counts a full queue; the
 // publisher counts ticks of pipelines that Redis failed).
-func (in *Ingest) Snapshot() manager.Snapshot {
+func (in *Ingest) Snapshot() health.Snapshot {
 	s := in.Manager.Snapshot()
 	if in.Publisher == nil {
 		return s
@@ -208,7 +209,7 @@ func (in *Ingest) Health() map[string]any {
 	st := in.Publisher.State()
 	return map[string]any{"redis": map[string]any{
 		"kind": st.Kind, "where": st.Where, "node": st.Node,
-		"publishing": st.Connected, "detail": st.Detail, "since": float64(st.Since.UnixNano()) / 1e9,
+		"publishing": st.Connected, "detail": st.Detail, "since": health.Unix(st.Since),
 		"queued": in.Publisher.Queued(),
 	}}
 }

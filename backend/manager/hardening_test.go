@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/internal/wait"
@@ -20,7 +21,7 @@ func TestRejectedKeyIsRetriedNoFasterThanOncePerSecond(t *testing.T) {
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = time.Millisecond, time.Millisecond
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusAuthFailed })
 	time.Sleep(2500 * time.Millisecond)
 	if n := m.Snapshot().Connections["connection_1"].ReconnectCount; n > 3 {
 		t.Fatalf("%d retries in 2.5 s after a rejected key, want at most one a second", n)
@@ -51,7 +52,7 @@ func TestRetryDelayAfterARejectedKeyHasAFloor(t *testing.T) {
 func TestProviderErrorIsClipped(t *testing.T) {
 	m := New(testConfig(t, "ws://127.0.0.1:1/x", 1), Options{})
 	huge := strings.Repeat("ä", 900_000)
-	if _, err := m.runners[0].handleStatus(massive.Status{Status: massive.StatusError, Message: huge}); err != nil {
+	if _, err := m.runners[0].handleStatus(massive.Status{Status: massive.ProviderError, Message: huge}); err != nil {
 		t.Fatal(err)
 	}
 	le := m.Snapshot().Connections["connection_1"].LastError

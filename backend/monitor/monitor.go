@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
 )
@@ -97,7 +98,7 @@ type Monitor struct {
 	msgs chan string
 
 	mu          sync.Mutex
-	conns       [3]connStats
+	conns       [health.Slots]connStats
 	unassigned  connStats
 	unTop       map[string]int64
 	unOther     int64
@@ -147,7 +148,7 @@ func New(opts Options) *Monitor {
 		where = redisbus.Describe(opts.Redis)
 	}
 	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
-		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
+		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: health.Unix(time.Now())}
 	m.sourceDirty = true
 	return m
 }
@@ -328,10 +329,8 @@ func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
 }
 
 func connIndex(id string) int {
-	for i, c := range ConnectionIDs {
-		if c == id {
-			return i
-		}
+	if n, ok := health.ParseSlot(id); ok {
+		return n - 1
 	}
 	return -1
 }
@@ -440,7 +439,7 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 			c.pausedArrivals = 0
 		}
 		c.rows.fresh = 0
-		b.Connections[ConnectionIDs[i]] = cb
+		b.Connections[health.SlotIDs[i]] = cb
 	}
 	if u := &m.unassigned.rows; u.fresh > 0 || replace {
 		k := int(min(int64(unassignedPerBatch), u.fresh))
@@ -459,31 +458,31 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := &Metrics{At: unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
+	out := &Metrics{At: health.Unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
 	if m.paused {
-		out.PausedSince = unix(m.pausedSince)
+		out.PausedSince = health.Unix(m.pausedSince)
 	}
 	silent := m.silentLocked(assignment, now)
 	for i := range m.conns {
 		c := &m.conns[i]
-		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: unix(c.lastRecv)}
+		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: health.Unix(c.lastRecv)}
 		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
 		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
 		cm.ProviderP50Ms, cm.ProviderP99Ms = c.provider.percentiles(sec)
-		s := silent[ConnectionIDs[i]]
+		s := silent[health.SlotIDs[i]]
 		sort.Strings(s)
 		cm.Silent, cm.SilentSample = len(s), s[:min(len(s), 10)]
 		if cm.SilentSample == nil {
 			cm.SilentSample = []string{}
 		}
-		out.Connections[ConnectionIDs[i]] = cm
+		out.Connections[health.SlotIDs[i]] = cm
 		out.Total += c.received
 		out.Rate1s += cm.Rate1s
 		out.Rate10s += cm.Rate10s
 		out.ArrivedWhilePaused += c.pausedArrivals
 	}
 	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
-	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: unix(m.invalid.at)}
+	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: health.Unix(m.invalid.at)}
 	return out
 }
 
@@ -533,11 +532,4 @@ func (m *Monitor) Source() SourceState {
 	s := m.source
 	s.Skipped = m.skipped.Load()
 	return s
-}
-
-func unix(t time.Time) float64 {
-	if t.IsZero() {
-		return 0
-	}
-	return float64(t.UnixNano()) / 1e9
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 )
 
@@ -181,7 +182,7 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		m.started = now // the first subscription: nothing was missed yet
 	case m.source.State == SourceReconnecting:
 		from := m.source.Since
-		g := &Gap{From: from, To: unix(now), Seconds: unix(now) - from, Reason: m.lostReason}
+		g := &Gap{From: from, To: health.Unix(now), Seconds: health.Unix(now) - from, Reason: m.lostReason}
 		m.source.Gaps++
 		m.source.LastGap = g
 		gap = fmt.Sprintf(" Gap of %.1f s: ticks published then were not seen.", g.Seconds)
@@ -190,10 +191,10 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		// go-redis re-subscribed without us seeing an error: still a gap,
 		// of unknown start.
 		m.source.Gaps++
-		m.source.LastGap = &Gap{From: unix(now), To: unix(now), Reason: "the connection was re-established silently"}
+		m.source.LastGap = &Gap{From: health.Unix(now), To: health.Unix(now), Reason: "the connection was re-established silently"}
 		gap = " A silent reconnect was detected: ticks may have been missed."
 	}
-	m.source.State, m.source.Since = SourceSubscribed, unix(now)
+	m.source.State, m.source.Since = SourceSubscribed, health.Unix(now)
 	verb := "Subscribed to "
 	if m.source.Pattern {
 		verb = "Subscribed to the pattern "
@@ -212,7 +213,7 @@ func (m *Monitor) lost(reason string) {
 	}
 	m.opts.Log.Warn("Redis subscription lost", "reason", reason)
 	m.lostReason = reason
-	m.source.State, m.source.Since = SourceReconnecting, unix(time.Now())
+	m.source.State, m.source.Since = SourceReconnecting, health.Unix(time.Now())
 	if m.started.IsZero() {
 		reason += ". Retrying every second; ticks will show once Redis at " + m.source.Where + " answers."
 	} else {
@@ -225,6 +226,6 @@ func (m *Monitor) lost(reason string) {
 func (m *Monitor) setSource(state, detail string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.source.State, m.source.Detail, m.source.Since = state, detail, unix(time.Now())
+	m.source.State, m.source.Detail, m.source.Since = state, detail, health.Unix(time.Now())
 	m.sourceDirty = true
 }

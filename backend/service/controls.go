@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -37,7 +38,7 @@ func (s *Service) LookupSymbol(symbol string) Lookup {
 		return l
 	}
 	l.Name = s.Snapshot().Connections[l.ConnectionID].Name
-	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, strings.Replace(l.ConnectionID, "connection_", "Connection ", 1), l.Name)
+	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, health.SlotLabel(l.ConnectionID), l.Name)
 	return l
 }
 

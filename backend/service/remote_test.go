@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
@@ -94,7 +95,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 	before := s.monitor.MetricsAt(time.Now())
 	wait.For(t, "enriched ticks on every connection", 10*time.Second, func() bool {
 		m := s.monitor.MetricsAt(time.Now())
-		for _, id := range monitor.ConnectionIDs {
+		for _, id := range health.SlotIDs {
 			if m.Connections[id].Received < before.Connections[id].Received+5 {
 				return false
 			}

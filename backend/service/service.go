@@ -12,6 +12,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -41,7 +42,7 @@ type Info struct {
 // source is what the columns show: the running ingest, a remote observer,
 // or an idle manager when nothing runs.
 type source interface {
-	Snapshot() manager.Snapshot
+	Snapshot() health.Snapshot
 	Changed() <-chan struct{}
 }
 
@@ -219,7 +220,7 @@ func (s *Service) Close() {
 func (s *Service) Info() Info { return s.info }
 
 // Snapshot is the health of every connection.
-func (s *Service) Snapshot() manager.Snapshot { return s.src.Snapshot() }
+func (s *Service) Snapshot() health.Snapshot { return s.src.Snapshot() }
 
 // Changed is signalled when a connection's status (or the remote sign-in
 // state) changes.

@@ -250,9 +250,12 @@ func TestSingleConnectionModeCarriesEverything(t *testing.T) {
 	cfg.Connections[1].Enabled, cfg.Connections[2].Enabled = false, false
 	m := startManager(t, cfg, Options{})
 	wait.For(t, "connection_1 connected", 10*time.Second, allConnected(m, 1))
-	if ss := sim.Sessions(); len(ss) != 1 || len(ss[0].Symbols) != len(all) {
-		t.Fatalf("sessions %+v", ss)
-	}
+	// "connected" is set when auth succeeds; the subscribe frame follows it,
+	// so the simulator may not have every symbol yet.
+	wait.For(t, "one session with every ticker", 10*time.Second, func() bool {
+		ss := sim.Sessions()
+		return len(ss) == 1 && len(ss[0].Symbols) == len(all)
+	})
 	if s := status(m, "connection_2"); s != health.StatusDisabled {
 		t.Errorf("connection_2 is %s", s)
 	}

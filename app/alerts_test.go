@@ -72,7 +72,7 @@ func (t *titles) list() []string {
 func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 	b := &incidentBackend{fakeBackend: fakeBackend{changed: make(chan struct{}, 1),
 		snap: health.Snapshot{EnabledConnections: 3, ConnectedCount: 3, Connections: map[string]health.Connection{}}}}
-	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, nil, quiet)
+	a := New(func(_ context.Context, out monitor.Output, _ service.Choice) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = 10 * time.Millisecond
 	rec := &titles{}
 	a.start(context.Background(), rec)

@@ -118,7 +118,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // started returns an App running over b with a recorder for its events.
 func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recorder) {
 	t.Helper()
-	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, nil, quiet)
+	a := New(func(_ context.Context, out monitor.Output, _ service.Choice) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = interval
 	rec := &recorder{}
 	a.start(context.Background(), rec)
@@ -234,7 +234,7 @@ func TestProfilesAndSwitching(t *testing.T) {
 	store := profiles.Open(t.TempDir() + "/profiles.json")
 	opened := 0
 	var mu sync.Mutex
-	a := New(func(context.Context, monitor.Output) Backend {
+	a := New(func(context.Context, monitor.Output, service.Choice) Backend {
 		mu.Lock()
 		opened++
 		mu.Unlock()

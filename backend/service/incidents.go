@@ -113,7 +113,7 @@ func (w *incidents) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.svc.src.Changed():
+		case <-w.svc.mode.Changed():
 			w.observe(time.Now(), false)
 			select {
 			case w.changed <- struct{}{}:
@@ -130,12 +130,8 @@ func (w *incidents) run(ctx context.Context) {
 
 // observe looks at the session once; sample adds a second to the minutes.
 func (w *incidents) observe(now time.Time, sample bool) {
-	o := alerts.Observation{At: now, Snapshot: w.svc.src.Snapshot()}
-	if m := w.svc.monitor; m != nil {
-		src := m.Source()
-		o.Source, o.Metrics = &src, m.MetricsAt(now)
-	}
-	o.Remote = w.svc.Remote()
+	o := alerts.Observation{At: now, Snapshot: w.svc.mode.Snapshot()}
+	w.svc.mode.observe(&o, now)
 	w.mu.Lock()
 	entries := w.engine.Observe(o)
 	w.mu.Unlock()

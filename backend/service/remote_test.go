@@ -92,9 +92,9 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 	// Ticks from Redis land in the columns through the remote ticker lists.
 	// (Ticks that arrived before the first snapshot were rightly unassigned:
 	// the map was not known yet. From now on none may be.)
-	before := s.monitor.MetricsAt(time.Now())
+	before := metricsNow(t, s)
 	wait.For(t, "enriched ticks on every connection", 10*time.Second, func() bool {
-		m := s.monitor.MetricsAt(time.Now())
+		m := metricsNow(t, s)
 		for _, id := range health.SlotIDs {
 			if m.Connections[id].Received < before.Connections[id].Received+5 {
 				return false
@@ -102,7 +102,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 		}
 		return true
 	})
-	if after := s.monitor.MetricsAt(time.Now()); after.Unassigned.Count != before.Unassigned.Count {
+	if after := metricsNow(t, s); after.Unassigned.Count != before.Unassigned.Count {
 		t.Errorf("%d ticks went unassigned while observing", after.Unassigned.Count-before.Unassigned.Count)
 	}
 	if l := s.LookupSymbol("AAPL"); !l.Found || l.ConnectionID != "connection_1" {
@@ -178,7 +178,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	out := &capture{}
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Setenv("TICKSTOCK_MODE", "")
-	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Log: log, Output: out, Profiles: store})
+	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Log: log, Output: out, Profile: LastUsed(store), Profiles: store})
 	defer s.Close()
 	if s.Info().Profile != "prod" {
 		t.Fatalf("profile not applied: %+v", s.Info())
@@ -194,7 +194,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	out.add(s.Remote())
 	note(s.SignIn(rightPW, true))
 	wait.For(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
-		return remoteState(s) == remote.StateObserving && s.monitor.MetricsAt(time.Now()).Total > 20
+		return remoteState(s) == remote.StateObserving && metricsNow(t, s).Total > 20
 	})
 	if pw, err := secrets.Get(key, secrets.AdminPassword); err != nil || pw != rightPW {
 		t.Fatalf("the password was not remembered: %v", err)
@@ -252,10 +252,10 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 		tsv2.Tick(t, "TSLA", 200+float64(i))
 	}
 	wait.For(t, "6 ticks in connection_2", 10*time.Second, func() bool {
-		return s.monitor.MetricsAt(time.Now()).Connections["connection_2"].Received == 6
+		return metricsNow(t, s).Connections["connection_2"].Received == 6
 	})
 	time.Sleep(300 * time.Millisecond)
-	if m := s.monitor.MetricsAt(time.Now()); m.Total != 6 || m.Unassigned.Count != 0 {
+	if m := metricsNow(t, s); m.Total != 6 || m.Unassigned.Count != 0 {
 		t.Errorf("total %d, unassigned %d: each tick once, in its column", m.Total, m.Unassigned.Count)
 	}
 }

@@ -70,19 +70,19 @@ func quiet(t *testing.T, s *Service) {
 	last := int64(-1)
 	wait.For(t, "the pipeline to drain", 20*time.Second, func() bool {
 		time.Sleep(200 * time.Millisecond)
-		total := s.monitor.MetricsAt(time.Now()).Total
-		stable := total == last && s.ingest.Publisher.Queued() == 0
+		total := metricsNow(t, s).Total
+		stable := total == last && ingestOf(t, s).Publisher.Queued() == 0
 		last = total
 		return stable
 	})
 }
 
-func counts(s *Service) (sent, seen map[string]int64) {
+func counts(t *testing.T, s *Service) (sent, seen map[string]int64) {
 	sent, seen = map[string]int64{}, map[string]int64{}
 	for id, c := range s.Snapshot().Connections {
 		sent[id] = c.MessageCount
 	}
-	for id, c := range s.monitor.MetricsAt(time.Now()).Connections {
+	for id, c := range metricsNow(t, s).Connections {
 		seen[id] = c.Received
 	}
 	return sent, seen
@@ -99,10 +99,10 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	wait.For(t, "3 connected and subscribed", 10*time.Second, func() bool {
 		return s.Snapshot().ConnectedCount == 3 && s.Source().State == monitor.SourceSubscribed
 	})
-	sim := s.ingest.Sim
+	sim := ingestOf(t, s).Sim
 	sim.SetRate(0)
 	quiet(t, s)
-	sent0, seen0 := counts(s)
+	sent0, seen0 := counts(t, s)
 	base := s.Snapshot().TotalTicksReceived
 
 	sim.SetRate(12_000) // per connection
@@ -111,7 +111,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	})
 	sim.SetRate(0)
 	quiet(t, s)
-	sent1, seen1 := counts(s)
+	sent1, seen1 := counts(t, s)
 	var total int64
 	for _, id := range health.SlotIDs {
 		sent, seen := sent1[id]-sent0[id], seen1[id]-seen0[id]
@@ -120,7 +120,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 			t.Errorf("%s: manager counted %d, monitor saw %d", id, sent, seen)
 		}
 	}
-	m := s.monitor.MetricsAt(time.Now())
+	m := metricsNow(t, s)
 	if total < 100_000 || m.Unassigned.Count != 0 || m.Invalid.Count != 0 {
 		t.Errorf("total %d, unassigned %d, invalid %d", total, m.Unassigned.Count, m.Invalid.Count)
 	}
@@ -138,7 +138,7 @@ func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{Output: out})
 	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
-		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 10
+		return s.Source().State == monitor.SourceSubscribed && metricsNow(t, s).Total > 10
 	})
 	if w := s.Source().Where; w != redisbus.DemoLabel {
 		t.Errorf("source where = %q", w)
@@ -152,7 +152,7 @@ func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 		src := s.Source()
 		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
-	if s.ingest.RedisLabel != "" {
+	if ingestOf(t, s).RedisLabel != "" {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
 	}
 	// The connections still run; only the Redis side waits.

@@ -24,7 +24,7 @@ type Backend interface {
 	Snapshot() health.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
-	Source() monitor.SourceState
+	Subscription() monitor.SubscriptionState
 	Pause()
 	Resume()
 	SetFilter(symbol string)
@@ -90,13 +90,13 @@ func (a *App) Info() (info service.Info, err error) {
 }
 
 // Source returns the state of the Redis subscription.
-func (a *App) Source() (s monitor.SourceState, err error) {
+func (a *App) Source() (s monitor.SubscriptionState, err error) {
 	defer a.recoverInto(&err, "Source")
 	b, err := a.current()
 	if err != nil {
 		return s, err
 	}
-	return b.Source(), nil
+	return b.Subscription(), nil
 }
 
 // Pause freezes the live rows; counters keep moving.

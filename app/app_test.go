@@ -70,8 +70,8 @@ type fakeBackend struct {
 
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
 func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
-func (f *fakeBackend) Source() monitor.SourceState {
-	return monitor.SourceState{State: monitor.SourceSubscribed}
+func (f *fakeBackend) Subscription() monitor.SubscriptionState {
+	return monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}
 }
 func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
@@ -135,7 +135,7 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	if i, err := a.Info(); err != nil || i.Mode != "demo" {
 		t.Fatalf("Info() = %+v, %v", i, err)
 	}
-	if s, err := a.Source(); err != nil || s.State != monitor.SourceSubscribed {
+	if s, err := a.Source(); err != nil || s.State != monitor.SubscriptionSubscribed {
 		t.Fatalf("Source() = %+v, %v", s, err)
 	}
 	if a.Pause() != nil || !b.paused || a.Resume() != nil || b.paused {
@@ -215,7 +215,7 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 	_, rec := started(t, b, time.Hour)
 	b.out.Batch(&monitor.Batch{Seq: 1})
 	b.out.Metrics(&monitor.Metrics{Total: 5})
-	b.out.Source(monitor.SourceState{State: monitor.SourceReconnecting})
+	b.out.Subscription(monitor.SubscriptionState{State: monitor.SubscriptionReconnecting})
 	if rec.count(EventTicks) != 1 || rec.count(EventMetrics) != 1 || rec.count(EventSource) != 1 {
 		t.Fatalf("events %v", rec.events)
 	}

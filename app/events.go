@@ -9,7 +9,7 @@ const (
 	EventTicks = "ticks:batch"
 	// EventMetrics carries monitor.Metrics, at 1 Hz.
 	EventMetrics = "ticks:metrics"
-	// EventSource carries a monitor.SourceState, on change.
+	// EventSource carries a monitor.SubscriptionState, on change.
 	EventSource = "source:state"
 	// EventRemote carries a remote.State (remote mode), with every status.
 	EventRemote = "remote:state"

@@ -28,17 +28,17 @@ import (
 // CookieName is the session cookie (Flask's name, for TickStockAppV2 clients).
 const CookieName = "session"
 
-// Source is what the API reports: the running manager.
-type Source interface {
+// Snapshotter is where the API's health comes from: the running manager.
+type Snapshotter interface {
 	Snapshot() health.Snapshot
 	Changed() <-chan struct{}
 }
 
 // Options configure a Server. Zero values take the defaults.
 type Options struct {
-	Users  Users
-	Source Source
-	Log    *slog.Logger
+	Users     Users
+	Snapshots Snapshotter
+	Log       *slog.Logger
 	// TLS marks cookies Secure (set when serving HTTPS).
 	TLS bool
 	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
@@ -287,7 +287,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authorize(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Source.Snapshot(), Timestamp: health.Unix(s.opts.Now())})
+	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: health.Unix(s.opts.Now())})
 }
 
 // statusEnvelope is the status API's response.

@@ -48,7 +48,7 @@ func roleOf(email string) Role {
 type fixture struct {
 	srv   *Server
 	http  *httptest.Server
-	src   *admintest.Source
+	src   *admintest.Health
 	clock *fakeClock
 }
 
@@ -66,9 +66,9 @@ func (c *fakeClock) add(d time.Duration) {
 
 func start(t testing.TB, o Options) *fixture {
 	clock := &fakeClock{t: time.Now()}
-	src := admintest.NewSource(health.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
+	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
 		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"AAPL"}}}})
-	o.Users, o.Source = testUsers(t), src
+	o.Users, o.Snapshots = testUsers(t), src
 	if o.Now == nil {
 		o.Now = clock.now
 	}

@@ -21,11 +21,11 @@ import (
 // Observation is everything the engine looks at, at one moment. At comes
 // from the caller, so tests drive the engine with a fake clock.
 type Observation struct {
-	At       time.Time
-	Snapshot health.Snapshot
-	Metrics  *monitor.Metrics     // nil: no subscription runs
-	Source   *monitor.SourceState // nil: no subscription runs
-	Remote   *remote.State        // nil: not remote mode
+	At           time.Time
+	Snapshot     health.Snapshot
+	Metrics      *monitor.Metrics           // nil: no subscription runs
+	Subscription *monitor.SubscriptionState // nil: no subscription runs
+	Remote       *remote.State              // nil: not remote mode
 }
 
 // ThrottleFor is the least time between two notifications of one kind about
@@ -230,8 +230,8 @@ func (e *Engine) othersFlow(o Observation, id string, limit time.Duration) bool 
 
 // source follows the Redis subscription: its outages and its gaps.
 func (e *Engine) source(o Observation) []Entry {
-	s := o.Source
-	if s == nil || s.State == monitor.SourceStopped {
+	s := o.Subscription
+	if s == nil || s.State == monitor.SubscriptionStopped {
 		e.redis = outage{}
 		return nil
 	}
@@ -247,7 +247,7 @@ func (e *Engine) source(o Observation) []Entry {
 	}
 	e.gapsSeen = s.Gaps
 	switch {
-	case s.State == monitor.SourceSubscribed:
+	case s.State == monitor.SubscriptionSubscribed:
 		if e.redis.alerted {
 			d := o.At.Sub(e.redis.since)
 			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),

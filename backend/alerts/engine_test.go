@@ -22,12 +22,12 @@ func newClock() *clock { return &clock{t: time.Date(2026, 3, 10, 3, 10, 0, 0, ti
 type world struct {
 	snap health.Snapshot
 	met  monitor.Metrics
-	src  monitor.SourceState
+	src  monitor.SubscriptionState
 }
 
 func newWorld() *world {
 	w := &world{snap: health.Snapshot{Connections: map[string]health.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
-		src: monitor.SourceState{State: monitor.SourceSubscribed}}
+		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
 		id := health.SlotIDs[i]
 		w.snap.Connections[id] = health.Connection{Name: n, Enabled: true, Status: health.StatusConnected}
@@ -55,7 +55,7 @@ func (w *world) ticks(now time.Time, skip ...string) {
 
 func (w *world) obs(now time.Time) Observation {
 	src := w.src
-	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Source: &src}
+	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Subscription: &src}
 }
 
 func alertsOf(es []Entry) []Entry {
@@ -307,18 +307,18 @@ func TestRedisOutageGapAndRecovery(t *testing.T) {
 	run(e, w, c, time.Second)
 	// A short gap: recorded and alerted once.
 	t0 := c.t
-	w.src = monitor.SourceState{State: monitor.SourceSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(t0.Add(-2 * time.Second)), To: health.Unix(t0), Seconds: 2, Reason: "Redis closed the connection"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(t0.Add(-2 * time.Second)), To: health.Unix(t0), Seconds: 2, Reason: "Redis closed the connection"}}
 	got := run(e, w, c, time.Second)
 	if len(got) != 2 || got[0].Kind != EntryGap || got[0].Duration != 2 || got[1].Alert != KindRedisGap || !got[1].Notified {
 		t.Fatalf("gap: %+v", got)
 	}
 	// A long outage: alerted at the threshold, then its recovery.
-	w.src = monitor.SourceState{State: monitor.SourceReconnecting, Gaps: 1, Detail: "dial tcp 127.0.0.1:6379: connection refused"}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionReconnecting, Gaps: 1, Detail: "dial tcp 127.0.0.1:6379: connection refused"}
 	got = run(e, w, c, 11*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRedisGap || !strings.Contains(a[0].Message, "connection refused") {
 		t.Fatalf("redis outage: %+v", got)
 	}
-	w.src = monitor.SourceState{State: monitor.SourceSubscribed, Gaps: 2, LastGap: &monitor.Gap{Seconds: 11, Reason: "refused"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{Seconds: 11, Reason: "refused"}}
 	got = run(e, w, c, time.Second)
 	a := alertsOf(got)
 	if len(got) != 2 || got[0].Kind != EntryGap || len(a) != 1 || a[0].Alert != KindRecovered {

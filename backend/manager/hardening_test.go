@@ -6,10 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -17,7 +17,7 @@ import (
 // floor: MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY=0.001 gave 3,225
 // authentication attempts in 5 s.
 func TestRejectedKeyIsRetriedNoFasterThanOncePerSecond(t *testing.T) {
-	sim := startFeed(t, feed.Options{Keys: []string{"another-key"}})
+	sim := startFeed(t, simulator.Options{Keys: []string{"another-key"}})
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = time.Millisecond, time.Millisecond
 	m := startManager(t, cfg, Options{})

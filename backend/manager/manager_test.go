@@ -14,8 +14,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -142,7 +142,7 @@ func testConfig(t *testing.T, url string, enabled int) *config.Config {
 	return cfg
 }
 
-func startFeed(t *testing.T, opts feed.Options) *feed.Server {
+func startFeed(t *testing.T, opts simulator.Options) *simulator.Server {
 	t.Helper()
 	if opts.Keys == nil {
 		opts.Keys = []string{key}
@@ -151,7 +151,7 @@ func startFeed(t *testing.T, opts feed.Options) *feed.Server {
 		opts.Rate = 500
 	}
 	opts.FrameInterval = 10 * time.Millisecond
-	s, err := feed.Start("127.0.0.1:0", opts)
+	s, err := simulator.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,17 +180,17 @@ func allConnected(m *Manager, n int) func() bool {
 }
 
 // sessionFor finds the simulator session subscribed to sym.
-func sessionFor(s *feed.Server, sym string) (feed.SessionInfo, bool) {
+func sessionFor(s *simulator.Server, sym string) (simulator.SessionInfo, bool) {
 	for _, ss := range s.Sessions() {
 		if slices.Contains(ss.Symbols, sym) {
 			return ss, true
 		}
 	}
-	return feed.SessionInfo{}, false
+	return simulator.SessionInfo{}, false
 }
 
 func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
@@ -241,7 +241,7 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 }
 
 func TestSingleConnectionModeCarriesEverything(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	cfg := testConfig(t, sim.URL(), 3)
 	cfg.UseMultiConnection = false
 	// Re-derive the assignment as FromLookup would for USE_MULTI_CONNECTION=false.
@@ -262,7 +262,7 @@ func TestSingleConnectionModeCarriesEverything(t *testing.T) {
 }
 
 func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
-	sim := startFeed(t, feed.Options{Keys: []string{"another-key"}})
+	sim := startFeed(t, simulator.Options{Keys: []string{"another-key"}})
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.MaxReconnectDelay = 3 * time.Second
 	m := startManager(t, cfg, Options{})
@@ -281,7 +281,7 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 }
 
 func TestFourthConnectionGetsMaxConnections(t *testing.T) {
-	sim := startFeed(t, feed.Options{MaxConnsPerKey: 3})
+	sim := startFeed(t, simulator.Options{MaxConnsPerKey: 3})
 	first := startManager(t, testConfig(t, sim.URL(), 3), Options{})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(first, 3))
 	second := startManager(t, testConfig(t, sim.URL(), 1), Options{})
@@ -296,7 +296,7 @@ func TestFourthConnectionGetsMaxConnections(t *testing.T) {
 }
 
 func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	log := &statusLog{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink, Log: slog.New(log)})
@@ -332,7 +332,7 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 }
 
 func TestStallIsDetectedAndReconnected(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{PingInterval: 100 * time.Millisecond, PongWait: 150 * time.Millisecond})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 	sim.Stall("AAPL", time.Hour)
@@ -346,7 +346,7 @@ func TestStallIsDetectedAndReconnected(t *testing.T) {
 }
 
 func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: sink})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
@@ -361,7 +361,7 @@ func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
 }
 
 func TestMaxRetriesEndsInError(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	url := sim.URL()
 	sim.Close() // nothing listens there any more
 	cfg := testConfig(t, url, 1)
@@ -375,7 +375,7 @@ func TestMaxRetriesEndsInError(t *testing.T) {
 }
 
 func TestRefusedTicksAreCountedAsDropped(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{refuse: true}})
 	wait.For(t, "drops", 10*time.Second, func() bool { return m.Snapshot().Connections["connection_1"].PublishDropped > 10 })
 }
@@ -452,7 +452,7 @@ func TestRetryDelayByOutcome(t *testing.T) {
 
 // dropAndReconnect drops connection_1 at the simulator n times, each after it
 // has been connected for up, and waits for each reconnect.
-func dropAndReconnect(t *testing.T, sim *feed.Server, m *Manager, n int, up time.Duration) {
+func dropAndReconnect(t *testing.T, sim *simulator.Server, m *Manager, n int, up time.Duration) {
 	t.Helper()
 	for i := 1; i <= n; i++ {
 		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
@@ -482,7 +482,7 @@ func TestBackoffResetsOnlyAfterAStableConnection(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sim := startFeed(t, feed.Options{})
+			sim := startFeed(t, simulator.Options{})
 			cfg := testConfig(t, sim.URL(), 1)
 			cfg.ReconnectDelay, cfg.MaxReconnectDelay = c.base, 10*time.Second
 			log := &statusLog{}
@@ -498,7 +498,7 @@ func TestBackoffResetsOnlyAfterAStableConnection(t *testing.T) {
 }
 
 func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := New(testConfig(t, sim.URL(), 3), Options{})
 	m.Start(context.Background())
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
@@ -512,7 +512,7 @@ func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
 }
 
 func TestChangedSignalsStatusChanges(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{})
 	select {
 	case <-m.Changed():

@@ -14,10 +14,10 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/promtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -27,10 +27,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
 
 // embedded runs one connection against the provider simulator, publishing
 // to a private redis-server, with metrics on a free port.
-func embedded(t *testing.T) (*feed.Server, *ingest.Ingest, string) {
+func embedded(t *testing.T) (*simulator.Server, *ingest.Ingest, string) {
 	t.Helper()
 	srv := redistest.Start(t)
-	sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{"k"}, Rate: 200, FrameInterval: 10 * time.Millisecond})
+	sim, err := simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{"k"}, Rate: 200, FrameInterval: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

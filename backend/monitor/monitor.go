@@ -23,13 +23,13 @@ import (
 
 // Options configure a Monitor. Zero values take the defaults.
 type Options struct {
-	URL         string       // redis://…; used when Redis.URL is empty
-	Redis       config.Redis // TLS, ACL, Sentinel, Cluster (the same set as the publisher's)
-	Channel     string       // exact channel, or a pattern when it contains '*'
-	SourceLabel string       // shown instead of the address, e.g. "built-in demo Redis"
-	Assigner    Assigner
-	Output      Output
-	Log         *slog.Logger
+	URL        string       // redis://…; used when Redis.URL is empty
+	Redis      config.Redis // TLS, ACL, Sentinel, Cluster (the same set as the publisher's)
+	Channel    string       // exact channel, or a pattern when it contains '*'
+	RedisLabel string       // shown instead of the address, e.g. "built-in demo Redis"
+	Assigner   Assigner
+	Output     Output
+	Log        *slog.Logger
 
 	FlushInterval time.Duration // the longest a batch waits for the window to paint the previous one; default 100 ms, kept within 50–250 ms
 	PaintGap      time.Duration // the least time between two batches; default 100 ms (see fill), at most FlushInterval
@@ -110,8 +110,8 @@ type Monitor struct {
 	filter      string // rows kept only for symbols containing it
 	replace     bool   // the next batch replaces the shown rows
 	seq         uint64
-	source      SourceState
-	sourceDirty bool
+	sub         SubscriptionState
+	subDirty    bool
 	lostReason  string // why the current outage began
 
 	skipRedis atomic.Bool  // UseFeed: the rows are not fed by Redis
@@ -143,20 +143,20 @@ func New(opts Options) *Monitor {
 		m.conns[i].rows = newRing(opts.RowsKept)
 	}
 	m.unassigned.rows = newRing(unassignedRows)
-	where := opts.SourceLabel
+	where := opts.RedisLabel
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
+	m.sub = SubscriptionState{State: SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: health.Unix(time.Now())}
-	m.sourceDirty = true
+	m.subDirty = true
 	return m
 }
 
 // Start subscribes and runs until ctx ends or Close.
 func (m *Monitor) Start(ctx context.Context) {
 	ctx, m.cancel = context.WithCancel(ctx)
-	m.emitSource() // "connecting" goes out before anything can overwrite it
+	m.emitSubscription() // "connecting" goes out before anything can overwrite it
 	m.wg.Add(3)
 	go func() { defer m.wg.Done(); m.readLoop(ctx) }()
 	go func() { defer m.wg.Done(); m.consumeLoop(ctx) }()
@@ -350,8 +350,8 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			m.setSource(SourceStopped, "Stopped.")
-			m.emitSource()
+			m.setSubscription(SubscriptionStopped, "Stopped.")
+			m.emitSubscription()
 			return
 		case <-m.wake:
 		case <-due.C:
@@ -361,7 +361,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 			}
 			continue
 		}
-		m.emitSource()
+		m.emitSubscription()
 		now := time.Now()
 		wait := m.opts.FlushInterval // the longest a batch waits for a paint
 		if sentSeq <= m.painted.Load() {
@@ -387,14 +387,14 @@ func resetTimer(t *time.Timer, d time.Duration) {
 	t.Reset(d) // Go ≥ 1.23: no stale value is left in t.C
 }
 
-func (m *Monitor) emitSource() {
+func (m *Monitor) emitSubscription() {
 	m.mu.Lock()
-	dirty, s := m.sourceDirty, m.source
+	dirty, s := m.subDirty, m.sub
 	s.Skipped = m.skipped.Load()
-	m.sourceDirty = false
+	m.subDirty = false
 	m.mu.Unlock()
 	if dirty && m.opts.Output != nil {
-		m.opts.Output.Source(s)
+		m.opts.Output.Subscription(s)
 	}
 }
 
@@ -525,11 +525,11 @@ func topSymbols(counts map[string]int64, k int) []SymbolCount {
 	return all[:min(k, len(all))]
 }
 
-// Source returns the subscription's current state.
-func (m *Monitor) Source() SourceState {
+// Subscription returns the Redis subscription's current state.
+func (m *Monitor) Subscription() SubscriptionState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.source
+	s := m.sub
 	s.Skipped = m.skipped.Load()
 	return s
 }

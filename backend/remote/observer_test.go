@@ -38,7 +38,7 @@ func snapshot(connected int) health.Snapshot {
 type server struct {
 	t    *testing.T
 	addr string
-	src  *admintest.Source
+	src  *admintest.Health
 	stop func()
 }
 
@@ -53,7 +53,7 @@ func users(t *testing.T) adminapi.Users {
 }
 
 func newServer(t *testing.T) *server {
-	s := &server{t: t, src: admintest.NewSource(snapshot(2))}
+	s := &server{t: t, src: admintest.NewHealth(snapshot(2))}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func newServer(t *testing.T) *server {
 }
 
 func (s *server) serve(l net.Listener) {
-	api := adminapi.New(adminapi.Options{Users: users(s.t), Source: s.src, PushInterval: 50 * time.Millisecond})
+	api := adminapi.New(adminapi.Options{Users: users(s.t), Snapshots: s.src, PushInterval: 50 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()

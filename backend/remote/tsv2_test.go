@@ -148,11 +148,11 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	defer mon.Close()
 	o.SignIn(tsv2test.AdminPassword)
 	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push })
-	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Source().State == monitor.SourceSubscribed })
+	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Subscription().State == monitor.SubscriptionSubscribed })
 	if st := o.State(); st.Kind != KindTSV2 || st.Feed != FeedPush || st.CountsOnly {
 		t.Fatalf("state %+v", st)
 	}
-	if src := mon.Source(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := mon.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	// The stand-in subscribes to Redis when the first admin connects (as
@@ -174,7 +174,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	defer func() {
 		if t.Failed() {
 			m := mon.MetricsAt(time.Now())
-			t.Logf("metrics %+v unassigned %+v invalid %+v source %+v state %+v\n%s", m.Connections, m.Unassigned, m.Invalid, mon.Source(), o.State(), srv.Log())
+			t.Logf("metrics %+v unassigned %+v invalid %+v source %+v state %+v\n%s", m.Connections, m.Unassigned, m.Invalid, mon.Subscription(), o.State(), srv.Log())
 		}
 	}()
 	wait.For(t, "every tick in its column, once", 15*time.Second, func() bool {
@@ -200,7 +200,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	if m.Total != 12 || m.Connections["connection_1"].LastTick == 0 || perSecond != 8 {
 		t.Errorf("metrics %+v", m)
 	}
-	wait.For(t, "the Redis copies skipped", 5*time.Second, func() bool { return mon.Source().Skipped == 14 })
+	wait.For(t, "the Redis copies skipped", 5*time.Second, func() bool { return mon.Subscription().Skipped == 14 })
 	if id, ok := o.ConnectionOf("PLTR"); !ok || id != "connection_3" {
 		t.Errorf("PLTR → %q %v", id, ok)
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -45,17 +45,17 @@ func (s *Service) SetFilter(filter string) {
 // DropConnection makes the demo's simulator cut connection id without a close
 // frame, to show (and test) reconnection.
 func (s *Service) DropConnection(id string) error {
-	return s.fault(id, func(sim *feed.Server, sym string) int { return sim.Drop(sym) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.Drop(sym) })
 }
 
 // StallConnection makes the simulator go silent on connection id for d: no
 // frames and no pongs, until the manager's read deadline gives up on it.
 func (s *Service) StallConnection(id string, d time.Duration) error {
-	return s.fault(id, func(sim *feed.Server, sym string) int { return sim.Stall(sym, d) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.Stall(sym, d) })
 }
 
-func (s *Service) fault(id string, apply func(sim *feed.Server, symbol string) int) error {
-	sim, err := s.mode.simulator()
+func (s *Service) fault(id string, apply func(sim *simulator.Server, symbol string) int) error {
+	sim, err := s.mode.demoSimulator()
 	if err != nil {
 		return err
 	}
@@ -76,5 +76,5 @@ func (s *Service) fault(id string, apply func(sim *feed.Server, symbol string) i
 // cutting it for d (it authenticates, then loses the subscription), to show
 // (and test) an outage longer than a quick reconnect.
 func (s *Service) DropConnectionFor(id string, d time.Duration) error {
-	return s.fault(id, func(sim *feed.Server, sym string) int { return sim.DropFor(sym, d) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.DropFor(sym, d) })
 }

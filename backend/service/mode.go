@@ -7,13 +7,13 @@ import (
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/backend/simulator"
 )
 
 // mode is what one session runs, and the only place the three modes
@@ -37,7 +37,7 @@ type mode interface {
 	Changed() <-chan struct{}
 	ConnectionOf(symbol string) (connectionID string, ok bool)
 
-	Subscription() monitor.SourceState
+	Subscription() monitor.SubscriptionState
 	Pause()
 	Resume()
 	SetFilter(filter string)
@@ -48,7 +48,7 @@ type mode interface {
 
 	// simulator is the demo's provider simulator, for the fault controls;
 	// errNoDemo in every other mode.
-	simulator() (*feed.Server, error)
+	demoSimulator() (*simulator.Server, error)
 	remoteState() *remote.State
 	signIn(password string, remember bool) error
 	forgetPassword() error
@@ -71,11 +71,11 @@ func (notRemote) forgetPassword() error      { return errNoForget }
 // withMonitor gives a running mode the Redis monitor's controls.
 type withMonitor struct{ *monitor.Monitor }
 
-func (m withMonitor) Subscription() monitor.SourceState { return m.Monitor.Source() }
+func (m withMonitor) Subscription() monitor.SubscriptionState { return m.Monitor.Subscription() }
 
 func (m withMonitor) observe(o *alerts.Observation, now time.Time) {
-	sub := m.Monitor.Source()
-	o.Source, o.Metrics = &sub, m.MetricsAt(now)
+	sub := m.Monitor.Subscription()
+	o.Subscription, o.Metrics = &sub, m.MetricsAt(now)
 }
 
 // local is demo and embedded mode: the in-process ingest.
@@ -85,11 +85,11 @@ type local struct {
 	notRemote
 }
 
-func (l *local) simulator() (*feed.Server, error) {
-	if l.Sim == nil { // embedded: the real provider
+func (l *local) demoSimulator() (*simulator.Server, error) {
+	if l.Simulator == nil { // embedded: the real provider
 		return nil, errNoDemo
 	}
-	return l.Sim, nil
+	return l.Simulator, nil
 }
 
 func (l *local) close() {
@@ -109,7 +109,7 @@ func (r *observed) observe(o *alerts.Observation, now time.Time) {
 	o.Remote = r.remoteState()
 }
 
-func (*observed) simulator() (*feed.Server, error) { return nil, errNoDemo }
+func (*observed) demoSimulator() (*simulator.Server, error) { return nil, errNoDemo }
 
 func (r *observed) remoteState() *remote.State {
 	st := r.Observer.State()
@@ -167,13 +167,13 @@ func (*idle) ConnectionOf(string) (string, bool) {
 	return "", false
 }
 
-func (i *idle) Subscription() monitor.SourceState {
-	return monitor.SourceState{State: monitor.SourceStopped, Detail: "Nothing runs: " + i.problem}
+func (i *idle) Subscription() monitor.SubscriptionState {
+	return monitor.SubscriptionState{State: monitor.SubscriptionStopped, Detail: "Nothing runs: " + i.problem}
 }
-func (*idle) Pause()                                 {}
-func (*idle) Resume()                                {}
-func (*idle) SetFilter(string)                       {}
-func (*idle) Painted(uint64)                         {}
-func (*idle) observe(*alerts.Observation, time.Time) {}
-func (*idle) simulator() (*feed.Server, error)       { return nil, errNoDemo }
-func (*idle) close()                                 {}
+func (*idle) Pause()                                    {}
+func (*idle) Resume()                                   {}
+func (*idle) SetFilter(string)                          {}
+func (*idle) Painted(uint64)                            {}
+func (*idle) observe(*alerts.Observation, time.Time)    {}
+func (*idle) demoSimulator() (*simulator.Server, error) { return nil, errNoDemo }
+func (*idle) close()                                    {}

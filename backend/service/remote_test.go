@@ -53,7 +53,7 @@ func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := adminapi.New(adminapi.Options{Users: users, Source: in})
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -134,9 +134,9 @@ func (c *capture) add(v any) {
 	c.buf.WriteByte('\n')
 	c.mu.Unlock()
 }
-func (c *capture) Batch(b *monitor.Batch)        { c.add(b) }
-func (c *capture) Metrics(m *monitor.Metrics)    { c.add(m) }
-func (c *capture) Source(st monitor.SourceState) { c.add(st) }
+func (c *capture) Batch(b *monitor.Batch)                    { c.add(b) }
+func (c *capture) Metrics(m *monitor.Metrics)                { c.add(m) }
+func (c *capture) Subscription(st monitor.SubscriptionState) { c.add(st) }
 func (c *capture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -205,7 +205,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	}
 	out.add(s.Info())
 	out.add(s.Snapshot())
-	out.add(s.Source())
+	out.add(s.Subscription())
 	out.add(s.Remote())
 	time.Sleep(1100 * time.Millisecond) // a metrics event
 	profileFile, _ := os.ReadFile(store.Path())
@@ -231,7 +231,7 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 	}})
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": tsv2.URL, "TICKSTOCK_ADMIN_EMAIL": tsv2test.AdminEmail,
 		"REDIS_URL": rds.URL, "TICK_CHANNEL": ch}, Options{})
-	if src := s.Source(); src.Feed != monitor.FeedNone {
+	if src := s.Subscription(); src.Feed != monitor.FeedNone {
 		t.Errorf("before sign-in the rows are fed by %q", src.Feed)
 	}
 	if err := s.SignIn(tsv2test.AdminPassword, false); err != nil {
@@ -242,7 +242,7 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 		out, err := rds.Do(context.Background(), "PUBLISH", ch, "not a tick") // answers the subscriber count
 		return err == nil && strings.TrimSpace(out) == ":2"
 	})
-	if src := s.Source(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := s.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	if c := s.Snapshot().Connections; c["connection_1"].Enabled || !c["connection_2"].Enabled || c["connection_3"].Status != "disabled" {

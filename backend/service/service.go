@@ -162,7 +162,7 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 		s.info.Warnings = append(s.info.Warnings, in.Notice)
 	}
 	m := monitor.New(monitor.Options{
-		Redis: in.Redis, Channel: cfg.TickChannel, SourceLabel: in.RedisLabel,
+		Redis: in.Redis, Channel: cfg.TickChannel, RedisLabel: in.RedisLabel,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
 	})
 	m.Start(ctx)
@@ -207,8 +207,8 @@ func (s *Service) Changed() <-chan struct{} {
 	return s.mode.Changed()
 }
 
-// Source is the Redis subscription's state.
-func (s *Service) Source() monitor.SourceState {
+// Subscription is the Redis subscription's state.
+func (s *Service) Subscription() monitor.SubscriptionState {
 	return s.mode.Subscription()
 }
 

@@ -30,12 +30,12 @@ func TestMain(m *testing.M) {
 
 type sources struct {
 	mu  sync.Mutex
-	all []monitor.SourceState
+	all []monitor.SubscriptionState
 }
 
 func (s *sources) Batch(*monitor.Batch)     {}
 func (s *sources) Metrics(*monitor.Metrics) {}
-func (s *sources) Source(st monitor.SourceState) {
+func (s *sources) Subscription(st monitor.SubscriptionState) {
 	s.mu.Lock()
 	s.all = append(s.all, st)
 	s.mu.Unlock()
@@ -97,9 +97,9 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 		t.Fatal(s.info.Problem)
 	}
 	wait.For(t, "3 connected and subscribed", 10*time.Second, func() bool {
-		return s.Snapshot().ConnectedCount == 3 && s.Source().State == monitor.SourceSubscribed
+		return s.Snapshot().ConnectedCount == 3 && s.Subscription().State == monitor.SubscriptionSubscribed
 	})
-	sim := ingestOf(t, s).Sim
+	sim := ingestOf(t, s).Simulator
 	sim.SetRate(0)
 	quiet(t, s)
 	sent0, seen0 := counts(t, s)
@@ -129,8 +129,8 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 			t.Errorf("%s dropped %d", id, c.PublishDropped)
 		}
 	}
-	if s.Source().Gaps != 0 {
-		t.Errorf("gaps: %+v", s.Source())
+	if s.Subscription().Gaps != 0 {
+		t.Errorf("gaps: %+v", s.Subscription())
 	}
 }
 
@@ -138,9 +138,9 @@ func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{Output: out})
 	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
-		return s.Source().State == monitor.SourceSubscribed && metricsNow(t, s).Total > 10
+		return s.Subscription().State == monitor.SubscriptionSubscribed && metricsNow(t, s).Total > 10
 	})
-	if w := s.Source().Where; w != redisbus.DemoLabel {
+	if w := s.Subscription().Where; w != redisbus.DemoLabel {
 		t.Errorf("source where = %q", w)
 	}
 }
@@ -149,8 +149,8 @@ func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 	addr := closedPort(t)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{})
 	wait.For(t, "the outage shown", 10*time.Second, func() bool {
-		src := s.Source()
-		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
+		src := s.Subscription()
+		return src.State == monitor.SubscriptionReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
 	if ingestOf(t, s).RedisLabel != "" {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
@@ -168,7 +168,7 @@ func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
 	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != health.StatusDisabled {
 		t.Errorf("idle snapshot %+v", snap)
 	}
-	if src := s.Source(); src.State != monitor.SourceStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
+	if src := s.Subscription(); src.State != monitor.SubscriptionStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
 		t.Errorf("source %+v", src)
 	}
 	s.Pause()

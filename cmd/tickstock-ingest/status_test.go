@@ -36,9 +36,9 @@ func apiServer(t *testing.T, enabled, connected int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := admintest.NewSource(health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
+	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
 		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected}}})
-	s := adminapi.New(adminapi.Options{Users: users, Source: src})
+	s := adminapi.New(adminapi.Options{Users: users, Snapshots: src})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return hs.URL

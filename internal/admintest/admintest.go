@@ -44,36 +44,36 @@ func UsersJSON(t testing.TB, users ...User) []byte {
 	return b
 }
 
-// Source is a health snapshot source (adminapi's and the observers' Source)
-// that returns what it was last given. Safe for concurrent use.
-type Source struct {
+// Health is a health snapshot provider (an adminapi.Snapshotter, as the
+// manager is) that returns what it was last given. Safe for concurrent use.
+type Health struct {
 	mu      sync.Mutex
 	snap    health.Snapshot
 	changed chan struct{}
 }
 
-// NewSource starts with snap.
-func NewSource(snap health.Snapshot) *Source {
-	return &Source{snap: snap, changed: make(chan struct{}, 1)}
+// NewHealth starts with snap.
+func NewHealth(snap health.Snapshot) *Health {
+	return &Health{snap: snap, changed: make(chan struct{}, 1)}
 }
 
 // Snapshot returns the current snapshot.
-func (s *Source) Snapshot() health.Snapshot {
+func (s *Health) Snapshot() health.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snap
 }
 
 // Changed is signalled (coalesced) by Set and Update.
-func (s *Source) Changed() <-chan struct{} { return s.changed }
+func (s *Health) Changed() <-chan struct{} { return s.changed }
 
 // Set replaces the snapshot and signals the change.
-func (s *Source) Set(snap health.Snapshot) {
+func (s *Health) Set(snap health.Snapshot) {
 	s.Update(func(p *health.Snapshot) { *p = snap })
 }
 
 // Update changes the snapshot in place and signals the change.
-func (s *Source) Update(f func(*health.Snapshot)) {
+func (s *Health) Update(f func(*health.Snapshot)) {
 	s.mu.Lock()
 	f(&s.snap)
 	s.mu.Unlock()
@@ -85,7 +85,7 @@ func (s *Source) Update(f func(*health.Snapshot)) {
 
 // SetSilently replaces the snapshot without signalling: a change that only
 // a poll (or the next periodic push) will see.
-func (s *Source) SetSilently(snap health.Snapshot) {
+func (s *Health) SetSilently(snap health.Snapshot) {
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()

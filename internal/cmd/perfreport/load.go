@@ -127,9 +127,9 @@ func startMonitor(url, channel string, out monitor.Output) *monitor.Monitor {
 
 func waitSubscribed(m *monitor.Monitor) error {
 	deadline := time.Now().Add(10 * time.Second)
-	for m.Source().State != monitor.SourceSubscribed {
+	for m.Subscription().State != monitor.SubscriptionSubscribed {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("monitor not subscribed: %s", m.Source().Detail)
+			return fmt.Errorf("monitor not subscribed: %s", m.Subscription().Detail)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -210,8 +210,8 @@ func (l *latencyOut) Batch(b *monitor.Batch) {
 		}
 	}
 }
-func (l *latencyOut) Metrics(*monitor.Metrics)   {}
-func (l *latencyOut) Source(monitor.SourceState) {}
+func (l *latencyOut) Metrics(*monitor.Metrics)               {}
+func (l *latencyOut) Subscription(monitor.SubscriptionState) {}
 
 // latencyRun publishes at rate ticks/s for d (after 1 s of warm-up), each
 // stamped with its publish time.

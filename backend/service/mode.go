@@ -46,8 +46,8 @@ type mode interface {
 	// to an observation of the alert engine.
 	observe(o *alerts.Observation, now time.Time)
 
-	// simulator is the demo's provider simulator, for the fault controls;
-	// errNoDemo in every other mode.
+	// demoSimulator is the demo's provider simulator, for the fault
+	// controls; errNoDemo in every other mode.
 	demoSimulator() (*simulator.Server, error)
 	remoteState() *remote.State
 	signIn(password string, remember bool) error
@@ -70,8 +70,6 @@ func (notRemote) forgetPassword() error      { return errNoForget }
 
 // withMonitor gives a running mode the Redis monitor's controls.
 type withMonitor struct{ *monitor.Monitor }
-
-func (m withMonitor) Subscription() monitor.SubscriptionState { return m.Monitor.Subscription() }
 
 func (m withMonitor) observe(o *alerts.Observation, now time.Time) {
 	sub := m.Monitor.Subscription()
@@ -146,8 +144,8 @@ func (r *observed) close() {
 // the header says why (problem).
 type idle struct {
 	notRemote
-	snap    health.Snapshot
-	changed chan struct{} // never signalled
+	slots   *manager.Manager // never started: it only reports its slots
+	changed chan struct{}    // never signalled
 	problem string
 }
 
@@ -158,10 +156,12 @@ func newIdle(problem string) *idle {
 	for i := range cfg.Connections {
 		cfg.Connections[i].Enabled = false
 	}
-	return &idle{snap: manager.New(cfg, manager.Options{}).Snapshot(), changed: make(chan struct{}), problem: problem}
+	return &idle{slots: manager.New(cfg, manager.Options{}), changed: make(chan struct{}), problem: problem}
 }
 
-func (i *idle) Snapshot() health.Snapshot { return i.snap }
+// Snapshot is a fresh copy per call, as in the other modes: callers may
+// keep or change it.
+func (i *idle) Snapshot() health.Snapshot { return i.slots.Snapshot() }
 func (i *idle) Changed() <-chan struct{}  { return i.changed }
 func (*idle) ConnectionOf(string) (string, bool) {
 	return "", false

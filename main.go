@@ -31,8 +31,8 @@ func main() {
 	} else {
 		log.Warn("profiles are not available", "err", err)
 	}
-	a := app.New(func(ctx context.Context, out monitor.Output) app.Backend {
-		return service.Open(ctx, service.Options{Log: log, Output: out, Profiles: store, Notifier: alerts.Desktop{}})
+	a := app.New(func(ctx context.Context, out monitor.Output, profile service.Choice) app.Backend {
+		return service.Open(ctx, service.Options{Log: log, Output: out, Profile: profile, Profiles: store, Notifier: alerts.Desktop{}})
 	}, store, log)
 	lc := app.NewLifecycle(a)
 

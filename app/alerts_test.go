@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/history"
-	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/internal/wait"
@@ -44,7 +44,7 @@ func (f *incidentBackend) SetAlertSettings(s alerts.Settings) error {
 	return nil
 }
 func (f *incidentBackend) DropConnectionFor(id string, d time.Duration) error { f.held = d; return nil }
-func (f *incidentBackend) Snapshot() manager.Snapshot {
+func (f *incidentBackend) Snapshot() health.Snapshot {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.snap
@@ -71,8 +71,8 @@ func (t *titles) list() []string {
 
 func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 	b := &incidentBackend{fakeBackend: fakeBackend{changed: make(chan struct{}, 1),
-		snap: manager.Snapshot{EnabledConnections: 3, ConnectedCount: 3, Connections: map[string]manager.ConnectionSnapshot{}}}}
-	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, nil, quiet)
+		snap: health.Snapshot{EnabledConnections: 3, ConnectedCount: 3, Connections: map[string]health.Connection{}}}}
+	a := New(func(_ context.Context, out monitor.Output, _ service.Choice) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = 10 * time.Millisecond
 	rec := &titles{}
 	a.start(context.Background(), rec)

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
@@ -21,10 +21,10 @@ import (
 // Backend is what the window observes (backend/service in the product).
 type Backend interface {
 	Info() service.Info
-	Snapshot() manager.Snapshot
+	Snapshot() health.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
-	Source() monitor.SourceState
+	Subscription() monitor.SubscriptionState
 	Pause()
 	Resume()
 	SetFilter(symbol string)
@@ -38,9 +38,9 @@ type Backend interface {
 	Close()
 }
 
-// Opener starts the backend once the window exists; out receives the
-// monitor's batches, metrics and source changes.
-type Opener func(ctx context.Context, out monitor.Output) Backend
+// Opener starts the backend once the window exists with the chosen profile;
+// out receives the monitor's batches, metrics and source changes.
+type Opener func(ctx context.Context, out monitor.Output, profile service.Choice) Backend
 
 // errStarting answers calls that arrive before the backend is open.
 var errStarting = errors.New("the monitor is still starting; try again in a moment")
@@ -56,6 +56,7 @@ type App struct {
 
 	mu      sync.Mutex
 	backend Backend
+	choice  *service.Choice // the profile to open; nil: the last used one
 	ctx     context.Context // the window's, kept to reopen the backend
 	emitter Emitter
 	cancel  context.CancelFunc
@@ -69,7 +70,7 @@ func New(open Opener, store *profiles.Store, log *slog.Logger) *App {
 }
 
 // Snapshot returns the health of every connection.
-func (a *App) Snapshot() (snap manager.Snapshot, err error) {
+func (a *App) Snapshot() (snap health.Snapshot, err error) {
 	defer a.recoverInto(&err, "Snapshot")
 	b, err := a.current()
 	if err != nil {
@@ -89,13 +90,13 @@ func (a *App) Info() (info service.Info, err error) {
 }
 
 // Source returns the state of the Redis subscription.
-func (a *App) Source() (s monitor.SourceState, err error) {
+func (a *App) Source() (s monitor.SubscriptionState, err error) {
 	defer a.recoverInto(&err, "Source")
 	b, err := a.current()
 	if err != nil {
 		return s, err
 	}
-	return b.Source(), nil
+	return b.Subscription(), nil
 }
 
 // Pause freezes the live rows; counters keep moving.
@@ -190,15 +191,20 @@ func (a *App) start(ctx context.Context, e Emitter) {
 	}
 	a.ctx, a.emitter = ctx, e
 	ctx, a.cancel = context.WithCancel(ctx)
-	a.backend = a.open(ctx, monitorOutput{e})
+	if a.choice == nil {
+		c := service.LastUsed(a.profiles)
+		a.choice = &c
+	}
+	a.backend = a.open(ctx, monitorOutput{e}, *a.choice)
 	a.done = make(chan struct{})
 	go a.emitStatus(ctx, e, a.backend, a.done)
 }
 
-// reopen closes the backend and opens it again (after a profile change).
-func (a *App) reopen() {
+// reopen closes the backend and opens it again with another profile.
+func (a *App) reopen(choice service.Choice) {
 	a.mu.Lock()
 	ctx, e := a.ctx, a.emitter
+	a.choice = &choice
 	a.mu.Unlock()
 	if ctx == nil {
 		return

@@ -16,7 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
@@ -56,7 +56,7 @@ func (r *recorder) count(name string) int {
 
 type fakeBackend struct {
 	mu       sync.Mutex
-	snap     manager.Snapshot
+	snap     health.Snapshot
 	panic    atomic.Bool
 	changed  chan struct{}
 	paused   bool
@@ -70,8 +70,8 @@ type fakeBackend struct {
 
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
 func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
-func (f *fakeBackend) Source() monitor.SourceState {
-	return monitor.SourceState{State: monitor.SourceSubscribed}
+func (f *fakeBackend) Subscription() monitor.SubscriptionState {
+	return monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}
 }
 func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
@@ -106,7 +106,7 @@ func (f *fakeBackend) StallConnection(id string, d time.Duration) error {
 	f.mu.Unlock()
 	return nil
 }
-func (f *fakeBackend) Snapshot() manager.Snapshot {
+func (f *fakeBackend) Snapshot() health.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
 	}
@@ -118,7 +118,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // started returns an App running over b with a recorder for its events.
 func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recorder) {
 	t.Helper()
-	a := New(func(_ context.Context, out monitor.Output) Backend { b.out = out; return b }, nil, quiet)
+	a := New(func(_ context.Context, out monitor.Output, _ service.Choice) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = interval
 	rec := &recorder{}
 	a.start(context.Background(), rec)
@@ -127,7 +127,7 @@ func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recor
 }
 
 func TestBoundMethodsTranslate(t *testing.T) {
-	b := &fakeBackend{snap: manager.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
+	b := &fakeBackend{snap: health.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
 	a, _ := started(t, b, time.Hour)
 	if s, err := a.Snapshot(); err != nil || s.ConnectedCount != 2 {
 		t.Fatalf("Snapshot() = %+v, %v", s, err)
@@ -135,7 +135,7 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	if i, err := a.Info(); err != nil || i.Mode != "demo" {
 		t.Fatalf("Info() = %+v, %v", i, err)
 	}
-	if s, err := a.Source(); err != nil || s.State != monitor.SourceSubscribed {
+	if s, err := a.Source(); err != nil || s.State != monitor.SubscriptionSubscribed {
 		t.Fatalf("Source() = %+v, %v", s, err)
 	}
 	if a.Pause() != nil || !b.paused || a.Resume() != nil || b.paused {
@@ -183,10 +183,10 @@ func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
 	wait.For(t, "3 status events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 })
 	rec.mu.Lock()
-	_, ok := rec.data[0].(manager.Snapshot)
+	_, ok := rec.data[0].(health.Snapshot)
 	rec.mu.Unlock()
 	if !ok {
-		t.Fatal("payload is not a manager.Snapshot")
+		t.Fatal("payload is not a health.Snapshot")
 	}
 }
 
@@ -215,7 +215,7 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 	_, rec := started(t, b, time.Hour)
 	b.out.Batch(&monitor.Batch{Seq: 1})
 	b.out.Metrics(&monitor.Metrics{Total: 5})
-	b.out.Source(monitor.SourceState{State: monitor.SourceReconnecting})
+	b.out.Subscription(monitor.SubscriptionState{State: monitor.SubscriptionReconnecting})
 	if rec.count(EventTicks) != 1 || rec.count(EventMetrics) != 1 || rec.count(EventSource) != 1 {
 		t.Fatalf("events %v", rec.events)
 	}
@@ -234,7 +234,7 @@ func TestProfilesAndSwitching(t *testing.T) {
 	store := profiles.Open(t.TempDir() + "/profiles.json")
 	opened := 0
 	var mu sync.Mutex
-	a := New(func(context.Context, monitor.Output) Backend {
+	a := New(func(context.Context, monitor.Output, service.Choice) Backend {
 		mu.Lock()
 		opened++
 		mu.Unlock()

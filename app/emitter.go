@@ -24,7 +24,7 @@ func (w wailsEmitter) Emit(name string, data any) { runtime.EventsEmit(w.ctx, na
 // monitorOutput forwards what the Redis monitor produces as events.
 type monitorOutput struct{ e Emitter }
 
-func (o monitorOutput) Batch(b *monitor.Batch)       { o.e.Emit(EventTicks, b) }
-func (o monitorOutput) Metrics(m *monitor.Metrics)   { o.e.Emit(EventMetrics, m) }
-func (o monitorOutput) Source(s monitor.SourceState) { o.e.Emit(EventSource, s) }
-func (o monitorOutput) Entry(x alerts.Entry)         { o.e.Emit(EventIncident, x) }
+func (o monitorOutput) Batch(b *monitor.Batch)                   { o.e.Emit(EventTicks, b) }
+func (o monitorOutput) Metrics(m *monitor.Metrics)               { o.e.Emit(EventMetrics, m) }
+func (o monitorOutput) Subscription(s monitor.SubscriptionState) { o.e.Emit(EventSource, s) }
+func (o monitorOutput) Entry(x alerts.Entry)                     { o.e.Emit(EventIncident, x) }

@@ -3,13 +3,13 @@ package app
 // Event names emitted to the frontend. frontend/src/lib/events.ts mirrors this
 // list; TestEventNamesMatchFrontend keeps the two in step.
 const (
-	// EventStatus carries a manager.Snapshot, on change and at 1 Hz.
+	// EventStatus carries a health.Snapshot, on change and at 1 Hz.
 	EventStatus = "connections:status"
 	// EventTicks carries a monitor.Batch, at most every 100 ms.
 	EventTicks = "ticks:batch"
 	// EventMetrics carries monitor.Metrics, at 1 Hz.
 	EventMetrics = "ticks:metrics"
-	// EventSource carries a monitor.SourceState, on change.
+	// EventSource carries a monitor.SubscriptionState, on change.
 	EventSource = "source:state"
 	// EventRemote carries a remote.State (remote mode), with every status.
 	EventRemote = "remote:state"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/service"
 )
 
 type paintingBackend struct {
@@ -20,7 +21,7 @@ func (p *paintingBackend) TicksPainted(seq uint64) { p.seq.Store(seq) }
 // is a no-op (not an error) for one that does not.
 func TestTicksPaintedReachesThePacingBackend(t *testing.T) {
 	b := &paintingBackend{}
-	a := New(func(context.Context, monitor.Output) Backend { return b }, nil, quiet)
+	a := New(func(context.Context, monitor.Output, service.Choice) Backend { return b }, nil, quiet)
 	a.interval = time.Hour
 	a.start(context.Background(), &recorder{})
 	t.Cleanup(a.stop)

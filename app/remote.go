@@ -5,6 +5,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/service"
 )
 
 // RemoteState is the sign-in state in remote mode (nil otherwise).
@@ -89,6 +90,6 @@ func (a *App) UseProfile(name string) (err error) {
 	if err := a.profiles.SetLast(name); err != nil {
 		return err
 	}
-	go a.reopen() // not on the caller's goroutine: it answers at once
+	go a.reopen(service.Named(a.profiles, name)) // not on the caller's goroutine: it answers at once
 	return nil
 }

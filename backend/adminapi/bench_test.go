@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 func cpuTime() time.Duration {
@@ -27,9 +27,9 @@ func BenchmarkStatusAPI(b *testing.B) {
 	for _, viewers := range []int{10, 100} {
 		b.Run(fmt.Sprintf("viewers=%d", viewers), func(b *testing.B) {
 			f := start(b, Options{PushInterval: 100 * time.Millisecond})
-			f.src.Update(func(s *manager.Snapshot) {
+			f.src.Update(func(s *health.Snapshot) {
 				for c := 1; c <= 3; c++ {
-					cs := manager.ConnectionSnapshot{Enabled: true, Status: manager.StatusConnected, AssignedTickers: 500}
+					cs := health.Connection{Enabled: true, Status: health.StatusConnected, AssignedTickers: 500}
 					for i := 0; i < 500; i++ {
 						cs.Tickers = append(cs.Tickers, fmt.Sprintf("C%dT%03d", c, i))
 					}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Push messages on /admin-ws.
@@ -234,7 +236,7 @@ type pushMessage struct {
 }
 
 func (h *hub) statusMessage() []byte {
-	b, _ := json.Marshal(pushMessage{Event: EventStatus, Data: h.s.opts.Source.Snapshot()})
+	b, _ := json.Marshal(pushMessage{Event: EventStatus, Data: h.s.opts.Snapshots.Snapshot()})
 	return b
 }
 
@@ -247,7 +249,7 @@ func (h *hub) run(ctx context.Context) {
 	defer metrics.Stop()
 	sessions := time.NewTicker(h.s.opts.SessionCheck)
 	defer sessions.Stop()
-	last := h.s.opts.Source.Snapshot().TotalTicksReceived
+	last := h.s.opts.Snapshots.Snapshot().TotalTicksReceived
 	lastAt := time.Now()
 	for {
 		select {
@@ -264,7 +266,7 @@ func (h *hub) run(ctx context.Context) {
 			}
 			h.wg.Wait()
 			return
-		case <-h.s.opts.Source.Changed():
+		case <-h.s.opts.Snapshots.Changed():
 			h.broadcast(h.statusMessage())
 			push.Reset(h.s.opts.PushInterval)
 		case <-push.C:
@@ -272,13 +274,13 @@ func (h *hub) run(ctx context.Context) {
 		case <-sessions.C:
 			h.recheck()
 		case now := <-metrics.C:
-			snap := h.s.opts.Source.Snapshot()
+			snap := h.s.opts.Snapshots.Snapshot()
 			rate := float64(snap.TotalTicksReceived-last) / now.Sub(lastAt).Seconds()
 			last, lastAt = snap.TotalTicksReceived, now
 			b, _ := json.Marshal(pushMessage{Event: EventMetrics, Data: map[string]any{
 				"total_ticks_received": snap.TotalTicksReceived, "ticks_per_second": rate,
 				"connected_count": snap.ConnectedCount, "enabled_connections": snap.EnabledConnections,
-				"total_errors": snap.TotalErrors, "timestamp": unix(now),
+				"total_errors": snap.TotalErrors, "timestamp": health.Unix(now),
 			}})
 			h.broadcast(b)
 		}

@@ -22,23 +22,23 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // CookieName is the session cookie (Flask's name, for TickStockAppV2 clients).
 const CookieName = "session"
 
-// Source is what the API reports: the running manager.
-type Source interface {
-	Snapshot() manager.Snapshot
+// Snapshotter is where the API's health comes from: the running manager.
+type Snapshotter interface {
+	Snapshot() health.Snapshot
 	Changed() <-chan struct{}
 }
 
 // Options configure a Server. Zero values take the defaults.
 type Options struct {
-	Users  Users
-	Source Source
-	Log    *slog.Logger
+	Users     Users
+	Snapshots Snapshotter
+	Log       *slog.Logger
 	// TLS marks cookies Secure (set when serving HTTPS).
 	TLS bool
 	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
@@ -287,14 +287,14 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authorize(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Source.Snapshot(), Timestamp: unix(s.opts.Now())})
+	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: health.Unix(s.opts.Now())})
 }
 
 // statusEnvelope is the status API's response.
 type statusEnvelope struct {
-	Status    string           `json:"status"`
-	Data      manager.Snapshot `json:"data"`
-	Timestamp float64          `json:"timestamp"`
+	Status    string          `json:"status"`
+	Data      health.Snapshot `json:"data"`
+	Timestamp float64         `json:"timestamp"`
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -315,5 +315,3 @@ func clientAddr(r *http.Request) string {
 	}
 	return host
 }
-
-func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

@@ -20,7 +20,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -48,7 +48,7 @@ func roleOf(email string) Role {
 type fixture struct {
 	srv   *Server
 	http  *httptest.Server
-	src   *admintest.Source
+	src   *admintest.Health
 	clock *fakeClock
 }
 
@@ -66,9 +66,9 @@ func (c *fakeClock) add(d time.Duration) {
 
 func start(t testing.TB, o Options) *fixture {
 	clock := &fakeClock{t: time.Now()}
-	src := admintest.NewSource(manager.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
-		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL"}}}})
-	o.Users, o.Source = testUsers(t), src
+	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
+		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"AAPL"}}}})
+	o.Users, o.Snapshots = testUsers(t), src
 	if o.Now == nil {
 		o.Now = clock.now
 	}
@@ -280,7 +280,7 @@ func TestPushStreamSendsStatusOnChangeAndMetrics(t *testing.T) {
 	if err := conn.ReadJSON(&first); err != nil || first.Event != EventStatus {
 		t.Fatalf("first message %+v %v", first, err)
 	}
-	f.src.Update(func(s *manager.Snapshot) { s.TotalTicksReceived = 42 })
+	f.src.Update(func(s *health.Snapshot) { s.TotalTicksReceived = 42 })
 	seen := map[string]bool{}
 	for !(seen[EventStatus] && seen[EventMetrics]) {
 		var m struct {
@@ -344,7 +344,7 @@ func TestHundredViewersStream(t *testing.T) {
 func TestStalledViewerIsDroppedWhileOthersKeepTheirRate(t *testing.T) {
 	f := start(t, Options{PushInterval: 20 * time.Millisecond, ViewerQueue: 8})
 	// ~100 kB snapshots, so a viewer that reads nothing fills its socket fast.
-	f.src.Update(func(s *manager.Snapshot) {
+	f.src.Update(func(s *health.Snapshot) {
 		c1 := s.Connections["connection_1"]
 		for i := 0; i < 12_000; i++ {
 			c1.Tickers = append(c1.Tickers, fmt.Sprintf("T%05d", i))

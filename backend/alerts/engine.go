@@ -11,10 +11,9 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 )
@@ -22,11 +21,11 @@ import (
 // Observation is everything the engine looks at, at one moment. At comes
 // from the caller, so tests drive the engine with a fake clock.
 type Observation struct {
-	At       time.Time
-	Snapshot manager.Snapshot
-	Metrics  *monitor.Metrics     // nil: no subscription runs
-	Source   *monitor.SourceState // nil: no subscription runs
-	Remote   *remote.State        // nil: not remote mode
+	At           time.Time
+	Snapshot     health.Snapshot
+	Metrics      *monitor.Metrics           // nil: no subscription runs
+	Subscription *monitor.SubscriptionState // nil: no subscription runs
+	Remote       *remote.State              // nil: not remote mode
 }
 
 // ThrottleFor is the least time between two notifications of one kind about
@@ -50,7 +49,7 @@ type Engine struct {
 
 // connTrack is what the engine remembers of one connection.
 type connTrack struct {
-	status     manager.Status
+	status     health.Status
 	since      time.Time
 	reconnects int64
 	down       outage
@@ -102,7 +101,7 @@ func (e *Engine) Observe(o Observation) []Entry {
 }
 
 // connection follows one connection's status, outage and silence.
-func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapshot) []Entry {
+func (e *Engine) connection(o Observation, id string, c health.Connection) []Entry {
 	now := o.At
 	t, seen := e.conns[id]
 	if !seen {
@@ -119,17 +118,17 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 	var out []Entry
 	if c.Status != t.status {
 		out = append(out, e.transition(now, id, c, t)...)
-	} else if c.Status == manager.StatusConnected && c.ReconnectCount > t.reconnects {
+	} else if c.Status == health.StatusConnected && c.ReconnectCount > t.reconnects {
 		// A drop and reconnect too quick for two observations to see.
-		out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
+		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
 			Cause: c.LastError, Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%d reconnects so far)", label(id, c), c.ReconnectCount)})
 	}
 	t.reconnects = c.ReconnectCount
-	if b := t.down.back; !b.IsZero() && c.Status == manager.StatusConnected && now.Sub(b) >= Settle {
+	if b := t.down.back; !b.IsZero() && c.Status == health.StatusConnected && now.Sub(b) >= Settle {
 		d := b.Sub(t.down.since)
 		if t.down.alerted {
-			out = append(out, Entry{At: unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
+			out = append(out, Entry{At: health.Unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
 				Duration: d.Seconds(), Reconnects: c.ReconnectCount,
 				Message: fmt.Sprintf("%s is connected again after an outage of %s (%d reconnects so far)", label(id, c), human(d), c.ReconnectCount)})
 		}
@@ -137,7 +136,7 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 	}
 	if !t.down.since.IsZero() && t.down.back.IsZero() && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
 		t.down.alerted = true
-		out = append(out, Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
+		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
 			Cause: c.LastError, Duration: now.Sub(t.down.since).Seconds(), Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s has been down for %s (now %s)%s", label(id, c), human(now.Sub(t.down.since)), c.Status, because(c.LastError))})
 	}
@@ -145,10 +144,10 @@ func (e *Engine) connection(o Observation, id string, c manager.ConnectionSnapsh
 }
 
 // transition records a status change and the alerts it starts or ends.
-func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapshot, t *connTrack) []Entry {
-	tr := Entry{At: unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
+func (e *Engine) transition(now time.Time, id string, c health.Connection, t *connTrack) []Entry {
+	tr := Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
 		Duration: now.Sub(t.since).Seconds(), Reconnects: c.ReconnectCount}
-	if c.Status != manager.StatusConnected {
+	if c.Status != health.StatusConnected {
 		tr.Cause = c.LastError
 	}
 	tr.Message = fmt.Sprintf("%s: %s → %s after %s%s", label(id, c), t.status, c.Status, human(now.Sub(t.since)), because(tr.Cause))
@@ -156,13 +155,13 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 	inPrev := now.Sub(t.since)
 	t.status, t.since = c.Status, now
 	switch {
-	case c.Status == manager.StatusConnected && !t.down.since.IsZero():
+	case c.Status == health.StatusConnected && !t.down.since.IsZero():
 		d := now.Sub(t.down.since)
 		out[0].Duration = d.Seconds()
 		// Whether it holds is known only after Settle; say what is known now.
 		out[0].Message = fmt.Sprintf("%s: %s → connected after %s; down %s in all (%d reconnects so far)", label(id, c), out[0].From, human(inPrev), human(d), c.ReconnectCount)
 		t.down.back = now // the outage ends once the connection holds (settled)
-	case c.Status == manager.StatusDisabled:
+	case c.Status == health.StatusDisabled:
 		t.down = outage{}
 	case isDown(c) && t.down.since.IsZero():
 		t.down.since = now
@@ -177,41 +176,41 @@ func (e *Engine) transition(now time.Time, id string, c manager.ConnectionSnapsh
 
 // fatalAlert is the at-once alert of auth_failed and max_connections:
 // retrying does not mend them, so nobody should wait for the threshold.
-func (e *Engine) fatalAlert(now time.Time, id string, c manager.ConnectionSnapshot, t *connTrack) Entry {
+func (e *Engine) fatalAlert(now time.Time, id string, c health.Connection, t *connTrack) Entry {
 	t.down.alerted = true // the outage is alerted; its end will be too
 	what := "the provider refused the API key"
-	if c.Status == manager.StatusMaxConnections {
+	if c.Status == health.StatusMaxConnections {
 		what = "the provider refused another connection for this key (max_connections)"
 	}
-	return Entry{At: unix(now), Connection: id, Kind: EntryAlert, Alert: Kind(c.Status), To: string(c.Status),
+	return Entry{At: health.Unix(now), Connection: id, Kind: EntryAlert, Alert: Kind(c.Status), To: string(c.Status),
 		Cause: c.LastError, Reconnects: c.ReconnectCount,
 		Message: fmt.Sprintf("%s: %s%s", label(id, c), what, because(c.LastError))}
 }
 
 // silence alerts a connected connection without ticks while others flow,
 // and records the silence when ticks come back.
-func (e *Engine) silence(o Observation, id string, c manager.ConnectionSnapshot, t *connTrack) []Entry {
-	if o.Metrics == nil || c.Status != manager.StatusConnected {
+func (e *Engine) silence(o Observation, id string, c health.Connection, t *connTrack) []Entry {
+	if o.Metrics == nil || c.Status != health.StatusConnected {
 		t.silent = outage{}
 		return nil
 	}
 	limit := e.settings.SilentAfter()
 	last := t.since // connected at
-	if lt := unixTime(o.Metrics.Connections[id].LastTick); o.Metrics.Connections[id].LastTick > 0 && lt.After(last) {
+	if lt := health.Time(o.Metrics.Connections[id].LastTick); o.Metrics.Connections[id].LastTick > 0 && lt.After(last) {
 		last = lt
 	}
 	quiet := o.At.Sub(last)
 	if t.silent.alerted && quiet < limit {
 		d := last.Sub(t.silent.since)
 		t.silent = outage{}
-		return []Entry{{At: unix(o.At), Connection: id, Kind: EntrySilence, Duration: d.Seconds(), Reconnects: c.ReconnectCount,
+		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, Duration: d.Seconds(), Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s: ticks again after %s without any", label(id, c), human(d))}}
 	}
 	if t.silent.alerted || quiet < limit || !e.othersFlow(o, id, limit) {
 		return nil
 	}
 	t.silent = outage{since: last, alerted: true}
-	return []Entry{{At: unix(o.At), Connection: id, Kind: EntryAlert, Alert: KindSilent, To: string(c.Status),
+	return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntryAlert, Alert: KindSilent, To: string(c.Status),
 		Duration: quiet.Seconds(), Reconnects: c.ReconnectCount,
 		Message: fmt.Sprintf("%s is connected but has had no tick for %s while the other connections receive ticks", label(id, c), human(quiet))}}
 }
@@ -219,10 +218,10 @@ func (e *Engine) silence(o Observation, id string, c manager.ConnectionSnapshot,
 // othersFlow: another connected connection had a tick within limit.
 func (e *Engine) othersFlow(o Observation, id string, limit time.Duration) bool {
 	for other, c := range o.Snapshot.Connections {
-		if other == id || c.Status != manager.StatusConnected {
+		if other == id || c.Status != health.StatusConnected {
 			continue
 		}
-		if lt := o.Metrics.Connections[other].LastTick; lt > 0 && o.At.Sub(unixTime(lt)) < limit {
+		if lt := o.Metrics.Connections[other].LastTick; lt > 0 && o.At.Sub(health.Time(lt)) < limit {
 			return true
 		}
 	}
@@ -231,8 +230,8 @@ func (e *Engine) othersFlow(o Observation, id string, limit time.Duration) bool 
 
 // source follows the Redis subscription: its outages and its gaps.
 func (e *Engine) source(o Observation) []Entry {
-	s := o.Source
-	if s == nil || s.State == monitor.SourceStopped {
+	s := o.Subscription
+	if s == nil || s.State == monitor.SubscriptionStopped {
 		e.redis = outage{}
 		return nil
 	}
@@ -242,16 +241,16 @@ func (e *Engine) source(o Observation) []Entry {
 		out = append(out, Entry{At: g.To, Connection: ConnRedis, Kind: EntryGap, Cause: g.Reason, Duration: g.Seconds,
 			Message: fmt.Sprintf("Redis subscription gap of %s: ticks published then were not seen%s", human(secs(g.Seconds)), because(g.Reason))})
 		if !e.redis.alerted { // an alerted outage is reported by its recovery
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: g.Reason, Duration: g.Seconds,
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: g.Reason, Duration: g.Seconds,
 				Message: fmt.Sprintf("Redis subscription gap of %s: ticks in it are lost to this monitor%s", human(secs(g.Seconds)), because(g.Reason))})
 		}
 	}
 	e.gapsSeen = s.Gaps
 	switch {
-	case s.State == monitor.SourceSubscribed:
+	case s.State == monitor.SubscriptionSubscribed:
 		if e.redis.alerted {
 			d := o.At.Sub(e.redis.since)
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
 				Message: fmt.Sprintf("Redis subscription is back after %s", human(d))})
 		}
 		e.redis = outage{}
@@ -260,7 +259,7 @@ func (e *Engine) source(o Observation) []Entry {
 	case !e.redis.alerted && o.At.Sub(e.redis.since) >= e.settings.OutageAfter():
 		e.redis.alerted = true
 		d := o.At.Sub(e.redis.since)
-		out = append(out, Entry{At: unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: s.Detail, Duration: d.Seconds(),
+		out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: s.Detail, Duration: d.Seconds(),
 			Message: fmt.Sprintf("Redis subscription down for %s: no ticks are seen%s", human(d), because(s.Detail))})
 	}
 	return out
@@ -276,7 +275,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 	prev := e.remote
 	if r.State != prev {
 		if prev != "" {
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
 				Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
 				Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
 		}
@@ -284,7 +283,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 		lost := r.State == remote.StateSessionExpired || r.State == remote.StateWrongCredentials || r.State == remote.StateForbidden
 		if lost && prev == remote.StateObserving {
 			e.remoteDn = outage{since: o.At, alerted: true}
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail,
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail,
 				Message: fmt.Sprintf("Sign-in to %s lost (%s)%s", r.Server, r.State, because(r.Detail))})
 		}
 	}
@@ -292,7 +291,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 	case r.State == remote.StateObserving:
 		if e.remoteDn.alerted {
 			d := o.At.Sub(e.remoteDn.since)
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
 				Message: fmt.Sprintf("Observing %s again after %s", r.Server, human(d))})
 		}
 		e.remoteDn = outage{}
@@ -302,24 +301,24 @@ func (e *Engine) remoteState(o Observation) []Entry {
 		}
 		if d := o.At.Sub(e.remoteDn.since); !e.remoteDn.alerted && d >= e.settings.OutageAfter() {
 			e.remoteDn.alerted = true
-			out = append(out, Entry{At: unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail, Duration: d.Seconds(),
+			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail, Duration: d.Seconds(),
 				Message: fmt.Sprintf("Remote server %s unreachable for %s%s", r.Server, human(d), because(r.Detail))})
 		}
 	}
 	return out
 }
 
-func isDown(c manager.ConnectionSnapshot) bool {
-	return c.Status != manager.StatusConnected && c.Status != manager.StatusDisabled && (c.Enabled || c.Status != "")
+func isDown(c health.Connection) bool {
+	return c.Status != health.StatusConnected && c.Status != health.StatusDisabled && (c.Enabled || c.Status != "")
 }
 
-func isFatal(s manager.Status) bool {
-	return s == manager.StatusAuthFailed || s == manager.StatusMaxConnections
+func isFatal(s health.Status) bool {
+	return s == health.StatusAuthFailed || s == health.StatusMaxConnections
 }
 
 // label names a connection for people: "Connection 2 (secondary)".
-func label(id string, c manager.ConnectionSnapshot) string {
-	l := strings.Replace(id, "connection_", "Connection ", 1)
+func label(id string, c health.Connection) string {
+	l := health.SlotLabel(id)
 	if c.Name != "" {
 		l += " (" + c.Name + ")"
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 )
@@ -20,24 +20,24 @@ func newClock() *clock { return &clock{t: time.Date(2026, 3, 10, 3, 10, 0, 0, ti
 
 // world is a three-connection snapshot the tests mutate.
 type world struct {
-	snap manager.Snapshot
+	snap health.Snapshot
 	met  monitor.Metrics
-	src  monitor.SourceState
+	src  monitor.SubscriptionState
 }
 
 func newWorld() *world {
-	w := &world{snap: manager.Snapshot{Connections: map[string]manager.ConnectionSnapshot{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
-		src: monitor.SourceState{State: monitor.SourceSubscribed}}
+	w := &world{snap: health.Snapshot{Connections: map[string]health.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
+		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
-		id := monitor.ConnectionIDs[i]
-		w.snap.Connections[id] = manager.ConnectionSnapshot{Name: n, Enabled: true, Status: manager.StatusConnected}
+		id := health.SlotIDs[i]
+		w.snap.Connections[id] = health.Connection{Name: n, Enabled: true, Status: health.StatusConnected}
 	}
 	return w
 }
 
-func (w *world) set(id string, s manager.Status, lastErr string) {
+func (w *world) set(id string, s health.Status, lastErr string) {
 	c := w.snap.Connections[id]
-	if c.Status == manager.StatusConnected && s != manager.StatusConnected {
+	if c.Status == health.StatusConnected && s != health.StatusConnected {
 		c.ReconnectCount++
 	}
 	c.Status, c.LastError = s, lastErr
@@ -47,15 +47,15 @@ func (w *world) set(id string, s manager.Status, lastErr string) {
 // ticks marks every connected connection but the skipped ones as ticking now.
 func (w *world) ticks(now time.Time, skip ...string) {
 	for id, c := range w.snap.Connections {
-		if c.Status == manager.StatusConnected && !strings.Contains(strings.Join(skip, ","), id) {
-			w.met.Connections[id] = monitor.ConnMetrics{LastTick: unix(now)}
+		if c.Status == health.StatusConnected && !strings.Contains(strings.Join(skip, ","), id) {
+			w.met.Connections[id] = monitor.ConnMetrics{LastTick: health.Unix(now)}
 		}
 	}
 }
 
 func (w *world) obs(now time.Time) Observation {
 	src := w.src
-	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Source: &src}
+	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Subscription: &src}
 }
 
 func alertsOf(es []Entry) []Entry {
@@ -84,9 +84,9 @@ func TestQuickReconnectPagesNobody(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 5*time.Second)
-	w.set("connection_2", manager.StatusDisconnected, "read tcp: connection reset by peer")
+	w.set("connection_2", health.StatusDisconnected, "read tcp: connection reset by peer")
 	got := run(e, w, c, 9*time.Second)
-	w.set("connection_2", manager.StatusConnected, "")
+	w.set("connection_2", health.StatusConnected, "")
 	got = append(got, run(e, w, c, 2*time.Second)...)
 	if len(rec.Sent()) != 0 || len(alertsOf(got)) != 0 {
 		t.Fatalf("a 9 s outage under the 10 s threshold was alerted: %+v", rec.Sent())
@@ -103,7 +103,7 @@ func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
-	w.set("connection_1", manager.StatusDisconnected, "simulated drop")
+	w.set("connection_1", health.StatusDisconnected, "simulated drop")
 	// Down is first seen at the next observation; 10 s from there is the threshold.
 	got := run(e, w, c, 10*time.Second)
 	if len(alertsOf(got)) != 0 {
@@ -114,7 +114,7 @@ func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {
 	if len(a) != 1 || a[0].Alert != KindOutage || !a[0].Notified || a[0].Duration != 10 || a[0].Cause != "simulated drop" {
 		t.Fatalf("want one notified outage alert at 10 s, got %+v", got)
 	}
-	w.set("connection_1", manager.StatusConnected, "")
+	w.set("connection_1", health.StatusConnected, "")
 	got = run(e, w, c, 2*time.Second)
 	if len(alertsOf(got)) != 0 {
 		t.Fatalf("recovery alerted before the connection settled: %+v", got)
@@ -134,18 +134,18 @@ func TestConnectThenDropAgainIsOneOutage(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_2", manager.StatusDisconnected, "cut")
+	w.set("connection_2", health.StatusDisconnected, "cut")
 	run(e, w, c, 6*time.Second)
 	// The provider accepts the key, then cuts the subscription: connected
 	// for a moment only.
-	w.set("connection_2", manager.StatusConnected, "")
+	w.set("connection_2", health.StatusConnected, "")
 	run(e, w, c, time.Second)
-	w.set("connection_2", manager.StatusDisconnected, "cut again")
+	w.set("connection_2", health.StatusDisconnected, "cut again")
 	got := run(e, w, c, 4*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindOutage || a[0].Duration != 10 || a[0].Cause != "cut again" {
 		t.Fatalf("want one outage alert 10 s after the first drop, got %+v", got)
 	}
-	w.set("connection_2", manager.StatusConnected, "")
+	w.set("connection_2", health.StatusConnected, "")
 	got = run(e, w, c, 4*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRecovered || a[0].Duration != 11 || a[0].Reconnects != 2 {
 		t.Fatalf("want one recovery covering the whole 11 s, got %+v", got)
@@ -156,7 +156,7 @@ func TestOutageThresholdFromSettings(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{OutageAfterS: 30}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_3", manager.StatusError, "gave up")
+	w.set("connection_3", health.StatusError, "gave up")
 	if a := alertsOf(run(e, w, c, 30*time.Second)); len(a) != 0 {
 		t.Fatalf("alerted before the 30 s threshold: %+v", a)
 	}
@@ -169,7 +169,7 @@ func TestAuthFailedAndMaxConnectionsAtOnce(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", manager.StatusAuthFailed, "auth_failed: invalid key")
+	w.set("connection_1", health.StatusAuthFailed, "auth_failed: invalid key")
 	got := run(e, w, c, time.Second)
 	a := alertsOf(got)
 	if len(a) != 1 || a[0].Alert != KindAuthFailed || !a[0].Notified {
@@ -179,7 +179,7 @@ func TestAuthFailedAndMaxConnectionsAtOnce(t *testing.T) {
 	if a := alertsOf(run(e, w, c, 20*time.Second)); len(a) != 0 {
 		t.Fatalf("auth_failed alerted again as an outage: %+v", a)
 	}
-	w.set("connection_2", manager.StatusMaxConnections, "max_connections")
+	w.set("connection_2", health.StatusMaxConnections, "max_connections")
 	a = alertsOf(run(e, w, c, time.Second))
 	if len(a) != 1 || a[0].Alert != KindMaxConnections {
 		t.Fatalf("max_connections: %+v", a)
@@ -191,7 +191,7 @@ func TestSeveralAtOnceMakeOneSummary(t *testing.T) {
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
 	for _, id := range []string{"connection_1", "connection_2", "connection_3"} {
-		w.set(id, manager.StatusDisconnected, "network down")
+		w.set(id, health.StatusDisconnected, "network down")
 	}
 	got := run(e, w, c, 11*time.Second)
 	if a := alertsOf(got); len(a) != 3 {
@@ -208,9 +208,9 @@ func TestThrottleOnePerKindAndConnectionPerMinute(t *testing.T) {
 	e := New(Settings{OutageAfterS: 1}, rec, nil)
 	run(e, w, c, time.Second)
 	flap := func() []Entry {
-		w.set("connection_2", manager.StatusDisconnected, "flap")
+		w.set("connection_2", health.StatusDisconnected, "flap")
 		got := run(e, w, c, 2*time.Second)
-		w.set("connection_2", manager.StatusConnected, "")
+		w.set("connection_2", health.StatusConnected, "")
 		return append(got, run(e, w, c, Settle+time.Second)...)
 	}
 	first := alertsOf(flap())
@@ -230,7 +230,7 @@ func TestThrottleOnePerKindAndConnectionPerMinute(t *testing.T) {
 		t.Fatalf("a flap after a minute was throttled: %+v", third)
 	}
 	// Another connection is not throttled by connection_2's alerts.
-	w.set("connection_1", manager.StatusDisconnected, "x")
+	w.set("connection_1", health.StatusDisconnected, "x")
 	if a := alertsOf(run(e, w, c, 2*time.Second)); len(a) != 1 || !a[0].Notified {
 		t.Fatalf("connection_1 throttled by connection_2: %+v", a)
 	}
@@ -240,13 +240,13 @@ func TestQuietAndKindsOff(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{Quiet: true}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", manager.StatusAuthFailed, "bad key")
+	w.set("connection_1", health.StatusAuthFailed, "bad key")
 	a := alertsOf(run(e, w, c, time.Second))
 	if len(a) != 1 || a[0].Notified || a[0].Note != "quiet mode" || len(rec.Sent()) != 0 {
 		t.Fatalf("quiet mode notified: %+v %+v", a, rec.Sent())
 	}
 	e.SetSettings(Settings{Off: []Kind{KindMaxConnections}})
-	w.set("connection_2", manager.StatusMaxConnections, "")
+	w.set("connection_2", health.StatusMaxConnections, "")
 	a = alertsOf(run(e, w, c, time.Second))
 	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "off") {
 		t.Fatalf("kind off notified: %+v", a)
@@ -257,16 +257,16 @@ func TestNotifierErrorIsNotedAndRetried(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{Err: errors.New("no notification service")}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", manager.StatusAuthFailed, "")
+	w.set("connection_1", health.StatusAuthFailed, "")
 	a := alertsOf(run(e, w, c, time.Second))
 	if a[0].Notified || !strings.Contains(a[0].Note, "no notification service") {
 		t.Fatalf("failure not noted: %+v", a)
 	}
 	// A failed send does not count for the throttle.
 	rec.Err = nil
-	w.set("connection_1", manager.StatusConnected, "")
+	w.set("connection_1", health.StatusConnected, "")
 	run(e, w, c, time.Second)
-	w.set("connection_1", manager.StatusAuthFailed, "")
+	w.set("connection_1", health.StatusAuthFailed, "")
 	if a := alertsOf(run(e, w, c, time.Second)); !a[0].Notified {
 		t.Fatalf("throttled after a failed send: %+v", a)
 	}
@@ -307,18 +307,18 @@ func TestRedisOutageGapAndRecovery(t *testing.T) {
 	run(e, w, c, time.Second)
 	// A short gap: recorded and alerted once.
 	t0 := c.t
-	w.src = monitor.SourceState{State: monitor.SourceSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: unix(t0.Add(-2 * time.Second)), To: unix(t0), Seconds: 2, Reason: "Redis closed the connection"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(t0.Add(-2 * time.Second)), To: health.Unix(t0), Seconds: 2, Reason: "Redis closed the connection"}}
 	got := run(e, w, c, time.Second)
 	if len(got) != 2 || got[0].Kind != EntryGap || got[0].Duration != 2 || got[1].Alert != KindRedisGap || !got[1].Notified {
 		t.Fatalf("gap: %+v", got)
 	}
 	// A long outage: alerted at the threshold, then its recovery.
-	w.src = monitor.SourceState{State: monitor.SourceReconnecting, Gaps: 1, Detail: "dial tcp 127.0.0.1:6379: connection refused"}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionReconnecting, Gaps: 1, Detail: "dial tcp 127.0.0.1:6379: connection refused"}
 	got = run(e, w, c, 11*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRedisGap || !strings.Contains(a[0].Message, "connection refused") {
 		t.Fatalf("redis outage: %+v", got)
 	}
-	w.src = monitor.SourceState{State: monitor.SourceSubscribed, Gaps: 2, LastGap: &monitor.Gap{Seconds: 11, Reason: "refused"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{Seconds: 11, Reason: "refused"}}
 	got = run(e, w, c, time.Second)
 	a := alertsOf(got)
 	if len(got) != 2 || got[0].Kind != EntryGap || len(a) != 1 || a[0].Alert != KindRecovered {
@@ -374,7 +374,7 @@ func TestQuickFlapBetweenObservationsIsRecorded(t *testing.T) {
 }
 
 func TestTitle(t *testing.T) {
-	s := manager.Snapshot{EnabledConnections: 3, ConnectedCount: 2, Connections: map[string]manager.ConnectionSnapshot{"a": {}}}
+	s := health.Snapshot{EnabledConnections: 3, ConnectedCount: 2, Connections: map[string]health.Connection{"a": {}}}
 	if got := Title(s, false); got != "TickStock Monitor — 2/3 connected" {
 		t.Fatalf("title %q", got)
 	}
@@ -382,7 +382,7 @@ func TestTitle(t *testing.T) {
 		t.Fatalf("title %q", got)
 	}
 	// TickStockAppV2 lists only enabled connections and no enabled count.
-	s = manager.Snapshot{ConnectedCount: 1, Connections: map[string]manager.ConnectionSnapshot{"a": {}, "b": {}}}
+	s = health.Snapshot{ConnectedCount: 1, Connections: map[string]health.Connection{"a": {}, "b": {}}}
 	if got := Title(s, false); got != "TickStock Monitor — 1/2 connected" {
 		t.Fatalf("title %q", got)
 	}

@@ -1,6 +1,10 @@
 package alerts
 
-import "time"
+import (
+	"time"
+
+	"github.com/tickstock/monitor/backend/health"
+)
 
 // Entry kinds in the incident timeline.
 const (
@@ -44,10 +48,4 @@ type Entry struct {
 }
 
 // Time is At as a time.Time.
-func (e Entry) Time() time.Time { return unixTime(e.At) }
-
-func unixTime(s float64) time.Time {
-	return time.Unix(0, int64(s*1e9))
-}
-
-func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+func (e Entry) Time() time.Time { return health.Time(e.At) }

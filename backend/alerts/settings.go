@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Kind is what an alert is about. Throttling and the on/off settings are per
@@ -17,10 +19,10 @@ const (
 	// KindRecovered: a connection (or the Redis subscription) back after an
 	// outage that was alerted; the message carries the outage's length.
 	KindRecovered Kind = "recovered"
-	// KindAuthFailed and KindMaxConnections fire at once: waiting does not
-	// mend them.
-	KindAuthFailed     Kind = "auth_failed"
-	KindMaxConnections Kind = "max_connections"
+	// KindAuthFailed and KindMaxConnections are named after the status
+	// words they follow, and fire at once: waiting does not mend them.
+	KindAuthFailed     = Kind(health.StatusAuthFailed)
+	KindMaxConnections = Kind(health.StatusMaxConnections)
 	// KindSilent: a connected connection without a tick for SilentAfter
 	// while ticks flow on the others.
 	KindSilent Kind = "silent"

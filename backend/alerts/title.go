@@ -3,12 +3,12 @@ package alerts
 import (
 	"fmt"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Title is the window title for a snapshot, so the taskbar shows the state:
 // "TickStock Monitor — 2/3 connected". problem is set when nothing runs.
-func Title(s manager.Snapshot, problem bool) string {
+func Title(s health.Snapshot, problem bool) string {
 	switch {
 	case problem:
 		return AppName + " — not running"

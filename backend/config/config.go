@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/ticks"
 )
@@ -31,7 +32,7 @@ const (
 )
 
 // MaxConnections is the number of connection slots the product supports.
-const MaxConnections = 3
+const MaxConnections = health.Slots
 
 // Defaults of the contract table.
 const (
@@ -402,7 +403,7 @@ var demoKeys = [MaxConnections]string{"demo_megacap", "demo_growth", "demo_value
 
 func (r *reader) connection(i int, u Universes, demo bool) Connection {
 	conn := Connection{
-		ID:          fmt.Sprintf("connection_%d", i+1),
+		ID:          health.SlotID(i + 1),
 		Name:        r.str(envName(i, "NAME"), defaultNames[i]),
 		Enabled:     r.boolean(envName(i, "ENABLED"), false),
 		UniverseKey: r.str(envName(i, "UNIVERSE_KEY"), ""),

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Query selects timeline entries.
@@ -115,7 +116,7 @@ type Chart struct {
 
 // ChartOf returns connection's figures and outages between from and to.
 func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
-	c := Chart{Connection: connection, From: unix(from), To: unix(to), Outages: []Span{}, Unobserved: []Span{}}
+	c := Chart{Connection: connection, From: health.Unix(from), To: health.Unix(to), Outages: []Span{}, Unobserved: []Span{}}
 	var err error
 	if c.Minutes, err = s.Minutes(connection, from, to); err != nil {
 		return c, err
@@ -156,12 +157,12 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			}
 			stopped, aliveUntil = 0, e.At+e.Duration
 		case e.Connection != connection || e.From == e.To:
-		case e.To == "connected":
+		case e.To == string(health.StatusConnected):
 			if down == nil { // began before the chart's start
 				down = &Span{From: e.At - e.Duration}
 			}
 			back = e.At
-		case e.To == "disabled":
+		case e.To == string(health.StatusDisabled):
 			if down != nil {
 				closeDown(e.At)
 			}
@@ -180,5 +181,3 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 	}
 	return c, nil
 }
-
-func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }

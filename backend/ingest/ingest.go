@@ -14,9 +14,10 @@ import (
 	"strings"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/simulator"
 )
 
 // DemoRate is the simulator's events per second per connection in the demo.
@@ -26,8 +27,8 @@ const DemoRate = 20
 // when it publishes to Redis).
 type Ingest struct {
 	*manager.Manager
-	// Sim is the demo's simulator; nil in embedded mode.
-	Sim *feed.Server
+	// Simulator is the demo's provider simulator; nil in embedded mode.
+	Simulator *simulator.Server
 	// Publisher publishes every tick to Redis; nil without a Redis URL.
 	Publisher *redisbus.Publisher
 	// Redis is where the ticks are published (URL "" = nowhere): the demo's
@@ -100,12 +101,12 @@ func Start(ctx context.Context, cfg *config.Config, o Options) (*Ingest, error) 
 	switch cfg.Mode {
 	case config.ModeDemo:
 		key := randomKey()
-		sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{key}, Rate: DemoRate, Log: opts.Log})
+		sim, err := simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{key}, Rate: DemoRate, Log: opts.Log})
 		if err != nil {
 			in.closePublisher()
 			return nil, fmt.Errorf("starting the demo's provider simulator: %w", err)
 		}
-		in.Sim = sim
+		in.Simulator = sim
 		run.WebSocketURL, run.APIKey = sim.URL(), key
 		opts.Log.Info("demo provider simulator listening", "url", sim.URL())
 	case config.ModeEmbedded:
@@ -156,8 +157,8 @@ func (in *Ingest) isolateDemo(cfg *config.Config, log *slog.Logger) error {
 func (in *Ingest) Close() {
 	in.Manager.Close()
 	in.closePublisher()
-	if in.Sim != nil {
-		_ = in.Sim.Close()
+	if in.Simulator != nil {
+		_ = in.Simulator.Close()
 	}
 }
 
@@ -179,7 +180,7 @@ func (in *Ingest) closeDemoRedis() {
 // Snapshot is the manager's snapshot with the publisher's losses added to
 // each connection's publish_dropped (the manager counts a full queue; the
 // publisher counts ticks of pipelines that Redis failed).
-func (in *Ingest) Snapshot() manager.Snapshot {
+func (in *Ingest) Snapshot() health.Snapshot {
 	s := in.Manager.Snapshot()
 	if in.Publisher == nil {
 		return s
@@ -208,7 +209,7 @@ func (in *Ingest) Health() map[string]any {
 	st := in.Publisher.State()
 	return map[string]any{"redis": map[string]any{
 		"kind": st.Kind, "where": st.Where, "node": st.Node,
-		"publishing": st.Connected, "detail": st.Detail, "since": float64(st.Since.UnixNano()) / 1e9,
+		"publishing": st.Connected, "detail": st.Detail, "since": health.Unix(st.Since),
 		"queued": in.Publisher.Queued(),
 	}}
 }

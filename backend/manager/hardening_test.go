@@ -6,9 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -16,11 +17,11 @@ import (
 // floor: MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY=0.001 gave 3,225
 // authentication attempts in 5 s.
 func TestRejectedKeyIsRetriedNoFasterThanOncePerSecond(t *testing.T) {
-	sim := startFeed(t, feed.Options{Keys: []string{"another-key"}})
+	sim := startFeed(t, simulator.Options{Keys: []string{"another-key"}})
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = time.Millisecond, time.Millisecond
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusAuthFailed })
 	time.Sleep(2500 * time.Millisecond)
 	if n := m.Snapshot().Connections["connection_1"].ReconnectCount; n > 3 {
 		t.Fatalf("%d retries in 2.5 s after a rejected key, want at most one a second", n)
@@ -51,7 +52,7 @@ func TestRetryDelayAfterARejectedKeyHasAFloor(t *testing.T) {
 func TestProviderErrorIsClipped(t *testing.T) {
 	m := New(testConfig(t, "ws://127.0.0.1:1/x", 1), Options{})
 	huge := strings.Repeat("ä", 900_000)
-	if _, err := m.runners[0].handleStatus(massive.Status{Status: massive.StatusError, Message: huge}); err != nil {
+	if _, err := m.runners[0].handleStatus(massive.Status{Status: massive.ProviderError, Message: huge}); err != nil {
 		t.Fatal(err)
 	}
 	le := m.Snapshot().Connections["connection_1"].LastError

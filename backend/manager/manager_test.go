@@ -14,7 +14,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -28,7 +29,7 @@ type statusLog struct {
 	delays []time.Duration // the "reconnecting in" of each retry
 	recs   []struct {
 		id string
-		st Status
+		st health.Status
 	}
 }
 
@@ -63,16 +64,16 @@ func (h *statusLog) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	h.recs = append(h.recs, struct {
 		id string
-		st Status
-	}{id, Status(st)})
+		st health.Status
+	}{id, health.Status(st)})
 	h.mu.Unlock()
 	return nil
 }
 
-func (h *statusLog) of(id string) []Status {
+func (h *statusLog) of(id string) []health.Status {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []Status
+	var out []health.Status
 	for _, r := range h.recs {
 		if r.id == id {
 			out = append(out, r.st)
@@ -141,7 +142,7 @@ func testConfig(t *testing.T, url string, enabled int) *config.Config {
 	return cfg
 }
 
-func startFeed(t *testing.T, opts feed.Options) *feed.Server {
+func startFeed(t *testing.T, opts simulator.Options) *simulator.Server {
 	t.Helper()
 	if opts.Keys == nil {
 		opts.Keys = []string{key}
@@ -150,7 +151,7 @@ func startFeed(t *testing.T, opts feed.Options) *feed.Server {
 		opts.Rate = 500
 	}
 	opts.FrameInterval = 10 * time.Millisecond
-	s, err := feed.Start("127.0.0.1:0", opts)
+	s, err := simulator.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,24 +173,24 @@ func startManager(t *testing.T, cfg *config.Config, opts Options) *Manager {
 	return m
 }
 
-func status(m *Manager, id string) Status { return m.Snapshot().Connections[id].Status }
+func status(m *Manager, id string) health.Status { return m.Snapshot().Connections[id].Status }
 
 func allConnected(m *Manager, n int) func() bool {
 	return func() bool { return m.Snapshot().ConnectedCount == n }
 }
 
 // sessionFor finds the simulator session subscribed to sym.
-func sessionFor(s *feed.Server, sym string) (feed.SessionInfo, bool) {
+func sessionFor(s *simulator.Server, sym string) (simulator.SessionInfo, bool) {
 	for _, ss := range s.Sessions() {
 		if slices.Contains(ss.Symbols, sym) {
 			return ss, true
 		}
 	}
-	return feed.SessionInfo{}, false
+	return simulator.SessionInfo{}, false
 }
 
 func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
@@ -230,7 +231,7 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 	snap := m.Snapshot()
 	for id, c := range snap.Connections {
 		// "subscribed to: …" status messages must not replace the status.
-		if c.Status != StatusConnected || c.MessageCount == 0 || c.LastMessageTime == 0 || c.ConnectedSince == 0 || c.ReconnectCount != 0 {
+		if c.Status != health.StatusConnected || c.MessageCount == 0 || c.LastMessageTime == 0 || c.ConnectedSince == 0 || c.ReconnectCount != 0 {
 			t.Errorf("%s: %+v", id, c)
 		}
 	}
@@ -240,7 +241,7 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 }
 
 func TestSingleConnectionModeCarriesEverything(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	cfg := testConfig(t, sim.URL(), 3)
 	cfg.UseMultiConnection = false
 	// Re-derive the assignment as FromLookup would for USE_MULTI_CONNECTION=false.
@@ -249,26 +250,29 @@ func TestSingleConnectionModeCarriesEverything(t *testing.T) {
 	cfg.Connections[1].Enabled, cfg.Connections[2].Enabled = false, false
 	m := startManager(t, cfg, Options{})
 	wait.For(t, "connection_1 connected", 10*time.Second, allConnected(m, 1))
-	if ss := sim.Sessions(); len(ss) != 1 || len(ss[0].Symbols) != len(all) {
-		t.Fatalf("sessions %+v", ss)
-	}
-	if s := status(m, "connection_2"); s != StatusDisabled {
+	// "connected" is set when auth succeeds; the subscribe frame follows it,
+	// so the simulator may not have every symbol yet.
+	wait.For(t, "one session with every ticker", 10*time.Second, func() bool {
+		ss := sim.Sessions()
+		return len(ss) == 1 && len(ss[0].Symbols) == len(all)
+	})
+	if s := status(m, "connection_2"); s != health.StatusDisabled {
 		t.Errorf("connection_2 is %s", s)
 	}
 }
 
 func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
-	sim := startFeed(t, feed.Options{Keys: []string{"another-key"}})
+	sim := startFeed(t, simulator.Options{Keys: []string{"another-key"}})
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.MaxReconnectDelay = 3 * time.Second
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusAuthFailed })
 	if at := m.Snapshot().Connections["connection_1"].RetryAt; at < float64(time.Now().Unix())+2 {
 		t.Errorf("retry_at %v is not at the 3 s ceiling", at)
 	}
 	time.Sleep(time.Second)
 	c := m.Snapshot().Connections["connection_1"]
-	if c.Status != StatusAuthFailed || c.ReconnectCount != 0 {
+	if c.Status != health.StatusAuthFailed || c.ReconnectCount != 0 {
 		t.Fatalf("after 1 s: %+v (a retry before the 3 s ceiling)", c)
 	}
 	if strings.Contains(c.LastError, key) || !strings.Contains(c.LastError, "MASSIVE_API_KEY") {
@@ -277,13 +281,13 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 }
 
 func TestFourthConnectionGetsMaxConnections(t *testing.T) {
-	sim := startFeed(t, feed.Options{MaxConnsPerKey: 3})
+	sim := startFeed(t, simulator.Options{MaxConnsPerKey: 3})
 	first := startManager(t, testConfig(t, sim.URL(), 3), Options{})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(first, 3))
 	second := startManager(t, testConfig(t, sim.URL(), 1), Options{})
-	wait.For(t, "max_connections", 10*time.Second, func() bool { return status(second, "connection_1") == StatusMaxConnections })
+	wait.For(t, "max_connections", 10*time.Second, func() bool { return status(second, "connection_1") == health.StatusMaxConnections })
 	time.Sleep(500 * time.Millisecond)
-	if c := second.Snapshot().Connections["connection_1"]; c.Status != StatusMaxConnections || c.ReconnectCount != 0 {
+	if c := second.Snapshot().Connections["connection_1"]; c.Status != health.StatusMaxConnections || c.ReconnectCount != 0 {
 		t.Fatalf("%+v: retried before 60 s", c)
 	}
 	if first.Snapshot().ConnectedCount != 3 {
@@ -292,7 +296,7 @@ func TestFourthConnectionGetsMaxConnections(t *testing.T) {
 }
 
 func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	log := &statusLog{}
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink, Log: slog.New(log)})
@@ -304,14 +308,14 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 	}
 	wait.For(t, "a reconnect", 10*time.Second, func() bool {
 		c := m.Snapshot().Connections["connection_2"]
-		return c.ReconnectCount == 1 && c.Status == StatusConnected
+		return c.ReconnectCount == 1 && c.Status == health.StatusConnected
 	})
 	mark := sink.len()
 	wait.For(t, "every connection_2 ticker to flow again", 10*time.Second, func() bool {
 		return len(sink.symbolsSince(mark)["connection_2"]) == len(tickersOf[1])
 	})
 	seen := log.of("connection_2")[before:]
-	if !slices.Equal(seen, []Status{StatusDisconnected, StatusConnecting, StatusConnected}) {
+	if !slices.Equal(seen, []health.Status{health.StatusDisconnected, health.StatusConnecting, health.StatusConnected}) {
 		t.Errorf("transitions %v, want disconnected, connecting, connected", seen)
 	}
 	if c := m.Snapshot().Connections["connection_2"]; !strings.Contains(c.LastError, "dropped without a close frame") || c.RetryAt != 0 {
@@ -328,7 +332,7 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 }
 
 func TestStallIsDetectedAndReconnected(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{PingInterval: 100 * time.Millisecond, PongWait: 150 * time.Millisecond})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 	sim.Stall("AAPL", time.Hour)
@@ -342,7 +346,7 @@ func TestStallIsDetectedAndReconnected(t *testing.T) {
 }
 
 func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: sink})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
@@ -351,19 +355,19 @@ func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
 	mark := sink.len()
 	wait.For(t, "ticks after the garbage", 10*time.Second, func() bool { return sink.len() > mark+10 })
 	c := m.Snapshot().Connections["connection_1"]
-	if c.Status != StatusConnected || c.ReconnectCount != 0 || !strings.Contains(c.LastError, "not a JSON array") {
+	if c.Status != health.StatusConnected || c.ReconnectCount != 0 || !strings.Contains(c.LastError, "not a JSON array") {
 		t.Fatalf("%+v", c)
 	}
 }
 
 func TestMaxRetriesEndsInError(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	url := sim.URL()
 	sim.Close() // nothing listens there any more
 	cfg := testConfig(t, url, 1)
 	cfg.MaxRetries = 3
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "error", 10*time.Second, func() bool { return status(m, "connection_1") == StatusError })
+	wait.For(t, "error", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusError })
 	c := m.Snapshot().Connections["connection_1"]
 	if c.ReconnectCount != 2 || !strings.Contains(c.LastError, "gave up after 3 consecutive failures") {
 		t.Fatalf("%+v", c)
@@ -371,7 +375,7 @@ func TestMaxRetriesEndsInError(t *testing.T) {
 }
 
 func TestRefusedTicksAreCountedAsDropped(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{refuse: true}})
 	wait.For(t, "drops", 10*time.Second, func() bool { return m.Snapshot().Connections["connection_1"].PublishDropped > 10 })
 }
@@ -448,14 +452,14 @@ func TestRetryDelayByOutcome(t *testing.T) {
 
 // dropAndReconnect drops connection_1 at the simulator n times, each after it
 // has been connected for up, and waits for each reconnect.
-func dropAndReconnect(t *testing.T, sim *feed.Server, m *Manager, n int, up time.Duration) {
+func dropAndReconnect(t *testing.T, sim *simulator.Server, m *Manager, n int, up time.Duration) {
 	t.Helper()
 	for i := 1; i <= n; i++ {
 		wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 		time.Sleep(up)
 		sim.Drop("")
 		wait.For(t, "reconnected", 10*time.Second, func() bool {
-			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == StatusConnected
+			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == health.StatusConnected
 		})
 	}
 }
@@ -478,7 +482,7 @@ func TestBackoffResetsOnlyAfterAStableConnection(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sim := startFeed(t, feed.Options{})
+			sim := startFeed(t, simulator.Options{})
 			cfg := testConfig(t, sim.URL(), 1)
 			cfg.ReconnectDelay, cfg.MaxReconnectDelay = c.base, 10*time.Second
 			log := &statusLog{}
@@ -494,13 +498,13 @@ func TestBackoffResetsOnlyAfterAStableConnection(t *testing.T) {
 }
 
 func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := New(testConfig(t, sim.URL(), 3), Options{})
 	m.Start(context.Background())
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	m.Close()
 	for id, c := range m.Snapshot().Connections {
-		if c.Enabled && c.Status != StatusDisconnected {
+		if c.Enabled && c.Status != health.StatusDisconnected {
 			t.Errorf("%s is %s after Close", id, c.Status)
 		}
 	}
@@ -508,7 +512,7 @@ func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
 }
 
 func TestChangedSignalsStatusChanges(t *testing.T) {
-	sim := startFeed(t, feed.Options{})
+	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{})
 	select {
 	case <-m.Changed():

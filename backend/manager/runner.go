@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/ticks"
 )
@@ -31,10 +32,10 @@ func (r *runner) run(ctx context.Context) {
 		if attempt > 0 {
 			r.st.reconnects.Add(1)
 		}
-		r.m.setStatus(r.st, StatusConnecting)
+		r.m.setStatus(r.st, health.StatusConnecting)
 		o, connectedFor, err := r.session(ctx)
 		if o == outcomeStopped || ctx.Err() != nil {
-			r.m.setStatus(r.st, StatusDisconnected)
+			r.m.setStatus(r.st, health.StatusDisconnected)
 			return
 		}
 		if connectedFor >= r.m.opts.StableAfter {
@@ -49,7 +50,7 @@ func (r *runner) run(ctx context.Context) {
 		failures++
 		if limit := r.m.cfg.MaxRetries; limit > 0 && failures >= limit {
 			r.st.setError(r.m.redact(fmt.Sprintf("gave up after %d consecutive failures; last: %v", failures, err)))
-			r.m.setStatus(r.st, StatusError)
+			r.m.setStatus(r.st, health.StatusError)
 			r.m.opts.Log.Error("connection gave up", "connection", r.st.id, "failures", failures)
 			return
 		}
@@ -59,7 +60,7 @@ func (r *runner) run(ctx context.Context) {
 		r.m.opts.Log.Info("reconnecting", "connection", r.st.id, "in", delay.Round(time.Millisecond), "reason", r.m.redact(errString(err)))
 		select {
 		case <-ctx.Done():
-			r.m.setStatus(r.st, StatusDisconnected)
+			r.m.setStatus(r.st, health.StatusDisconnected)
 			return
 		case <-time.After(delay):
 		}
@@ -72,11 +73,11 @@ func (r *runner) recordFailure(o outcome, err error) {
 	}
 	switch o {
 	case outcomeAuthFailed:
-		r.m.setStatus(r.st, StatusAuthFailed)
+		r.m.setStatus(r.st, health.StatusAuthFailed)
 	case outcomeMaxConnections:
-		r.m.setStatus(r.st, StatusMaxConnections)
+		r.m.setStatus(r.st, health.StatusMaxConnections)
 	default:
-		r.m.setStatus(r.st, StatusDisconnected)
+		r.m.setStatus(r.st, health.StatusDisconnected)
 	}
 }
 
@@ -112,7 +113,7 @@ func (r *runner) session(ctx context.Context) (outcome, time.Duration, error) {
 		return oc, 0, err
 	}
 	connectedAt := time.Now()
-	r.m.setStatus(r.st, StatusConnected)
+	r.m.setStatus(r.st, health.StatusConnected)
 	r.m.opts.Log.Info("connected", "connection", r.st.id, "tickers", len(r.st.tickerList()))
 
 	writerDone := make(chan error, 1)
@@ -148,7 +149,7 @@ func (r *runner) authenticate(conn *websocket.Conn, dec *massive.Decoder) (outco
 				continue
 			}
 			switch e.Status.Status {
-			case massive.StatusConnected:
+			case massive.ProviderConnected:
 				if !sentAuth {
 					_ = conn.SetWriteDeadline(time.Now().Add(r.m.opts.WriteTimeout))
 					if err := conn.WriteMessage(websocket.TextMessage, massive.Auth(r.m.cfg.APIKey)); err != nil {
@@ -156,13 +157,13 @@ func (r *runner) authenticate(conn *websocket.Conn, dec *massive.Decoder) (outco
 					}
 					sentAuth = true
 				}
-			case massive.StatusAuthSuccess:
+			case massive.ProviderAuthSuccess:
 				return outcomeLost, nil
-			case massive.StatusAuthFailed:
+			case massive.ProviderAuthFailed:
 				return outcomeAuthFailed, errors.New("the provider rejected the API key (auth_failed): check MASSIVE_API_KEY")
-			case massive.StatusMaxConnections:
+			case massive.ProviderMaxConnections:
 				return outcomeMaxConnections, errors.New("the provider refused another connection for this key (max_connections): buy more connections or lower WEBSOCKET_CONNECTIONS_MAX")
-			case massive.StatusAuthTimeout:
+			case massive.ProviderAuthTimeout:
 				return outcomeLost, errors.New("the provider timed out our authentication")
 			}
 		}
@@ -230,13 +231,13 @@ func (r *runner) handleEvents(evs []massive.Event, now time.Time) (outcome, erro
 
 func (r *runner) handleStatus(s massive.Status) (outcome, error) {
 	switch s.Status {
-	case massive.StatusMaxConnections:
+	case massive.ProviderMaxConnections:
 		return outcomeMaxConnections, errors.New("the provider closed the connection: max_connections")
-	case massive.StatusAuthFailed:
+	case massive.ProviderAuthFailed:
 		return outcomeAuthFailed, errors.New("the provider revoked authentication (auth_failed)")
-	case massive.StatusError:
+	case massive.ProviderError:
 		r.st.setError(r.m.redact("provider: " + s.Message))
-	case massive.StatusSuccess:
+	case massive.ProviderSuccess:
 		if strings.HasPrefix(s.Message, "subscribed to: ") {
 			r.st.confirmed.Add(1)
 		} else if strings.HasPrefix(s.Message, "unsubscribed to: ") {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
 )
 
@@ -26,7 +27,7 @@ type connState struct {
 	lastMsgNs  atomic.Int64 // Unix ns of the newest event
 
 	mu             sync.Mutex
-	status         Status
+	status         health.Status
 	statusSince    time.Time
 	connectedSince time.Time
 	lastError      string
@@ -41,11 +42,11 @@ func newConnState(c config.Connection, now time.Time) *connState {
 		universeKey: c.UniverseKey,
 		enabled:     c.Enabled,
 		warning:     c.Warning,
-		status:      StatusDisabled,
+		status:      health.StatusDisabled,
 		statusSince: now,
 	}
 	if c.Enabled {
-		st.status = StatusDisconnected
+		st.status = health.StatusDisconnected
 		st.tickers = sortedCopy(c.Tickers)
 	}
 	return st
@@ -53,17 +54,17 @@ func newConnState(c config.Connection, now time.Time) *connState {
 
 // setStatus records a status change and reports whether it was one;
 // connected also stamps connected_since.
-func (s *connState) setStatus(st Status, now time.Time) bool {
+func (s *connState) setStatus(st health.Status, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.status == st {
 		return false
 	}
 	s.status, s.statusSince = st, now
-	if st == StatusConnecting || st == StatusConnected {
+	if st == health.StatusConnecting || st == health.StatusConnected {
 		s.retryAt = time.Time{}
 	}
-	if st == StatusConnected {
+	if st == health.StatusConnected {
 		s.connectedSince = now
 	} else {
 		s.connectedSince = time.Time{}
@@ -97,19 +98,19 @@ func (s *connState) tickerList() []string {
 	return s.tickers
 }
 
-func (s *connState) snapshot() ConnectionSnapshot {
+func (s *connState) snapshot() health.Connection {
 	s.mu.Lock()
-	cs := ConnectionSnapshot{
+	cs := health.Connection{
 		Name:            s.name,
 		Enabled:         s.enabled,
 		Status:          s.status,
 		UniverseKey:     s.universeKey,
 		AssignedTickers: len(s.tickers),
 		Tickers:         s.tickers,
-		ConnectedSince:  unixSeconds(s.connectedSince),
-		StatusSince:     unixSeconds(s.statusSince),
+		ConnectedSince:  health.Unix(s.connectedSince),
+		StatusSince:     health.Unix(s.statusSince),
 		LastError:       s.lastError,
-		RetryAt:         unixSeconds(s.retryAt),
+		RetryAt:         health.Unix(s.retryAt),
 		Warning:         s.warning,
 	}
 	s.mu.Unlock()
@@ -122,14 +123,7 @@ func (s *connState) snapshot() ConnectionSnapshot {
 	cs.PublishDropped = s.dropped.Load()
 	cs.SubscribedChannels = s.confirmed.Load()
 	if ns := s.lastMsgNs.Load(); ns != 0 {
-		cs.LastMessageTime = float64(ns) / 1e9
+		cs.LastMessageTime = health.UnixNano(ns)
 	}
 	return cs
-}
-
-func unixSeconds(t time.Time) float64 {
-	if t.IsZero() {
-		return 0
-	}
-	return float64(t.UnixNano()) / 1e9
 }

@@ -18,7 +18,7 @@ func TestDecodeStatusAndMarketEvents(t *testing.T) {
 	if err != nil || skipped != 0 || len(evs) != 5 {
 		t.Fatalf("events %d skipped %d err %v", len(evs), skipped, err)
 	}
-	if evs[0].Kind != KindStatus || evs[0].Status.Status != StatusConnected {
+	if evs[0].Kind != KindStatus || evs[0].Status.Status != ProviderConnected {
 		t.Errorf("status event %+v", evs[0])
 	}
 	tr := evs[1].Trade

@@ -36,15 +36,19 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Provider status words (the "status" field of a status event).
+// Provider status words (the "status" field of a status event). They are
+// what the provider says, not a connection's state: "auth_failed" here is
+// the provider's reply to one auth action, which the manager turns into
+// health.StatusAuthFailed, the contract word for the connection. The
+// Provider prefix keeps the two apart.
 const (
-	StatusConnected      = "connected"
-	StatusAuthSuccess    = "auth_success"
-	StatusAuthFailed     = "auth_failed"
-	StatusAuthTimeout    = "auth_timeout"
-	StatusSuccess        = "success" // e.g. "subscribed to: AM.AAPL"
-	StatusMaxConnections = "max_connections"
-	StatusError          = "error"
+	ProviderConnected      = "connected"
+	ProviderAuthSuccess    = "auth_success"
+	ProviderAuthFailed     = "auth_failed"
+	ProviderAuthTimeout    = "auth_timeout"
+	ProviderSuccess        = "success" // e.g. "subscribed to: AM.AAPL"
+	ProviderMaxConnections = "max_connections"
+	ProviderError          = "error"
 )
 
 // Event is one decoded server event. Kind says which of the payload fields

@@ -24,16 +24,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/version"
 )
-
-// Statuses are the status words, each a series of tickstock_connection_status.
-var Statuses = []manager.Status{
-	manager.StatusDisabled, manager.StatusConnecting, manager.StatusConnected, manager.StatusDisconnected,
-	manager.StatusError, manager.StatusAuthFailed, manager.StatusMaxConnections,
-}
 
 // Drop reasons of tickstock_ticks_dropped_total.
 const (
@@ -45,7 +39,7 @@ const (
 type Options struct {
 	// Snapshot is the manager's own snapshot (its publish_dropped counts
 	// only the full-queue drops; the publisher's are read from Publisher).
-	Snapshot func() manager.Snapshot
+	Snapshot func() health.Snapshot
 	// Publisher is nil when ticks are not published.
 	Publisher *redisbus.Publisher
 	// Now is the clock; Started is when the process began (the age of a
@@ -119,7 +113,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(dRedisInfo, 1, st.Kind, st.Node)
 	}
 	for id, cs := range c.o.Snapshot().Connections {
-		for _, s := range Statuses {
+		for _, s := range health.Statuses { // each word a series of tickstock_connection_status
 			gauge(dStatus, b2f(cs.Status == s), id, string(s))
 		}
 		gauge(dInfo, 1, id, cs.Name, cs.UniverseKey)
@@ -130,7 +124,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(dAssigned, float64(cs.AssignedTickers), id)
 		last := c.o.Started
 		if cs.LastMessageTime > 0 {
-			last = time.Unix(0, int64(cs.LastMessageTime*1e9))
+			last = health.Time(cs.LastMessageTime)
 		}
 		gauge(dAge, max(0, now.Sub(last).Seconds()), id)
 		if c.o.Publisher != nil {

@@ -14,9 +14,10 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/promtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -26,10 +27,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, redistest.IgnoreRedial) }
 
 // embedded runs one connection against the provider simulator, publishing
 // to a private redis-server, with metrics on a free port.
-func embedded(t *testing.T) (*feed.Server, *ingest.Ingest, string) {
+func embedded(t *testing.T) (*simulator.Server, *ingest.Ingest, string) {
 	t.Helper()
 	srv := redistest.Start(t)
-	sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{"k"}, Rate: 200, FrameInterval: 10 * time.Millisecond})
+	sim, err := simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{"k"}, Rate: 200, FrameInterval: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestScrapeBeforeAndAfterAProviderDrop(t *testing.T) {
 	c1 := `{connection="connection_1"}`
 	wait.For(t, "connection_1 connected and ticks published", 10*time.Second, func() bool {
 		s := in.Snapshot().Connections["connection_1"]
-		return s.Status == manager.StatusConnected && in.Publisher.Published() > 50
+		return s.Status == health.StatusConnected && in.Publisher.Published() > 50
 	})
 	before := scrape(t, url)
 	for series, want := range map[string]float64{
@@ -129,7 +130,7 @@ func TestScrapeBeforeAndAfterAProviderDrop(t *testing.T) {
 	}
 	wait.For(t, "the reconnect counted and the connection back", 10*time.Second, func() bool {
 		s := in.Snapshot().Connections["connection_1"]
-		return s.ReconnectCount == 1 && s.Status == manager.StatusConnected && float64(s.MessageCount) > msgs0+10
+		return s.ReconnectCount == 1 && s.Status == health.StatusConnected && float64(s.MessageCount) > msgs0+10
 	})
 	after := scrape(t, url)
 	if got := value(after, "tickstock_provider_reconnects_total"+c1); got != 1 {
@@ -157,9 +158,9 @@ func grepPrefix(text, prefix string) string {
 
 // The names and help follow the Prometheus conventions (client_golang's linter).
 func TestMetricNamesLint(t *testing.T) {
-	snap := func() manager.Snapshot {
-		return manager.Snapshot{Connections: map[string]manager.ConnectionSnapshot{
-			"connection_1": {Name: "primary", Status: manager.StatusConnecting, MessageCount: 3, LastMessageTime: 1},
+	snap := func() health.Snapshot {
+		return health.Snapshot{Connections: map[string]health.Connection{
+			"connection_1": {Name: "primary", Status: health.StatusConnecting, MessageCount: 3, LastMessageTime: 1},
 		}}
 	}
 	c := collector{Options{Snapshot: snap, Now: time.Now, Started: time.Now()}}
@@ -170,12 +171,12 @@ func TestMetricNamesLint(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("%s: %s", p.Metric, p.Text)
 	}
-	if n := testutil.CollectAndCount(c, "tickstock_connection_status"); n != len(Statuses) {
-		t.Errorf("%d status series, want one per status word (%d)", n, len(Statuses))
+	if n := testutil.CollectAndCount(c, "tickstock_connection_status"); n != len(health.Statuses) {
+		t.Errorf("%d status series, want one per status word (%d)", n, len(health.Statuses))
 	}
 	text := gatherText(t, c)
 	if !strings.Contains(text, `tickstock_connection_status{connection="connection_1",status="connecting"} 1`) ||
-		strings.Count(text, `status="`) != len(Statuses) || strings.Count(text, `,status="`+"") != len(Statuses) {
+		strings.Count(text, `status="`) != len(health.Statuses) || strings.Count(text, `,status="`+"") != len(health.Statuses) {
 		t.Errorf("status series:\n%s", grepPrefix(text, "tickstock_connection_status"))
 	}
 	if strings.Count(grepPrefix(text, "tickstock_connection_status{"), "} 1\n") != 1 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -16,8 +17,8 @@ func BenchmarkConsume(b *testing.B) {
 	payloads := make([]string, 256)
 	for i := range payloads {
 		sym := fmt.Sprintf("S%d", i%150)
-		a.m[sym] = ConnectionIDs[i%3]
-		payloads[i] = string(ticks.Encode(ticks.Tick{Symbol: sym, Price: 100 + float64(i)/7, Volume: 100, Timestamp: float64(time.Now().UnixNano()) / 1e9, Source: "massive"}))
+		a.m[sym] = health.SlotIDs[i%3]
+		payloads[i] = string(ticks.Encode(ticks.Tick{Symbol: sym, Price: 100 + float64(i)/7, Volume: 100, Timestamp: health.Unix(time.Now()), Source: "massive"}))
 	}
 	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: a})
 	b.ReportAllocs()

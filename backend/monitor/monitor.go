@@ -16,19 +16,20 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
 // Options configure a Monitor. Zero values take the defaults.
 type Options struct {
-	URL         string       // redis://…; used when Redis.URL is empty
-	Redis       config.Redis // TLS, ACL, Sentinel, Cluster (the same set as the publisher's)
-	Channel     string       // exact channel, or a pattern when it contains '*'
-	SourceLabel string       // shown instead of the address, e.g. "built-in demo Redis"
-	Assigner    Assigner
-	Output      Output
-	Log         *slog.Logger
+	URL        string       // redis://…; used when Redis.URL is empty
+	Redis      config.Redis // TLS, ACL, Sentinel, Cluster (the same set as the publisher's)
+	Channel    string       // exact channel, or a pattern when it contains '*'
+	RedisLabel string       // shown instead of the address, e.g. "built-in demo Redis"
+	Assigner   Assigner
+	Output     Output
+	Log        *slog.Logger
 
 	FlushInterval time.Duration // the longest a batch waits for the window to paint the previous one; default 100 ms, kept within 50–250 ms
 	PaintGap      time.Duration // the least time between two batches; default 100 ms (see fill), at most FlushInterval
@@ -97,7 +98,7 @@ type Monitor struct {
 	msgs chan string
 
 	mu          sync.Mutex
-	conns       [3]connStats
+	conns       [health.Slots]connStats
 	unassigned  connStats
 	unTop       map[string]int64
 	unOther     int64
@@ -109,8 +110,8 @@ type Monitor struct {
 	filter      string // rows kept only for symbols containing it
 	replace     bool   // the next batch replaces the shown rows
 	seq         uint64
-	source      SourceState
-	sourceDirty bool
+	sub         SubscriptionState
+	subDirty    bool
 	lostReason  string // why the current outage began
 
 	skipRedis atomic.Bool  // UseFeed: the rows are not fed by Redis
@@ -142,20 +143,20 @@ func New(opts Options) *Monitor {
 		m.conns[i].rows = newRing(opts.RowsKept)
 	}
 	m.unassigned.rows = newRing(unassignedRows)
-	where := opts.SourceLabel
+	where := opts.RedisLabel
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.source = SourceState{State: SourceConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
-		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: unix(time.Now())}
-	m.sourceDirty = true
+	m.sub = SubscriptionState{State: SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
+		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: health.Unix(time.Now())}
+	m.subDirty = true
 	return m
 }
 
 // Start subscribes and runs until ctx ends or Close.
 func (m *Monitor) Start(ctx context.Context) {
 	ctx, m.cancel = context.WithCancel(ctx)
-	m.emitSource() // "connecting" goes out before anything can overwrite it
+	m.emitSubscription() // "connecting" goes out before anything can overwrite it
 	m.wg.Add(3)
 	go func() { defer m.wg.Done(); m.readLoop(ctx) }()
 	go func() { defer m.wg.Done(); m.consumeLoop(ctx) }()
@@ -328,10 +329,8 @@ func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
 }
 
 func connIndex(id string) int {
-	for i, c := range ConnectionIDs {
-		if c == id {
-			return i
-		}
+	if n, ok := health.ParseSlot(id); ok {
+		return n - 1
 	}
 	return -1
 }
@@ -351,8 +350,8 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			m.setSource(SourceStopped, "Stopped.")
-			m.emitSource()
+			m.setSubscription(SubscriptionStopped, "Stopped.")
+			m.emitSubscription()
 			return
 		case <-m.wake:
 		case <-due.C:
@@ -362,7 +361,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 			}
 			continue
 		}
-		m.emitSource()
+		m.emitSubscription()
 		now := time.Now()
 		wait := m.opts.FlushInterval // the longest a batch waits for a paint
 		if sentSeq <= m.painted.Load() {
@@ -388,14 +387,14 @@ func resetTimer(t *time.Timer, d time.Duration) {
 	t.Reset(d) // Go ≥ 1.23: no stale value is left in t.C
 }
 
-func (m *Monitor) emitSource() {
+func (m *Monitor) emitSubscription() {
 	m.mu.Lock()
-	dirty, s := m.sourceDirty, m.source
+	dirty, s := m.subDirty, m.sub
 	s.Skipped = m.skipped.Load()
-	m.sourceDirty = false
+	m.subDirty = false
 	m.mu.Unlock()
 	if dirty && m.opts.Output != nil {
-		m.opts.Output.Source(s)
+		m.opts.Output.Subscription(s)
 	}
 }
 
@@ -440,7 +439,7 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 			c.pausedArrivals = 0
 		}
 		c.rows.fresh = 0
-		b.Connections[ConnectionIDs[i]] = cb
+		b.Connections[health.SlotIDs[i]] = cb
 	}
 	if u := &m.unassigned.rows; u.fresh > 0 || replace {
 		k := int(min(int64(unassignedPerBatch), u.fresh))
@@ -459,31 +458,31 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := &Metrics{At: unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
+	out := &Metrics{At: health.Unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
 	if m.paused {
-		out.PausedSince = unix(m.pausedSince)
+		out.PausedSince = health.Unix(m.pausedSince)
 	}
 	silent := m.silentLocked(assignment, now)
 	for i := range m.conns {
 		c := &m.conns[i]
-		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: unix(c.lastRecv)}
+		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: health.Unix(c.lastRecv)}
 		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
 		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
 		cm.ProviderP50Ms, cm.ProviderP99Ms = c.provider.percentiles(sec)
-		s := silent[ConnectionIDs[i]]
+		s := silent[health.SlotIDs[i]]
 		sort.Strings(s)
 		cm.Silent, cm.SilentSample = len(s), s[:min(len(s), 10)]
 		if cm.SilentSample == nil {
 			cm.SilentSample = []string{}
 		}
-		out.Connections[ConnectionIDs[i]] = cm
+		out.Connections[health.SlotIDs[i]] = cm
 		out.Total += c.received
 		out.Rate1s += cm.Rate1s
 		out.Rate10s += cm.Rate10s
 		out.ArrivedWhilePaused += c.pausedArrivals
 	}
 	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
-	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: unix(m.invalid.at)}
+	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: health.Unix(m.invalid.at)}
 	return out
 }
 
@@ -526,18 +525,11 @@ func topSymbols(counts map[string]int64, k int) []SymbolCount {
 	return all[:min(k, len(all))]
 }
 
-// Source returns the subscription's current state.
-func (m *Monitor) Source() SourceState {
+// Subscription returns the Redis subscription's current state.
+func (m *Monitor) Subscription() SubscriptionState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.source
+	s := m.sub
 	s.Skipped = m.skipped.Load()
 	return s
-}
-
-func unix(t time.Time) float64 {
-	if t.IsZero() {
-		return 0
-	}
-	return float64(t.UnixNano()) / 1e9
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -53,7 +54,7 @@ type recorder struct {
 	mu      sync.Mutex
 	batches []*Batch
 	metrics []*Metrics
-	sources []SourceState
+	sources []SubscriptionState
 }
 
 func (r *recorder) Batch(b *Batch) {
@@ -68,7 +69,7 @@ func (r *recorder) Metrics(m *Metrics) {
 	r.metrics = append(r.metrics, m)
 }
 
-func (r *recorder) Source(s SourceState) {
+func (r *recorder) Subscription(s SubscriptionState) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sources = append(r.sources, s)
@@ -114,11 +115,11 @@ func publisher(t *testing.T, srv *redistest.Server) *redis.Client {
 }
 
 func subscribed(m *Monitor) func() bool {
-	return func() bool { return m.Source().State == SourceSubscribed }
+	return func() bool { return m.Subscription().State == SubscriptionSubscribed }
 }
 
 func tickJSON(sym string, price float64) string {
-	return string(ticks.Encode(ticks.Tick{Symbol: sym, Price: price, Volume: 100, Timestamp: float64(time.Now().UnixNano()) / 1e9, Source: "test"}))
+	return string(ticks.Encode(ticks.Tick{Symbol: sym, Price: price, Volume: 100, Timestamp: health.Unix(time.Now()), Source: "test"}))
 }
 
 func publishAll(t *testing.T, c *redis.Client, ch string, msgs []string) {
@@ -191,7 +192,7 @@ func TestPatternChannel(t *testing.T) {
 	base := redistest.Channel(t)
 	m, _ := start(t, srv, Options{Channel: base + ":*"})
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
-	if s := m.Source(); !s.Pattern || !strings.Contains(s.Detail, "pattern") {
+	if s := m.Subscription(); !s.Pattern || !strings.Contains(s.Detail, "pattern") {
 		t.Errorf("source %+v", s)
 	}
 	publishAll(t, publisher(t, srv), base+":east", []string{tickJSON("AAPL", 1)})
@@ -204,14 +205,14 @@ func TestSubscribedOnlyAfterConfirmationAndEmitted(t *testing.T) {
 	wait.For(t, "subscribed emitted", 5*time.Second, func() bool {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
-		return len(rec.sources) > 0 && rec.sources[len(rec.sources)-1].State == SourceSubscribed
+		return len(rec.sources) > 0 && rec.sources[len(rec.sources)-1].State == SubscriptionSubscribed
 	})
 	// The subscription exists on the server by the time it is reported.
 	n, err := publisher(t, srv).Publish(context.Background(), m.opts.Channel, tickJSON("AAPL", 1)).Result()
 	if err != nil || n != 1 {
 		t.Fatalf("PUBLISH reached %d subscribers, %v", n, err)
 	}
-	if rec.sources[0].State != SourceConnecting {
+	if rec.sources[0].State != SubscriptionConnecting {
 		t.Errorf("first state %q", rec.sources[0].State)
 	}
 }
@@ -221,12 +222,12 @@ func TestRedisDownAtStartThenUp(t *testing.T) {
 	srv.Kill(t)
 	m, _ := start(t, srv, Options{})
 	wait.For(t, "reported down", 5*time.Second, func() bool {
-		s := m.Source()
-		return s.State == SourceReconnecting && strings.Contains(s.Detail, "refused") && strings.Contains(s.Detail, "Retrying")
+		s := m.Subscription()
+		return s.State == SubscriptionReconnecting && strings.Contains(s.Detail, "refused") && strings.Contains(s.Detail, "Retrying")
 	})
 	srv.Restart(t)
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
-	if g := m.Source().Gaps; g != 0 {
+	if g := m.Subscription().Gaps; g != 0 {
 		t.Errorf("%d gaps reported though nothing was ever subscribed", g)
 	}
 	publishAll(t, publisher(t, srv), m.opts.Channel, []string{tickJSON("AAPL", 1)})
@@ -255,13 +256,13 @@ func TestRedisRestartIsAReportedGap(t *testing.T) {
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	exactAfter(t, m, publisher(t, srv), 500)
 	srv.Kill(t)
-	wait.For(t, "the loss noticed", 5*time.Second, func() bool { return m.Source().State == SourceReconnecting })
+	wait.For(t, "the loss noticed", 5*time.Second, func() bool { return m.Subscription().State == SubscriptionReconnecting })
 	time.Sleep(300 * time.Millisecond)
 	srv.Restart(t)
 	restarted := time.Now()
 	wait.For(t, "resubscribed within 5 s", 5*time.Second, subscribed(m))
 	t.Logf("resubscribed %v after the restart", time.Since(restarted).Round(time.Millisecond))
-	s := m.Source()
+	s := m.Subscription()
 	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, "Gap of") {
 		t.Fatalf("source %+v, gap %+v", s, s.LastGap)
 	}
@@ -275,8 +276,8 @@ func TestClientKillIsAReportedGap(t *testing.T) {
 	if r, err := srv.Do(context.Background(), "CLIENT", "KILL", "TYPE", "pubsub"); err != nil || !strings.HasPrefix(r, ":1") {
 		t.Fatalf("CLIENT KILL: %q %v", r, err)
 	}
-	wait.For(t, "gap reported", 5*time.Second, func() bool { s := m.Source(); return s.Gaps == 1 && s.State == SourceSubscribed })
-	if r := m.Source().LastGap.Reason; !strings.Contains(r, "closed the connection") {
+	wait.For(t, "gap reported", 5*time.Second, func() bool { s := m.Subscription(); return s.Gaps == 1 && s.State == SubscriptionSubscribed })
+	if r := m.Subscription().LastGap.Reason; !strings.Contains(r, "closed the connection") {
 		t.Errorf("gap reason %q", r)
 	}
 	exactAfter(t, m, publisher(t, srv), 200)
@@ -307,7 +308,7 @@ func TestSlowSubscriberDisconnectIsDetected(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	stalled.Store(false)
 	close(stall)
-	wait.For(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Source(); return s.Gaps >= 1 && s.State == SourceSubscribed })
+	wait.For(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Subscription(); return s.Gaps >= 1 && s.State == SubscriptionSubscribed })
 	if got := metricsNow(m).Total; got >= 8000 {
 		t.Errorf("received %d: Redis did not cut the slow subscriber", got)
 	}
@@ -489,7 +490,7 @@ func TestPrintable(t *testing.T) {
 func TestLatencyUsesSubMillisecondPrecision(t *testing.T) {
 	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
 	now := time.Unix(1_700_000_000, 999_000_000) // .999 s: rounding to ms would not matter, truncating would
-	sent := float64(now.UnixNano())/1e9 - 0.0004
+	sent := health.Unix(now) - 0.0004
 	m.consume([]string{string(ticks.Encode(ticks.Tick{Symbol: "AAPL", Price: 1, Timestamp: sent}))}, now.Add(500*time.Microsecond))
 	p50, _ := m.conns[0].lat.percentiles(now.Unix())
 	if p50 < 0.85 || p50 > 0.9*latGrowth+0.01 {
@@ -566,14 +567,14 @@ func TestWatchdogReplacesASilentConnection(t *testing.T) {
 	m, _ := start(t, srv, Options{PingEvery: 200 * time.Millisecond, DeadAfter: 600 * time.Millisecond})
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	srv.Freeze(t)
-	wait.For(t, "the silent connection noticed", 5*time.Second, func() bool { return m.Source().State == SourceReconnecting })
-	if d := m.Source().Detail; !strings.Contains(d, "no message and no PING reply") {
+	wait.For(t, "the silent connection noticed", 5*time.Second, func() bool { return m.Subscription().State == SubscriptionReconnecting })
+	if d := m.Subscription().Detail; !strings.Contains(d, "no message and no PING reply") {
 		t.Errorf("detail %q", d)
 	}
 	srv.Thaw(t)
 	wait.For(t, "subscribed again, with the gap reported", 10*time.Second, func() bool {
-		s := m.Source()
-		return s.State == SourceSubscribed && s.Gaps == 1
+		s := m.Subscription()
+		return s.State == SubscriptionSubscribed && s.Gaps == 1
 	})
 	exactAfter(t, m, publisher(t, srv), 100)
 }

@@ -24,9 +24,9 @@ func (m *Monitor) UseFeed(feed, detail string) {
 	m.skipRedis.Store(feed != FeedRedis)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.source.Feed == feed && m.source.FeedDetail == detail {
+	if m.sub.Feed == feed && m.sub.FeedDetail == detail {
 		return
 	}
-	m.source.Feed, m.source.FeedDetail = feed, detail
-	m.sourceDirty = true
+	m.sub.Feed, m.sub.FeedDetail = feed, detail
+	m.subDirty = true
 }

@@ -5,11 +5,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 )
-
-// ConnectionIDs are the connection slots, in column order.
-var ConnectionIDs = [3]string{"connection_1", "connection_2", "connection_3"}
 
 const (
 	maxUnassignedSymbols = 1000 // distinct unassigned symbols counted by name
@@ -85,7 +83,7 @@ func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool)
 	}
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
-		c.lat.add(sec, max(0, (float64(now.UnixNano())/1e9-t.Timestamp)*1000))
+		c.lat.add(sec, max(0, (health.Unix(now)-t.Timestamp)*1000))
 		if t.Published > 0 {
 			c.provider.add(sec, max(0, (t.Published-t.Timestamp)*1000))
 		}
@@ -98,7 +96,7 @@ func viaMs(published float64, now time.Time) (int32, bool) {
 	if published <= 0 {
 		return 0, false
 	}
-	ms := math.Round((float64(now.UnixNano())/1e9 - published) * 1e3)
+	ms := math.Round((health.Unix(now) - published) * 1e3)
 	return int32(min(max(ms, math.MinInt32), math.MaxInt32)), true
 }
 

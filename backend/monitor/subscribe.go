@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 )
 
@@ -22,7 +23,7 @@ import (
 func (m *Monitor) readLoop(ctx context.Context) {
 	client, err := redisbus.NewClient(m.opts.Redis, redisbus.ForSubscriber)
 	if err != nil {
-		m.setSource(SourceReconnecting, err.Error()+" Fix the Redis settings and restart.")
+		m.setSubscription(SubscriptionReconnecting, err.Error()+" Fix the Redis settings and restart.")
 		<-ctx.Done()
 		return
 	}
@@ -46,7 +47,7 @@ func (m *Monitor) readLoop(ctx context.Context) {
 }
 
 func (m *Monitor) subscribe(ctx context.Context, c redis.UniversalClient) *redis.PubSub {
-	if m.source.Pattern {
+	if m.sub.Pattern {
 		return c.PSubscribe(ctx, m.opts.Channel)
 	}
 	return c.Subscribe(ctx, m.opts.Channel)
@@ -161,8 +162,8 @@ func (m *Monitor) describe(err error) string {
 func (m *Monitor) subscribed(now time.Time, node string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if prev := m.source.Node; prev != "" && node != "" && prev != node && m.source.State == SourceReconnecting {
-		switch m.source.Kind {
+	if prev := m.sub.Node; prev != "" && node != "" && prev != node && m.sub.State == SubscriptionReconnecting {
+		switch m.sub.Kind {
 		case config.RedisSentinel:
 			m.lostReason += "; Sentinel failover: the master moved from " + prev + " to " + node
 		case config.RedisCluster:
@@ -170,36 +171,36 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		}
 	}
 	if node != "" {
-		m.source.Node = node
-		if m.opts.SourceLabel == "" {
-			m.source.Where = redisbus.WithNode(m.opts.Redis, node)
+		m.sub.Node = node
+		if m.opts.RedisLabel == "" {
+			m.sub.Where = redisbus.WithNode(m.opts.Redis, node)
 		}
 	}
 	gap := ""
 	switch {
 	case m.started.IsZero():
 		m.started = now // the first subscription: nothing was missed yet
-	case m.source.State == SourceReconnecting:
-		from := m.source.Since
-		g := &Gap{From: from, To: unix(now), Seconds: unix(now) - from, Reason: m.lostReason}
-		m.source.Gaps++
-		m.source.LastGap = g
+	case m.sub.State == SubscriptionReconnecting:
+		from := m.sub.Since
+		g := &Gap{From: from, To: health.Unix(now), Seconds: health.Unix(now) - from, Reason: m.lostReason}
+		m.sub.Gaps++
+		m.sub.LastGap = g
 		gap = fmt.Sprintf(" Gap of %.1f s: ticks published then were not seen.", g.Seconds)
 		m.opts.Log.Warn("Redis subscription restored after a gap", "seconds", g.Seconds, "reason", g.Reason)
-	case m.source.State == SourceSubscribed:
+	case m.sub.State == SubscriptionSubscribed:
 		// go-redis re-subscribed without us seeing an error: still a gap,
 		// of unknown start.
-		m.source.Gaps++
-		m.source.LastGap = &Gap{From: unix(now), To: unix(now), Reason: "the connection was re-established silently"}
+		m.sub.Gaps++
+		m.sub.LastGap = &Gap{From: health.Unix(now), To: health.Unix(now), Reason: "the connection was re-established silently"}
 		gap = " A silent reconnect was detected: ticks may have been missed."
 	}
-	m.source.State, m.source.Since = SourceSubscribed, unix(now)
+	m.sub.State, m.sub.Since = SubscriptionSubscribed, health.Unix(now)
 	verb := "Subscribed to "
-	if m.source.Pattern {
+	if m.sub.Pattern {
 		verb = "Subscribed to the pattern "
 	}
-	m.source.Detail = verb + m.opts.Channel + " on " + m.source.Where + "." + gap
-	m.sourceDirty = true
+	m.sub.Detail = verb + m.opts.Channel + " on " + m.sub.Where + "." + gap
+	m.subDirty = true
 }
 
 // lost records that the subscription is down, keeping the first reason and
@@ -207,24 +208,24 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 func (m *Monitor) lost(reason string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.source.State == SourceReconnecting {
+	if m.sub.State == SubscriptionReconnecting {
 		return
 	}
 	m.opts.Log.Warn("Redis subscription lost", "reason", reason)
 	m.lostReason = reason
-	m.source.State, m.source.Since = SourceReconnecting, unix(time.Now())
+	m.sub.State, m.sub.Since = SubscriptionReconnecting, health.Unix(time.Now())
 	if m.started.IsZero() {
-		reason += ". Retrying every second; ticks will show once Redis at " + m.source.Where + " answers."
+		reason += ". Retrying every second; ticks will show once Redis at " + m.sub.Where + " answers."
 	} else {
 		reason += ". Reconnecting; ticks published meanwhile are not seen."
 	}
-	m.source.Detail = reason
-	m.sourceDirty = true
+	m.sub.Detail = reason
+	m.subDirty = true
 }
 
-func (m *Monitor) setSource(state, detail string) {
+func (m *Monitor) setSubscription(state, detail string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.source.State, m.source.Detail, m.source.Since = state, detail, unix(time.Now())
-	m.sourceDirty = true
+	m.sub.State, m.sub.Detail, m.sub.Since = state, detail, health.Unix(time.Now())
+	m.subDirty = true
 }

@@ -95,16 +95,16 @@ type InvalidMetrics struct {
 	At        float64 `json:"at"`
 }
 
-// Source states.
+// Subscription states (the "state" of SubscriptionState).
 const (
-	SourceConnecting   = "connecting"
-	SourceSubscribed   = "subscribed"
-	SourceReconnecting = "reconnecting"
-	SourceStopped      = "stopped"
+	SubscriptionConnecting   = "connecting"
+	SubscriptionSubscribed   = "subscribed"
+	SubscriptionReconnecting = "reconnecting"
+	SubscriptionStopped      = "stopped"
 )
 
-// SourceState describes the Redis subscription.
-type SourceState struct {
+// SubscriptionState describes the Redis subscription.
+type SubscriptionState struct {
 	State string `json:"state"`
 	// Where is "localhost:6379 db 0", "Sentinel master mymaster (1 sentinel)
 	// db 0 at 127.0.0.1:6380" (with the node that answers), or a label such
@@ -147,7 +147,7 @@ type Gap struct {
 type Output interface {
 	Batch(*Batch)
 	Metrics(*Metrics)
-	Source(SourceState)
+	Subscription(SubscriptionState)
 }
 
 // Assigner says which connection carries a ticker.

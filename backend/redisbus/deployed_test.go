@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
@@ -58,7 +59,7 @@ func (pp *pipe) received() int64 { return pp.mon.MetricsAt(time.Now()).Total }
 // offer queues n ticks, waiting (the test, not the manager) when the queue is full.
 func (pp *pipe) offer(n int) {
 	for i := 0; i < n; i++ {
-		for !pp.pub.Offer(ticks.Tick{Symbol: "AAPL", Price: float64(i), Volume: 1, Timestamp: float64(time.Now().UnixNano()) / 1e9, Source: "massive", ConnectionID: "connection_1"}) {
+		for !pp.pub.Offer(ticks.Tick{Symbol: "AAPL", Price: float64(i), Volume: 1, Timestamp: health.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}) {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -68,7 +69,7 @@ func (pp *pipe) offer(n int) {
 // published once and seen once.
 func (pp *pipe) roundTrip(t *testing.T, n int) {
 	t.Helper()
-	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return pp.mon.Source().State == monitor.SourceSubscribed })
+	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == monitor.SubscriptionSubscribed })
 	pub0, got0, drop0 := pp.pub.Published(), pp.received(), pp.pub.Dropped()["connection_1"]
 	pp.offer(n)
 	wait.For(t, fmt.Sprintf("%d ticks published and seen", n), 10*time.Second, func() bool {
@@ -84,7 +85,7 @@ func TestTLSWithTheCAMadeHere(t *testing.T) {
 	r := config.Redis{URL: srv.URL, TLSCA: files.CA, TLSCert: files.ClientCert, TLSKey: files.ClientKey}
 	pp := start(t, r, r)
 	pp.roundTrip(t, 2000)
-	if s := pp.mon.Source(); !strings.Contains(s.Where, "over TLS") || s.Kind != config.RedisStandalone {
+	if s := pp.mon.Subscription(); !strings.Contains(s.Where, "over TLS") || s.Kind != config.RedisStandalone {
 		t.Errorf("source %+v does not say TLS", s)
 	}
 
@@ -98,7 +99,7 @@ func TestTLSWithTheCAMadeHere(t *testing.T) {
 			return strings.Contains(pp.pub.State().Detail, "TLS certificate is not trusted") && strings.Contains(pp.pub.State().Detail, "REDIS_TLS_CA")
 		})
 		wait.For(t, "the monitor says so too", 10*time.Second, func() bool {
-			return strings.Contains(pp.mon.Source().Detail, "TLS certificate is not trusted")
+			return strings.Contains(pp.mon.Subscription().Detail, "TLS certificate is not trusted")
 		})
 		wait.For(t, "the ticks counted as dropped", 5*time.Second, func() bool { return pp.pub.Dropped()["connection_1"] == 10 })
 		t.Logf("publisher: %s", pp.pub.State().Detail)
@@ -113,16 +114,16 @@ func TestTLSWithTheCAMadeHere(t *testing.T) {
 		bare.TLSCert, bare.TLSKey = "", ""
 		pp := start(t, bare, bare)
 		wait.For(t, "the monitor names the client certificate", 10*time.Second, func() bool {
-			return strings.Contains(pp.mon.Source().Detail, "REDIS_TLS_CERT")
+			return strings.Contains(pp.mon.Subscription().Detail, "REDIS_TLS_CERT")
 		})
-		t.Logf("monitor: %s", pp.mon.Source().Detail)
+		t.Logf("monitor: %s", pp.mon.Subscription().Detail)
 	})
 	t.Run("a server name the certificate lacks is a clear error", func(t *testing.T) {
 		bad := r
 		bad.TLSServerName = "cache.example"
 		pp := start(t, bad, bad)
 		wait.For(t, "the monitor names the server-name check", 10*time.Second, func() bool {
-			return strings.Contains(pp.mon.Source().Detail, "REDIS_TLS_SERVER_NAME")
+			return strings.Contains(pp.mon.Subscription().Detail, "REDIS_TLS_SERVER_NAME")
 		})
 	})
 }
@@ -158,13 +159,13 @@ func TestACLUserWithOnlyPublishAndSubscribeOnTheChannel(t *testing.T) {
 		// The watchdog's PING is refused (no +ping) but still proves the
 		// connection alive: the subscription must not flap.
 		time.Sleep(time.Second)
-		if s := pp.mon.Source(); s.State != monitor.SourceSubscribed || s.Gaps != 0 {
+		if s := pp.mon.Subscription(); s.State != monitor.SubscriptionSubscribed || s.Gaps != 0 {
 			t.Errorf("source %+v", s)
 		}
 	})
 	t.Run("a user that may not PUBLISH is a clear error", func(t *testing.T) {
 		pp := startOn(t, user("reader", "reader-s3cret"), user("reader", "reader-s3cret"))
-		wait.For(t, "the reader subscribed", 10*time.Second, func() bool { return pp.mon.Source().State == monitor.SourceSubscribed })
+		wait.For(t, "the reader subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == monitor.SubscriptionSubscribed })
 		pp.offer(5)
 		wait.For(t, "the publisher names the missing right", 10*time.Second, func() bool {
 			d := pp.pub.State().Detail
@@ -176,16 +177,16 @@ func TestACLUserWithOnlyPublishAndSubscribeOnTheChannel(t *testing.T) {
 	t.Run("a user without the channel is a clear error", func(t *testing.T) {
 		pp := startOn(t, user("elsewhere", "elsewhere-s3cret"), user("elsewhere", "elsewhere-s3cret"))
 		wait.For(t, "the monitor names the channel", 10*time.Second, func() bool {
-			d := pp.mon.Source().Detail
+			d := pp.mon.Subscription().Detail
 			return strings.Contains(d, "may not use "+ch) && strings.Contains(d, "ACL SETUSER")
 		})
-		t.Logf("monitor: %s", pp.mon.Source().Detail)
+		t.Logf("monitor: %s", pp.mon.Subscription().Detail)
 		assertNoSecret(t, pp, "elsewhere-s3cret")
 	})
 	t.Run("a wrong password is a clear error", func(t *testing.T) {
 		pp := startOn(t, user("ingest", "wr0ng-pa55"), user("ingest", "wr0ng-pa55"))
 		wait.For(t, "the monitor says the credentials were rejected", 10*time.Second, func() bool {
-			return strings.Contains(pp.mon.Source().Detail, "rejected the credentials")
+			return strings.Contains(pp.mon.Subscription().Detail, "rejected the credentials")
 		})
 		assertNoSecret(t, pp, "wr0ng-pa55")
 	})
@@ -193,7 +194,7 @@ func TestACLUserWithOnlyPublishAndSubscribeOnTheChannel(t *testing.T) {
 
 func assertNoSecret(t *testing.T, pp *pipe, secret string) {
 	t.Helper()
-	all := fmt.Sprintf("%+v %+v", pp.pub.State(), pp.mon.Source())
+	all := fmt.Sprintf("%+v %+v", pp.pub.State(), pp.mon.Subscription())
 	if strings.Contains(all, secret) {
 		t.Errorf("a password was echoed: %s", all)
 	}
@@ -208,7 +209,7 @@ func TestSentinelFailover(t *testing.T) {
 	r := config.Redis{URL: "redis://127.0.0.1/0", SentinelAddrs: []string{st.Sentinel.Addr}, SentinelMaster: st.Name}
 	pp := start(t, r, r)
 	pp.roundTrip(t, 1000)
-	s := pp.mon.Source()
+	s := pp.mon.Subscription()
 	if s.Kind != config.RedisSentinel || s.Node != st.Master.Addr || !strings.Contains(s.Where, st.Master.Addr+" db 0 (Sentinel master tickstock)") {
 		t.Fatalf("before: source %+v, master %s", s, st.Master.Addr)
 	}
@@ -229,7 +230,7 @@ func TestSentinelFailover(t *testing.T) {
 				return
 			case <-time.After(2 * time.Millisecond):
 			}
-			tk := ticks.Tick{Symbol: "AAPL", Price: 1, Volume: 1, Timestamp: float64(time.Now().UnixNano()) / 1e9, Source: "massive", ConnectionID: "connection_1"}
+			tk := ticks.Tick{Symbol: "AAPL", Price: 1, Volume: 1, Timestamp: health.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}
 			if pp.pub.Offer(tk) {
 				offered.Add(1)
 			} else {
@@ -243,8 +244,8 @@ func TestSentinelFailover(t *testing.T) {
 	st.WaitPromoted(t, 20*time.Second)
 	promoted := time.Since(killed)
 	wait.For(t, "publishing and monitoring resumed on the new master", 20*time.Second, func() bool {
-		ps, ms := pp.pub.State(), pp.mon.Source()
-		return ps.Connected && ps.Node == st.Replica.Addr && ms.State == monitor.SourceSubscribed && ms.Node == st.Replica.Addr
+		ps, ms := pp.pub.State(), pp.mon.Subscription()
+		return ps.Connected && ps.Node == st.Replica.Addr && ms.State == monitor.SubscriptionSubscribed && ms.Node == st.Replica.Addr
 	})
 	time.Sleep(300 * time.Millisecond) // ticks flowing on the new master
 	close(stop)
@@ -255,7 +256,7 @@ func TestSentinelFailover(t *testing.T) {
 		published, dropped = pp.pub.Published()-pub0, pp.pub.Dropped()["connection_1"]
 		return pp.pub.Queued() == 0 && offered.Load() == published+dropped
 	})
-	ms := pp.mon.Source()
+	ms := pp.mon.Subscription()
 	if ms.Gaps != 1 || ms.LastGap == nil || !strings.Contains(ms.LastGap.Reason, "Sentinel failover: the master moved from "+st.Master.Addr+" to "+st.Replica.Addr) {
 		t.Fatalf("gap report: %+v %+v", ms, ms.LastGap)
 	}
@@ -284,8 +285,8 @@ func TestClusterPubSubAcrossNodes(t *testing.T) {
 	m := monitor.New(monitor.Options{Redis: clusterR, Channel: ch, Assigner: oneConn{}})
 	m.Start(context.Background())
 	t.Cleanup(m.Close)
-	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return m.Source().State == monitor.SourceSubscribed })
-	monNode := m.Source().Node
+	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return m.Subscription().State == monitor.SubscriptionSubscribed })
+	monNode := m.Subscription().Node
 	var through string
 	for _, a := range c.Addrs() {
 		if a != monNode {
@@ -311,7 +312,7 @@ func TestClusterPubSubAcrossNodes(t *testing.T) {
 	wait.For(t, "3000 ticks seen across nodes", 10*time.Second, func() bool {
 		return m.MetricsAt(time.Now()).Total-got0 == 3000 && direct.Published() == 1500 && viaCluster.Published() == 1500
 	})
-	s := m.Source()
+	s := m.Subscription()
 	if s.Kind != config.RedisCluster || !strings.Contains(s.Where, monNode+" (Cluster)") {
 		t.Errorf("source %+v", s)
 	}

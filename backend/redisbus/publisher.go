@@ -3,7 +3,6 @@ package redisbus
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -177,7 +177,7 @@ func (p *Publisher) loop(ctx context.Context) {
 		p.inflight.Store(int64(len(batch)))
 		// Each tick carries when it left for Redis, so a monitor can split the
 		// delay into provider → Redis and Redis → screen.
-		sent := float64(time.Now().UnixNano()) / 1e9
+		sent := health.Unix(time.Now())
 		cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 			for _, t := range batch {
 				t.Published = sent
@@ -255,7 +255,7 @@ func (p *Publisher) logLimited(msg string, args ...any) {
 // connCounter counts per connection ID without a lock on the hot path for
 // the three known IDs.
 type connCounter struct {
-	known [4]atomic.Int64 // connection_1..3, then anything else
+	known [health.Slots + 1]atomic.Int64 // the slots, then anything else
 }
 
 func (d *connCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
@@ -284,15 +284,15 @@ func (d *connCounter) snapshot() map[string]int64 {
 }
 
 func slot(id string) int {
-	if len(id) == len("connection_1") && id[:11] == "connection_" && id[11] >= '1' && id[11] <= '3' {
-		return int(id[11] - '1')
+	if n, ok := health.ParseSlot(id); ok {
+		return n - 1
 	}
-	return 3
+	return health.Slots
 }
 
 func slotName(i int) string {
-	if i < 3 {
-		return "connection_" + strconv.Itoa(i+1)
+	if i < health.Slots {
+		return health.SlotIDs[i]
 	}
 	return "other"
 }

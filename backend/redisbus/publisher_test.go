@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -86,7 +87,7 @@ func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 	}
 	p.Start(context.Background())
 	defer p.Close()
-	offered := float64(time.Now().UnixNano()) / 1e9
+	offered := health.Unix(time.Now())
 	p.Offer(tick(1, "connection_1"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -94,7 +95,7 @@ func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := float64(time.Now().UnixNano()) / 1e9
+	got := health.Unix(time.Now())
 	tk, err := ticks.Decode([]byte(m.Payload))
 	if err != nil || tk.Published < offered || tk.Published > got || tk.Timestamp != 1 {
 		t.Fatalf("offered %f, received %f, tick %+v (%v) from %s", offered, got, tk, err, m.Payload)

@@ -21,7 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Errors a caller tells apart.
@@ -190,7 +190,7 @@ func isLoginPath(loc string) bool {
 }
 
 // Status fetches the snapshot.
-func (c *Client) Status(ctx context.Context) (manager.Snapshot, error) {
+func (c *Client) Status(ctx context.Context) (health.Snapshot, error) {
 	paths := statusPaths
 	switch {
 	case c.statusPath != "":
@@ -210,29 +210,29 @@ func (c *Client) Status(ctx context.Context) (manager.Snapshot, error) {
 			return snap, err
 		}
 	}
-	return manager.Snapshot{}, lastErr
+	return health.Snapshot{}, lastErr
 }
 
 var errNotFound = errors.New("no status route at this path")
 
-func (c *Client) statusAt(ctx context.Context, path string) (manager.Snapshot, error) {
+func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, error) {
 	resp, err := c.get(ctx, path, "application/json")
 	if err != nil {
-		return manager.Snapshot{}, err
+		return health.Snapshot{}, err
 	}
 	switch resp.status {
 	case http.StatusUnauthorized:
-		return manager.Snapshot{}, ErrUnauthorized
+		return health.Snapshot{}, ErrUnauthorized
 	case http.StatusForbidden:
-		return manager.Snapshot{}, ErrForbidden
+		return health.Snapshot{}, ErrForbidden
 	case http.StatusNotFound:
-		return manager.Snapshot{}, errNotFound
+		return health.Snapshot{}, errNotFound
 	case http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect:
 		// Flask-Login sends anonymous requests to its login view.
 		if isLoginPath(resp.header.Get("Location")) {
-			return manager.Snapshot{}, ErrUnauthorized
+			return health.Snapshot{}, ErrUnauthorized
 		}
-		return manager.Snapshot{}, &UnreachableError{Cause: "the status API redirected to " + resp.header.Get("Location")}
+		return health.Snapshot{}, &UnreachableError{Cause: "the status API redirected to " + resp.header.Get("Location")}
 	}
 	var env struct {
 		Status  string          `json:"status"`
@@ -242,19 +242,19 @@ func (c *Client) statusAt(ctx context.Context, path string) (manager.Snapshot, e
 	jsonErr := json.Unmarshal(resp.body, &env)
 	if resp.status != http.StatusOK {
 		if jsonErr == nil && env.Message != "" {
-			return manager.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, env.Message)}
+			return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, env.Message)}
 		}
-		return manager.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
+		return health.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
 	}
 	if jsonErr != nil {
-		return manager.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
+		return health.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
 	}
 	if env.Status != "success" {
-		return manager.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", env.Status, env.Message)}
+		return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", env.Status, env.Message)}
 	}
 	snap, err := DecodeHealth(env.Data)
 	if err != nil {
-		return manager.Snapshot{}, &UnreachableError{Cause: err.Error()}
+		return health.Snapshot{}, &UnreachableError{Cause: err.Error()}
 	}
 	return snap, nil
 }

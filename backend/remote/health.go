@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
-
-// ConnectionIDs are the three column slots.
-var ConnectionIDs = []string{"connection_1", "connection_2", "connection_3"}
 
 // maxHealthBytes bounds a health document (three connections with ticker
 // lists of a few thousand symbols fit many times over).
@@ -19,7 +16,7 @@ const maxHealthBytes = 8 << 20
 // a missing field from a zero one: TickStockAppV2 sends no "enabled" (a
 // connection it lists is enabled), no "universe_key" and no ticker list.
 type wireConnection struct {
-	manager.ConnectionSnapshot
+	health.Connection
 	Enabled *bool `json:"enabled"`
 }
 
@@ -44,41 +41,41 @@ type wireHealth struct {
 //
 // Connections other than connection_1..3 are an error: the window has no
 // column for them, and dropping them silently would hide a connection.
-func DecodeHealth(b []byte) (manager.Snapshot, error) {
+func DecodeHealth(b []byte) (health.Snapshot, error) {
 	if len(b) > maxHealthBytes {
-		return manager.Snapshot{}, fmt.Errorf("the health document is %d bytes, over the %d limit", len(b), maxHealthBytes)
+		return health.Snapshot{}, fmt.Errorf("the health document is %d bytes, over the %d limit", len(b), maxHealthBytes)
 	}
 	var w wireHealth
 	if err := json.Unmarshal(b, &w); err != nil {
-		return manager.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %w", err)
+		return health.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %w", err)
 	}
 	if w.Connections == nil {
-		return manager.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
+		return health.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
 	}
 	return normalize(w)
 }
 
-func normalize(w wireHealth) (manager.Snapshot, error) {
-	s := manager.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
-		TotalErrors: w.TotalErrors, Connections: map[string]manager.ConnectionSnapshot{}}
+func normalize(w wireHealth) (health.Snapshot, error) {
+	s := health.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
+		TotalErrors: w.TotalErrors, Connections: map[string]health.Connection{}}
 	var unknown []string
 	enabled, connected := 0, 0
 	for id, wc := range w.Connections {
-		if !isSlot(id) {
+		if !health.IsSlot(id) {
 			unknown = append(unknown, id)
 			continue
 		}
 		if wc == nil {
 			wc = &wireConnection{}
 		}
-		c := wc.ConnectionSnapshot
+		c := wc.Connection
 		c.Enabled = wc.Enabled == nil || *wc.Enabled
 		if c.Tickers == nil {
 			c.Tickers = []string{}
 		}
 		if c.Enabled {
 			enabled++
-			if c.Status == manager.StatusConnected {
+			if c.Status == health.StatusConnected {
 				connected++
 			}
 		}
@@ -86,16 +83,16 @@ func normalize(w wireHealth) (manager.Snapshot, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return manager.Snapshot{}, fmt.Errorf("the server reports connections this window has no column for: %v", unknown)
+		return health.Snapshot{}, fmt.Errorf("the server reports connections this window has no column for: %v", unknown)
 	}
-	for _, id := range ConnectionIDs {
+	for _, id := range health.SlotIDs {
 		if _, ok := s.Connections[id]; !ok {
-			s.Connections[id] = manager.ConnectionSnapshot{Status: manager.StatusDisabled, Tickers: []string{}}
+			s.Connections[id] = health.Connection{Status: health.StatusDisabled, Tickers: []string{}}
 		}
 	}
 	for _, n := range []*int{w.EnabledConnections, w.ConnectedCount} {
 		if n != nil && *n < 0 {
-			return manager.Snapshot{}, fmt.Errorf("the health document has a negative count (%d)", *n)
+			return health.Snapshot{}, fmt.Errorf("the health document has a negative count (%d)", *n)
 		}
 	}
 	s.EnabledConnections = enabled
@@ -112,40 +109,31 @@ func normalize(w wireHealth) (manager.Snapshot, error) {
 	return s, nil
 }
 
-func isSlot(id string) bool {
-	for _, c := range ConnectionIDs {
-		if c == id {
-			return true
-		}
-	}
-	return false
-}
-
 // connMetrics is one entry of TickStockAppV2's periodic metrics_update:
 // {connection_id: {message_count, messages_per_second, error_count, status}}.
 // Its messages_per_second is message_count / 5 (a total, not a rate), so it
 // is not used: rates come from the ticks themselves.
 type connMetrics struct {
-	MessageCount *int64          `json:"message_count"`
-	ErrorCount   *int64          `json:"error_count"`
-	Status       *manager.Status `json:"status"`
+	MessageCount *int64         `json:"message_count"`
+	ErrorCount   *int64         `json:"error_count"`
+	Status       *health.Status `json:"status"`
 }
 
 // mergeMetrics applies a per-connection metrics_update to snap: status and
 // counters of the connections it names. A connection it names that snap had
 // as disabled becomes enabled (TickStockAppV2 names only enabled ones).
-func mergeMetrics(snap manager.Snapshot, b []byte) (manager.Snapshot, error) {
+func mergeMetrics(snap health.Snapshot, b []byte) (health.Snapshot, error) {
 	var m map[string]*connMetrics
 	if err := json.Unmarshal(b, &m); err != nil {
 		return snap, fmt.Errorf("metrics_update is not the expected JSON: %w", err)
 	}
 	out := snap
-	out.Connections = make(map[string]manager.ConnectionSnapshot, len(snap.Connections))
+	out.Connections = make(map[string]health.Connection, len(snap.Connections))
 	for id, c := range snap.Connections {
 		out.Connections[id] = c
 	}
 	for id, cm := range m {
-		if !isSlot(id) || cm == nil {
+		if !health.IsSlot(id) || cm == nil {
 			continue
 		}
 		c := out.Connections[id]
@@ -170,7 +158,7 @@ func mergeMetrics(snap manager.Snapshot, b []byte) (manager.Snapshot, error) {
 	for _, c := range out.Connections {
 		if c.Enabled {
 			out.EnabledConnections++
-			if c.Status == manager.StatusConnected {
+			if c.Status == health.StatusConnected {
 				out.ConnectedCount++
 			}
 		}

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // Sign-in states, as the window shows them.
@@ -131,7 +131,7 @@ type Observer struct {
 
 	mu       sync.Mutex
 	password string // this run only; never written anywhere
-	snap     manager.Snapshot
+	snap     health.Snapshot
 	lists    bool // the snapshot has ticker lists (serve)
 	state    State
 	cancel   context.CancelFunc
@@ -197,7 +197,7 @@ func (o *Observer) State() State {
 	defer o.mu.Unlock()
 	st := o.state
 	st.PushDropped = o.dropped.Load()
-	if t := float64(o.lastTick.Load()) / 1e9; t > st.LastData {
+	if t := health.UnixNano(o.lastTick.Load()); t > st.LastData {
 		st.LastData = t
 	}
 	// Counts only: no ticker lists, and no tick_update either (polling).
@@ -206,7 +206,7 @@ func (o *Observer) State() State {
 }
 
 // Snapshot is the newest snapshot from the server.
-func (o *Observer) Snapshot() manager.Snapshot {
+func (o *Observer) Snapshot() health.Snapshot {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return o.snap
@@ -377,7 +377,7 @@ func (o *Observer) pollLoop(ctx context.Context) error {
 }
 
 // Health takes a full snapshot (Push).
-func (o *Observer) Health(s manager.Snapshot) {
+func (o *Observer) Health(s health.Snapshot) {
 	a := map[string]string{}
 	lists := false
 	for id, c := range s.Connections {
@@ -482,7 +482,7 @@ func (o *Observer) setState(state, detail string, retry time.Time) {
 	o.state.Stale = state != StateObserving && o.state.LastData > 0
 	o.state.RetryAt = 0
 	if !retry.IsZero() {
-		o.state.RetryAt = float64(retry.UnixNano()) / 1e9
+		o.state.RetryAt = health.Unix(retry)
 	}
 	o.mu.Unlock()
 	o.signal()
@@ -527,15 +527,15 @@ func roundDelay(d time.Duration) string {
 	return d.Round(100 * time.Millisecond).String()
 }
 
-func now() float64 { return float64(time.Now().UnixNano()) / 1e9 }
+func now() float64 { return health.Unix(time.Now()) }
 
 // idleSnapshot: before the first answer nothing is known about the
 // connections, so they have no status word (the window shows them neutral,
 // never as an outage).
-func idleSnapshot() manager.Snapshot {
-	s := manager.Snapshot{Connections: map[string]manager.ConnectionSnapshot{}}
-	for _, id := range ConnectionIDs {
-		s.Connections[id] = manager.ConnectionSnapshot{Tickers: []string{}, Enabled: true}
+func idleSnapshot() health.Snapshot {
+	s := health.Snapshot{Connections: map[string]health.Connection{}}
+	for _, id := range health.SlotIDs {
+		s.Connections[id] = health.Connection{Tickers: []string{}, Enabled: true}
 	}
 	return s
 }

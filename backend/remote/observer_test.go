@@ -12,7 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -27,10 +27,10 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("github.com/zishang520/socket.io/v3/pkg/utils.SetTimeout.func1"))
 }
 
-func snapshot(connected int) manager.Snapshot {
-	return manager.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]manager.ConnectionSnapshot{
-		"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
-		"connection_2": {Name: "secondary", Enabled: true, Status: manager.StatusConnected, Tickers: []string{"PLTR"}, AssignedTickers: 1},
+func snapshot(connected int) health.Snapshot {
+	return health.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]health.Connection{
+		"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
+		"connection_2": {Name: "secondary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"PLTR"}, AssignedTickers: 1},
 	}}
 }
 
@@ -38,7 +38,7 @@ func snapshot(connected int) manager.Snapshot {
 type server struct {
 	t    *testing.T
 	addr string
-	src  *admintest.Source
+	src  *admintest.Health
 	stop func()
 }
 
@@ -53,7 +53,7 @@ func users(t *testing.T) adminapi.Users {
 }
 
 func newServer(t *testing.T) *server {
-	s := &server{t: t, src: admintest.NewSource(snapshot(2))}
+	s := &server{t: t, src: admintest.NewHealth(snapshot(2))}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func newServer(t *testing.T) *server {
 }
 
 func (s *server) serve(l net.Listener) {
-	api := adminapi.New(adminapi.Options{Users: users(s.t), Source: s.src, PushInterval: 50 * time.Millisecond})
+	api := adminapi.New(adminapi.Options{Users: users(s.t), Snapshots: s.src, PushInterval: 50 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()

@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 type discardPush struct{}
 
-func (discardPush) Health(manager.Snapshot) {}
-func (discardPush) Metrics([]byte)          {}
-func (discardPush) Tick([]byte, string)     {}
+func (discardPush) Health(health.Snapshot) {}
+func (discardPush) Metrics([]byte)         {}
+func (discardPush) Tick([]byte, string)    {}
 
 // silentServer accepts TCP connections and never answers, as a frozen
 // (SIGSTOPped) or wedged server does.

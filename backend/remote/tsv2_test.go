@@ -11,7 +11,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
@@ -64,10 +64,10 @@ func TestSignInToTickStockAppV2(t *testing.T) {
 	if snap.EnabledConnections != 2 || snap.ConnectedCount != 1 || snap.TotalConnections != 2 {
 		t.Errorf("totals: %d of %d enabled connected, total %d", snap.ConnectedCount, snap.EnabledConnections, snap.TotalConnections)
 	}
-	if c2 := snap.Connections["connection_2"]; c2.Enabled || c2.Status != manager.StatusDisabled {
+	if c2 := snap.Connections["connection_2"]; c2.Enabled || c2.Status != health.StatusDisabled {
 		t.Errorf("absent connection_2: %+v", c2)
 	}
-	if c3 := snap.Connections["connection_3"]; !c3.Enabled || c3.Status != manager.StatusError || c3.AssignedTickers != 1 {
+	if c3 := snap.Connections["connection_3"]; !c3.Enabled || c3.Status != health.StatusError || c3.AssignedTickers != 1 {
 		t.Errorf("connection_3: %+v", c3)
 	}
 	if st := srv.Stats(t); st.LoginsOK != 1 {
@@ -148,11 +148,11 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	defer mon.Close()
 	o.SignIn(tsv2test.AdminPassword)
 	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push })
-	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Source().State == monitor.SourceSubscribed })
+	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Subscription().State == monitor.SubscriptionSubscribed })
 	if st := o.State(); st.Kind != KindTSV2 || st.Feed != FeedPush || st.CountsOnly {
 		t.Fatalf("state %+v", st)
 	}
-	if src := mon.Source(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := mon.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	// The stand-in subscribes to Redis when the first admin connects (as
@@ -174,7 +174,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	defer func() {
 		if t.Failed() {
 			m := mon.MetricsAt(time.Now())
-			t.Logf("metrics %+v unassigned %+v invalid %+v source %+v state %+v\n%s", m.Connections, m.Unassigned, m.Invalid, mon.Source(), o.State(), srv.Log())
+			t.Logf("metrics %+v unassigned %+v invalid %+v source %+v state %+v\n%s", m.Connections, m.Unassigned, m.Invalid, mon.Subscription(), o.State(), srv.Log())
 		}
 	}()
 	wait.For(t, "every tick in its column, once", 15*time.Second, func() bool {
@@ -200,7 +200,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	if m.Total != 12 || m.Connections["connection_1"].LastTick == 0 || perSecond != 8 {
 		t.Errorf("metrics %+v", m)
 	}
-	wait.For(t, "the Redis copies skipped", 5*time.Second, func() bool { return mon.Source().Skipped == 14 })
+	wait.For(t, "the Redis copies skipped", 5*time.Second, func() bool { return mon.Subscription().Skipped == 14 })
 	if id, ok := o.ConnectionOf("PLTR"); !ok || id != "connection_3" {
 		t.Errorf("PLTR → %q %v", id, ok)
 	}
@@ -209,7 +209,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	srv.SetStatus(t, "connection_3", "connected")
 	wait.For(t, "a status change by push", 5*time.Second, func() bool {
 		s := o.Snapshot()
-		return s.Connections["connection_3"].Status == manager.StatusConnected && s.ConnectedCount == 2
+		return s.Connections["connection_3"].Status == health.StatusConnected && s.ConnectedCount == 2
 	})
 }
 
@@ -231,7 +231,7 @@ func TestRestartIsStaleThenRecoversWithoutASignInStorm(t *testing.T) {
 	if first := st.RetryAt - st.Since; first < 0.99 {
 		t.Errorf("first retry after %.2f s, want ≥ 1 s", first)
 	}
-	if c := o.Snapshot().Connections["connection_1"]; c.Status != manager.StatusConnected {
+	if c := o.Snapshot().Connections["connection_1"]; c.Status != health.StatusConnected {
 		t.Error("the last known snapshot was not kept")
 	}
 	time.Sleep(5 * time.Second) // several retries fail while it is down
@@ -274,7 +274,7 @@ func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
 		t.Errorf("state %+v", st)
 	}
 	srv.SetStatus(t, "connection_1", "disconnected")
-	wait.For(t, "a polled change", 5*time.Second, func() bool { return o.Snapshot().Connections["connection_1"].Status == manager.StatusDisconnected })
+	wait.For(t, "a polled change", 5*time.Second, func() bool { return o.Snapshot().Connections["connection_1"].Status == health.StatusDisconnected })
 }
 
 func TestSubscriptionExpiredAndForbiddenWaitForTheUser(t *testing.T) {

@@ -1,11 +1,12 @@
 package service
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -26,45 +27,37 @@ func (s *Service) LookupSymbol(symbol string) Lookup {
 		return Lookup{Symbol: symbol, Message: fmt.Sprintf("%q is not a ticker (1–12 of A–Z 0–9 . : -).", symbol)}
 	}
 	l := Lookup{Symbol: sym}
-	switch {
-	case s.ingest != nil:
-		l.ConnectionID, l.Found = s.ingest.ConnectionOf(sym)
-	case s.remote != nil:
-		l.ConnectionID, l.Found = s.remote.ConnectionOf(sym)
-	}
+	l.ConnectionID, l.Found = s.mode.ConnectionOf(sym)
 	if !l.Found {
 		l.Message = sym + " is on no connection: its ticks, if any, count as unassigned."
 		return l
 	}
 	l.Name = s.Snapshot().Connections[l.ConnectionID].Name
-	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, strings.Replace(l.ConnectionID, "connection_", "Connection ", 1), l.Name)
+	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, health.SlotLabel(l.ConnectionID), l.Name)
 	return l
 }
 
 // SetFilter shows only rows whose symbol contains filter ("" = all).
 func (s *Service) SetFilter(filter string) {
-	if s.monitor != nil {
-		s.monitor.SetFilter(filter)
-	}
+	s.mode.SetFilter(filter)
 }
-
-var errNoDemo = errors.New("fault controls exist only in the embedded demo, which runs its own provider simulator")
 
 // DropConnection makes the demo's simulator cut connection id without a close
 // frame, to show (and test) reconnection.
 func (s *Service) DropConnection(id string) error {
-	return s.fault(id, func(sym string) int { return s.ingest.Sim.Drop(sym) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.Drop(sym) })
 }
 
 // StallConnection makes the simulator go silent on connection id for d: no
 // frames and no pongs, until the manager's read deadline gives up on it.
 func (s *Service) StallConnection(id string, d time.Duration) error {
-	return s.fault(id, func(sym string) int { return s.ingest.Sim.Stall(sym, d) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.Stall(sym, d) })
 }
 
-func (s *Service) fault(id string, apply func(symbol string) int) error {
-	if s.ingest == nil || s.ingest.Sim == nil {
-		return errNoDemo
+func (s *Service) fault(id string, apply func(sim *simulator.Server, symbol string) int) error {
+	sim, err := s.mode.demoSimulator()
+	if err != nil {
+		return err
 	}
 	c, ok := s.Snapshot().Connections[id]
 	if !ok || !c.Enabled {
@@ -73,7 +66,7 @@ func (s *Service) fault(id string, apply func(symbol string) int) error {
 	if len(c.Tickers) == 0 {
 		return fmt.Errorf("%s has no tickers, so the simulator cannot tell its session apart", id)
 	}
-	if apply(c.Tickers[0]) == 0 {
+	if apply(sim, c.Tickers[0]) == 0 {
 		return fmt.Errorf("%s is not connected to the simulator right now", id)
 	}
 	return nil
@@ -83,5 +76,5 @@ func (s *Service) fault(id string, apply func(symbol string) int) error {
 // cutting it for d (it authenticates, then loses the subscription), to show
 // (and test) an outage longer than a quick reconnect.
 func (s *Service) DropConnectionFor(id string, d time.Duration) error {
-	return s.fault(id, func(sym string) int { return s.ingest.Sim.DropFor(sym, d) })
+	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.DropFor(sym, d) })
 }

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/history"
-	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/profiles"
 )
 
@@ -113,7 +113,7 @@ func (w *incidents) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-w.svc.src.Changed():
+		case <-w.svc.mode.Changed():
 			w.observe(time.Now(), false)
 			select {
 			case w.changed <- struct{}{}:
@@ -130,12 +130,8 @@ func (w *incidents) run(ctx context.Context) {
 
 // observe looks at the session once; sample adds a second to the minutes.
 func (w *incidents) observe(now time.Time, sample bool) {
-	o := alerts.Observation{At: now, Snapshot: w.svc.src.Snapshot()}
-	if m := w.svc.monitor; m != nil {
-		src := m.Source()
-		o.Source, o.Metrics = &src, m.MetricsAt(now)
-	}
-	o.Remote = w.svc.Remote()
+	o := alerts.Observation{At: now, Snapshot: w.svc.mode.Snapshot()}
+	w.svc.mode.observe(&o, now)
 	w.mu.Lock()
 	entries := w.engine.Observe(o)
 	w.mu.Unlock()
@@ -156,7 +152,7 @@ func (w *incidents) observe(now time.Time, sample bool) {
 // heartbeat records how long the session has run and the minute so far,
 // so a monitor that is killed loses at most heartbeatEvery of figures.
 func (w *incidents) heartbeat(now time.Time) {
-	w.store.MarkAlive(w.started, unix(now)-w.started)
+	w.store.MarkAlive(w.started, health.Unix(now)-w.started)
 	w.mu.Lock()
 	cur := w.agg.Current()
 	w.mu.Unlock()
@@ -177,10 +173,10 @@ func (w *incidents) record(e alerts.Entry) {
 func samples(o alerts.Observation) map[string]history.Sample {
 	out := map[string]history.Sample{}
 	for id, c := range o.Snapshot.Connections {
-		if c.Status == manager.StatusDisabled {
+		if c.Status == health.StatusDisabled {
 			continue
 		}
-		s := history.Sample{Errors: c.ErrorCount, Reconnects: c.ReconnectCount, P50Ms: -1, P99Ms: -1, Down: c.Status != manager.StatusConnected}
+		s := history.Sample{Errors: c.ErrorCount, Reconnects: c.ReconnectCount, P50Ms: -1, P99Ms: -1, Down: c.Status != health.StatusConnected}
 		if o.Metrics != nil {
 			if m, ok := o.Metrics.Connections[id]; ok {
 				s.Received, s.Rate, s.P50Ms, s.P99Ms = m.Received, m.Rate1s, m.LatencyP50Ms, m.LatencyP99Ms
@@ -209,9 +205,7 @@ func (w *incidents) close() {
 	w.store.Close()
 }
 
-func unixNow() float64 { return unix(time.Now()) }
-
-func unix(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
+func unixNow() float64 { return health.Unix(time.Now()) }
 
 // Incident methods of the Service, bound by the window.
 
@@ -321,7 +315,7 @@ func (s *Service) FiguresAround(connection string, at float64) ([]history.Minute
 	}
 	t := time.Unix(int64(at), 0)
 	from, to := t.Add(-10*time.Minute), t.Add(10*time.Minute)
-	if strings.HasPrefix(connection, "connection_") {
+	if health.IsSlot(connection) {
 		ms, err := s.incidents.store.Minutes(connection, from, to)
 		if err == nil && time.Since(t) < 10*time.Minute {
 			ms = s.incidents.withCurrent(ms, connection)
@@ -329,7 +323,7 @@ func (s *Service) FiguresAround(connection string, at float64) ([]history.Minute
 		return ms, err
 	}
 	var all []history.Minute
-	for _, id := range []string{"connection_1", "connection_2", "connection_3"} {
+	for _, id := range health.SlotIDs {
 		ms, err := s.incidents.store.Minutes(id, from, to)
 		if err != nil {
 			return nil, err

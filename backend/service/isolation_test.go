@@ -81,11 +81,11 @@ func TestDemoNeverPublishesToTheDefaultRedis(t *testing.T) {
 	n, _ := listen(t, addr, ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "MASSIVE_API_KEY": "", "REDIS_URL": "", "TICK_CHANNEL": ch}, Options{})
 	wait.For(t, "the demo's ticks through its built-in Redis", 10*time.Second, func() bool {
-		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 50
+		return s.Subscription().State == monitor.SubscriptionSubscribed && metricsNow(t, s).Total > 50
 	})
 	time.Sleep(300 * time.Millisecond)
-	if got := n.Load(); got != 0 || s.Info().Mode != "demo" || s.Source().Where != redisbus.DemoLabel {
-		t.Fatalf("the Redis on %s received %d demo ticks (mode %s, monitor on %q)", addr, got, s.Info().Mode, s.Source().Where)
+	if got := n.Load(); got != 0 || s.Info().Mode != "demo" || s.Subscription().Where != redisbus.DemoLabel {
+		t.Fatalf("the Redis on %s received %d demo ticks (mode %s, monitor on %q)", addr, got, s.Info().Mode, s.Subscription().Where)
 	}
 }
 
@@ -96,7 +96,7 @@ func TestDemoIgnoresREDIS_URLWithoutAnExplicitMode(t *testing.T) {
 	ch := redistest.Channel(t)
 	n, _ := listen(t, strings.TrimSuffix(strings.TrimPrefix(srv.URL, "redis://"), "/15"), ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "MASSIVE_API_KEY": "", "REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
-	wait.For(t, "demo ticks", 10*time.Second, func() bool { return s.monitor.MetricsAt(time.Now()).Total > 50 })
+	wait.For(t, "demo ticks", 10*time.Second, func() bool { return metricsNow(t, s).Total > 50 })
 	if got := n.Load(); got != 0 {
 		t.Fatalf("REDIS_URL without TICKSTOCK_MODE=demo received %d simulated ticks", got)
 	}

@@ -45,14 +45,14 @@ func TestWindowWithAnACLUserAndTheKeyringsPassword(t *testing.T) {
 
 	out := &capture{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "REDIS_USERNAME": "window", "REDIS_PASSWORD": "not-the-keyrings"},
-		Options{Log: slog.New(slog.NewTextHandler(out, nil)), Output: out, Profiles: store})
+		Options{Log: slog.New(slog.NewTextHandler(out, nil)), Output: out, Profile: LastUsed(store), Profiles: store})
 	wait.For(t, "ticks through the ACL user", 15*time.Second, func() bool {
-		return s.Source().State == "subscribed" && s.monitor.MetricsAt(time.Now()).Total > 20
+		return s.Subscription().State == "subscribed" && metricsNow(t, s).Total > 20
 	})
-	if p := s.ingest.Publisher.State(); !p.Connected || p.Node != srv.Addr {
+	if p := ingestOf(t, s).Publisher.State(); !p.Connected || p.Node != srv.Addr {
 		t.Errorf("publisher %+v", p)
 	}
-	out.add(s.Source())
+	out.add(s.Subscription())
 	out.add(s.Info())
 	profileFile, _ := os.ReadFile(store.Path())
 	if all := out.String() + string(profileFile); strings.Contains(all, pw) {

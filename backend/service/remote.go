@@ -42,56 +42,32 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config
 	if err != nil {
 		return fmt.Errorf("TICKSTOCK_REMOTE_URL: %w", err)
 	}
-	s.remoteKey = secrets.RemoteProfile(cfg.RemoteURL, cfg.AdminEmail)
-	switch pw, err := secrets.Get(s.remoteKey, secrets.AdminPassword); {
+	key := secrets.RemoteProfile(cfg.RemoteURL, cfg.AdminEmail)
+	switch pw, err := secrets.Get(key, secrets.AdminPassword); {
 	case err == nil:
 		obs.SignIn(pw)
 	case !errors.Is(err, secrets.ErrNotFound):
 		s.info.KeyringProblem = err.Error() + ". The password can be used for this session only; it is never written anywhere."
 	}
-	s.remote = obs
-	s.monitor = monitor.New(monitor.Options{Redis: rs, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
+	m := monitor.New(monitor.Options{Redis: rs, Channel: cfg.TickChannel, Assigner: obs, Output: o.Output, Log: o.Log})
 	// TickStockAppV2's tick_update feeds the rows while its push runs; the
 	// Redis subscription feeds them otherwise (serve, or polling).
-	obs.SetTickSink(s.monitor)
+	obs.SetTickSink(m)
 	obs.Start(ctx)
-	s.monitor.Start(ctx)
+	m.Start(ctx)
+	s.mode = &observed{Observer: obs, withMonitor: withMonitor{m}, passwordKey: key}
 	return nil
 }
 
 // Remote is the sign-in state in remote mode, nil otherwise.
-func (s *Service) Remote() *remote.State {
-	if s.remote == nil {
-		return nil
-	}
-	st := s.remote.State()
-	return &st
-}
+func (s *Service) Remote() *remote.State { return s.mode.remoteState() }
 
 // SignIn signs in to the remote server with password; remember also keeps
 // it in the keyring. A keyring failure is returned, but the sign-in goes on
 // with the password for this session only.
 func (s *Service) SignIn(password string, remember bool) error {
-	if s.remote == nil {
-		return errors.New("signing in is for remote mode")
-	}
-	if password == "" {
-		return errors.New("enter the password")
-	}
-	s.remote.SignIn(password)
-	if !remember {
-		return nil
-	}
-	if err := secrets.Set(s.remoteKey, secrets.AdminPassword, password); err != nil {
-		return fmt.Errorf("signed in for this session only: the password could not be remembered (%w)", err)
-	}
-	return nil
+	return s.mode.signIn(password, remember)
 }
 
 // ForgetPassword removes the remembered password from the keyring.
-func (s *Service) ForgetPassword() error {
-	if s.remote == nil {
-		return errors.New("there is no remembered password outside remote mode")
-	}
-	return secrets.Delete(s.remoteKey, secrets.AdminPassword)
-}
+func (s *Service) ForgetPassword() error { return s.mode.forgetPassword() }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
@@ -52,7 +53,7 @@ func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := adminapi.New(adminapi.Options{Users: users, Source: in})
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -91,17 +92,17 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 	// Ticks from Redis land in the columns through the remote ticker lists.
 	// (Ticks that arrived before the first snapshot were rightly unassigned:
 	// the map was not known yet. From now on none may be.)
-	before := s.monitor.MetricsAt(time.Now())
+	before := metricsNow(t, s)
 	wait.For(t, "enriched ticks on every connection", 10*time.Second, func() bool {
-		m := s.monitor.MetricsAt(time.Now())
-		for _, id := range monitor.ConnectionIDs {
+		m := metricsNow(t, s)
+		for _, id := range health.SlotIDs {
 			if m.Connections[id].Received < before.Connections[id].Received+5 {
 				return false
 			}
 		}
 		return true
 	})
-	if after := s.monitor.MetricsAt(time.Now()); after.Unassigned.Count != before.Unassigned.Count {
+	if after := metricsNow(t, s); after.Unassigned.Count != before.Unassigned.Count {
 		t.Errorf("%d ticks went unassigned while observing", after.Unassigned.Count-before.Unassigned.Count)
 	}
 	if l := s.LookupSymbol("AAPL"); !l.Found || l.ConnectionID != "connection_1" {
@@ -133,9 +134,9 @@ func (c *capture) add(v any) {
 	c.buf.WriteByte('\n')
 	c.mu.Unlock()
 }
-func (c *capture) Batch(b *monitor.Batch)        { c.add(b) }
-func (c *capture) Metrics(m *monitor.Metrics)    { c.add(m) }
-func (c *capture) Source(st monitor.SourceState) { c.add(st) }
+func (c *capture) Batch(b *monitor.Batch)                    { c.add(b) }
+func (c *capture) Metrics(m *monitor.Metrics)                { c.add(m) }
+func (c *capture) Subscription(st monitor.SubscriptionState) { c.add(st) }
 func (c *capture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -177,7 +178,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	out := &capture{}
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Setenv("TICKSTOCK_MODE", "")
-	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Log: log, Output: out, Profiles: store})
+	s := Open(context.Background(), Options{EnvDir: t.TempDir(), Log: log, Output: out, Profile: LastUsed(store), Profiles: store})
 	defer s.Close()
 	if s.Info().Profile != "prod" {
 		t.Fatalf("profile not applied: %+v", s.Info())
@@ -193,7 +194,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	out.add(s.Remote())
 	note(s.SignIn(rightPW, true))
 	wait.For(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
-		return remoteState(s) == remote.StateObserving && s.monitor.MetricsAt(time.Now()).Total > 20
+		return remoteState(s) == remote.StateObserving && metricsNow(t, s).Total > 20
 	})
 	if pw, err := secrets.Get(key, secrets.AdminPassword); err != nil || pw != rightPW {
 		t.Fatalf("the password was not remembered: %v", err)
@@ -204,7 +205,7 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 	}
 	out.add(s.Info())
 	out.add(s.Snapshot())
-	out.add(s.Source())
+	out.add(s.Subscription())
 	out.add(s.Remote())
 	time.Sleep(1100 * time.Millisecond) // a metrics event
 	profileFile, _ := os.ReadFile(store.Path())
@@ -230,7 +231,7 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 	}})
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": tsv2.URL, "TICKSTOCK_ADMIN_EMAIL": tsv2test.AdminEmail,
 		"REDIS_URL": rds.URL, "TICK_CHANNEL": ch}, Options{})
-	if src := s.Source(); src.Feed != monitor.FeedNone {
+	if src := s.Subscription(); src.Feed != monitor.FeedNone {
 		t.Errorf("before sign-in the rows are fed by %q", src.Feed)
 	}
 	if err := s.SignIn(tsv2test.AdminPassword, false); err != nil {
@@ -241,7 +242,7 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 		out, err := rds.Do(context.Background(), "PUBLISH", ch, "not a tick") // answers the subscriber count
 		return err == nil && strings.TrimSpace(out) == ":2"
 	})
-	if src := s.Source(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := s.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	if c := s.Snapshot().Connections; c["connection_1"].Enabled || !c["connection_2"].Enabled || c["connection_3"].Status != "disabled" {
@@ -251,10 +252,10 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 		tsv2.Tick(t, "TSLA", 200+float64(i))
 	}
 	wait.For(t, "6 ticks in connection_2", 10*time.Second, func() bool {
-		return s.monitor.MetricsAt(time.Now()).Connections["connection_2"].Received == 6
+		return metricsNow(t, s).Connections["connection_2"].Received == 6
 	})
 	time.Sleep(300 * time.Millisecond)
-	if m := s.monitor.MetricsAt(time.Now()); m.Total != 6 || m.Unassigned.Count != 0 {
+	if m := metricsNow(t, s); m.Total != 6 || m.Unassigned.Count != 0 {
 		t.Errorf("total %d, unassigned %d: each tick once, in its column", m.Total, m.Unassigned.Count)
 	}
 }

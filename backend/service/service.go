@@ -1,7 +1,9 @@
 // Package service is what the desktop window observes, assembled for the
-// chosen mode: in embedded and demo mode, the ingest (manager, simulator,
-// publisher) plus the Redis monitor, with the manager as the monitor's
-// ticker → connection map.
+// chosen mode (mode.go): in embedded and demo mode, the ingest (manager,
+// simulator, publisher) plus the Redis monitor, with the manager as the
+// monitor's ticker → connection map; in remote mode, a remote observer plus
+// the Redis monitor; when the configuration is wrong, an idle session that
+// says why.
 package service
 
 import (
@@ -12,12 +14,12 @@ import (
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/redact"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/version"
 )
@@ -38,22 +40,11 @@ type Info struct {
 	KeyringProblem string `json:"keyring_problem"`
 }
 
-// source is what the columns show: the running ingest, a remote observer,
-// or an idle manager when nothing runs.
-type source interface {
-	Snapshot() manager.Snapshot
-	Changed() <-chan struct{}
-}
-
 // Service is a running monitoring session.
 type Service struct {
 	info      Info
-	src       source
-	ingest    *ingest.Ingest   // embedded and demo mode
-	remote    *remote.Observer // remote mode
-	remoteKey string           // keyring profile of the remote password
-	monitor   *monitor.Monitor // nil when nothing runs
-	incidents *incidents       // alerts, timeline and history (incidents.go)
+	mode      mode       // what runs: local, observed or idle (mode.go)
+	incidents *incidents // alerts, timeline and history (incidents.go)
 }
 
 // Options configure Open.
@@ -61,8 +52,11 @@ type Options struct {
 	EnvDir string // where .env is read; default "."
 	Log    *slog.Logger
 	Output monitor.Output
-	// Profiles, when set, supplies the last used profile (unless
-	// TICKSTOCK_MODE is set).
+	// Profile is the saved profile chosen for this session (LastUsed at
+	// start-up, Named when the window switches); TICKSTOCK_MODE, when set,
+	// wins over it.
+	Profile Choice
+	// Profiles holds the alert settings; its directory the history.
 	Profiles *profiles.Store
 	// Notifier shows the alerts on the desktop (nil: timeline only).
 	Notifier alerts.Notifier
@@ -81,7 +75,7 @@ func Open(ctx context.Context, o Options) *Service {
 	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}}
 	cfg, err := config.Load(defaultDir(o.EnvDir))
 	if err == nil {
-		err = s.useProfile(cfg, o)
+		err = s.useProfile(cfg, o.Profile)
 	}
 	if err == nil {
 		s.info.Mode = string(cfg.Mode)
@@ -96,28 +90,23 @@ func Open(ctx context.Context, o Options) *Service {
 		if s.info.Mode == "" {
 			s.info.Mode = string(config.ModeDemo)
 		}
-		idle, _ := config.FromLookup(func(string) (string, bool) { return "", false })
-		for i := range idle.Connections {
-			idle.Connections[i].Enabled = false
-		}
-		s.src = manager.New(idle, manager.Options{})
+		s.mode = newIdle(s.info.Problem)
 	}
 	s.startIncidents(ctx, o)
 	return s
 }
 
-// useProfile applies the last used profile unless TICKSTOCK_MODE is set.
-func (s *Service) useProfile(cfg *config.Config, o Options) error {
-	if o.Profiles == nil || cfg.ModeSet {
+// useProfile applies the chosen profile unless TICKSTOCK_MODE is set.
+func (s *Service) useProfile(cfg *config.Config, c Choice) error {
+	if cfg.ModeSet {
 		return nil
 	}
-	p, ok, err := o.Profiles.Last()
-	if err != nil {
-		return fmt.Errorf("saved profiles: %w", err)
+	if c.Err != nil {
+		return fmt.Errorf("saved profiles: %w", c.Err)
 	}
-	if ok {
-		applyProfile(cfg, p)
-		s.info.Profile = p.Name
+	if c.Profile != nil {
+		applyProfile(cfg, *c.Profile)
+		s.info.Profile = c.Profile.Name
 	}
 	return nil
 }
@@ -160,11 +149,7 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	}
 	if cfg.Mode == config.ModeRemote {
 		s.info.Remote = redact.URL(cfg.RemoteURL)
-		err := s.startRemote(ctx, cfg, rs, o)
-		if err == nil {
-			s.src = s.remote
-		}
-		return err
+		return s.startRemote(ctx, cfg, rs, o)
 	}
 	if cfg.Mode == config.ModeEmbedded && cfg.APIKey == "" {
 		cfg.APIKey = s.apiKeyFromKeyring()
@@ -173,15 +158,15 @@ func (s *Service) start(ctx context.Context, cfg *config.Config, o Options) erro
 	if err != nil {
 		return err
 	}
-	s.ingest, s.src = in, in
 	if in.Notice != "" {
 		s.info.Warnings = append(s.info.Warnings, in.Notice)
 	}
-	s.monitor = monitor.New(monitor.Options{
-		Redis: in.Redis, Channel: cfg.TickChannel, SourceLabel: in.RedisLabel,
+	m := monitor.New(monitor.Options{
+		Redis: in.Redis, Channel: cfg.TickChannel, RedisLabel: in.RedisLabel,
 		Assigner: in.Manager, Output: o.Output, Log: o.Log,
 	})
-	s.monitor.Start(ctx)
+	m.Start(ctx)
+	s.mode = &local{Ingest: in, withMonitor: withMonitor{m}}
 	return nil
 }
 
@@ -204,22 +189,14 @@ func (s *Service) Close() {
 	if s.incidents != nil {
 		s.incidents.close()
 	}
-	if s.monitor != nil {
-		s.monitor.Close()
-	}
-	if s.ingest != nil {
-		s.ingest.Close()
-	}
-	if s.remote != nil {
-		s.remote.Close()
-	}
+	s.mode.close()
 }
 
 // Info describes the session.
 func (s *Service) Info() Info { return s.info }
 
 // Snapshot is the health of every connection.
-func (s *Service) Snapshot() manager.Snapshot { return s.src.Snapshot() }
+func (s *Service) Snapshot() health.Snapshot { return s.mode.Snapshot() }
 
 // Changed is signalled when a connection's status (or the remote sign-in
 // state) changes.
@@ -227,27 +204,20 @@ func (s *Service) Changed() <-chan struct{} {
 	if s.incidents != nil { // it watches the source and passes changes on
 		return s.incidents.changed
 	}
-	return s.src.Changed()
+	return s.mode.Changed()
 }
 
-// Source is the Redis subscription's state.
-func (s *Service) Source() monitor.SourceState {
-	if s.monitor == nil {
-		return monitor.SourceState{State: monitor.SourceStopped, Detail: "Nothing runs: " + s.info.Problem}
-	}
-	return s.monitor.Source()
+// Subscription is the Redis subscription's state.
+func (s *Service) Subscription() monitor.SubscriptionState {
+	return s.mode.Subscription()
 }
 
 // Pause freezes the rows shown; counts keep moving.
 func (s *Service) Pause() {
-	if s.monitor != nil {
-		s.monitor.Pause()
-	}
+	s.mode.Pause()
 }
 
 // Resume shows the newest rows again.
 func (s *Service) Resume() {
-	if s.monitor != nil {
-		s.monitor.Resume()
-	}
+	s.mode.Resume()
 }

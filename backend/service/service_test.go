@@ -10,7 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -30,12 +30,12 @@ func TestMain(m *testing.M) {
 
 type sources struct {
 	mu  sync.Mutex
-	all []monitor.SourceState
+	all []monitor.SubscriptionState
 }
 
 func (s *sources) Batch(*monitor.Batch)     {}
 func (s *sources) Metrics(*monitor.Metrics) {}
-func (s *sources) Source(st monitor.SourceState) {
+func (s *sources) Subscription(st monitor.SubscriptionState) {
 	s.mu.Lock()
 	s.all = append(s.all, st)
 	s.mu.Unlock()
@@ -70,19 +70,19 @@ func quiet(t *testing.T, s *Service) {
 	last := int64(-1)
 	wait.For(t, "the pipeline to drain", 20*time.Second, func() bool {
 		time.Sleep(200 * time.Millisecond)
-		total := s.monitor.MetricsAt(time.Now()).Total
-		stable := total == last && s.ingest.Publisher.Queued() == 0
+		total := metricsNow(t, s).Total
+		stable := total == last && ingestOf(t, s).Publisher.Queued() == 0
 		last = total
 		return stable
 	})
 }
 
-func counts(s *Service) (sent, seen map[string]int64) {
+func counts(t *testing.T, s *Service) (sent, seen map[string]int64) {
 	sent, seen = map[string]int64{}, map[string]int64{}
 	for id, c := range s.Snapshot().Connections {
 		sent[id] = c.MessageCount
 	}
-	for id, c := range s.monitor.MetricsAt(time.Now()).Connections {
+	for id, c := range metricsNow(t, s).Connections {
 		seen[id] = c.Received
 	}
 	return sent, seen
@@ -97,12 +97,12 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 		t.Fatal(s.info.Problem)
 	}
 	wait.For(t, "3 connected and subscribed", 10*time.Second, func() bool {
-		return s.Snapshot().ConnectedCount == 3 && s.Source().State == monitor.SourceSubscribed
+		return s.Snapshot().ConnectedCount == 3 && s.Subscription().State == monitor.SubscriptionSubscribed
 	})
-	sim := s.ingest.Sim
+	sim := ingestOf(t, s).Simulator
 	sim.SetRate(0)
 	quiet(t, s)
-	sent0, seen0 := counts(s)
+	sent0, seen0 := counts(t, s)
 	base := s.Snapshot().TotalTicksReceived
 
 	sim.SetRate(12_000) // per connection
@@ -111,16 +111,16 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	})
 	sim.SetRate(0)
 	quiet(t, s)
-	sent1, seen1 := counts(s)
+	sent1, seen1 := counts(t, s)
 	var total int64
-	for _, id := range monitor.ConnectionIDs {
+	for _, id := range health.SlotIDs {
 		sent, seen := sent1[id]-sent0[id], seen1[id]-seen0[id]
 		total += sent
 		if sent != seen || sent == 0 {
 			t.Errorf("%s: manager counted %d, monitor saw %d", id, sent, seen)
 		}
 	}
-	m := s.monitor.MetricsAt(time.Now())
+	m := metricsNow(t, s)
 	if total < 100_000 || m.Unassigned.Count != 0 || m.Invalid.Count != 0 {
 		t.Errorf("total %d, unassigned %d, invalid %d", total, m.Unassigned.Count, m.Invalid.Count)
 	}
@@ -129,8 +129,8 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 			t.Errorf("%s dropped %d", id, c.PublishDropped)
 		}
 	}
-	if s.Source().Gaps != 0 {
-		t.Errorf("gaps: %+v", s.Source())
+	if s.Subscription().Gaps != 0 {
+		t.Errorf("gaps: %+v", s.Subscription())
 	}
 }
 
@@ -138,9 +138,9 @@ func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{Output: out})
 	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
-		return s.Source().State == monitor.SourceSubscribed && s.monitor.MetricsAt(time.Now()).Total > 10
+		return s.Subscription().State == monitor.SubscriptionSubscribed && metricsNow(t, s).Total > 10
 	})
-	if w := s.Source().Where; w != redisbus.DemoLabel {
+	if w := s.Subscription().Where; w != redisbus.DemoLabel {
 		t.Errorf("source where = %q", w)
 	}
 }
@@ -149,10 +149,10 @@ func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 	addr := closedPort(t)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{})
 	wait.For(t, "the outage shown", 10*time.Second, func() bool {
-		src := s.Source()
-		return src.State == monitor.SourceReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
+		src := s.Subscription()
+		return src.State == monitor.SubscriptionReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
-	if s.ingest.RedisLabel != "" {
+	if ingestOf(t, s).RedisLabel != "" {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
 	}
 	// The connections still run; only the Redis side waits.
@@ -165,10 +165,10 @@ func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
 		t.Fatalf("problem %q", s.Info().Problem)
 	}
 	snap := s.Snapshot()
-	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != manager.StatusDisabled {
+	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != health.StatusDisabled {
 		t.Errorf("idle snapshot %+v", snap)
 	}
-	if src := s.Source(); src.State != monitor.SourceStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
+	if src := s.Subscription(); src.State != monitor.SubscriptionStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
 		t.Errorf("source %+v", src)
 	}
 	s.Pause()
@@ -200,7 +200,7 @@ func TestLookupAndDemoFaultControls(t *testing.T) {
 	}
 	wait.For(t, "connection_2 to reconnect", 10*time.Second, func() bool {
 		c := s.Snapshot().Connections["connection_2"]
-		return c.ReconnectCount == 1 && c.Status == manager.StatusConnected
+		return c.ReconnectCount == 1 && c.Status == health.StatusConnected
 	})
 	if err := s.StallConnection("connection_9", time.Second); err == nil {
 		t.Error("stalled a connection that does not exist")

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/version"
 	"github.com/tickstock/monitor/internal/redistest"
 )
@@ -103,7 +103,7 @@ func TestRunDemoPublishesToRedis(t *testing.T) {
 }
 
 func TestControlCommands(t *testing.T) {
-	s, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{"k"}})
+	s, err := simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{"k"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -119,7 +119,7 @@ func TestNoSecretInAnyErrorOrHelpText(t *testing.T) {
 // TICKSTOCK_MODE runs against the configured provider (here a simulator on
 // loopback that knows only that key), never the demo.
 func TestTickStockAppV2EnvironmentDialsTheConfiguredProvider(t *testing.T) {
-	sim, err := feed.Start("127.0.0.1:0", feed.Options{Keys: []string{sweepKey}})
+	sim, err := simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{sweepKey}})
 	if err != nil {
 		t.Fatal(err)
 	}

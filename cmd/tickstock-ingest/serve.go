@@ -50,7 +50,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer in.Close()
 	defer serveMetrics(mln, in, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Source: in, Log: log, TLS: certFile != "", Health: in.Health})
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health})
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan struct{})
 	go func() { api.Run(apiCtx); close(apiDone) }()

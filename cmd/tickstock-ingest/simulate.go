@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/feed"
+	"github.com/tickstock/monitor/backend/simulator"
 )
 
 // runSimulator serves the provider protocol until ctx ends. With --control,
@@ -34,7 +34,7 @@ func runSimulator(ctx context.Context, args []string, stdin io.Reader, stdout, s
 		fmt.Fprintln(stderr, "tickstock-ingest simulate: --keys is required (e.g. --keys demo-key)")
 		return 2
 	}
-	s, err := feed.Start(*addr, feed.Options{
+	s, err := simulator.Start(*addr, simulator.Options{
 		Keys: strings.Split(*keys, ","), Rate: *rate, MaxConnsPerKey: *maxConns,
 		Log: slog.New(slog.NewTextHandler(stderr, nil)),
 	})
@@ -51,14 +51,14 @@ func runSimulator(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	return 0
 }
 
-func controlLoop(s *feed.Server, in io.Reader, out io.Writer) {
+func controlLoop(s *simulator.Server, in io.Reader, out io.Writer) {
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		fmt.Fprintln(out, applyCommand(s, strings.Fields(sc.Text())))
 	}
 }
 
-func applyCommand(s *feed.Server, f []string) string {
+func applyCommand(s *simulator.Server, f []string) string {
 	if len(f) == 0 {
 		return ""
 	}

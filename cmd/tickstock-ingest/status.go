@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
@@ -74,9 +74,9 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	snap, err := func() (manager.Snapshot, error) {
+	snap, err := func() (health.Snapshot, error) {
 		if err := c.Login(ctx, *email, password); err != nil {
-			return manager.Snapshot{}, err
+			return health.Snapshot{}, err
 		}
 		return c.Status(ctx)
 	}()
@@ -120,7 +120,7 @@ func adminPassword(serverURL, email, fromEnv string, stdin io.Reader, stderr io.
 	return "", fmt.Errorf("no password: none in the keyring for %s (%w), TICKSTOCK_ADMIN_PASSWORD is not set, and there is no terminal to ask on", secrets.RemoteProfile(serverURL, email), err)
 }
 
-func verdict(s manager.Snapshot, stderr io.Writer) int {
+func verdict(s health.Snapshot, stderr io.Writer) int {
 	switch {
 	case s.EnabledConnections == 0:
 		fmt.Fprintln(stderr, "tickstock-ingest status: down: no connection is enabled")
@@ -135,7 +135,7 @@ func verdict(s manager.Snapshot, stderr io.Writer) int {
 	return statusOK
 }
 
-func printTable(w io.Writer, s manager.Snapshot) {
+func printTable(w io.Writer, s health.Snapshot) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONNECTION\tNAME\tSTATUS\tTICKERS\tMESSAGES\tERRORS\tRECONNECTS\tLAST ERROR")
 	ids := make([]string, 0, len(s.Connections))

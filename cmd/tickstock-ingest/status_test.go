@@ -17,7 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
@@ -36,9 +36,9 @@ func apiServer(t *testing.T, enabled, connected int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := admintest.NewSource(manager.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
-		Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Name: "primary", Enabled: true, Status: manager.StatusConnected}}})
-	s := adminapi.New(adminapi.Options{Users: users, Source: src})
+	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
+		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected}}})
+	s := adminapi.New(adminapi.Options{Users: users, Snapshots: src})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return hs.URL
@@ -87,7 +87,7 @@ func TestStatusExitCodes(t *testing.T) {
 
 func TestStatusJSON(t *testing.T) {
 	code, out, _ := status(t, apiServer(t, 3, 3), "admin@x.io", "pw-admin", "--json")
-	var snap manager.Snapshot
+	var snap health.Snapshot
 	if code != 0 || json.Unmarshal([]byte(out), &snap) != nil || snap.ConnectedCount != 3 {
 		t.Fatalf("exit %d, output %q", code, out)
 	}

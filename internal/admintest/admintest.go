@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 )
 
 // User is one account of a users file, with its password in clear.
@@ -44,36 +44,36 @@ func UsersJSON(t testing.TB, users ...User) []byte {
 	return b
 }
 
-// Source is a health snapshot source (adminapi's and the observers' Source)
-// that returns what it was last given. Safe for concurrent use.
-type Source struct {
+// Health is a health snapshot provider (an adminapi.Snapshotter, as the
+// manager is) that returns what it was last given. Safe for concurrent use.
+type Health struct {
 	mu      sync.Mutex
-	snap    manager.Snapshot
+	snap    health.Snapshot
 	changed chan struct{}
 }
 
-// NewSource starts with snap.
-func NewSource(snap manager.Snapshot) *Source {
-	return &Source{snap: snap, changed: make(chan struct{}, 1)}
+// NewHealth starts with snap.
+func NewHealth(snap health.Snapshot) *Health {
+	return &Health{snap: snap, changed: make(chan struct{}, 1)}
 }
 
 // Snapshot returns the current snapshot.
-func (s *Source) Snapshot() manager.Snapshot {
+func (s *Health) Snapshot() health.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snap
 }
 
 // Changed is signalled (coalesced) by Set and Update.
-func (s *Source) Changed() <-chan struct{} { return s.changed }
+func (s *Health) Changed() <-chan struct{} { return s.changed }
 
 // Set replaces the snapshot and signals the change.
-func (s *Source) Set(snap manager.Snapshot) {
-	s.Update(func(p *manager.Snapshot) { *p = snap })
+func (s *Health) Set(snap health.Snapshot) {
+	s.Update(func(p *health.Snapshot) { *p = snap })
 }
 
 // Update changes the snapshot in place and signals the change.
-func (s *Source) Update(f func(*manager.Snapshot)) {
+func (s *Health) Update(f func(*health.Snapshot)) {
 	s.mu.Lock()
 	f(&s.snap)
 	s.mu.Unlock()
@@ -85,7 +85,7 @@ func (s *Source) Update(f func(*manager.Snapshot)) {
 
 // SetSilently replaces the snapshot without signalling: a change that only
 // a poll (or the next periodic push) will see.
-func (s *Source) SetSilently(snap manager.Snapshot) {
+func (s *Health) SetSilently(snap health.Snapshot) {
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/metrics"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/internal/promtest"
@@ -48,8 +48,8 @@ func exposed(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	reg := metrics.NewRegistry(metrics.Options{Publisher: p, Snapshot: func() manager.Snapshot {
-		return manager.Snapshot{Connections: map[string]manager.ConnectionSnapshot{"connection_1": {Status: manager.StatusConnected}}}
+	reg := metrics.NewRegistry(metrics.Options{Publisher: p, Snapshot: func() health.Snapshot {
+		return health.Snapshot{Connections: map[string]health.Connection{"connection_1": {Status: health.StatusConnected}}}
 	}})
 	return names(t, reg)
 }

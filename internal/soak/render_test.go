@@ -14,7 +14,7 @@ func render(dur time.Duration, rate float64, took time.Duration, samples []sampl
 	w := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	w("# Soak run (make soak)\n\n")
 	w("Written by `make soak` (internal/soak, build tag `soak`; not part of `make test`). ")
-	w("The real pipeline: the provider simulator (backend/feed) → the manager over 3 WebSocket connections → ")
+	w("The real pipeline: the provider simulator (backend/simulator) → the manager over 3 WebSocket connections → ")
 	w("the publisher → a real redis-server → the monitor's subscription, plus a viewer signed in to the ")
 	w("admin API's /admin-ws push stream (the same http.Server and handler as `tickstock-ingest serve`).\n\n")
 	w("- planned: %v at %.0f ticks/s in all (%.0f per connection); ran %v on %s, %d CPUs, %s\n",
@@ -56,8 +56,8 @@ func render(dur time.Duration, rate float64, took time.Duration, samples []sampl
 	if e, _ := v.closedErr.Load().(string); e != "" {
 		w(", stream ENDED: %s", e)
 	}
-	w(".\nMonitor gaps recorded: %d", r.mon.Source().Gaps)
-	if g := r.mon.Source().LastGap; g != nil {
+	w(".\nMonitor gaps recorded: %d", r.mon.Subscription().Gaps)
+	if g := r.mon.Subscription().LastGap; g != nil {
 		w(" (last: %.1f s, %s)", g.Seconds, g.Reason)
 	}
 	w(".\n\n## Every 30 s\n\n")

@@ -23,10 +23,10 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/feed"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/internal/procstat"
 	"github.com/tickstock/monitor/internal/redistest"
 )
@@ -59,7 +59,7 @@ var ids = []string{"connection_1", "connection_2", "connection_3"}
 type rig struct {
 	t     *testing.T
 	redis *redistest.Server
-	sim   *feed.Server
+	sim   *simulator.Server
 	in    *ingest.Ingest
 	mon   *monitor.Monitor
 	api   *adminapi.Server
@@ -188,12 +188,12 @@ func (r *rig) waitConnected(d time.Duration) string {
 func (r *rig) waitSubscribed(d time.Duration) string {
 	start := time.Now()
 	for time.Since(start) < d {
-		if r.mon.Source().State == monitor.SourceSubscribed && r.in.Publisher.State().Connected {
+		if r.mon.Subscription().State == monitor.SubscriptionSubscribed && r.in.Publisher.State().Connected {
 			return fmt.Sprintf("publisher and monitor back after %.1f s", time.Since(start).Seconds())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return fmt.Sprintf("NOT back within %v (monitor %s, publisher %q)", d, r.mon.Source().State, r.in.Publisher.State().Detail)
+	return fmt.Sprintf("NOT back within %v (monitor %s, publisher %q)", d, r.mon.Subscription().State, r.in.Publisher.State().Detail)
 }
 
 // slowViewer signs in, opens /admin-ws with a tiny receive buffer and never
@@ -280,7 +280,7 @@ func TestSoak(t *testing.T) {
 	r.redis = redistest.Start(t)
 	key := "soak-key-0123456789"
 	var err error
-	r.sim, err = feed.Start("127.0.0.1:0", feed.Options{Keys: []string{key}, Rate: rate / 3})
+	r.sim, err = simulator.Start("127.0.0.1:0", simulator.Options{Keys: []string{key}, Rate: rate / 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.api = adminapi.New(adminapi.Options{Users: users, Source: r.in, PingInterval: 5 * time.Second})
+	r.api = adminapi.New(adminapi.Options{Users: users, Snapshots: r.in, PingInterval: 5 * time.Second})
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan struct{})
 	go func() { r.api.Run(apiCtx); close(apiDone) }()
@@ -399,7 +399,7 @@ func (r *rig) sample(at time.Duration) sample {
 	}
 	return sample{at: at, rssMiB: procstat.RSSMiB(os.Getpid()), redisMiB: procstat.RSSMiB(r.redisPid()),
 		goroutines: runtime.NumGoroutine(), received: rec, seen: seen,
-		viewers: r.api.Viewers(), connected: r.in.Manager.Snapshot().ConnectedCount, source: r.mon.Source().State}
+		viewers: r.api.Viewers(), connected: r.in.Manager.Snapshot().ConnectedCount, source: r.mon.Subscription().State}
 }
 
 func (r *rig) redisPid() int {

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/internal/testproc"
 )
 
@@ -235,7 +236,7 @@ func (s *Server) SetStatus(tb testing.TB, connectionID, status string) {
 func (s *Server) Tick(tb testing.TB, symbol string, price float64) {
 	tb.Helper()
 	body := map[string]any{"type": "market_tick", "symbol": symbol, "price": price, "volume": 100,
-		"timestamp": float64(time.Now().UnixNano()) / 1e9, "source": "massive"}
+		"timestamp": health.Unix(time.Now()), "source": "massive"}
 	if err := s.post("/_standin/tick", body); err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/internal/procstat"
@@ -45,7 +46,7 @@ func (a assigner) Assignment() map[string]string        { return a }
 func newAssigner() assigner {
 	a := assigner{}
 	for i := 0; i < symbols; i++ {
-		a[sym(i)] = monitor.ConnectionIDs[i%3]
+		a[sym(i)] = health.SlotIDs[i%3]
 	}
 	return a
 }
@@ -126,9 +127,9 @@ func startMonitor(url, channel string, out monitor.Output) *monitor.Monitor {
 
 func waitSubscribed(m *monitor.Monitor) error {
 	deadline := time.Now().Add(10 * time.Second)
-	for m.Source().State != monitor.SourceSubscribed {
+	for m.Subscription().State != monitor.SubscriptionSubscribed {
 		if time.Now().After(deadline) {
-			return fmt.Errorf("monitor not subscribed: %s", m.Source().Detail)
+			return fmt.Errorf("monitor not subscribed: %s", m.Subscription().Detail)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -198,7 +199,7 @@ type latencyOut struct {
 }
 
 func (l *latencyOut) Batch(b *monitor.Batch) {
-	now := float64(time.Now().UnixNano()) / 1e9
+	now := health.Unix(time.Now())
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, cb := range b.Connections {
@@ -209,8 +210,8 @@ func (l *latencyOut) Batch(b *monitor.Batch) {
 		}
 	}
 }
-func (l *latencyOut) Metrics(*monitor.Metrics)   {}
-func (l *latencyOut) Source(monitor.SourceState) {}
+func (l *latencyOut) Metrics(*monitor.Metrics)               {}
+func (l *latencyOut) Subscription(monitor.SubscriptionState) {}
 
 // latencyRun publishes at rate ticks/s for d (after 1 s of warm-up), each
 // stamped with its publish time.
@@ -227,7 +228,7 @@ func latencyRun(url string, rate int, d time.Duration) (latFig, error) {
 	ctx := context.Background()
 	warm := time.Now().Add(time.Second)
 	out.mu.Lock()
-	out.after = float64(warm.UnixNano()) / 1e9
+	out.after = health.Unix(warm)
 	out.mu.Unlock()
 	end := warm.Add(d)
 	tick := time.NewTicker(time.Millisecond)
@@ -250,7 +251,7 @@ func latencyRun(url string, rate int, d time.Duration) (latFig, error) {
 		_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for k := 0; k < due; k++ {
 				buf = ticks.AppendEncode(buf[:0], ticks.Tick{Symbol: sym(i), Price: 100, Volume: 100,
-					Timestamp: float64(time.Now().UnixNano()) / 1e9, Source: "massive"})
+					Timestamp: health.Unix(time.Now()), Source: "massive"})
 				p.Publish(ctx, ch, string(buf))
 				i++
 			}

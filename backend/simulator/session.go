@@ -1,4 +1,4 @@
-package feed
+package simulator
 
 import (
 	"hash/fnv"
@@ -16,9 +16,9 @@ import (
 )
 
 const (
-	statusAuthSuccess    = massive.StatusAuthSuccess
-	statusAuthFailed     = massive.StatusAuthFailed
-	statusMaxConnections = massive.StatusMaxConnections
+	statusAuthSuccess    = massive.ProviderAuthSuccess
+	statusAuthFailed     = massive.ProviderAuthFailed
+	statusMaxConnections = massive.ProviderMaxConnections
 
 	writeWait      = 10 * time.Second
 	maxClientMsg   = 1 << 20
@@ -86,7 +86,7 @@ func (ss *session) run() {
 }
 
 func (ss *session) writeLoop() {
-	if !ss.write(statusFrame(massive.StatusConnected, "Connected Successfully")) {
+	if !ss.write(statusFrame(massive.ProviderConnected, "Connected Successfully")) {
 		return
 	}
 	authDeadline := time.NewTimer(ss.srv.opts.AuthTimeout)
@@ -101,7 +101,7 @@ func (ss *session) writeLoop() {
 			return
 		case <-authDeadline.C:
 			if !ss.authed.Load() {
-				ss.write(statusFrame(massive.StatusAuthTimeout, "authentication timed out"))
+				ss.write(statusFrame(massive.ProviderAuthTimeout, "authentication timed out"))
 				ss.closeWith(websocket.ClosePolicyViolation, "auth timeout")
 				return
 			}
@@ -196,7 +196,7 @@ type reply struct {
 func (ss *session) handle(data []byte) reply {
 	a, err := massive.ParseAction(data)
 	if err != nil {
-		return reply{frame: statusFrame(massive.StatusError, "invalid JSON action")}
+		return reply{frame: statusFrame(massive.ProviderError, "invalid JSON action")}
 	}
 	switch a.Action {
 	case "auth":
@@ -216,7 +216,7 @@ func (ss *session) handle(data []byte) reply {
 		}
 	case "subscribe", "unsubscribe":
 		if !ss.authed.Load() {
-			return reply{frame: statusFrame(massive.StatusError, "not authorized")}
+			return reply{frame: statusFrame(massive.ProviderError, "not authorized")}
 		}
 		if a.Action == "subscribe" && ss.srv.isBlocked(a.Params) {
 			ss.kill() // DropFor: the subscription is cut, as a failing upstream would
@@ -224,7 +224,7 @@ func (ss *session) handle(data []byte) reply {
 		}
 		return reply{frame: ss.subscribe(a.Action == "subscribe", a.Params)}
 	}
-	return reply{frame: statusFrame(massive.StatusError, "unknown action")}
+	return reply{frame: statusFrame(massive.ProviderError, "unknown action")}
 }
 
 func (ss *session) subscribe(add bool, params string) []byte {
@@ -239,7 +239,7 @@ func (ss *session) subscribe(add bool, params string) []byte {
 		prefix, sym, ok := strings.Cut(ch, ".")
 		kind, known := kinds[prefix]
 		if !ok || !known || sym == "" {
-			b = appendStatus(b, massive.StatusError, "invalid channel: "+clip(ch))
+			b = appendStatus(b, massive.ProviderError, "invalid channel: "+clip(ch))
 			continue
 		}
 		if add {
@@ -251,7 +251,7 @@ func (ss *session) subscribe(add bool, params string) []byte {
 			delete(ss.channels, sym)
 			ss.symbols = removeString(ss.symbols, sym)
 		}
-		b = appendStatus(b, massive.StatusSuccess, verb+ch)
+		b = appendStatus(b, massive.ProviderSuccess, verb+ch)
 	}
 	ss.mu.Unlock()
 	b[len(b)-1] = ']'

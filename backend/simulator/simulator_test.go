@@ -1,4 +1,4 @@
-package feed
+package simulator
 
 import (
 	"encoding/json"
@@ -43,7 +43,7 @@ func dial(t *testing.T, s *Server) *client {
 	}
 	t.Cleanup(func() { conn.Close() })
 	c := &client{t: t, conn: conn}
-	if st := c.status(); st.Status != massive.StatusConnected {
+	if st := c.status(); st.Status != massive.ProviderConnected {
 		t.Fatalf("first event %+v, want connected", st)
 	}
 	return c
@@ -91,7 +91,7 @@ func (c *client) auth(key string) massive.Status {
 func TestHandshakeAuthSubscribeAndTicks(t *testing.T) {
 	s := start(t, Options{Rate: 400, FrameInterval: 10 * time.Millisecond})
 	c := dial(t, s)
-	if st := c.auth("good-key"); st.Status != massive.StatusAuthSuccess {
+	if st := c.auth("good-key"); st.Status != massive.ProviderAuthSuccess {
 		t.Fatalf("auth: %+v", st)
 	}
 	c.send(massive.Subscribe([]string{"AM.AAPL", "T.MSFT", "Q.IBM"}))
@@ -135,7 +135,7 @@ func TestHandshakeAuthSubscribeAndTicks(t *testing.T) {
 func TestWrongKeyIsRefusedAndClosed(t *testing.T) {
 	s := start(t, Options{})
 	c := dial(t, s)
-	if st := c.auth("bad-key"); st.Status != massive.StatusAuthFailed {
+	if st := c.auth("bad-key"); st.Status != massive.ProviderAuthFailed {
 		t.Fatalf("auth: %+v", st)
 	}
 	if _, err := c.events(); err == nil {
@@ -146,11 +146,11 @@ func TestWrongKeyIsRefusedAndClosed(t *testing.T) {
 func TestRefuseAuthKnob(t *testing.T) {
 	s := start(t, Options{})
 	s.SetRefuseAuth(true)
-	if st := dial(t, s).auth("good-key"); st.Status != massive.StatusAuthFailed {
+	if st := dial(t, s).auth("good-key"); st.Status != massive.ProviderAuthFailed {
 		t.Fatalf("auth: %+v", st)
 	}
 	s.SetRefuseAuth(false)
-	if st := dial(t, s).auth("good-key"); st.Status != massive.StatusAuthSuccess {
+	if st := dial(t, s).auth("good-key"); st.Status != massive.ProviderAuthSuccess {
 		t.Fatalf("auth after knob off: %+v", st)
 	}
 }
@@ -158,12 +158,12 @@ func TestRefuseAuthKnob(t *testing.T) {
 func TestConnectionLimitPerKey(t *testing.T) {
 	s := start(t, Options{MaxConnsPerKey: 3})
 	for i := 0; i < 3; i++ {
-		if st := dial(t, s).auth("good-key"); st.Status != massive.StatusAuthSuccess {
+		if st := dial(t, s).auth("good-key"); st.Status != massive.ProviderAuthSuccess {
 			t.Fatalf("connection %d: %+v", i+1, st)
 		}
 	}
 	c := dial(t, s)
-	if st := c.auth("good-key"); st.Status != massive.StatusMaxConnections || !strings.Contains(st.Message, "Maximum number of websocket connections exceeded") {
+	if st := c.auth("good-key"); st.Status != massive.ProviderMaxConnections || !strings.Contains(st.Message, "Maximum number of websocket connections exceeded") {
 		t.Fatalf("4th connection: %+v", st)
 	}
 	_, err := c.events()
@@ -176,7 +176,7 @@ func TestConnectionLimitPerKey(t *testing.T) {
 func TestAuthTimeout(t *testing.T) {
 	s := start(t, Options{AuthTimeout: 100 * time.Millisecond})
 	c := dial(t, s)
-	if st := c.status(); st.Status != massive.StatusAuthTimeout {
+	if st := c.status(); st.Status != massive.ProviderAuthTimeout {
 		t.Fatalf("got %+v, want auth_timeout", st)
 	}
 }
@@ -185,7 +185,7 @@ func TestSubscribeBeforeAuthIsRefused(t *testing.T) {
 	s := start(t, Options{})
 	c := dial(t, s)
 	c.send(massive.Subscribe([]string{"AM.AAPL"}))
-	if st := c.status(); st.Status != massive.StatusError || st.Message != "not authorized" {
+	if st := c.status(); st.Status != massive.ProviderError || st.Message != "not authorized" {
 		t.Fatalf("got %+v", st)
 	}
 }

@@ -1,7 +1,9 @@
-package manager
+package health
 
 // Status is the state of one provider connection. It is exactly one of the
-// contract words below; provider status messages never become a Status.
+// seven contract words below; provider status messages (package massive's
+// Provider* words) never become a Status. A Status decoded from
+// TickStockAppV2 may hold other words: it shows what that server reported.
 type Status string
 
 const (
@@ -14,20 +16,28 @@ const (
 	StatusMaxConnections Status = "max_connections"
 )
 
-// Snapshot is the health of all connections, in the contract shape (a
-// superset of TickStockAppV2's get_health_status()).
-type Snapshot struct {
-	TotalConnections   int                           `json:"total_connections"`
-	EnabledConnections int                           `json:"enabled_connections"`
-	ConnectedCount     int                           `json:"connected_count"`
-	TotalTicksReceived int64                         `json:"total_ticks_received"`
-	TotalErrors        int64                         `json:"total_errors"`
-	Connections        map[string]ConnectionSnapshot `json:"connections"`
+// Statuses are the seven contract words, in the order a connection's life
+// usually passes them.
+var Statuses = [...]Status{
+	StatusDisabled, StatusConnecting, StatusConnected, StatusDisconnected,
+	StatusError, StatusAuthFailed, StatusMaxConnections,
 }
 
-// ConnectionSnapshot is the health of one connection. Times are Unix seconds
+// Snapshot is the health of all connections, in the contract shape (a
+// superset of TickStockAppV2's get_health_status()). Connections is keyed
+// by slot ID (SlotID).
+type Snapshot struct {
+	TotalConnections   int                   `json:"total_connections"`
+	EnabledConnections int                   `json:"enabled_connections"`
+	ConnectedCount     int                   `json:"connected_count"`
+	TotalTicksReceived int64                 `json:"total_ticks_received"`
+	TotalErrors        int64                 `json:"total_errors"`
+	Connections        map[string]Connection `json:"connections"`
+}
+
+// Connection is the health of one connection slot. Times are Unix seconds
 // (0 = never).
-type ConnectionSnapshot struct {
+type Connection struct {
 	Name            string   `json:"name"`
 	Enabled         bool     `json:"enabled"`
 	Status          Status   `json:"status"`

@@ -1,4 +1,4 @@
-package feed
+package simulator
 
 import (
 	"testing"

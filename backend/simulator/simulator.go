@@ -1,4 +1,4 @@
-// Package feed is a protocol simulator of the Massive (Polygon.io) stocks
+// Package simulator is a protocol simulator of the Massive (Polygon.io) stocks
 // WebSocket: a real gorilla/websocket server on loopback that does the
 // handshake, authenticates keys, confirms every subscribed channel, enforces a
 // per-key connection limit, and streams random-walk ticks for the subscribed
@@ -6,7 +6,7 @@
 // auth, rate) let tests and the demo show how the manager recovers.
 //
 // It is the embedded demo's provider and the only provider tests ever dial.
-package feed
+package simulator
 
 import (
 	"context"

@@ -14,7 +14,7 @@ function conn(name: string, tickers: string[], over: Partial<ConnectionSnapshot>
   return {
     name, enabled: true, status: 'connected', universe_key: 'demo', assigned_tickers: tickers.length, tickers,
     message_count: 100, error_count: 1, reconnect_count: 1, last_message_time: 1, connected_since: 1, last_error: '',
-    status_since: 1, retry_at: 0, publish_dropped: 3, ...over,
+    status_since: 1, retry_at: 0, publish_dropped: 3, subscribed_channels: 1, ...over,
   };
 }
 
@@ -42,7 +42,7 @@ beforeEach(() => {
   fakeApp({
     Snapshot: vi.fn(async () => snapshot),
     Info: vi.fn(async () => ({ product: 'TickStock Connections Monitor', version: '1.2.3', mode: 'demo', warnings: [], problem: '', profile: '', remote: '', keyring_problem: '' })),
-    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' } })),
+    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' }, feed: 'redis' as const, feed_detail: '', skipped: 0 })),
     LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: true, connection_id: 'connection_1', name: 'primary', message: `${s} is on Connection 1 (primary).` })),
   });
 });

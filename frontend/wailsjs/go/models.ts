@@ -128,6 +128,9 @@ export namespace monitor {
 	    replace: boolean;
 	    resumed: boolean;
 	    filter: string;
+	    paused: boolean;
+	    rows: number;
+	    unassigned_rows: number;
 	}
 	
 	export interface ConnMetrics {

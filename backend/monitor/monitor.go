@@ -335,9 +335,9 @@ func (m *Monitor) keepRow(sym string) bool {
 
 // SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
 // for all). The rows received so far that match are kept, the others
-// dropped, and the next batch replaces what the window shows with them.
-// While paused, that batch goes at once and holds the matching rows as of
-// the pause (the window never filters rows itself).
+// dropped, and a batch sent at once replaces what the window shows with
+// them; while paused, with the matching rows as of the pause. The window
+// never filters rows itself, so it must not wait for the next flush.
 func (m *Monitor) SetFilter(filter string) {
 	filter = strings.ToUpper(strings.TrimSpace(filter))
 	m.send(func() *Batch {
@@ -354,7 +354,7 @@ func (m *Monitor) SetFilter(filter string) {
 		if m.paused {
 			return m.frozenBatchLocked()
 		}
-		return nil
+		return m.batchLocked(false)
 	})
 }
 

@@ -37,8 +37,11 @@ dev: setup
 ## carry, as TypeScript) with Wails' generator; commit the result. The build and
 ## the packages use the committed files (-skipbindings), so CI never rewrites
 ## them; app's TestBindingsAreCurrent fails when they are stale.
+## The generator writes mode 0755 and every wails build/dev rewrites the
+## runtime with 0644: the committed files are 0644 so neither shows as a change.
 bindings:
 	$(WAILS) generate module
+	chmod -R a-x+X frontend/wailsjs
 
 ## build: the native desktop binary in build/bin/ and the headless ingest server
 build: $(APP_BIN) ingest

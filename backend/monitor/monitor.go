@@ -361,11 +361,11 @@ func (m *Monitor) SetFilter(filter string) {
 // frozenBatchLocked replaces the window's rows with the frozen rows that
 // match the filter (at most RowsPerBatch per connection).
 func (m *Monitor) frozenBatchLocked() *Batch {
-	m.seq++
-	b := m.newBatch(true, false)
-	for i := range m.conns {
+	b := m.batchLocked(false) // m.replace is set: every connection, rows replaced below
+	for id, cb := range b.Connections {
+		i := connIndex(id)
 		m.frozen[i] = matching(m.frozen[i], m.keepRow)
-		b.Connections[ConnectionIDs[i]] = &ConnBatch{Ticks: m.frozen[i][:min(len(m.frozen[i]), m.opts.RowsPerBatch)]}
+		cb.Ticks, cb.More = m.frozen[i][:min(len(m.frozen[i]), m.opts.RowsPerBatch)], 0
 	}
 	m.frozenUn = matching(m.frozenUn, m.keepRow)
 	b.Unassigned = &ConnBatch{Ticks: m.frozenUn[:min(len(m.frozenUn), unassignedPerBatch)]}

@@ -13,10 +13,10 @@ APP_BIN    := build/bin/tickstock-monitor
 INGEST_BIN := build/bin/tickstock-ingest
 # Tracked and new files that exist (a file deleted but not yet committed is skipped).
 APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standard \
-                '*.go' 'frontend/src/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
+                '*.go' 'frontend/src/*' 'frontend/wailsjs/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
+.PHONY: setup run dev build bindings ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -29,8 +29,19 @@ run: setup $(APP_BIN)
 	$(APP_BIN)
 
 ## dev: live-reloading development window (Go rebuilds, Vite HMR); browser view on http://localhost:34115
+## It regenerates frontend/wailsjs as Go changes (git diff shows what to commit).
 dev: setup
-	$(WAILS) dev -ldflags "$(LDFLAGS)" -m -skipbindings
+	$(WAILS) dev -ldflags "$(LDFLAGS)" -m
+
+## bindings: regenerate frontend/wailsjs (the bound Go methods and the types they
+## carry, as TypeScript) with Wails' generator; commit the result. The build and
+## the packages use the committed files (-skipbindings), so CI never rewrites
+## them; app's TestBindingsAreCurrent fails when they are stale.
+## The generator writes mode 0755 and every wails build/dev rewrites the
+## runtime with 0644: the committed files are 0644 so neither shows as a change.
+bindings:
+	$(WAILS) generate module
+	chmod -R a-x+X frontend/wailsjs
 
 ## build: the native desktop binary in build/bin/ and the headless ingest server
 build: $(APP_BIN) ingest

@@ -46,7 +46,7 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 1},
 		OnStartup:        lc.Startup,
 		OnShutdown:       lc.Shutdown,
-		Bind:             []any{a},
+		Bind:             []any{a, &app.Payloads{}},
 	})
 	if err != nil {
 		log.Error("the window could not start", "err", err)

@@ -163,14 +163,17 @@ func (a *App) StallConnection(id string, seconds float64) (err error) {
 }
 
 // MarkPainted is called by the frontend once the first status is on screen;
-// it logs the time from start-up, the figure operators feel at launch.
-func (a *App) MarkPainted() time.Duration {
-	var d time.Duration
+// it logs the time from start-up, the figure operators feel at launch, and
+// returns it in ms (0 after the first call). Milliseconds, not a
+// time.Duration, because the bindings generator has no TypeScript type for
+// time.Duration.
+func (a *App) MarkPainted() (ms float64) {
 	a.painted.Do(func() {
-		d = time.Since(a.started)
+		d := time.Since(a.started)
 		a.log.Info("first status painted", "after_ms", d.Milliseconds())
+		ms = float64(d) / float64(time.Millisecond)
 	})
-	return d
+	return ms
 }
 
 func (a *App) current() (Backend, error) {

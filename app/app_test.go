@@ -275,11 +275,11 @@ func TestProfilesAndSwitching(t *testing.T) {
 func TestMarkPaintedLogsOnce(t *testing.T) {
 	a := New(nil, nil, quiet)
 	time.Sleep(2 * time.Millisecond)
-	if d := a.MarkPainted(); d < 2*time.Millisecond {
-		t.Fatalf("first MarkPainted = %v", d)
+	if ms := a.MarkPainted(); ms < 2 {
+		t.Fatalf("first MarkPainted = %v ms", ms)
 	}
-	if d := a.MarkPainted(); d != 0 {
-		t.Fatalf("second MarkPainted = %v, want 0 (logged once)", d)
+	if ms := a.MarkPainted(); ms != 0 {
+		t.Fatalf("second MarkPainted = %v ms, want 0 (logged once)", ms)
 	}
 }
 

@@ -9,12 +9,14 @@ import (
 	"github.com/tickstock/monitor/backend/health"
 )
 
-// Query selects timeline entries.
+// Query selects timeline entries. The window sends it through the bindings
+// (frontend/wailsjs), hence the JSON names.
 type Query struct {
-	From, To   float64  // Unix s; 0 = unbounded
-	Connection string   // "" = all
-	Kinds      []string // entry kinds; empty = all
-	Limit      int      // default 1000, at most 10000
+	From       float64  `json:"from"`       // Unix s; 0 = unbounded
+	To         float64  `json:"to"`         // Unix s; 0 = unbounded
+	Connection string   `json:"connection"` // "" = all
+	Kinds      []string `json:"kinds"`      // entry kinds; empty = all
+	Limit      int      `json:"limit"`      // default 1000, at most 10000
 }
 
 // Entries returns the entries that match q, newest first. What is queued

@@ -97,6 +97,7 @@ type Monitor struct {
 	opts Options
 	msgs chan string
 
+	sendMu      sync.Mutex // held while a batch is built and emitted (send)
 	mu          sync.Mutex
 	conns       [health.Slots]connStats
 	unassigned  connStats
@@ -107,6 +108,8 @@ type Monitor struct {
 	started     time.Time            // first subscribed, for silent tickers
 	paused      bool
 	pausedSince time.Time
+	frozen      [3][]Row // while paused: the rows as of the pause, newest first (a filter set meanwhile selects among them)
+	frozenUn    []Row
 	filter      string // rows kept only for symbols containing it
 	replace     bool   // the next batch replaces the shown rows
 	seq         uint64
@@ -172,31 +175,60 @@ func (m *Monitor) Close() {
 }
 
 // Pause freezes the rows the UI is given; counts and metrics keep moving.
-func (m *Monitor) Pause() {
+// It sends a batch without rows that says the rows are paused, so the
+// window shows the monitor's state, never its own guess (again when
+// already paused: a window that lost track learns it).
+func (m *Monitor) Pause() { m.send(m.pauseBatch) }
+
+func (m *Monitor) pauseBatch() *Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.paused {
-		return
+	if !m.paused {
+		m.paused, m.pausedSince = true, time.Now()
+		for i := range m.conns {
+			m.conns[i].pausedArrivals = 0
+			m.frozen[i] = m.conns[i].rows.newest(m.opts.RowsKept)
+		}
+		m.frozenUn = m.unassigned.rows.newest(unassignedRows)
 	}
-	m.paused, m.pausedSince = true, time.Now()
-	for i := range m.conns {
-		m.conns[i].pausedArrivals = 0
-	}
+	m.seq++
+	return m.newBatch(false, false)
 }
 
 // Resume ends a pause: the next batch carries the newest rows of every
 // connection and how many ticks arrived during the pause.
 func (m *Monitor) Resume() {
-	m.mu.Lock()
-	if !m.paused {
-		m.mu.Unlock()
-		return
-	}
-	m.paused = false
-	b := m.batchLocked(true)
-	m.mu.Unlock()
-	if m.opts.Output != nil {
+	m.send(func() *Batch {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if !m.paused {
+			return nil
+		}
+		m.paused = false
+		m.frozen, m.frozenUn = [3][]Row{}, nil
+		return m.batchLocked(true)
+	})
+}
+
+// send builds a batch and emits it (nil: nothing to send). Batches are
+// built and emitted under sendMu, so they leave in Seq order whichever
+// goroutine sends them: a pause is never overtaken by rows taken before it.
+func (m *Monitor) send(build func() *Batch) *Batch {
+	m.sendMu.Lock()
+	defer m.sendMu.Unlock()
+	b := build()
+	if b != nil && m.opts.Output != nil {
 		m.opts.Output.Batch(b)
+	}
+	return b
+}
+
+// newBatch is a batch without rows that states the monitor's filter, pause
+// and limits.
+func (m *Monitor) newBatch(replace, resume bool) *Batch {
+	return &Batch{
+		Seq: m.seq, Connections: map[string]*ConnBatch{}, Replace: replace, Resumed: resume,
+		Filter: m.filter, Paused: m.paused, Rows: m.opts.RowsKept, UnassignedRows: unassignedRows,
 	}
 }
 
@@ -304,19 +336,52 @@ func (m *Monitor) keepRow(sym string) bool {
 
 // SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
 // for all). The rows received so far that match are kept, the others
-// dropped, and the next batch replaces what the window shows with them.
+// dropped, and a batch sent at once replaces what the window shows with
+// them; while paused, with the matching rows as of the pause. The window
+// never filters rows itself, so it must not wait for the next flush.
 func (m *Monitor) SetFilter(filter string) {
 	filter = strings.ToUpper(strings.TrimSpace(filter))
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if filter == m.filter {
-		return
+	m.send(func() *Batch {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if filter == m.filter {
+			return nil
+		}
+		m.filter, m.replace = filter, true
+		for i := range m.conns {
+			m.conns[i].rows.keep(m.keepRow)
+		}
+		m.unassigned.rows.keep(m.keepRow)
+		if m.paused {
+			return m.frozenBatchLocked()
+		}
+		return m.batchLocked(false)
+	})
+}
+
+// frozenBatchLocked replaces the window's rows with the frozen rows that
+// match the filter (at most RowsPerBatch per connection).
+func (m *Monitor) frozenBatchLocked() *Batch {
+	b := m.batchLocked(false) // m.replace is set: every connection, rows replaced below
+	for id, cb := range b.Connections {
+		i := connIndex(id)
+		m.frozen[i] = matching(m.frozen[i], m.keepRow)
+		cb.Ticks, cb.More = m.frozen[i][:min(len(m.frozen[i]), m.opts.RowsPerBatch)], 0
 	}
-	m.filter, m.replace = filter, true
-	for i := range m.conns {
-		m.conns[i].rows.keep(m.keepRow)
+	m.frozenUn = matching(m.frozenUn, m.keepRow)
+	b.Unassigned = &ConnBatch{Ticks: m.frozenUn[:min(len(m.frozenUn), unassignedPerBatch)]}
+	return b
+}
+
+// matching returns the rows whose symbol satisfies ok, in order.
+func matching(rows []Row, ok func(string) bool) []Row {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if ok(r.Symbol) {
+			out = append(out, r)
+		}
 	}
-	m.unassigned.rows.keep(m.keepRow)
+	return out
 }
 
 func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
@@ -373,9 +438,8 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 		}
 		// Said before looking, so rows added meanwhile wake the loop.
 		m.wantRows.Store(true)
-		if b := m.nextBatch(); b != nil && m.opts.Output != nil {
+		if b := m.send(m.nextBatch); b != nil && m.opts.Output != nil {
 			m.wantRows.Store(false)
-			m.opts.Output.Batch(b)
 			sentSeq, sentAt = b.Seq, now
 		}
 		resetTimer(due, m.opts.FlushInterval)
@@ -423,7 +487,7 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 	m.seq++
 	replace := resume || m.replace
 	m.replace = false
-	b := &Batch{Seq: m.seq, Connections: map[string]*ConnBatch{}, Resumed: resume, Replace: replace, Filter: m.filter}
+	b := m.newBatch(replace, resume)
 	for i := range m.conns {
 		c := &m.conns[i]
 		if c.rows.fresh == 0 && !replace {

@@ -499,12 +499,16 @@ func TestLatencyUsesSubMillisecondPrecision(t *testing.T) {
 }
 
 func TestFilterKeepsOnlyMatchingRowsAndReplaces(t *testing.T) {
-	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
+	rec := &recorder{}
+	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner(), Output: rec})
 	now := time.Now()
 	m.consume([]string{tickJSON("AAPL", 1), tickJSON("MSFT", 2)}, now)
 	m.nextBatch()
 	m.SetFilter(" aap ")
-	b := m.nextBatch()
+	b := rec.lastBatch() // sent at once, not at the next flush
+	if nb := m.nextBatch(); nb != nil {
+		t.Fatalf("the replacing batch went twice: %+v", nb)
+	}
 	// The AAPL row already received stays; MSFT's goes.
 	if b == nil || !b.Replace || b.Resumed || b.Filter != "AAP" || len(b.Connections) != 3 ||
 		len(b.Connections["connection_1"].Ticks) != 1 || b.Connections["connection_1"].Ticks[0].Symbol != "AAPL" {

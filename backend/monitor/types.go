@@ -31,6 +31,14 @@ type Batch struct {
 	Resumed bool `json:"resumed"`
 	// Filter is the symbol filter the rows obey ("" = every symbol).
 	Filter string `json:"filter"`
+	// Paused: the rows are frozen until a Resumed batch (counters keep
+	// moving). Pause sends a batch without rows that says so at once.
+	Paused bool `json:"paused"`
+	// Rows and UnassignedRows are how many rows the window keeps per
+	// connection and in the unassigned strip: the monitor's limits, sent so
+	// that the window does not repeat them.
+	Rows           int `json:"rows"`
+	UnassignedRows int `json:"unassigned_rows"`
 }
 
 // ConnBatch is one connection's part of a Batch.

@@ -153,10 +153,10 @@ describe('alerts and history', () => {
     await recovered.locator('button.row').click();
     await until('the figures around the recovery', async () => (await page.getByTestId('entry-detail').textContent()).includes('ticks/s'));
     await screenshots(page, 'timeline-after-drop');
-    const csv = await page.evaluate(() => window.go.app.App.ExportTimeline({ From: 0, To: 0, Connection: 'connection_2', Kinds: [], Limit: 100 }, 'csv'));
+    const csv = await page.evaluate(() => window.go.app.App.ExportTimeline({ from: 0, to: 0, connection: 'connection_2', kinds: [], limit: 100 }, 'csv'));
     assert.match(csv.split('\n')[0], /^time,connection,kind,alert,from,to,cause,duration_s,reconnects/);
     assert.match(csv, /connection_2,alert,recovered/);
-    const json = JSON.parse(await page.evaluate(() => window.go.app.App.ExportTimeline({ From: 0, To: 0, Connection: '', Kinds: ['alert'], Limit: 100 }, 'json')));
+    const json = JSON.parse(await page.evaluate(() => window.go.app.App.ExportTimeline({ from: 0, to: 0, connection: '', kinds: ['alert'], limit: 100 }, 'json')));
     assert.ok(json.some((e) => e.alert === 'outage' && e.connection === 'connection_2'));
   });
 
@@ -173,7 +173,7 @@ describe('alerts and history', () => {
     const text = await summary.textContent();
     const chart = await page.evaluate(() => window.go.app.App.HistoryChart('connection_2', 24));
     log('outages of connection 2:', JSON.stringify(chart.outages), 'unobserved:', JSON.stringify(chart.unobserved));
-    const tl = await page.evaluate(() => window.go.app.App.Timeline({ From: Date.now() / 1000 - 3600, To: 0, Connection: '', Kinds: ['transition', 'session'], Limit: 400 }));
+    const tl = await page.evaluate(() => window.go.app.App.Timeline({ from: Date.now() / 1000 - 3600, to: 0, connection: '', kinds: ['transition', 'session'], limit: 400 }));
     log('recent transitions:', JSON.stringify(tl.filter((e) => e.connection !== 'connection_1' && e.connection !== 'connection_3').map((e) => [e.at.toFixed(1), e.connection, e.from, e.to, e.duration.toFixed(1)])));
     assert.match(text, /1 outage \(1\d\.\d s in all\)/);
     assert.match(text, /monitor not running 2×/, 'after the filled day, and across the restart');
@@ -183,7 +183,7 @@ describe('alerts and history', () => {
     await page.getByTestId('history-span-15min').click();
     await until('the 15 min view', async () => /last 15 min/.test(await summary.textContent()));
     await screenshots(page, 'history-15min');
-    const timeline = await page.evaluate(() => window.go.app.App.Timeline({ From: 0, To: 0, Connection: '', Kinds: ['session'], Limit: 10 }));
+    const timeline = await page.evaluate(() => window.go.app.App.Timeline({ from: 0, to: 0, connection: '', kinds: ['session'], limit: 10 }));
     // The harness ends wails dev with SIGTERM, so the first session may have
     // had no chance to record its stop: the chart infers the gap either way.
     assert.equal(timeline[0].to, 'started');

@@ -14,7 +14,7 @@ function conn(name: string, tickers: string[], over: Partial<ConnectionSnapshot>
   return {
     name, enabled: true, status: 'connected', universe_key: 'demo', assigned_tickers: tickers.length, tickers,
     message_count: 100, error_count: 1, reconnect_count: 1, last_message_time: 1, connected_since: 1, last_error: '',
-    status_since: 1, retry_at: 0, publish_dropped: 3, ...over,
+    status_since: 1, retry_at: 0, publish_dropped: 3, subscribed_channels: 1, ...over,
   };
 }
 
@@ -36,13 +36,42 @@ const metrics: Metrics = {
 
 let handlers: Record<string, (d: unknown) => void>;
 
+// The monitor's side of the pause and the filter, as backend/monitor does
+// it: each call is answered with a batch that states the new state (and,
+// for a filter or a resume, replaces the rows). The window keeps no copy.
+let live: Batch['connections'] = {};
+let goFilter = '';
+let goPaused = false;
+let seq = 1;
+function matching(f: string): Batch['connections'] {
+  const out: Batch['connections'] = {};
+  for (const [id, cb] of Object.entries(live)) out[id] = { ticks: cb.ticks.filter((r) => r.symbol.includes(f)), more: 0 };
+  return out;
+}
+function send(over: Partial<Batch>) {
+  handlers[EventTicks]({ seq: ++seq, replace: false, resumed: false, filter: goFilter, paused: goPaused, rows: 50, unassigned_rows: 10, connections: {}, ...over });
+}
+
 beforeEach(() => {
   handlers = {};
+  [live, goFilter, goPaused, seq] = [{}, '', false, 1];
   window.runtime = { EventsOnMultiple: (name, cb) => ((handlers[name] = cb), () => delete handlers[name]) };
   fakeApp({
     Snapshot: vi.fn(async () => snapshot),
     Info: vi.fn(async () => ({ product: 'TickStock Connections Monitor', version: '1.2.3', mode: 'demo', warnings: [], problem: '', profile: '', remote: '', keyring_problem: '' })),
-    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' } })),
+    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' }, feed: 'redis' as const, feed_detail: '', skipped: 0 })),
+    Pause: vi.fn(async () => {
+      goPaused = true;
+      send({});
+    }),
+    Resume: vi.fn(async () => {
+      goPaused = false;
+      send({ replace: true, resumed: true, connections: matching(goFilter) });
+    }),
+    SetFilter: vi.fn(async (f: string) => {
+      goFilter = f;
+      send({ replace: true, connections: matching(f) });
+    }),
     LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: true, connection_id: 'connection_1', name: 'primary', message: `${s} is on Connection 1 (primary).` })),
   });
 });
@@ -58,13 +87,14 @@ async function started() {
   handlers[EventMetrics](metrics);
   const now = Date.now() / 1000;
   const b: Batch = {
-    seq: 1, replace: false, resumed: false, filter: '',
+    seq: 1, replace: false, resumed: false, filter: '', paused: false, rows: 50, unassigned_rows: 10,
     connections: {
       connection_1: { ticks: [{ symbol: 'AAPL', price: 1, volume: 1, ts: now - 5, recv: now, rd: 2 }, { symbol: 'MSFT', price: 2, volume: 1, ts: now, recv: now }], more: 0 },
       connection_2: { ticks: [{ symbol: 'PLTR', price: 1, volume: 1, ts: now, recv: now }], more: 0 },
     },
     unassigned: { ticks: [{ symbol: 'ZZZ', price: 1, volume: 1, ts: now, recv: now }], more: 0 },
   };
+  live = b.connections;
   handlers[EventTicks](b);
   await tick();
 }

@@ -8,7 +8,7 @@ function conn(over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
     name: 'primary', enabled: true, status: 'connected', universe_key: 'sp500',
     assigned_tickers: 3, tickers: ['AAPL', 'MSFT', 'NVDA'], message_count: 12345,
     error_count: 2, reconnect_count: 1, last_message_time: 0, connected_since: 1000,
-    last_error: '', status_since: 1000, retry_at: 0, publish_dropped: 0, ...over,
+    last_error: '', status_since: 1000, retry_at: 0, publish_dropped: 0, subscribed_channels: 1, ...over,
   };
 }
 
@@ -74,7 +74,7 @@ describe('ConnectionColumn uptime', () => {
   });
 
   it('shows silent tickers and the demo fault controls only in the demo', () => {
-    const metrics = { received: 1, rate_1s: 20, rate_10s: 19.5, last_tick: 0, latency_p50_ms: 1, latency_p99_ms: 3, spark: [], silent: 2, silent_sample: ['HUSH', 'QUIET'] };
+    const metrics = { received: 1, rate_1s: 20, rate_10s: 19.5, last_tick: 0, latency_p50_ms: 1, latency_p99_ms: 3, provider_p50_ms: -1, provider_p99_ms: -1, spark: [], silent: 2, silent_sample: ['HUSH', 'QUIET'] };
     render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn(), metrics, now: 0, demo: true });
     expect(screen.getByTestId('silent-connection_2')).toHaveTextContent('2 silent tickers (no tick for 60 s): HUSH, QUIET');
     expect(screen.getByTestId('msgs-per-sec-connection_2')).toHaveTextContent(/^20$/);

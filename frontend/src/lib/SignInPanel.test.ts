@@ -6,7 +6,7 @@ import { fakeApp } from '../test-bridge';
 
 const state = (over: Partial<RemoteState>): RemoteState => ({
   state: 'needs_password', server: 'http://ingest:8765', email: 'ops@x.io', detail: 'Enter the admin password for ops@x.io.',
-  retry_at: 0, since: 0, push: true, counts_only: false, ...over,
+  retry_at: 0, since: 0, push: true, counts_only: false, kind: '', feed: '', stale: false, last_data: 0, push_dropped: 0, ...over,
 });
 
 describe('SignInPanel', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import SourceStatus from './SourceStatus.svelte';
 import type { SourceState } from './types';
 
-const base: SourceState = { state: 'subscribed', where: 'localhost:6379 db 0', kind: 'standalone', node: '127.0.0.1:6379', channel: 'tickstock:market:ticks', pattern: false, detail: 'Subscribed.', since: 1, gaps: 0 };
+const base: SourceState = { state: 'subscribed', where: 'localhost:6379 db 0', kind: 'standalone', node: '127.0.0.1:6379', channel: 'tickstock:market:ticks', pattern: false, detail: 'Subscribed.', since: 1, gaps: 0, feed: 'redis', feed_detail: '', skipped: 0 };
 
 describe('SourceStatus', () => {
   it('says where it is subscribed', () => {

@@ -36,7 +36,7 @@ describe('Timeline', () => {
     await vi.waitFor(() => expect(screen.getByText(/Nothing recorded/)).toBeInTheDocument());
     await fireEvent.change(screen.getByTestId('timeline-connection'), { target: { value: 'connection_3' } });
     await fireEvent.change(screen.getByTestId('timeline-kind'), { target: { value: 'gap' } });
-    await vi.waitFor(() => expect(app.Timeline).toHaveBeenLastCalledWith(expect.objectContaining({ Connection: 'connection_3', Kinds: ['gap'] })));
+    await vi.waitFor(() => expect(app.Timeline).toHaveBeenLastCalledWith(expect.objectContaining({ connection: 'connection_3', kinds: ['gap'] })));
     expect(screen.getByText(/for this filter/)).toBeInTheDocument();
   });
 

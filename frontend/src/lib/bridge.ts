@@ -1,39 +1,17 @@
-// The Wails bridge: bound Go methods under window.go.app.App and the runtime's
-// event functions under window.runtime. Wails injects both into the page; this
-// module is the one place that touches them, so tests can replace it.
-import type { AppInfo, Lookup, Profile, ProfileList, RemoteState, Snapshot, SourceState } from './types';
-import type { AlertSettings, Chart, Entry, HistoryStatus, Minute, TimelineQuery } from './incidents';
+// The Wails bridge: the bound Go methods and the runtime's events, both
+// through the code Wails generates from Go (frontend/wailsjs, `make
+// bindings`), so a method or a type that Go does not have fails svelte-check.
+// This module is the one place that touches them, so tests can replace it
+// (src/test-bridge.ts installs a fake window.go.app.App).
+import * as App from '../../wailsjs/go/app/App';
+import { EventsOnMultiple } from '../../wailsjs/runtime/runtime';
+import type { AlertSettings, Entry, TimelineQuery } from './incidents';
+import type { ProfileList, RemoteState, SourceState } from './types';
 
-export interface BoundApp {
-  Snapshot(): Promise<Snapshot>;
-  Info(): Promise<AppInfo>;
-  Source(): Promise<SourceState>;
-  Pause(): Promise<void>;
-  Resume(): Promise<void>;
-  SetFilter(symbol: string): Promise<void>;
-  LookupSymbol(symbol: string): Promise<Lookup>;
-  DropConnection(id: string): Promise<void>;
-  StallConnection(id: string, seconds: number): Promise<void>;
-  MarkPainted(): Promise<number>;
-  TicksPainted(seq: number): Promise<void>;
-  RemoteState(): Promise<RemoteState | null>;
-  SignIn(password: string, remember: boolean): Promise<void>;
-  ForgetPassword(): Promise<void>;
-  ListProfiles(): Promise<ProfileList>;
-  SaveProfile(p: Profile): Promise<void>;
-  DeleteProfile(name: string): Promise<void>;
-  UseProfile(name: string): Promise<void>;
-  Timeline(q: TimelineQuery): Promise<Entry[]>;
-  ExportTimeline(q: TimelineQuery, format: string): Promise<string>;
-  SaveTimelineExport(q: TimelineQuery, format: string): Promise<string>;
-  HistoryChart(connection: string, hours: number): Promise<Chart>;
-  FiguresAround(connection: string, at: number): Promise<Minute[]>;
-  HistoryStatus(): Promise<HistoryStatus>;
-  AlertSettings(): Promise<AlertSettings>;
-  SetAlertSettings(s: AlertSettings): Promise<void>;
-  DropConnectionFor(id: string, seconds: number): Promise<void>;
-}
+/** The bound methods, exactly as Go declares them (frontend/wailsjs/go/app/App.d.ts). */
+export type BoundApp = typeof App;
 
+/** The part of window.runtime this module uses (tests install a fake one). */
 interface WailsRuntime {
   EventsOnMultiple(name: string, cb: (...data: unknown[]) => void, max: number): () => void;
 }
@@ -45,46 +23,54 @@ declare global {
   }
 }
 
-function bound(): BoundApp {
-  const a = window.go?.app?.App;
-  if (!a) throw new Error('The Go backend is not connected (window.go is missing). Open the app through Wails, not the Vite URL.');
-  return a;
+function connected(): void {
+  if (!window.go?.app?.App) throw new Error('The Go backend is not connected (window.go is missing). Open the app through Wails, not the Vite URL.');
 }
 
-// Each call is async so a missing backend is a rejected promise, never a throw.
+/** Wraps a bound method so a missing backend is a rejected promise, never a throw. */
+function call<A extends unknown[], R>(m: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
+  return async (...a: A) => {
+    connected();
+    return m(...a);
+  };
+}
+
+// Where Go sends a plain string that the frontend narrows to the words it
+// names (types.ts Narrow), the method's result is asserted to the narrowed
+// type; Narrow keeps every such field tied to a field Go has.
 export const backend = {
-  snapshot: async (): Promise<Snapshot> => bound().Snapshot(),
-  info: async (): Promise<AppInfo> => bound().Info(),
-  source: async (): Promise<SourceState> => bound().Source(),
-  pause: async (): Promise<void> => bound().Pause(),
-  resume: async (): Promise<void> => bound().Resume(),
-  setFilter: async (symbol: string): Promise<void> => bound().SetFilter(symbol),
-  lookupSymbol: async (symbol: string): Promise<Lookup> => bound().LookupSymbol(symbol),
-  dropConnection: async (id: string): Promise<void> => bound().DropConnection(id),
-  stallConnection: async (id: string, seconds: number): Promise<void> => bound().StallConnection(id, seconds),
-  markPainted: async (): Promise<number> => bound().MarkPainted(),
-  ticksPainted: async (seq: number): Promise<void> => bound().TicksPainted(seq),
-  remoteState: async (): Promise<RemoteState | null> => bound().RemoteState(),
-  signIn: async (password: string, remember: boolean): Promise<void> => bound().SignIn(password, remember),
-  forgetPassword: async (): Promise<void> => bound().ForgetPassword(),
-  listProfiles: async (): Promise<ProfileList> => bound().ListProfiles(),
-  saveProfile: async (p: Profile): Promise<void> => bound().SaveProfile(p),
-  deleteProfile: async (name: string): Promise<void> => bound().DeleteProfile(name),
-  useProfile: async (name: string): Promise<void> => bound().UseProfile(name),
-  timeline: async (q: TimelineQuery): Promise<Entry[]> => bound().Timeline(q),
-  exportTimeline: async (q: TimelineQuery, format: string): Promise<string> => bound().ExportTimeline(q, format),
-  saveTimelineExport: async (q: TimelineQuery, format: string): Promise<string> => bound().SaveTimelineExport(q, format),
-  historyChart: async (connection: string, hours: number): Promise<Chart> => bound().HistoryChart(connection, hours),
-  figuresAround: async (connection: string, at: number): Promise<Minute[]> => bound().FiguresAround(connection, at),
-  historyStatus: async (): Promise<HistoryStatus> => bound().HistoryStatus(),
-  alertSettings: async (): Promise<AlertSettings> => bound().AlertSettings(),
-  setAlertSettings: async (s: AlertSettings): Promise<void> => bound().SetAlertSettings(s),
-  dropConnectionFor: async (id: string, seconds: number): Promise<void> => bound().DropConnectionFor(id, seconds),
+  snapshot: call(App.Snapshot),
+  info: call(App.Info),
+  source: call(App.Source) as () => Promise<SourceState>,
+  pause: call(App.Pause),
+  resume: call(App.Resume),
+  setFilter: call(App.SetFilter),
+  lookupSymbol: call(App.LookupSymbol),
+  dropConnection: call(App.DropConnection),
+  stallConnection: call(App.StallConnection),
+  markPainted: call(App.MarkPainted),
+  ticksPainted: call(App.TicksPainted),
+  /** null outside remote mode (Go returns a nil *remote.State). */
+  remoteState: call(App.RemoteState) as () => Promise<RemoteState | null>,
+  signIn: call(App.SignIn),
+  forgetPassword: call(App.ForgetPassword),
+  listProfiles: call(App.ListProfiles) as () => Promise<ProfileList>,
+  saveProfile: call(App.SaveProfile),
+  deleteProfile: call(App.DeleteProfile),
+  useProfile: call(App.UseProfile),
+  timeline: call(App.Timeline) as (q: TimelineQuery) => Promise<Entry[]>,
+  exportTimeline: call(App.ExportTimeline),
+  saveTimelineExport: call(App.SaveTimelineExport),
+  historyChart: call(App.HistoryChart),
+  figuresAround: call(App.FiguresAround),
+  historyStatus: call(App.HistoryStatus),
+  alertSettings: call(App.AlertSettings) as () => Promise<AlertSettings>,
+  setAlertSettings: call(App.SetAlertSettings),
+  dropConnectionFor: call(App.DropConnectionFor),
 };
 
 /** Subscribes to a Go event; returns the function that unsubscribes. */
 export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
-  const rt = window.runtime;
-  if (!rt) return () => {};
-  return rt.EventsOnMultiple(name, (data: unknown) => cb(data as T), -1);
+  if (!window.runtime) return () => {};
+  return EventsOnMultiple(name, (data: unknown) => cb(data as T), -1);
 }

@@ -1,5 +1,9 @@
-// Shapes of the alerts, timeline and history that the Go side sends
-// (backend/alerts.Entry, backend/history.Minute/Chart, service.HistoryStatus).
+// Shapes of the alerts, timeline and history that the Go side sends: the
+// types Wails generates from backend/alerts, backend/history and
+// backend/service (frontend/wailsjs/go/models.ts), narrowed to the kinds the
+// frontend names.
+import type { alerts, history, service } from '../../wailsjs/go/models';
+import type { Narrow } from './types';
 
 export const ALERT_KINDS = ['outage', 'recovered', 'auth_failed', 'max_connections', 'silent', 'redis_gap', 'remote'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
@@ -17,74 +21,15 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
 export const ENTRY_KINDS = ['transition', 'alert', 'gap', 'silence', 'remote', 'session'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
-export interface Entry {
-  id: number;
-  at: number;
-  connection: string;
-  kind: EntryKind;
-  alert?: AlertKind;
-  from?: string;
-  to?: string;
-  cause: string;
-  duration: number;
-  reconnects: number;
-  message: string;
-  notified: boolean;
-  note?: string;
-}
+/** One timeline entry (backend/alerts.Entry). */
+export type Entry = Narrow<alerts.Entry, { kind: EntryKind; alert?: AlertKind }>;
+export type TimelineQuery = history.Query;
+export type Minute = history.Minute;
+export type Span = history.Span;
+export type Chart = history.Chart;
+export type AlertSettings = Narrow<alerts.Settings, { off: AlertKind[] }>;
 
-export interface TimelineQuery {
-  From: number;
-  To: number;
-  Connection: string;
-  Kinds: string[];
-  Limit: number;
-}
-
-export interface Minute {
-  connection: string;
-  start: number;
-  ticks: number;
-  rate_min: number;
-  rate_avg: number;
-  rate_max: number;
-  errors: number;
-  reconnects: number;
-  p50_ms: number;
-  p99_ms: number;
-  down_s: number;
-  samples: number;
-}
-
-export interface Span {
-  from: number;
-  to: number;
-  cause: string;
-}
-
-export interface Chart {
-  connection: string;
-  from: number;
-  to: number;
-  minutes: Minute[];
-  outages: Span[];
-  unobserved: Span[];
-}
-
-export interface AlertSettings {
-  off: AlertKind[];
-  outage_after_s: number;
-  silent_after_s: number;
-  quiet: boolean;
-}
-
-export interface HistoryStatus {
-  path: string;
-  problem: string;
-  bytes: number;
-  dropped: number;
-  session: string;
-}
+export type HistoryStatus = service.HistoryStatus;
 
 /** "connection_2" → "Connection 2"; "redis" → "Redis"; "" → "Monitor". */
 export function connectionLabel(id: string): string {

@@ -3,7 +3,7 @@ import { linkLine, observed } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
-  return { state: 'observing', server: 'http://h', email: 'a@b.c', detail: 'd', retry_at: 0, since: 0, push: true, counts_only: false, ...over };
+  return { state: 'observing', server: 'http://h', email: 'a@b.c', detail: 'd', retry_at: 0, since: 0, push: true, counts_only: false, kind: '', feed: '', stale: false, last_data: 0, push_dropped: 0, ...over };
 }
 
 describe('observed', () => {

@@ -1,5 +1,5 @@
 // The tick stream: batches from Go become, per connection, the newest rows
-// (at most MAX_ROWS, newest first), each keyed so a flush re-renders only the
+// (at most the batch's `rows`, newest first), each keyed so a flush re-renders only the
 // rows it adds. It also samples Redis → screen latency and keeps each
 // symbol's previous price (for the row's colour) only for the symbols that
 // are on screen or on a connection, so the map stays bounded however many
@@ -9,8 +9,6 @@ import { EventTicks } from '../lib/events';
 import { LatencyWindow } from '../lib/latency';
 import type { Batch, Row } from '../lib/types';
 
-export const MAX_ROWS = 50;
-const UNASSIGNED_ROWS = 10;
 /** Extra symbols the price map may hold before it is pruned (amortises the pruning). */
 const PRICE_SLACK = 256;
 
@@ -25,6 +23,9 @@ export class TickStore {
   unassigned = $state<ShownRow[]>([]);
   /** Redis → screen p50/p99 per connection (ms), refreshed by refreshLatency. */
   screenLatency = $state<Record<string, { p50: number; p99: number } | null>>({});
+  /** The monitor's state, as its newest batch says: the filter its rows obey and whether they are paused. */
+  filter = $state('');
+  paused = $state(false);
 
   #nextKey = 1;
   #lastPrice = new Map<string, number>();
@@ -73,6 +74,8 @@ export class TickStore {
   }
 
   apply(b: Batch, nowMs = Date.now()): void {
+    this.filter = b.filter;
+    this.paused = b.paused;
     if (b.replace) {
       // A new filter or the end of a pause: columns absent here are emptied too.
       for (const id of Object.keys(this.rows)) if (!b.connections[id]) this.rows[id] = [];
@@ -83,11 +86,11 @@ export class TickStore {
       if (!b.replace) this.#sample(id, ticks, nowMs);
       const fresh = this.#shown(ticks);
       const old = b.replace ? [] : (this.rows[id] ?? []);
-      this.rows[id] = fresh.concat(old).slice(0, MAX_ROWS);
+      this.rows[id] = fresh.concat(old).slice(0, b.rows);
     }
     if (b.unassigned) {
       const fresh = this.#shown(b.unassigned.ticks ?? []);
-      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, UNASSIGNED_ROWS);
+      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, b.unassigned_rows);
     }
     this.#prune();
   }

@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Batch, Row } from '../lib/types';
-import { MAX_ROWS, TickStore } from './ticks.svelte';
+import { TickStore } from './ticks.svelte';
+
+/** What every batch of the monitor says besides its rows: not paused, and its row limits. */
+const LIMITS = { paused: false, rows: 50, unassigned_rows: 10 };
 
 const row = (symbol: string, price: number, recv = 1): Row => ({ symbol, price, volume: 100, ts: recv, recv });
 
 function batch(rows: Row[], over: Partial<Batch> = {}): Batch {
-  return { seq: 1, connections: { connection_1: { ticks: rows, more: 0 } }, replace: false, resumed: false, filter: '', ...over };
+  return { ...LIMITS, seq: 1, connections: { connection_1: { ticks: rows, more: 0 } }, replace: false, resumed: false, filter: '', ...over };
 }
 
 describe('TickStore', () => {
@@ -16,10 +19,10 @@ describe('TickStore', () => {
       s.apply(batch([row('B', i + 0.5), row('A', i)]));
     }
     const rows = s.rows.connection_1;
-    expect(rows).toHaveLength(MAX_ROWS);
+    expect(rows).toHaveLength(LIMITS.rows);
     expect(rows[0]).toMatchObject({ symbol: 'B', price: 29.5 });
     expect(rows[1]).toMatchObject({ symbol: 'A', price: 29 });
-    expect(new Set(rows.map((r) => r.key)).size).toBe(MAX_ROWS);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(LIMITS.rows);
   });
 
   it('colours a price against the same symbol’s previous price', () => {
@@ -35,7 +38,7 @@ describe('TickStore', () => {
 
   it('keeps rows of one connection out of the others', () => {
     const s = new TickStore();
-    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
+    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
     expect(s.rows.connection_1).toBeUndefined();
     expect(s.rows.connection_2[0].symbol).toBe('PLTR');
   });
@@ -44,6 +47,7 @@ describe('TickStore', () => {
     const s = new TickStore();
     s.apply(batch([row('OLD', 1)]));
     s.apply({
+      ...LIMITS,
       seq: 2,
       replace: true,
       resumed: true,
@@ -55,16 +59,30 @@ describe('TickStore', () => {
 
   it('empties every column when a new filter replaces the rows', () => {
     const s = new TickStore();
-    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: { connection_1: { ticks: [row('MSFT', 1)], more: 0 }, connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
-    s.apply({ seq: 2, replace: true, resumed: false, filter: 'AAPL', connections: { connection_1: { ticks: [row('AAPL', 2)], more: 0 } } });
+    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: { connection_1: { ticks: [row('MSFT', 1)], more: 0 }, connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
+    s.apply({ ...LIMITS, seq: 2, replace: true, resumed: false, filter: 'AAPL', connections: { connection_1: { ticks: [row('AAPL', 2)], more: 0 } } });
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['AAPL']);
     expect(s.rows.connection_2).toEqual([]);
   });
 
+  it('takes the row limits, the filter and the pause from the monitor’s batches', () => {
+    const s = new TickStore();
+    s.apply(batch([row('A', 1), row('B', 2), row('C', 3)], { rows: 2 }));
+    expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['A', 'B']);
+    expect([s.filter, s.paused]).toEqual(['', false]);
+    // Pause: a batch without rows that says so; the rows stay as they were.
+    s.apply({ ...LIMITS, seq: 2, replace: false, resumed: false, filter: 'A', paused: true, connections: {} });
+    expect([s.filter, s.paused]).toEqual(['A', true]);
+    expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['A', 'B']);
+    s.apply({ ...LIMITS, seq: 3, replace: true, resumed: true, filter: 'A', connections: { connection_1: { ticks: [row('A', 4)], more: 0 } } });
+    expect(s.paused).toBe(false);
+    expect(s.rows.connection_1.map((r) => r.price)).toEqual([4]);
+  });
+
   it('keeps a short unassigned strip', () => {
     const s = new TickStore();
-    s.apply({ seq: 1, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 } });
-    s.apply({ seq: 2, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 } });
+    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 } });
+    s.apply({ ...LIMITS, seq: 2, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 } });
     expect(s.unassigned).toHaveLength(10);
     expect(s.unassigned[0].symbol).toBe('V0');
   });
@@ -78,12 +96,12 @@ describe('TickStore', () => {
     for (let i = 0; i < 100_000; i += 20) {
       const rows = Array.from({ length: 20 }, (_, j) => row(`S${i + j}`, 1));
       // Half the batches go to the unassigned strip, as remote counts-only ticks do.
-      if ((i / 20) % 2) s.apply({ seq: i, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: rows, more: 0 } });
+      if ((i / 20) % 2) s.apply({ ...LIMITS, seq: i, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: rows, more: 0 } });
       else s.apply(batch(rows));
       peak = Math.max(peak, s.priceMapSize);
     }
     // Rows on screen (50 + 10), the ticker lists (500) and the pruning slack.
-    expect(peak).toBeLessThanOrEqual(MAX_ROWS + 10 + known.length + 256 + 20);
+    expect(peak).toBeLessThanOrEqual(LIMITS.rows + 10 + known.length + 256 + 20);
     // A ticker-list symbol keeps its price even after leaving the screen: its next tick is coloured.
     s.apply(batch([row('K7', 11)]));
     expect(s.rows.connection_1[0].dir).toBe('up');
@@ -127,8 +145,8 @@ describe('TickStore.connect', () => {
     const s = new TickStore();
     s.connect(painted);
     const row = (symbol: string) => ({ symbol, price: 1, volume: 1, ts: 1, recv: 1 });
-    handler!({ seq: 1, connections: { connection_1: { ticks: [row('A')], more: 0 } } });
-    handler!({ seq: 2, connections: { connection_1: { ticks: [row('B')], more: 0 } } });
+    handler!({ ...LIMITS, seq: 1, connections: { connection_1: { ticks: [row('A')], more: 0 } } });
+    handler!({ ...LIMITS, seq: 2, connections: { connection_1: { ticks: [row('B')], more: 0 } } });
     expect(s.rows.connection_1).toBeUndefined(); // not before the frame
     expect(frames).toHaveLength(1); // one frame for both
     frames[0](0);

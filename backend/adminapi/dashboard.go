@@ -86,6 +86,7 @@ func (s *Server) dashboardFiles() http.Handler {
 			_, _ = w.Write([]byte(notBuiltPage))
 		})
 	}
+	index := browserPage(s.opts.Dashboard)
 	files := http.StripPrefix(DashboardPath+"/", http.FileServerFS(s.opts.Dashboard))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -98,8 +99,30 @@ func (s *Server) dashboardFiles() http.Handler {
 		} else {
 			h.Set("Cache-Control", "no-cache")
 		}
+		if r.URL.Path == DashboardPath+"/" {
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			_, _ = w.Write(index)
+			return
+		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// shellMeta tells the page it runs in a browser tab, served by this
+// server: its bridge then speaks HTTP and /admin-ws (frontend/src/lib/shell.ts).
+const shellMeta = `<meta name="tickstock-shell" content="browser">`
+
+// browserPage is the built index.html with shellMeta at the top of <head>.
+func browserPage(dist fs.FS) []byte {
+	b, err := fs.ReadFile(dist, "index.html")
+	if err != nil {
+		return nil
+	}
+	page := string(b)
+	if i := strings.Index(page, "<head>"); i >= 0 {
+		return []byte(page[:i+len("<head>")] + "\n    " + shellMeta + page[i+len("<head>"):])
+	}
+	return []byte(shellMeta + page)
 }
 
 const notBuiltPage = `<!doctype html>

@@ -211,7 +211,7 @@ func TestDashboardFramesStayUnder8KiB(t *testing.T) {
 
 func TestDashboardPageAndSession(t *testing.T) {
 	page := fstest.MapFS{
-		"index.html":       {Data: []byte("<title>TickStock</title>")},
+		"index.html":       {Data: []byte("<html><head><title>TickStock</title></head></html>")},
 		"assets/index.js":  {Data: []byte("console.log(1)")},
 		"assets/style.css": {Data: []byte("body{}")},
 	}
@@ -227,7 +227,8 @@ func TestDashboardPageAndSession(t *testing.T) {
 		t.Fatalf("%s: %d to %q", DashboardPath, resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// The page is public (it holds no data); the figures are not.
-	for path, want := range map[string]string{"/": "<title>TickStock", "/assets/index.js": "console.log"} {
+	for path, want := range map[string]string{"/": `<html><head>
+    <meta name="tickstock-shell" content="browser"><title>TickStock`, "/assets/index.js": "console.log"} {
 		resp, err := c.Get(f.http.URL + DashboardPath + path)
 		if err != nil {
 			t.Fatal(err)

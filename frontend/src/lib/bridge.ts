@@ -3,6 +3,8 @@
 // module is the one place that touches them, so tests can replace it.
 import type { AppInfo, Lookup, Profile, ProfileList, RemoteState, Snapshot, SourceState } from './types';
 import type { AlertSettings, Chart, Entry, HistoryStatus, Minute, TimelineQuery } from './incidents';
+import { httpBackend, onHttpEvent } from './bridge-http';
+import { shell } from './shell';
 
 export interface BoundApp {
   Snapshot(): Promise<Snapshot>;
@@ -52,7 +54,7 @@ function bound(): BoundApp {
 }
 
 // Each call is async so a missing backend is a rejected promise, never a throw.
-export const backend = {
+const windowBackend = {
   snapshot: async (): Promise<Snapshot> => bound().Snapshot(),
   info: async (): Promise<AppInfo> => bound().Info(),
   source: async (): Promise<SourceState> => bound().Source(),
@@ -65,7 +67,8 @@ export const backend = {
   markPainted: async (): Promise<number> => bound().MarkPainted(),
   ticksPainted: async (seq: number): Promise<void> => bound().TicksPainted(seq),
   remoteState: async (): Promise<RemoteState | null> => bound().RemoteState(),
-  signIn: async (password: string, remember: boolean): Promise<void> => bound().SignIn(password, remember),
+  // The email is asked only by the browser's sign-in; the window's comes from the profile.
+  signIn: async (password: string, remember: boolean, _email?: string): Promise<void> => bound().SignIn(password, remember),
   forgetPassword: async (): Promise<void> => bound().ForgetPassword(),
   listProfiles: async (): Promise<ProfileList> => bound().ListProfiles(),
   saveProfile: async (p: Profile): Promise<void> => bound().SaveProfile(p),
@@ -82,8 +85,14 @@ export const backend = {
   dropConnectionFor: async (id: string, seconds: number): Promise<void> => bound().DropConnectionFor(id, seconds),
 };
 
+export type Backend = typeof windowBackend;
+
+/** The window's bound methods, or in a browser tab served by `serve` the HTTP bridge (bridge-http.ts); chosen once (shell.ts). */
+export const backend: Backend = shell.kind === 'browser' ? httpBackend : windowBackend;
+
 /** Subscribes to a Go event; returns the function that unsubscribes. */
 export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
+  if (shell.kind === 'browser') return onHttpEvent(name, cb);
   const rt = window.runtime;
   if (!rt) return () => {};
   return rt.EventsOnMultiple(name, (data: unknown) => cb(data as T), -1);

@@ -92,6 +92,8 @@ export interface RemoteState {
   stale?: boolean;
   last_data?: number;
   push_dropped?: number;
+  /** A browser tab's sign-in to the server that serves it: the email is asked, nothing is remembered. */
+  session_only?: boolean;
 }
 
 export interface Profile {

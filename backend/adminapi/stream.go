@@ -26,6 +26,8 @@ const (
 	clientPause       = "pause"          // {"type":"pause"}
 	clientResume      = "resume"         // {"type":"resume"}
 	clientFilter      = "filter"         // {"type":"filter","filter":"AA"}
+	clientHidden      = "hidden"         // {"type":"hidden"}: the tab is not shown (no batches)
+	clientVisible     = "visible"        // {"type":"visible"}: shown again (the newest rows)
 	unassignedKey     = "\x00unassigned" // recent-rows key of the unassigned strip
 )
 
@@ -39,6 +41,7 @@ type dashView struct {
 	mu          sync.Mutex
 	filter      string
 	paused      bool
+	hidden      bool // a background tab paints nothing: batches would pile up in it
 	pausedSince time.Time
 	arrived     map[string]int64 // per connection, since the pause began
 }
@@ -52,10 +55,11 @@ type clientMessage struct {
 // stream is the hub's side of the monitor: the newest rows, the last
 // source state and the latest batch number, shared by the dashboard viewers.
 type stream struct {
-	mu     sync.Mutex
-	recent map[string][]monitor.Row // newest first
-	source *monitor.SourceState
-	seq    uint64
+	mu      sync.Mutex
+	recent  map[string][]monitor.Row // newest first
+	source  *monitor.SourceState
+	metrics []byte // the last metrics, for a new viewer
+	seq     uint64
 }
 
 // MonitorOutput returns the monitor.Output that feeds the dashboard viewers.
@@ -106,6 +110,7 @@ func (h *hub) batch(b *monitor.Batch) {
 			for id, cb := range b.Connections {
 				d.arrived[id] += int64(len(cb.Ticks)) + cb.More
 			}
+		case d.hidden:
 		case d.filter == "":
 			if all == nil {
 				all = encode(EventTicks, b)
@@ -210,7 +215,10 @@ func undelayed(rows []monitor.Row) []monitor.Row {
 }
 
 func (h *hub) metrics(m *monitor.Metrics) {
-	var all []byte
+	all := encode(EventTickMetrics, m)
+	h.stream.mu.Lock()
+	h.stream.metrics = all
+	h.stream.mu.Unlock()
 	for _, v := range h.dashViewers() {
 		d := v.dash
 		d.mu.Lock()
@@ -222,9 +230,6 @@ func (h *hub) metrics(m *monitor.Metrics) {
 			}
 			h.offer(v, encode(EventTickMetrics, &mm))
 		} else {
-			if all == nil {
-				all = encode(EventTickMetrics, m)
-			}
 			h.offer(v, all)
 		}
 		d.mu.Unlock()
@@ -253,10 +258,16 @@ func (s *Server) Source() (monitor.SourceState, bool) {
 }
 
 // greet sends a new dashboard viewer what it needs before the next change:
-// the source state and the newest rows.
+// the source state, the last metrics and the newest rows.
 func (h *hub) greet(v *viewer) {
 	if st, ok := h.s.Source(); ok {
 		h.offer(v, encode(EventSourceState, st))
+	}
+	h.stream.mu.Lock()
+	m := h.stream.metrics
+	h.stream.mu.Unlock()
+	if m != nil {
+		h.offer(v, m)
 	}
 	v.dash.mu.Lock()
 	defer v.dash.mu.Unlock()
@@ -283,6 +294,15 @@ func (h *hub) handle(v *viewer, raw []byte) {
 			d.paused = false
 			h.offer(v, encode(EventTicks, h.replacement(d, true)))
 		}
+	case clientHidden:
+		d.hidden = true
+	case clientVisible:
+		if d.hidden {
+			d.hidden = false
+			if !d.paused {
+				h.offer(v, encode(EventTicks, h.replacement(d, false)))
+			}
+		}
 	case clientFilter:
 		f := strings.ToUpper(strings.TrimSpace(m.Filter))
 		if len(f) > maxFilterLen {
@@ -292,7 +312,7 @@ func (h *hub) handle(v *viewer, raw []byte) {
 			return
 		}
 		d.filter = f
-		if !d.paused { // a paused view shows the new filter's rows on resume
+		if !d.paused && !d.hidden { // a paused view shows the new filter's rows on resume
 			h.offer(v, encode(EventTicks, h.replacement(d, false)))
 		}
 	}

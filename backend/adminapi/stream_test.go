@@ -286,3 +286,25 @@ func mustURL(s string) *url.URL {
 	}
 	return u
 }
+
+func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
+	f := start(t, Options{PushInterval: time.Hour})
+	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
+	next(t, conn, EventTicks)
+	_ = conn.WriteJSON(map[string]string{"type": "hidden"})
+	time.Sleep(200 * time.Millisecond)
+	out := f.srv.MonitorOutput()
+	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
+	out.Metrics(&monitor.Metrics{Total: 5, Connections: map[string]monitor.ConnMetrics{}})
+	// The metrics come; the batch did not (the next batch is the one sent on "visible").
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var m frame
+	if err := conn.ReadJSON(&m); err != nil || m.Event != EventTickMetrics {
+		t.Fatalf("a hidden tab got %q (%v)", m.Event, err)
+	}
+	_ = conn.WriteJSON(map[string]string{"type": "visible"})
+	b := batchOf(t, next(t, conn, EventTicks))
+	if !b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "MSFT" {
+		t.Fatalf("shown again: %+v", b)
+	}
+}

@@ -116,6 +116,7 @@ function openStream(): void {
     retryMs = 1000;
     if (view.filter) send({ type: 'filter', filter: view.filter });
     if (view.paused) send({ type: 'pause' });
+    if (document.hidden) send({ type: 'hidden' });
   };
   sock.onmessage = (e) => {
     let m: { event?: string; data?: unknown };
@@ -167,6 +168,14 @@ function forbidden(s: Session): void {
   setState({ state: 'forbidden', email: s.email, detail: `Signed in as ${s.email} (role ${s.role}): this dashboard is for admins only. Sign in with an admin account.` });
 }
 
+// A background tab paints nothing (no animation frames), so the batches it
+// was sent would pile up in it: the server holds them back until it is
+// shown again, then sends the newest rows. Status and metrics keep coming
+// (the <title> carries the state to the tab strip).
+if (typeof document !== 'undefined') {
+  document.addEventListener('visibilitychange', () => send({ type: document.hidden ? 'hidden' : 'visible' }));
+}
+
 let started: Promise<void> | null = null;
 
 /** Once per page: finds out who is signed in, and opens the stream for an admin. */
@@ -196,6 +205,10 @@ function notHere(what: string): Promise<never> {
 export const httpBackend: Backend = {
   snapshot: async (): Promise<Snapshot> => {
     await start();
+    // Not signed in as an admin: no figures, and the sign-in panel says why
+    // (a second, red "could not read" would say it again). The page reloads
+    // once signed in.
+    if (state.state !== 'observing') return new Promise<Snapshot>(() => {});
     return (await getJSON<{ data: Snapshot }>('/api/admin/websocket-status')).data;
   },
   info: async (): Promise<AppInfo> => getJSON<AppInfo>('/api/admin/info'),

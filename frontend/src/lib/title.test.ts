@@ -15,5 +15,7 @@ describe('pageTitle', () => {
     expect(pageTitle(null, remote('needs_password'), false)).toBe('not signed in — TickStock Monitor');
     expect(pageTitle(snap(3, 3), remote('forbidden'), false)).toBe('not an admin — TickStock Monitor');
     expect(pageTitle(snap(3, 3), remote('observing'), false)).toBe('3/3 connected — TickStock Monitor');
+    // After the session ended, with the last figures still shown.
+    expect(pageTitle(snap(3, 3), { ...remote('needs_password'), last_data: 1, stale: true }, false)).toBe('not signed in — TickStock Monitor');
   });
 });

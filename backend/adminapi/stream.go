@@ -305,8 +305,8 @@ func (h *hub) handle(v *viewer, raw []byte) {
 		}
 	case clientFilter:
 		f := strings.ToUpper(strings.TrimSpace(m.Filter))
-		if len(f) > maxFilterLen {
-			f = f[:maxFilterLen]
+		if r := []rune(f); len(r) > maxFilterLen {
+			f = string(r[:maxFilterLen])
 		}
 		if f == d.filter {
 			return

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -307,4 +308,30 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 	if !b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "MSFT" {
 		t.Fatalf("shown again: %+v", b)
 	}
+}
+
+// FuzzClientMessage: whatever a tab sends, the hub neither panics nor sends
+// a frame of more than 8 KiB, and the filter stays a ticker's length.
+func FuzzClientMessage(f *testing.F) {
+	for _, s := range []string{`{"type":"pause"}`, `{"type":"resume"}`, `{"type":"filter","filter":"aa"}`,
+		`{"type":"hidden"}`, `{"type":"visible"}`, `{"type":"filter","filter":"` + strings.Repeat("Z", 100) + `"}`, `not json`, `{}`} {
+		f.Add([]byte(s))
+	}
+	s := New(Options{})
+	out := s.MonitorOutput()
+	out.Batch(&monitor.Batch{Seq: 1, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL", "AAL", "MSFT")}}})
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		v := &viewer{send: make(chan []byte, 64), dash: &dashView{}}
+		for _, m := range [][]byte{msg, []byte(`{"type":"resume"}`), msg} {
+			s.hub.handle(v, m)
+		}
+		if utf8.RuneCountInString(v.dash.filter) > maxFilterLen {
+			t.Fatalf("filter %q", v.dash.filter)
+		}
+		for len(v.send) > 0 {
+			if b := <-v.send; len(b) >= 8<<10 {
+				t.Fatalf("frame of %d bytes", len(b))
+			}
+		}
+	})
 }

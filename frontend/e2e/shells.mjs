@@ -95,6 +95,7 @@ export async function signInPage(page, who = ADMIN) {
 const windowShell = {
   name: 'window',
   ingestControls: true,
+  profiles: true,
   async start(env) {
     const app = await startApp(env);
     return {
@@ -109,6 +110,7 @@ const windowShell = {
 const browserShell = {
   name: 'browser',
   ingestControls: false,
+  profiles: false,
   async start(env) {
     const serve = await startServe(env);
     return {

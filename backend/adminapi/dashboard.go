@@ -17,11 +17,12 @@ const DashboardPath = "/admin/websockets"
 // admin-only routes and /admin-ws.
 func (s *Server) routeDashboard() {
 	s.mux.HandleFunc("GET "+DashboardPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
 		// The page's scripts are relative (./assets/…): they need the slash.
 		http.Redirect(w, r, DashboardPath+"/", http.StatusMovedPermanently)
 	})
-	s.mux.Handle("GET "+DashboardPath+"/", s.dashboardFiles())
-	s.mux.HandleFunc("GET /api/admin/session", s.session)
+	s.mux.Handle("GET "+DashboardPath+"/", oneShot(s.dashboardFiles()))
+	s.mux.HandleFunc("GET /api/admin/session", oneShot(http.HandlerFunc(s.session)).ServeHTTP)
 	s.mux.HandleFunc("GET /api/admin/info", s.adminJSON(func(*http.Request) any {
 		if s.opts.Info == nil {
 			return map[string]any{}
@@ -43,9 +44,24 @@ func (s *Server) routeDashboard() {
 	}))
 }
 
-// adminJSON answers with f's value for a signed-in admin (401/403 JSON otherwise).
+// oneShot closes the connection after the response. A tab makes these
+// requests once, at load, and then lives on its push stream: a kept-alive
+// socket would idle beside it for IdleTimeout, and a browser caps all its
+// sockets together (Chromium: 256), so 100 tabs of one browser would run
+// out of sockets (measured: at 60–80 tabs) and hold the server's
+// descriptors meanwhile.
+func oneShot(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// adminJSON answers with f's value for a signed-in admin (401/403 JSON
+// otherwise), closing the connection (oneShot).
 func (s *Server) adminJSON(f func(*http.Request) any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
 		if _, ok := s.authorize(w, r); !ok {
 			return
 		}

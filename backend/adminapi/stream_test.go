@@ -239,6 +239,10 @@ func TestDashboardPageAndSession(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.HasPrefix(string(body), want) || resp.Header.Get("X-Frame-Options") != "DENY" {
 			t.Errorf("%s: %d %q", path, resp.StatusCode, body)
 		}
+		// A tab lives on its push stream: its page-load requests keep no socket.
+		if !resp.Close {
+			t.Errorf("%s: the connection is kept alive", path)
+		}
 	}
 	for _, p := range []string{"/api/admin/info", "/api/admin/source", "/api/admin/lookup?symbol=AAPL", "/api/admin/session"} {
 		if code, _ := f.get(t, c, p); code != 401 {

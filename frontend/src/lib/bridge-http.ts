@@ -98,6 +98,16 @@ async function whoami(): Promise<Session | null> {
 
 // ---- the push stream
 
+// The stream's first status and source state answer snapshot() and
+// source(): no request of their own (a tab keeps only its push stream open).
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+const firstStatus = deferred<Snapshot>();
+const firstSource = deferred<SourceState>();
+
 let ws: WebSocket | null = null;
 let live = false; // a message came since the stream (re)opened
 let retryMs = 1000;
@@ -131,7 +141,12 @@ function openStream(): void {
       live = true;
       setState({ state: 'observing', stale: false, retry_at: 0, detail: `Signed in to ${location.host} as ${state.email}: live figures through the server's push stream.` });
     }
-    if (name === EventStatus) state.last_data = now();
+    if (name === EventStatus) {
+      state.last_data = now();
+      firstStatus.resolve(m.data as Snapshot);
+    } else if (name === EventSource) {
+      firstSource.resolve(m.data as SourceState);
+    }
     emit(name, m.data);
   };
   sock.onclose = () => {
@@ -209,10 +224,10 @@ export const httpBackend: Backend = {
     // (a second, red "could not read" would say it again). The page reloads
     // once signed in.
     if (state.state !== 'observing') return new Promise<Snapshot>(() => {});
-    return (await getJSON<{ data: Snapshot }>('/api/admin/websocket-status')).data;
+    return firstStatus.promise;
   },
   info: async (): Promise<AppInfo> => getJSON<AppInfo>('/api/admin/info'),
-  source: async (): Promise<SourceState> => getJSON<SourceState>('/api/admin/source'),
+  source: async (): Promise<SourceState> => firstSource.promise,
   pause: async (): Promise<void> => {
     view.paused = true;
     send({ type: 'pause' });

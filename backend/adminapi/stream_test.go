@@ -58,6 +58,30 @@ func next(t testing.TB, conn *websocket.Conn, event string) frame {
 	}
 }
 
+// waitViewers waits until n dashboard viewers satisfy cond: a client's
+// message is applied by that viewer's own reader goroutine.
+func waitViewers(t testing.TB, f *fixture, what string, cond func(*dashView) bool, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		k := 0
+		for _, v := range f.srv.hub.dashViewers() {
+			v.dash.mu.Lock()
+			if cond(v.dash) {
+				k++
+			}
+			v.dash.mu.Unlock()
+		}
+		if k == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waiting for %s: %d of %d", what, k, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func batchOf(t testing.TB, f frame) monitor.Batch {
 	var b monitor.Batch
 	if err := json.Unmarshal(f.Data, &b); err != nil {
@@ -103,13 +127,7 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 			t.Fatalf("greeting batch %+v is not a replacing one", g)
 		}
 	}
-	wait := func(n int) { // both viewers registered as dashboard viewers
-		deadline := time.Now().Add(5 * time.Second)
-		for len(f.srv.hub.dashViewers()) != n && time.Now().Before(deadline) {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	wait(2)
+	waitViewers(t, f, "two dashboard viewers", func(*dashView) bool { return true }, 2)
 
 	// a filters on "AA"; b pauses. Each takes effect before the next batch.
 	if err := a.WriteJSON(map[string]string{"type": "filter", "filter": " aa "}); err != nil {
@@ -121,7 +139,7 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 	if err := b.WriteJSON(map[string]string{"type": "pause"}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // the messages are read by the viewers' own goroutines
+	waitViewers(t, f, "one paused viewer", func(d *dashView) bool { return d.paused }, 1)
 
 	out.Batch(&monitor.Batch{Seq: 7, Connections: map[string]*monitor.ConnBatch{
 		"connection_1": {Ticks: rows("AAPL", "MSFT", "AAL"), More: 10},
@@ -297,7 +315,7 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
 	next(t, conn, EventTicks)
 	_ = conn.WriteJSON(map[string]string{"type": "hidden"})
-	time.Sleep(200 * time.Millisecond)
+	waitViewers(t, f, "a hidden viewer", func(d *dashView) bool { return d.hidden }, 1)
 	out := f.srv.MonitorOutput()
 	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
 	out.Metrics(&monitor.Metrics{Total: 5, Connections: map[string]monitor.ConnMetrics{}})

@@ -4,7 +4,7 @@
 // over SHELLS and runs the same steps in each; E2E_SHELLS=window or
 // E2E_SHELLS=browser runs one of them only (while working on a scene).
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +81,7 @@ export async function startServe(env, args = []) {
       proc.kill('SIGTERM');
       for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
       if (exited === null) proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true }); // the users file
     },
   };
 }

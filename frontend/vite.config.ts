@@ -11,6 +11,9 @@ export default defineConfig({
     // The window carries the operator's guide (docs/operators.md, outside this root).
     fs: { allow: ['.', '../docs'] },
   },
+  // Relative asset URLs: the same build is served at / in the window and at
+  // /admin/websockets/ by `tickstock-ingest serve`.
+  base: './',
   build: { target: 'es2022', chunkSizeWarningLimit: 600 },
   test: {
     environment: 'jsdom',

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/monitor"
 )
 
 // Push messages on /admin-ws.
@@ -35,6 +36,7 @@ type hub struct {
 	perSession map[string]int
 	wg         sync.WaitGroup
 	closed     bool
+	stream     stream // the dashboard viewers' shared part (stream.go)
 }
 
 type viewer struct {
@@ -43,10 +45,11 @@ type viewer struct {
 	send  chan []byte
 	once  sync.Once
 	done  chan struct{}
+	dash  *dashView // set for dashboard viewers (stream.go)
 }
 
 func newHub(s *Server) *hub {
-	h := &hub{s: s, viewers: map[*viewer]struct{}{}, perSession: map[string]int{}}
+	h := &hub{s: s, viewers: map[*viewer]struct{}{}, perSession: map[string]int{}, stream: stream{recent: map[string][]monitor.Row{}}}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 5 * time.Second,
 		CheckOrigin:      sameOrigin,
@@ -91,6 +94,9 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &viewer{conn: conn, token: token, send: make(chan []byte, h.s.opts.ViewerQueue), done: make(chan struct{})}
+	if r.URL.Query().Get("stream") == DashboardStream {
+		v.dash = &dashView{}
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -102,6 +108,9 @@ func (h *hub) serve(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(2)
 	h.mu.Unlock()
 	v.send <- h.statusMessage() // the first message: the current status
+	if v.dash != nil {
+		h.greet(v)
+	}
 	go func() { defer h.wg.Done(); h.write(v) }()
 	go func() { defer h.wg.Done(); h.read(v) }()
 }
@@ -204,8 +213,9 @@ func (h *hub) write(v *viewer) {
 	}
 }
 
-// read discards what the viewer sends and notices when it goes away; a
-// viewer that answers no ping within two intervals is dropped.
+// read notices when the viewer goes away, applies a dashboard viewer's
+// messages (pause, filter) and discards anything else; a viewer that answers
+// no ping within two intervals is dropped.
 func (h *hub) read(v *viewer) {
 	defer h.drop(v)
 	wait := 2 * h.s.opts.PingInterval
@@ -213,20 +223,19 @@ func (h *hub) read(v *viewer) {
 	_ = v.conn.SetReadDeadline(time.Now().Add(wait))
 	v.conn.SetPongHandler(func(string) error { return v.conn.SetReadDeadline(time.Now().Add(wait)) })
 	for {
-		if _, _, err := v.conn.ReadMessage(); err != nil {
+		_, msg, err := v.conn.ReadMessage()
+		if err != nil {
 			return
+		}
+		if v.dash != nil {
+			h.handle(v, msg)
 		}
 	}
 }
 
 func (h *hub) broadcast(msg []byte) {
 	for _, v := range h.list() {
-		select {
-		case v.send <- msg:
-		default:
-			h.s.opts.Log.Warn("admin-ws viewer too slow: disconnected", "queued", cap(v.send))
-			h.drop(v)
-		}
+		h.offer(v, msg)
 	}
 }
 

@@ -1,7 +1,9 @@
 // Package adminapi is the headless server's admin API, on the same routes as
 // TickStockAppV2 so the desktop app (and the status command) can observe
 // either: POST /login, GET /api/admin/websocket-status (and its /admin alias),
-// GET /admin-ws (push stream), POST /logout, GET /health.
+// GET /admin-ws (push stream), POST /logout, GET /health; and the browser
+// dashboard at /admin/websockets with the calls only it makes (dashboard.go,
+// stream.go).
 //
 // 401 means "not signed in" (no, expired or tampered session); 403 means
 // "signed in, but not an admin" (or a POST sent by another site's page); 429
@@ -14,6 +16,7 @@ package adminapi
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -64,6 +67,15 @@ type Options struct {
 	// so a sign-out or an expiry closes them; default 250 ms.
 	SessionCheck time.Duration
 	Now          func() time.Time
+
+	// Dashboard is the built frontend (index.html at its root), served at
+	// /admin/websockets; nil or without index.html, that path says it was
+	// not built (dashboard.go).
+	Dashboard fs.FS
+	// Info is the dashboard's header (GET /api/admin/info); Lookup says
+	// which connection carries a symbol (GET /api/admin/lookup).
+	Info   func() any
+	Lookup func(symbol string) any
 }
 
 // Server serves the admin API.
@@ -139,6 +151,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("GET /api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
+	s.routeDashboard()
 	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		h := map[string]any{}
 		if o.Health != nil {

@@ -2,7 +2,7 @@
 // multi-connection manager without a window (no GTK, no WebKit, no cgo).
 //
 //	tickstock-ingest run                           # the manager, from the environment
-//	tickstock-ingest serve                         # run + the admin API on ADMIN_LISTEN_ADDR
+//	tickstock-ingest serve                         # run + the admin API and the browser dashboard on ADMIN_LISTEN_ADDR
 //	tickstock-ingest status --url URL --email E    # exit 0 ok, 1 degraded, 2 down
 //	tickstock-ingest hash-password                 # a bcrypt hash for ADMIN_USERS_FILE
 //	tickstock-ingest simulate --addr 127.0.0.1:PORT --keys K1[,K2]
@@ -31,7 +31,8 @@ const usage = `usage: tickstock-ingest <command> [flags]
 commands:
   run            run the connections from the environment (TickStockAppV2 variables, .env)
                  and publish every tick to REDIS_URL
-  serve          run, plus the admin API on ADMIN_LISTEN_ADDR (users in ADMIN_USERS_FILE)
+  serve          run, plus the admin API and the browser dashboard (/admin/websockets/)
+                 on ADMIN_LISTEN_ADDR (users in ADMIN_USERS_FILE)
   status         sign in to a server and print its connections; exit 0 all connected,
                  1 degraded, 2 down/unreachable/unauthorised/forbidden (see status -h)
   hash-password  read a password without echo and print its bcrypt hash

@@ -11,12 +11,16 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/frontend"
 )
 
-// runServe runs the manager, publishes to Redis and serves the admin API on
+// runServe runs the manager, publishes to Redis and serves the admin API and
+// the browser dashboard (with its own subscription to the tick channel) on
 // ADMIN_LISTEN_ADDR until ctx ends.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, log, code := loadConfig(flag.NewFlagSet("serve", flag.ContinueOnError), args, stderr)
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	ttl := fs.Duration("session-ttl", 12*time.Hour, "how long a sign-in lasts")
+	cfg, log, code := loadConfig(fs, args, stderr)
 	if cfg == nil {
 		return code
 	}
@@ -50,7 +54,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer in.Close()
 	defer serveMetrics(mln, in, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health})
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl,
+		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
+	mon := startDashboardMonitor(ctx, cfg, in, api)
+	defer mon.Close()
 	apiCtx, stopAPI := context.WithCancel(ctx)
 	apiDone := make(chan struct{})
 	go func() { api.Run(apiCtx); close(apiDone) }()
@@ -59,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if certFile != "" {
 		scheme = "https"
 	}
-	fmt.Fprintf(stdout, "admin API on %s://%s (%d users)\n", scheme, ln.Addr(), users.Len())
+	fmt.Fprintf(stdout, "admin API on %s://%s (%d users); dashboard at %s://%s%s/\n", scheme, ln.Addr(), users.Len(), scheme, ln.Addr(), adminapi.DashboardPath)
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {

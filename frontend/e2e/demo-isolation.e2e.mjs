@@ -4,27 +4,29 @@
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/demo-isolation.e2e.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { Redis, freePort, screenshots, sleep, startBrowser } from './harness.mjs';
+import { SHELLS } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-demo:${process.pid}`;
+for (const shell of SHELLS) {
 let redis, app, browser, page;
 
-before(async () => {
-  redis = new Redis(await freePort());
-  await redis.start();
-  app = await startApp({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL, MASSIVE_API_KEY: '' });
-  browser = await startBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(APP_URL);
-});
+describe(`demo isolation (${shell.name})`, () => {
+  before(async () => {
+    redis = new Redis(await freePort());
+    await redis.start();
+    app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL, MASSIVE_API_KEY: '' });
+    browser = await startBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await app.open(page);
+  });
 
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  redis?.cleanup();
-});
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    redis?.cleanup();
+  });
 
-describe('demo isolation', () => {
   test('the header says where simulated ticks are published', async () => {
     const note = page.locator('p.banner.warn', { hasText: 'simulated ticks' });
     await note.waitFor({ timeout: 30000 });
@@ -33,6 +35,7 @@ describe('demo isolation', () => {
     assert.ok(text.includes(CHANNEL), text);
     assert.ok(text.includes('TICKSTOCK_MODE=demo and REDIS_URL are both set'), text);
     for (let i = 0; i < 100 && Number(await page.getByTestId('total-ticks').textContent()) < 20; i++) await sleep(100);
-    await screenshots(page, 'demo-explicit-redis');
+    await screenshots(page, shell.name === 'window' ? 'demo-explicit-redis' : `${shell.name}-demo-explicit-redis`);
   });
 });
+}

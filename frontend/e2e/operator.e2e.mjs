@@ -1,13 +1,20 @@
 // End to end, the operator's experience: definitions on hover, a late tick
 // flagged, the filter keeping the rows already received, popovers that close
-// as people expect, and the header at 360, 768 and 1440 px.
+// as people expect, and the header at 360, 768 and 1440 px; in both shells
+// (shells.mjs: the window, and a browser tab on serve).
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/operator.e2e.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { Redis, assertHeaderFits, freePort, screenshots as shoot, sleep, startBrowser } from './harness.mjs';
+import { SHELLS } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-operator:${process.pid}`;
+for (const shell of SHELLS) {
 let redis, app, browser, page, snapshot;
+// The window's screenshots keep their names; the browser's say so.
+const screenshots = (p, name) => shoot(p, shell.name === 'window' ? name : `${shell.name}-${name}`);
+// The second popover: Profile in the window; the browser has no profiles.
+const [otherButton, otherPanel] = shell.profiles ? ['profile-button', 'profile-panel'] : ['shortcuts-button', 'shortcuts-panel'];
 
 const text = (id) => page.getByTestId(id).textContent();
 
@@ -42,25 +49,25 @@ async function setFilter(value) {
   await sleep(250); // the monitor's batch that replaces the rows
 }
 
-before(async () => {
-  redis = new Redis(await freePort());
-  await redis.start();
-  app = await startApp({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL });
-  browser = await startBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => console.log('[page error]', e.message));
-  await page.goto(APP_URL);
-  await until('three connected columns', async () => Number(await text('total-connected')) === 3, 30000);
-  snapshot = await page.evaluate(() => window.go.app.App.Snapshot());
-});
+describe(`operator (${shell.name})`, () => {
+  before(async () => {
+    redis = new Redis(await freePort());
+    await redis.start();
+    app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL });
+    browser = await startBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (e) => console.log('[page error]', e.message));
+    await app.open(page);
+    await until('three connected columns', async () => Number(await text('total-connected')) === 3, 30000);
+    snapshot = await app.snapshot(page);
+  });
 
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  redis?.cleanup();
-});
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    redis?.cleanup();
+  });
 
-describe('operator', () => {
   test('a figure’s label shows its definition on hover, and screen readers get it too', async () => {
     const label = '[data-testid="column-connection_1"] [data-term="messages"]';
     assert.equal((await tooltipOf(label)).display, 'none');
@@ -130,19 +137,19 @@ describe('operator', () => {
     assert.equal(await page.getByTestId('about-panel').count(), 0, 'Escape did not close About');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'about-button', 'focus did not come back');
 
-    await page.getByTestId('profile-button').click();
-    await page.getByTestId('profile-panel').waitFor();
+    await page.getByTestId(otherButton).click();
+    await page.getByTestId(otherPanel).waitFor();
     await page.getByTestId('about-button').click();
-    assert.equal(await page.getByTestId('profile-panel').count(), 0, 'two popovers open at once');
+    assert.equal(await page.getByTestId(otherPanel).count(), 0, 'two popovers open at once');
     await page.getByTestId('about-panel').waitFor();
 
     await page.getByTestId('column-connection_2').click({ position: { x: 20, y: 200 } });
     assert.equal(await page.getByTestId('about-panel').count(), 0, 'a click outside did not close About');
 
-    await page.getByTestId('profile-button').click();
-    await page.getByTestId('profile-panel').waitFor();
-    await page.getByTestId('profile-button').click();
-    assert.equal(await page.getByTestId('profile-panel').count(), 0, 'its own button did not close Profile');
+    await page.getByTestId(otherButton).click();
+    await page.getByTestId(otherPanel).waitFor();
+    await page.getByTestId(otherButton).click();
+    assert.equal(await page.getByTestId(otherPanel).count(), 0, `its own button did not close ${otherPanel}`);
 
     // About leads to the operator's guide, in the window; Escape closes it.
     await page.getByTestId('about-button').click();
@@ -171,11 +178,12 @@ describe('operator', () => {
       if (width < 1100) assert.ok(boxes['header-menu-button'] && !boxes['profile-button'], `${width} px: Profile and About belong in the ☰ menu`);
       await screenshots(page, `operator-${width}`);
     }
-    // At 360 px the menu opens as a sheet, and Profile unfolds inside it.
+    // At 360 px the menu opens as a sheet, and Profile (About in a browser) unfolds inside it.
+    const [inMenu, inMenuPanel] = shell.profiles ? ['profile-button', 'profile-panel'] : ['about-button', 'about-panel'];
     await page.getByTestId('header-menu-button').click();
     await page.getByTestId('header-menu').waitFor();
-    await page.getByTestId('profile-button').click();
-    await page.getByTestId('profile-panel').waitFor();
+    await page.getByTestId(inMenu).click();
+    await page.getByTestId(inMenuPanel).waitFor();
     const sheet = await page.getByTestId('header-menu').boundingBox();
     assert.ok(sheet.x >= 0 && sheet.x + sheet.width <= 360.5, `the menu sheet is cut off: ${JSON.stringify(sheet)}`);
     await screenshots(page, 'operator-360-menu');
@@ -184,3 +192,4 @@ describe('operator', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 });
+}

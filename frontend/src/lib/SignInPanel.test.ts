@@ -37,4 +37,17 @@ describe('SignInPanel', () => {
     expect(screen.getByTestId('signin-remember')).toBeDisabled();
     expect(screen.getByText(/no Secret Service/)).toBeInTheDocument();
   });
+
+  it('in a browser tab asks the email too, keeps nothing, and offers Sign out once signed in', async () => {
+    fakeApp();
+    const { rerender } = render(SignInPanel, { remote: state({ email: '', session_only: true }) });
+    expect(screen.queryByTestId('signin-remember')).toBeNull();
+    await fireEvent.input(screen.getByTestId('signin-password'), { target: { value: 's3cret' } });
+    expect(screen.getByTestId('signin-button')).toBeDisabled(); // no email yet
+    await fireEvent.input(screen.getByTestId('signin-email'), { target: { value: 'ops@x.io' } });
+    expect(screen.getByTestId('signin-button')).toBeEnabled();
+    rerender({ remote: state({ state: 'observing', session_only: true, detail: 'Signed in.' }) });
+    expect(screen.getByTestId('signout-button')).toHaveTextContent('Sign out');
+    expect(screen.queryByTestId('forget-button')).toBeNull();
+  });
 });

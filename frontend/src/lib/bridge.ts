@@ -2,9 +2,13 @@
 // through the code Wails generates from Go (frontend/wailsjs, `make
 // bindings`), so a method or a type that Go does not have fails svelte-check.
 // This module is the one place that touches them, so tests can replace it
-// (src/test-bridge.ts installs a fake window.go.app.App).
+// (src/test-bridge.ts installs a fake window.go.app.App). In a browser tab
+// served by `serve` the same shape is implemented over HTTP and /admin-ws
+// (bridge-http.ts); which one is decided once at start-up (shell.ts).
 import * as App from '../../wailsjs/go/app/App';
 import { EventsOnMultiple } from '../../wailsjs/runtime/runtime';
+import { httpBackend, onHttpEvent } from './bridge-http';
+import { shell } from './shell';
 import type { AlertSettings, Entry, TimelineQuery } from './incidents';
 import type { ProfileList, RemoteState, SourceState } from './types';
 
@@ -38,7 +42,7 @@ function call<A extends unknown[], R>(m: (...a: A) => Promise<R>): (...a: A) => 
 // Where Go sends a plain string that the frontend narrows to the words it
 // names (types.ts Narrow), the method's result is asserted to the narrowed
 // type; Narrow keeps every such field tied to a field Go has.
-export const backend = {
+const windowBackend = {
   snapshot: call(App.Snapshot),
   info: call(App.Info),
   source: call(App.Source) as () => Promise<SourceState>,
@@ -52,7 +56,8 @@ export const backend = {
   ticksPainted: call(App.TicksPainted),
   /** null outside remote mode (Go returns a nil *remote.State). */
   remoteState: call(App.RemoteState) as () => Promise<RemoteState | null>,
-  signIn: call(App.SignIn),
+  // The email is asked only by the browser's sign-in; the window's comes from the profile.
+  signIn: (password: string, remember: boolean, _email?: string): Promise<void> => call(App.SignIn)(password, remember),
   forgetPassword: call(App.ForgetPassword),
   listProfiles: call(App.ListProfiles) as () => Promise<ProfileList>,
   saveProfile: call(App.SaveProfile),
@@ -69,8 +74,14 @@ export const backend = {
   dropConnectionFor: call(App.DropConnectionFor),
 };
 
+export type Backend = typeof windowBackend;
+
+/** The window's bound methods, or in a browser tab served by `serve` the HTTP bridge; chosen once (shell.ts). */
+export const backend: Backend = shell.kind === 'browser' ? httpBackend : windowBackend;
+
 /** Subscribes to a Go event; returns the function that unsubscribes. */
 export function onEvent<T>(name: string, cb: (data: T) => void): () => void {
+  if (shell.kind === 'browser') return onHttpEvent(name, cb);
   if (!window.runtime) return () => {};
   return EventsOnMultiple(name, (data: unknown) => cb(data as T), -1);
 }

@@ -55,8 +55,12 @@ export type RemoteStateWord =
   | 'session_failing'
   | 'stopped';
 
-/** The sign-in state in remote mode (backend/remote.State). */
-export type RemoteState = Narrow<remote.State, { state: RemoteStateWord }>;
+/**
+ * The sign-in state in remote mode (backend/remote.State); session_only is
+ * set by the browser shell's bridge, whose tab signs in to the server that
+ * serves it: the email is asked, nothing is remembered.
+ */
+export type RemoteState = Narrow<remote.State, { state: RemoteStateWord }> & { session_only?: boolean };
 
 export type Profile = Narrow<profiles.Profile, { mode: 'demo' | 'embedded' | 'remote' }>;
 export type ProfileList = Narrow<app.ProfileList, { profiles: Profile[] }>;

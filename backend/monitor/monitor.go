@@ -55,6 +55,9 @@ func (o *Options) fill() {
 		// costs the window a render: measured at the demo's load, WebKit
 		// used ~60 % of a core with 16 ms, ~51 % with 40 ms and ~26 % at
 		// 100 ms. Until a batch renders cheaper, the window's CPU wins.
+		// Most of that is WebKit painting the shifted rows in software, not
+		// the page's DOM work (docs/perf-window.md): at 25 ms a leaner page
+		// still took ~40 % of a core.
 		o.PaintGap = 100 * time.Millisecond
 	}
 	o.PaintGap = min(o.PaintGap, o.FlushInterval)

@@ -26,6 +26,11 @@ describe('Stream', () => {
     expect(rows[1]).toHaveClass('down');
   });
 
+  it('shades the rows the store marks, whatever their position', () => {
+    render(Stream, { id: 'connection_1', rows: [{ ...r(3, 'C', 1), stripe: true }, r(2, 'B', 1), { ...r(1, 'A', 1), stripe: true }] });
+    expect(screen.getAllByTestId('tick-row').map((e) => e.classList.contains('stripe'))).toEqual([true, false, true]);
+  });
+
   it('shows the rows it is given: the monitor has filtered them, the column does not again', () => {
     render(Stream, { id: 'connection_1', rows: [r(2, 'MSFT', 1), r(1, 'AAPL', 1)], filter: 'AAPL' });
     expect(screen.getAllByTestId('tick-symbol').map((e) => e.textContent)).toEqual(['MSFT', 'AAPL']);

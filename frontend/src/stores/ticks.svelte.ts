@@ -16,13 +16,23 @@ const PRICE_SLACK = 256;
 export interface ShownRow extends Row {
   key: number;
   dir: 'up' | 'down' | 'flat';
+  /**
+   * Every other row of a column is shaded. The shade belongs to the row, not
+   * to its position, so a batch that shifts the rows down does not restyle
+   * and repaint the ones already shown.
+   */
+  stripe?: boolean;
 }
 
 export class TickStore {
-  rows = $state<Record<string, ShownRow[]>>({});
-  unassigned = $state<ShownRow[]>([]);
+  // Raw, not deep, state: rows are never changed in place, only replaced
+  // (a new array per column that changed, a new record). Deep state would
+  // wrap every row in a proxy and every column in a tracked array; the
+  // window renders a batch cheaper without them (docs/perf-window.md).
+  rows = $state.raw<Record<string, ShownRow[]>>({});
+  unassigned = $state.raw<ShownRow[]>([]);
   /** Redis → screen p50/p99 per connection (ms), refreshed by refreshLatency. */
-  screenLatency = $state<Record<string, { p50: number; p99: number } | null>>({});
+  screenLatency = $state.raw<Record<string, { p50: number; p99: number } | null>>({});
   /** The monitor's state, as its newest batch says: the filter its rows obey and whether they are paused. */
   filter = $state('');
   paused = $state(false);
@@ -42,15 +52,18 @@ export class TickStore {
     return this.#lastPrice.size;
   }
 
-  #shown(rows: Row[]): ShownRow[] {
+  /** The rows to show, newest first; below is the newest row already shown (for the shade). */
+  #shown(rows: Row[], below?: ShownRow): ShownRow[] {
     // Rows come newest first; direction is computed oldest first.
     const out: ShownRow[] = new Array(rows.length);
+    let stripe = below ? !below.stripe : false;
     for (let i = rows.length - 1; i >= 0; i--) {
       const r = rows[i];
       const prev = this.#lastPrice.get(r.symbol);
       const dir = prev === undefined || prev === r.price ? 'flat' : r.price > prev ? 'up' : 'down';
       this.#lastPrice.set(r.symbol, r.price);
-      out[i] = { ...r, key: this.#nextKey++, dir };
+      out[i] = { ...r, key: this.#nextKey++, dir, stripe };
+      stripe = !stripe;
     }
     return out;
   }
@@ -76,21 +89,24 @@ export class TickStore {
   apply(b: Batch, nowMs = Date.now()): void {
     this.filter = b.filter;
     this.paused = b.paused;
+    // A column that gets no rows keeps its array, so its rows are not looked at again.
+    const rows = { ...this.rows };
     if (b.replace) {
       // A new filter or the end of a pause: columns absent here are emptied too.
-      for (const id of Object.keys(this.rows)) if (!b.connections[id]) this.rows[id] = [];
+      for (const id of Object.keys(rows)) if (!b.connections[id]) rows[id] = [];
     }
     for (const [id, cb] of Object.entries(b.connections)) {
       const ticks = cb.ticks ?? [];
+      if (!b.replace && ticks.length === 0) continue;
       // Rows of a replacing batch were held back (pause, new filter): their delay is not Redis → screen.
       if (!b.replace) this.#sample(id, ticks, nowMs);
-      const fresh = this.#shown(ticks);
-      const old = b.replace ? [] : (this.rows[id] ?? []);
-      this.rows[id] = fresh.concat(old).slice(0, b.rows);
+      const old = b.replace ? [] : (rows[id] ?? []);
+      rows[id] = this.#shown(ticks, old[0]).concat(old).slice(0, b.rows);
     }
+    this.rows = rows;
     if (b.unassigned) {
-      const fresh = this.#shown(b.unassigned.ticks ?? []);
-      this.unassigned = fresh.concat(b.replace ? [] : this.unassigned).slice(0, b.unassigned_rows);
+      const old = b.replace ? [] : this.unassigned;
+      this.unassigned = this.#shown(b.unassigned.ticks ?? [], old[0]).concat(old).slice(0, b.unassigned_rows);
     }
     this.#prune();
   }

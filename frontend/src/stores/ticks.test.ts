@@ -111,6 +111,23 @@ describe('TickStore', () => {
     expect(s.rows.connection_1[0].dir).toBe('down');
   });
 
+  it('shades every other row, and a row keeps its shade as newer rows push it down', () => {
+    const s = new TickStore();
+    s.apply(batch([row('B', 2), row('A', 1)]));
+    const first = s.rows.connection_1.map((r) => [r.symbol, r.stripe]);
+    s.apply(batch([row('C', 3)]));
+    s.apply(batch([row('E', 5), row('D', 4)]));
+    const rows = s.rows.connection_1;
+    expect(rows.map((r) => r.symbol)).toEqual(['E', 'D', 'C', 'B', 'A']);
+    // Alternating top to bottom, across batches of odd and even size…
+    for (let i = 1; i < rows.length; i++) expect(rows[i].stripe).toBe(!rows[i - 1].stripe);
+    // …and the rows already shown keep theirs (so they are not restyled).
+    expect(rows.slice(3).map((r) => [r.symbol, r.stripe])).toEqual(first);
+    // A replacing batch (new filter, end of a pause) starts again unshaded at the bottom.
+    s.apply(batch([row('G', 7), row('F', 6)], { replace: true }));
+    expect(s.rows.connection_1.map((r) => r.stripe)).toEqual([true, false]);
+  });
+
   it('samples Redis → screen from the rows that carry their publish → receive delay', () => {
     const s = new TickStore();
     const t0 = 1_700_000_000_000;

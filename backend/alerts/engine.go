@@ -117,7 +117,7 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 	}
 	var out []Entry
 	if c.Status != t.status {
-		out = append(out, e.transition(now, id, c, t)...)
+		out = append(out, e.transition(changedAt(c, t.since, now), id, c, t)...)
 	} else if c.Status == health.StatusConnected && c.ReconnectCount > t.reconnects {
 		// A drop and reconnect too quick for two observations to see.
 		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
@@ -141,6 +141,20 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 			Message: fmt.Sprintf("%s has been down for %s (now %s)%s", label(id, c), human(now.Sub(t.down.since)), c.Status, because(c.LastError))})
 	}
 	return append(out, e.silence(o, id, c, t)...)
+}
+
+// changedAt is when c's status changed: the snapshot's status_since when it
+// has one (the manager's own clock, so an outage lasts what it lasted and not
+// what two observations a second apart make of it), else the observation.
+func changedAt(c health.Connection, prev, now time.Time) time.Time {
+	if c.StatusSince <= 0 {
+		return now
+	}
+	at := health.Time(c.StatusSince)
+	if at.Before(prev) || at.After(now) {
+		return now
+	}
+	return at
 }
 
 // transition records a status change and the alerts it starts or ends.

@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,41 @@ func TestQuickReconnectPagesNobody(t *testing.T) {
 	if got[1].Duration != 9 || got[1].Reconnects != 1 {
 		t.Fatalf("recovery duration %v reconnects %d, want the 9 s outage and 1", got[1].Duration, got[1].Reconnects)
 	}
+}
+
+// An outage lasts what the manager says it lasted (status_since), not what
+// observations a second apart make of it: a drop 0.3 s after one look and a
+// reconnect 0.6 s after another are a 9.3 s outage, not 9 s.
+func TestOutageIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, 2*time.Second)
+	down := c.t.Add(300 * time.Millisecond)
+	w.set("connection_2", health.StatusDisconnected, "dropped")
+	setSince(w, "connection_2", down)
+	got := run(e, w, c, 9*time.Second)
+	up := c.t.Add(-400 * time.Millisecond)
+	w.set("connection_2", health.StatusConnected, "")
+	setSince(w, "connection_2", up)
+	got = append(got, run(e, w, c, 2*time.Second)...)
+	if len(got) != 2 || got[0].At != health.Unix(down) || got[1].At != health.Unix(up) {
+		t.Fatalf("transitions at %v and %v, want the status changes at %v and %v (%+v)", got[0].At, got[1].At, health.Unix(down), health.Unix(up), got)
+	}
+	if d := got[1].Duration; math.Abs(d-up.Sub(down).Seconds()) > 1e-6 {
+		t.Fatalf("outage %v s, want %v s", d, up.Sub(down).Seconds())
+	}
+	// A status_since outside the last observation and now (another clock) is not believed.
+	w.set("connection_2", health.StatusDisconnected, "dropped")
+	setSince(w, "connection_2", c.t.Add(time.Hour))
+	if got := run(e, w, c, time.Second); len(got) == 0 || got[0].Kind != EntryTransition || got[0].At != health.Unix(c.t) {
+		t.Fatalf("a status_since in the future: %+v", got)
+	}
+}
+
+func setSince(w *world, id string, at time.Time) {
+	cs := w.snap.Connections[id]
+	cs.StatusSince = health.Unix(at)
+	w.snap.Connections[id] = cs
 }
 
 func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {

@@ -134,6 +134,10 @@ func (h *hub) reserve(token string) string {
 func (h *hub) release(token string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.releaseLocked(token)
+}
+
+func (h *hub) releaseLocked(token string) {
 	h.slots--
 	if h.perSession[token]--; h.perSession[token] <= 0 {
 		delete(h.perSession, token)
@@ -154,10 +158,12 @@ func (h *hub) dropWith(v *viewer, reason string) {
 				websocket.FormatCloseMessage(websocket.ClosePolicyViolation, reason), time.Now().Add(250*time.Millisecond))
 		}
 		v.conn.Close()
+		// One step: a viewer counted as gone has given back its slot, so a
+		// client that sees the count drop can open a stream at once.
 		h.mu.Lock()
 		delete(h.viewers, v)
+		h.releaseLocked(v.token)
 		h.mu.Unlock()
-		h.release(v.token)
 	})
 }
 

@@ -298,6 +298,21 @@ func (h *hub) run(ctx context.Context) {
 				"total_errors": snap.TotalErrors, "timestamp": health.Unix(now),
 			}})
 			h.broadcast(b)
+			h.statusToDashboards()
 		}
+	}
+}
+
+// statusToDashboards gives the browser tabs the status every second, as the
+// window gets it: their counts (Received, Messages…) are never 5 s old.
+// Programs on the plain stream keep the contract's cadence.
+func (h *hub) statusToDashboards() {
+	tabs := h.dashViewers()
+	if len(tabs) == 0 {
+		return
+	}
+	msg := h.statusMessage()
+	for _, v := range tabs {
+		h.offer(v, msg)
 	}
 }

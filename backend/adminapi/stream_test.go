@@ -397,3 +397,26 @@ func FuzzClientMessage(f *testing.F) {
 		}
 	})
 }
+
+// A browser tab gets the status every second, as the window does, so its
+// counts are never a push interval old; a plain viewer keeps the contract's
+// cadence (on change and every PushInterval).
+func TestDashboardsGetTheStatusEverySecond(t *testing.T) {
+	f := start(t, Options{PushInterval: time.Hour})
+	c := signedIn(t, f, "admin@x.io")
+	tab, plain := f.dashConn(t, c), f.viewerConn(t)
+	next(t, tab, EventStatus)
+	next(t, plain, EventStatus)
+	next(t, tab, EventStatus) // a second one, within the 5 s of next: not the hour
+	next(t, tab, EventStatus)
+	_ = plain.SetReadDeadline(time.Now().Add(2200 * time.Millisecond))
+	for {
+		var m pushMessage
+		if err := plain.ReadJSON(&m); err != nil {
+			break
+		}
+		if m.Event == EventStatus {
+			t.Fatal("a plain viewer got a status before its push interval")
+		}
+	}
+}

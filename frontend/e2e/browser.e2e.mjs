@@ -177,11 +177,15 @@ describe('browser: layout', () => {
 });
 
 /** Pauses or resumes a tab (unless it already is), in one round trip to its renderer. */
-const setPaused = (page, want) =>
-  page.evaluate((want) => {
+// The button shows what the server's answer says (the monitor owns the
+// pause), so it is clicked once and then awaited, not assumed.
+const setPaused = async (page, want) => {
+  await page.evaluate((want) => {
     const b = document.querySelector('[data-testid="pause-button"]');
     if ((b.getAttribute('aria-pressed') === 'true') !== want) b.click();
   }, want);
+  await page.waitForFunction((want) => (document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true') === want, want, { timeout: 30000 });
+};
 
 describe('browser: 100 tabs', () => {
   test('100 tabs watch while 1,000 ticks/s flow: the server drops none and feeds every tab; its CPU is measured', async () => {

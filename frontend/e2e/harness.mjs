@@ -2,7 +2,7 @@
 // `go tool wails dev` (embedded demo), and headless Debian Chromium driving
 // http://localhost:34115 through playwright-core.
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -85,6 +85,10 @@ function resp(args) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// The binary wails dev builds and runs (build/bin/<name>-dev-<os>-<arch>).
+const DEV_APP = 'tickstock-monitor-dev-linux';
+const devAppRunning = () => spawnSync('pgrep', ['-f', DEV_APP]).status === 0;
+
 /** Starts `go tool wails dev` and waits until the app answers on 34115. */
 export async function startApp(env) {
   const proc = spawn('go', ['tool', 'wails', 'dev', '-m', '-skipbindings', '-loglevel', 'Warning'], {
@@ -130,6 +134,10 @@ export async function startApp(env) {
       try {
         process.kill(-proc.pid, 'SIGKILL');
       } catch {}
+      // The app itself may still be closing (and holding its history file)
+      // after wails dev is gone: a restart must not race it.
+      for (let i = 0; i < 100 && devAppRunning(); i++) await sleep(100);
+      if (devAppRunning()) spawnSync('pkill', ['-KILL', '-f', DEV_APP]);
     },
   };
 }

@@ -12,21 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, ROOT, Redis, SHOTS, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { APP_URL, ROOT, Redis, SHOTS, freePort, screenshots, sleep, startApp, startBrowser, until as untilFor } from './harness.mjs';
 
 const CHANNEL = `tickstock:e2e-alerts:${process.pid}`;
 const log = (...a) => console.log('[e2e alerts]', ...a);
 let redis, app, browser, page, bus, listener, config;
 const notifications = [];
 
-async function until(what, cond, timeoutMs = 20000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(200);
-  }
-}
+// Slower scenes: a longer default wait.
+const until = (what, cond, timeoutMs = 20000) => untilFor(what, cond, timeoutMs, 200);
 
 /** A private session bus; dbus-daemon missing fails the test (it is in scripts/setup). */
 async function startBus() {

@@ -7,21 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RESULTS, Redis, SHOTS, freePort, sleep, startBrowser } from './harness.mjs';
+import { RESULTS, Redis, SHOTS, freePort, sleep, startBrowser, until } from './harness.mjs';
 import { spawn } from 'node:child_process';
 import { ADMIN, USER, signInPage, startServe } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-browser:${process.pid}`;
 let redis, serve, browser;
 
-async function until(what, cond, timeoutMs = 15000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const text = (page, id) => page.getByTestId(id).textContent();
 const num = async (page, id) => Number(await text(page, id));

@@ -6,27 +6,19 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { RESULTS, Redis, freePort, percentile, screenshots, sleep, startBrowser } from './harness.mjs';
+import { RESULTS, Redis, freePort, percentile, screenshots, sleep, startBrowser, until } from './harness.mjs';
 import { SHELLS } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e:${process.pid}`;
 const COLOURS = { connection_1: 'rgb(0, 123, 255)', connection_2: 'rgb(40, 167, 69)', connection_3: 'rgb(253, 126, 20)' };
 for (const shell of SHELLS) {
-let redis, app, browser, page, snapshot;
+let demo, redis, app, page, snapshot;
 // Screenshots and figures of the window keep their names; the browser's say so.
 const scene = (name) => (shell.name === 'window' ? name : `${shell.name}-${name}`);
 
 const text = (id) => page.getByTestId(id).textContent();
 const num = async (id) => Number(await text(id));
 
-async function until(what, cond, timeoutMs = 15000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 async function symbolsIn(id) {
   return page.getByTestId(`stream-${id}`).getByTestId('tick-symbol').allTextContents();
@@ -34,22 +26,13 @@ async function symbolsIn(id) {
 
 describe(`dashboard (${shell.name})`, () => {
   before(async () => {
-    redis = new Redis(await freePort());
-    await redis.start();
-    app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL });
-    browser = await startBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.log('[page error]', e.message));
-    await app.open(page);
+    demo = await openDemo(shell, { TICK_CHANNEL: CHANNEL });
+    ({ redis, app, page } = demo);
     await until('three connected columns', async () => (await num('total-connected')) === 3, 30000);
     snapshot = await app.snapshot(page);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-    redis?.cleanup();
-  });
+  after(() => demo?.close());
 
   test('three columns in their colours, each connected', async () => {
     for (const [id, colour] of Object.entries(COLOURS)) {

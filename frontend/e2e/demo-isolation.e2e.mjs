@@ -9,23 +9,15 @@ import { SHELLS } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-demo:${process.pid}`;
 for (const shell of SHELLS) {
-let redis, app, browser, page;
+let demo, redis, app, page;
 
 describe(`demo isolation (${shell.name})`, () => {
   before(async () => {
-    redis = new Redis(await freePort());
-    await redis.start();
-    app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL, MASSIVE_API_KEY: '' });
-    browser = await startBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await app.open(page);
+    demo = await openDemo(shell, { TICK_CHANNEL: CHANNEL, MASSIVE_API_KEY: '' });
+    ({ redis, app, page } = demo);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-    redis?.cleanup();
-  });
+  after(() => demo?.close());
 
   test('the header says where simulated ticks are published', async () => {
     const note = page.locator('p.banner.warn', { hasText: 'simulated ticks' });

@@ -85,6 +85,33 @@ function resp(args) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls cond until it holds; fails after timeoutMs saying what was awaited. */
+export async function until(what, cond, timeoutMs = 15000, everyMs = 100) {
+  const t0 = Date.now();
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Keeps a child's last 200 chunks of output and whether it has exited:
+ * output() for error messages, exited() is its code or null.
+ */
+export function watch(proc) {
+  const out = [];
+  const keep = (d) => {
+    out.push(String(d));
+    if (out.length > 200) out.shift();
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  let code = null;
+  proc.on('exit', (c) => (code = c));
+  return { output: () => out.join(''), exited: () => code };
+}
+
 // The binary wails dev builds and runs (build/bin/<name>-dev-<os>-<arch>).
 const DEV_APP = 'tickstock-monitor-dev-linux';
 const devAppRunning = () => spawnSync('pgrep', ['-f', DEV_APP]).status === 0;
@@ -98,25 +125,17 @@ export async function startApp(env) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() ends Vite and the app too
   });
-  const out = [];
-  const keep = (d) => {
-    out.push(String(d));
-    if (out.length > 200) out.shift();
-  };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  let exited = null;
-  proc.on('exit', (code) => (exited = code));
+  const run = watch(proc);
   const t0 = Date.now();
   let lastSay = 0;
   for (;;) {
-    if (exited !== null) throw new Error(`wails dev exited (${exited}) before serving:\n${out.join('')}`);
+    if (run.exited() !== null) throw new Error(`wails dev exited (${run.exited()}) before serving:\n${run.output()}`);
     try {
       const r = await fetch(APP_URL);
       if (r.ok) break;
     } catch {}
     const s = Math.round((Date.now() - t0) / 1000);
-    if (s >= 300) throw new Error(`wails dev did not serve ${APP_URL} within 300 s:\n${out.join('')}`);
+    if (s >= 300) throw new Error(`wails dev did not serve ${APP_URL} within 300 s:\n${run.output()}`);
     if (s - lastSay >= 15) {
       log(`waiting for wails dev to compile and serve ${APP_URL} (${s} s)…`);
       lastSay = s;
@@ -125,12 +144,12 @@ export async function startApp(env) {
   }
   log(`wails dev serving after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return {
-    output: () => out.join(''),
+    output: run.output,
     async stop() {
       try {
         process.kill(-proc.pid, 'SIGTERM');
       } catch {}
-      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
+      for (let i = 0; i < 50 && run.exited() === null; i++) await sleep(100);
       try {
         process.kill(-proc.pid, 'SIGKILL');
       } catch {}

@@ -5,12 +5,12 @@
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/operator.e2e.mjs
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Redis, assertHeaderFits, freePort, screenshots as shoot, sleep, startBrowser } from './harness.mjs';
+import { Redis, assertHeaderFits, freePort, screenshots as shoot, sleep, startBrowser, until } from './harness.mjs';
 import { SHELLS } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-operator:${process.pid}`;
 for (const shell of SHELLS) {
-let redis, app, browser, page, snapshot;
+let demo, redis, app, page, snapshot;
 // The window's screenshots keep their names; the browser's say so.
 const screenshots = (p, name) => shoot(p, shell.name === 'window' ? name : `${shell.name}-${name}`);
 // The second popover: Profile in the window; the browser has no profiles.
@@ -18,14 +18,6 @@ const [otherButton, otherPanel] = shell.profiles ? ['profile-button', 'profile-p
 
 const text = (id) => page.getByTestId(id).textContent();
 
-async function until(what, cond, timeoutMs = 15000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** Publishes one tick as a publisher of the contract form would. */
 function publish(symbol, price, timestampS) {
@@ -51,22 +43,13 @@ async function setFilter(value) {
 
 describe(`operator (${shell.name})`, () => {
   before(async () => {
-    redis = new Redis(await freePort());
-    await redis.start();
-    app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL });
-    browser = await startBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => console.log('[page error]', e.message));
-    await app.open(page);
+    demo = await openDemo(shell, { TICK_CHANNEL: CHANNEL });
+    ({ redis, app, page } = demo);
     await until('three connected columns', async () => Number(await text('total-connected')) === 3, 30000);
     snapshot = await app.snapshot(page);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.stop();
-    redis?.cleanup();
-  });
+  after(() => demo?.close());
 
   test('a figure’s label shows its definition on hover, and screen readers get it too', async () => {
     const label = '[data-testid="column-connection_1"] [data-term="messages"]';

@@ -9,21 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { APP_URL, Redis, freePort, screenshots, sleep, startApp, startBrowser, until } from './harness.mjs';
 
 const MASTER_NAME = 'tickstock';
 let master, replica, sentinel, app, browser, page;
 const procs = [];
 const dirs = [];
 
-async function until(what, cond, timeoutMs = 15000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** A Redis-protocol process (redis-server or redis-sentinel) on port. */
 async function startProc(bin, args, port) {

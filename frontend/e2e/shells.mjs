@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { APP_URL, ROOT, freePort, sleep, startApp } from './harness.mjs';
+import { APP_URL, ROOT, Redis, freePort, sleep, startApp, startBrowser, watch } from './harness.mjs';
 
 const log = (...a) => console.log('[e2e]', ...a);
 
@@ -48,29 +48,21 @@ export async function startServe(env, args = []) {
     env: { ...process.env, ADMIN_USERS_FILE: users, ADMIN_LISTEN_ADDR: `127.0.0.1:${port}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const out = [];
-  const keep = (d) => {
-    out.push(String(d));
-    if (out.length > 200) out.shift();
-  };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  let exited = null;
-  proc.on('exit', (code) => (exited = code));
+  const run = watch(proc);
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (exited !== null) throw new Error(`serve exited (${exited}):\n${out.join('')}`);
+    if (run.exited() !== null) throw new Error(`serve exited (${run.exited()}):\n${run.output()}`);
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {}
-    if (i > 300) throw new Error(`serve did not answer on ${base} within 30 s:\n${out.join('')}`);
+    if (i > 300) throw new Error(`serve did not answer on ${base} within 30 s:\n${run.output()}`);
     await sleep(100);
   }
   return {
     base,
     url: `${base}/admin/websockets/`,
     pid: proc.pid,
-    output: () => out.join(''),
+    output: run.output,
     /** The process's CPU time (user + system), in seconds, from /proc. */
     cpuSeconds() {
       const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8');
@@ -79,8 +71,8 @@ export async function startServe(env, args = []) {
     },
     async stop() {
       proc.kill('SIGTERM');
-      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
-      if (exited === null) proc.kill('SIGKILL');
+      for (let i = 0; i < 50 && run.exited() === null; i++) await sleep(100);
+      if (run.exited() === null) proc.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true }); // the users file
     },
   };
@@ -159,6 +151,31 @@ export function publishTicks(port, channel, symbols, perSecond) {
       clearInterval(timer);
       sock.end();
       return sent;
+    },
+  };
+}
+
+/**
+ * The demo in shell with its own Redis, opened in a 1440×900 page (env adds
+ * to TICKSTOCK_MODE=demo and REDIS_URL). close() ends all of it.
+ */
+export async function openDemo(shell, env) {
+  const redis = new Redis(await freePort());
+  await redis.start();
+  const app = await shell.start({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, ...env });
+  const browser = await startBrowser();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => console.log('[page error]', e.message));
+  await app.open(page);
+  return {
+    redis,
+    app,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await app.stop();
+      redis.cleanup();
     },
   };
 }

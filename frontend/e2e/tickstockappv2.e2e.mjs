@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, ROOT, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser } from './harness.mjs';
+import { APP_URL, ROOT, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser, until as untilFor } from './harness.mjs';
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'e2e-admin-pw';
@@ -18,14 +18,8 @@ let redis, standin, app, browser, page;
 
 const text = (id) => page.getByTestId(id).textContent();
 
-async function until(what, cond, timeoutMs = 20000) {
-  const t0 = Date.now();
-  for (;;) {
-    if (await cond()) return;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
+// Slower scenes: a longer default wait.
+const until = (what, cond, timeoutMs = 20000) => untilFor(what, cond, timeoutMs, 100);
 
 /** The stand-in as a process the test can kill and start again on its port. */
 class StandIn {

@@ -267,6 +267,12 @@ func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
 	o := fastObserver(t, srv, tsv2test.AdminEmail)
 	o.Start(context.Background())
 	defer o.Close()
+	// Seen once as a 20 s wait under CI load: say where the observer stood.
+	defer func() {
+		if t.Failed() {
+			t.Logf("observer state %+v; stand-in %+v", o.State(), srv.Stats(t))
+		}
+	}()
 	o.SignIn(tsv2test.AdminPassword)
 	wait.For(t, "polling", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Feed == FeedPolling })
 	st := o.State()

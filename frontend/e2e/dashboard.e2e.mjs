@@ -7,7 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RESULTS, Redis, freePort, percentile, screenshots, sleep, startBrowser, until } from './harness.mjs';
-import { SHELLS } from './shells.mjs';
+import { SHELLS, openDemo } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e:${process.pid}`;
 const COLOURS = { connection_1: 'rgb(0, 123, 255)', connection_2: 'rgb(40, 167, 69)', connection_3: 'rgb(253, 126, 20)' };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis, freePort, screenshots, sleep, startBrowser } from './harness.mjs';
-import { SHELLS } from './shells.mjs';
+import { SHELLS, openDemo } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-demo:${process.pid}`;
 for (const shell of SHELLS) {

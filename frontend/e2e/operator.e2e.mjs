@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis, assertHeaderFits, freePort, screenshots as shoot, sleep, startBrowser, until } from './harness.mjs';
-import { SHELLS } from './shells.mjs';
+import { SHELLS, openDemo } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-operator:${process.pid}`;
 for (const shell of SHELLS) {

@@ -106,6 +106,12 @@ func Open(path string, o Options) *Store {
 // one, then memory.
 func openBeside(path string, now time.Time) (*sql.DB, string, string) {
 	db, err := openFile(path)
+	// A window that just closed may still hold the file for a moment: wait
+	// up to 3 s before deciding another window has it.
+	for i := 0; err != nil && isLocked(err) && i < 12; i++ {
+		time.Sleep(250 * time.Millisecond)
+		db, err = openFile(path)
+	}
 	if err == nil {
 		return db, path, ""
 	}

@@ -24,6 +24,7 @@ import (
 var assets embed.FS
 
 func main() {
+	tuneWebKit() // before the web process starts: it inherits the environment
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	var store *profiles.Store
 	if path, err := profiles.DefaultPath(); err == nil {

@@ -86,12 +86,12 @@ describe(`operator (${shell.name})`, () => {
     await page.getByTestId('pause-button').click();
     assert.match(await row.getByTestId('tick-late').innerText(), /\+4\d s/);
     assert.equal(await row.evaluate((e) => e.classList.contains('late')), true);
+    await row.hover(); // the hover text is made when the pointer reaches the row
     const hover = await row.getAttribute('title');
     assert.match(hover, /^Tick time \d\d:\d\d:\d\d\.\d{3} · Received \d\d:\d\d:\d\d\.\d{3} \(\+4\d s after the tick time — late: more than 2 s\)$/);
     // The row's time is the tick's own, 42 s before its receive time.
     const [tickTime] = hover.match(/\d\d:\d\d:\d\d\.\d{3}/);
     assert.equal((await row.getByTestId('tick-time').innerText()).startsWith(tickTime), true);
-    await row.hover();
     await screenshots(page, 'operator-late-tick');
     await page.getByTestId('pause-button').click();
     await setFilter('');

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import Stream from './Stream.svelte';
 import type { ShownRow } from '../stores/ticks.svelte';
@@ -36,7 +36,7 @@ describe('Stream', () => {
     expect(screen.getAllByTestId('tick-symbol').map((e) => e.textContent)).toEqual(['MSFT', 'AAPL']);
   });
 
-  it('shows the tick’s own time, the receive time on hover, and flags a late tick', () => {
+  it('shows the tick’s own time, the receive time on hover, and flags a late tick', async () => {
     const t = new Date(2026, 0, 2, 9, 5, 7, 0).getTime() / 1000;
     const onTime: ShownRow = { key: 2, symbol: 'MSFT', price: 1, volume: 1, ts: t, recv: t + 0.25, dir: 'flat' };
     const late: ShownRow = { key: 1, symbol: 'AAPL', price: 1, volume: 1, ts: t - 30, recv: t + 0.5, dir: 'flat' };
@@ -44,10 +44,14 @@ describe('Stream', () => {
     const [a, b] = screen.getAllByTestId('tick-row');
     expect(within(a).getByTestId('tick-time')).toHaveTextContent(/^09:05:07\.000$/);
     expect(a).not.toHaveClass('late');
+    // The hover text is made when the pointer reaches the row (not for every row of every batch).
+    expect(a.title).toBe('');
+    await fireEvent.pointerOver(within(a).getByTestId('tick-time'));
     expect(a.title).toBe('Tick time 09:05:07.000 · Received 09:05:07.250 (+0.3 s after the tick time)');
     expect(within(b).getByTestId('tick-time')).toHaveTextContent('09:04:37.000');
     expect(b).toHaveClass('late');
     expect(within(b).getByTestId('tick-late')).toHaveTextContent('late, received +31 s');
+    await fireEvent.pointerOver(b);
     expect(b.title).toContain('late: more than 2 s');
   });
 

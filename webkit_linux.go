@@ -12,8 +12,9 @@ import "os"
 // collection, which it schedules by the growth of its own (small) heap, so
 // in WebKitGTK the page grew by ~5 MiB/s at 10,000 ticks/s for as long as
 // it ran (1.5 GiB after 10 minutes; one forced full collection gave back
-// 930 MiB). Collecting fully every time keeps the page flat at the same CPU
-// (docs/perf-window.md). A value already in the environment wins.
+// 930 MiB). Collecting fully every time keeps the page flat, and its CPU
+// went down, not up (docs/perf-window.md). A value already in the
+// environment wins.
 const webKitGC = "JSC_useGenerationalGC"
 
 func tuneWebKit() {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkLine, observed } from './observed';
+import { linkLine, observed, sourceWithheld } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
@@ -21,5 +21,16 @@ describe('observed', () => {
     expect(linkLine(remote({ state: 'unreachable', retry_at: 105 }), 100_000)).toBe('Server unreachable · next try in 5 s');
     expect(linkLine(remote({ kind: 'TickStockAppV2', feed: 'push' }), 0)).toBe('Live · push from TickStockAppV2');
     expect(linkLine(remote({ feed: 'polling', push: false }), 0)).toContain('polling every 2 s');
+  });
+});
+
+describe('sourceWithheld', () => {
+  it('says why a browser tab gets no Redis state, and nothing while it may still come', () => {
+    expect(sourceWithheld(remote({ state: 'forbidden' }))).toBe('Redis: shown to admins only');
+    expect(sourceWithheld(remote({ state: 'needs_password' }))).toBe('Redis: sign in to see it');
+    expect(sourceWithheld(remote({ state: 'unreachable' }))).toContain('unreachable');
+    expect(sourceWithheld(remote({ state: 'observing' }))).toBe('');
+    expect(sourceWithheld(remote({ state: 'signing_in' }))).toBe('');
+    expect(sourceWithheld(null)).toBe('');
   });
 });

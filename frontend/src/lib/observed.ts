@@ -54,3 +54,20 @@ export function linkLine(r: RemoteState, nowMs: number): string {
   } as Record<string, string>)[r.state] ?? r.state;
   return `${what}${next}`;
 }
+
+// Why a browser tab will not get the Redis subscription's state: it comes
+// only on the server's push stream, which is opened for admins alone (the
+// state names the Redis host, node and channel: infrastructure a viewer is
+// not shown, as the admin API's 403 says). Empty while it may still come.
+const withheld: Record<string, string> = {
+  forbidden: 'Redis: shown to admins only',
+  needs_password: 'Redis: sign in to see it',
+  wrong_credentials: 'Redis: sign in to see it',
+  unreachable: 'Redis: unknown (server unreachable)',
+};
+
+/** What the source status says in place of a state that is not coming; '' when it may. */
+export function sourceWithheld(r: RemoteState | null): string {
+  if (!r || r.state === 'observing') return '';
+  return withheld[r.state] ?? '';
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkLine, observed, sourceWithheld } from './observed';
+import { linkLine, observed, sourceWithheld, withAge } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
@@ -32,5 +32,23 @@ describe('sourceWithheld', () => {
     expect(sourceWithheld(remote({ state: 'observing' }))).toBe('');
     expect(sourceWithheld(remote({ state: 'signing_in' }))).toBe('');
     expect(sourceWithheld(null)).toBe('');
+  });
+});
+
+describe('withAge', () => {
+  it('marks figures older than the limit stale, saying how old, and leaves current ones live', () => {
+    expect(withAge(undefined, 1, 100, 3)).toBeUndefined();
+    const v = withAge(undefined, 7.4, 100, 3)!;
+    expect(v).toMatchObject({ stale: true, neutral: false, since: 100, behind: 7.4 });
+    expect(v.why).toContain('7 s old');
+    const live = observed(remote({ last_data: 100 }));
+    expect(withAge(live, 0.5, 100, 3)).toBe(live);
+    expect(withAge(live, 5, 100, 3)).toMatchObject({ stale: true, behind: 5 });
+  });
+  it('keeps a lost link’s or a neutral view as it is', () => {
+    const lost = observed(remote({ state: 'unreachable', stale: true, last_data: 90 }));
+    expect(withAge(lost, 30, 100, 3)).toBe(lost);
+    const neutral = observed(remote({ state: 'forbidden' }));
+    expect(withAge(neutral, 30, 100, 3)).toBe(neutral);
   });
 });

@@ -11,6 +11,8 @@ export interface Observed {
   stale: boolean;
   since: number;
   why: string;
+  /** Stale because this page is behind its stream by this many seconds (the link is up). */
+  behind?: number;
 }
 
 const waiting: Record<string, string> = {
@@ -70,4 +72,15 @@ const withheld: Record<string, string> = {
 export function sourceWithheld(r: RemoteState | null): string {
   if (!r || r.state === 'observing') return '';
   return withheld[r.state] ?? '';
+}
+
+/**
+ * The figures' view once their age is known: a page whose figures are more
+ * than NOT_CURRENT_AFTER seconds behind shows them as stale (from `since`,
+ * local Unix s), as a lost link does. A neutral or already stale view wins.
+ */
+export function withAge(v: Observed | undefined, behind: number, since: number, limit: number): Observed | undefined {
+  if (behind <= limit || v?.neutral || v?.stale) return v;
+  const s = Math.round(behind);
+  return { neutral: false, label: '', stale: true, since, behind, why: `These figures are ${s} s old: this page is behind its stream and catching up.` };
 }

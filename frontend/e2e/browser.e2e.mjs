@@ -216,7 +216,7 @@ describe('browser: 100 tabs', () => {
           const page = await ctx.newPage();
           // lag: how old the newest metrics were when they reached the tab
           // (their server time against this machine's, the same clock here).
-          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0 };
+          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, prevAt: 0 };
           counts.set(page, c);
           page.on('websocket', (ws) =>
             ws.on('framereceived', (f) => {
@@ -229,7 +229,13 @@ describe('browser: 100 tabs', () => {
                 const m = JSON.parse(p).data;
                 c.lag = Date.now() / 1000 - m.at;
                 // The server's own rate at 0 while the load runs (2 s after it began).
-                if (flowing && m.at > flowing + 2 && m.connections.connection_1?.rate_1s === 0) c.zeros++;
+                // On time: a second after the previous metrics (else serve itself
+                // was stalled, and the page marks the figures not current).
+                if (flowing && m.at > flowing + 2 && m.connections.connection_1?.rate_1s === 0) {
+                  c.zeros++;
+                  if (m.at - c.prevAt <= 1.5) c.zerosOnTime++;
+                }
+                c.prevAt = m.at;
               }
             }),
           );
@@ -339,6 +345,7 @@ describe('browser: 100 tabs', () => {
         metrics_age_at_tab_s_max: +lags.at(-1).toFixed(2),
         tabs_marked_not_current_at_sample: notCurrent,
         server_rate_0_while_ticks_flow: counts.get(pages[0]).zeros,
+        server_rate_0_emitted_on_time: counts.get(pages[0]).zerosOnTime,
       };
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(path.join(RESULTS, 'e2e-browser-100-tabs.json'), JSON.stringify(fig, null, 2));

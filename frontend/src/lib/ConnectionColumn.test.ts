@@ -143,7 +143,7 @@ describe('ConnectionColumn observing a remote server', () => {
     render(ConnectionColumn, {
       id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), now: 1_000_000,
       metrics: { received: 5, rate_1s: 0, rate_10s: 2, last_tick: 1, latency_p50_ms: 5, latency_p99_ms: 9, provider_p50_ms: 4, provider_p99_ms: 8, spark: [], silent: 0, silent_sample: [] },
-      observed: { neutral: false, label: '', stale: true, since: 990, behind: 10.2, why: 'x' },
+      observed: { neutral: false, label: '', stale: true, since: 990, behind: 10.2, why: '10 s old: this page is behind its stream and catching up.' },
     });
     expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(/10 s old: this page is behind its stream/);
     expect(screen.getByTestId('column-connection_1')).toHaveClass('stale-col');

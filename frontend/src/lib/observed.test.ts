@@ -41,6 +41,9 @@ describe('withAge', () => {
     const v = withAge(undefined, 7.4, 100, 3)!;
     expect(v).toMatchObject({ stale: true, neutral: false, since: 100, behind: 7.4 });
     expect(v.why).toContain('7 s old');
+    // A metrics 2.4 s after the previous one: the server itself stalled.
+    expect(withAge(undefined, 0.2, 100, 3, 2.4)).toMatchObject({ stale: true, behind: 0, why: expect.stringContaining('stalled for 2.4 s') });
+    expect(withAge(undefined, 0.2, 100, 3, 0)).toBeUndefined();
     const live = observed(remote({ last_data: 100 }));
     expect(withAge(live, 0.5, 100, 3)).toBe(live);
     expect(withAge(live, 5, 100, 3)).toMatchObject({ stale: true, behind: 5 });

@@ -11,7 +11,10 @@ export interface Observed {
   stale: boolean;
   since: number;
   why: string;
-  /** Stale because this page is behind its stream by this many seconds (the link is up). */
+  /**
+   * Stale though the link is up: this page is behind its stream by this
+   * many seconds, or (0) the server's own last second was not a full one.
+   */
   behind?: number;
 }
 
@@ -79,8 +82,16 @@ export function sourceWithheld(r: RemoteState | null): string {
  * than NOT_CURRENT_AFTER seconds behind shows them as stale (from `since`,
  * local Unix s), as a lost link does. A neutral or already stale view wins.
  */
-export function withAge(v: Observed | undefined, behind: number, since: number, limit: number): Observed | undefined {
-  if (behind <= limit || v?.neutral || v?.stale) return v;
-  const s = Math.round(behind);
-  return { neutral: false, label: '', stale: true, since, behind, why: `These figures are ${s} s old: this page is behind its stream and catching up.` };
+export function withAge(v: Observed | undefined, behind: number, since: number, limit: number, stalled = 0): Observed | undefined {
+  if (v?.neutral || v?.stale) return v;
+  if (behind > limit) {
+    return { neutral: false, label: '', stale: true, since, behind, why: `${Math.round(behind)} s old: this page is behind its stream and catching up.` };
+  }
+  // The server emits metrics every second; one that comes `stalled` seconds
+  // after the previous says the server itself did not run meanwhile, so its
+  // "last whole second" counts what it managed to read, not what flowed.
+  if (stalled > 0) {
+    return { neutral: false, label: '', stale: true, since, behind: 0, why: `the server was stalled for ${stalled.toFixed(1)} s, so its last second is not a full one.` };
+  }
+  return v;
 }

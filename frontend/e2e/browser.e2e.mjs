@@ -216,7 +216,7 @@ describe('browser: 100 tabs', () => {
           const page = await ctx.newPage();
           // lag: how old the newest metrics were when they reached the tab
           // (their server time against this machine's, the same clock here).
-          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, prevAt: 0 };
+          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, zeroAts: [], prevAt: 0 };
           counts.set(page, c);
           page.on('websocket', (ws) =>
             ws.on('framereceived', (f) => {
@@ -233,6 +233,7 @@ describe('browser: 100 tabs', () => {
                 // was stalled, and the page marks the figures not current).
                 if (flowing && m.at > flowing + 2 && m.connections.connection_1?.rate_1s === 0) {
                   c.zeros++;
+                  c.zeroAts.push(+(m.at - flowing).toFixed(1));
                   if (m.at - c.prevAt <= 1.5) c.zerosOnTime++;
                 }
                 c.prevAt = m.at;
@@ -346,6 +347,7 @@ describe('browser: 100 tabs', () => {
         tabs_marked_not_current_at_sample: notCurrent,
         server_rate_0_while_ticks_flow: counts.get(pages[0]).zeros,
         server_rate_0_emitted_on_time: counts.get(pages[0]).zerosOnTime,
+        server_rate_0_at_s_after_load_spawned: counts.get(pages[0]).zeroAts,
       };
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(path.join(RESULTS, 'e2e-browser-100-tabs.json'), JSON.stringify(fig, null, 2));

@@ -91,7 +91,7 @@ export function withAge(v: Observed | undefined, behind: number, since: number, 
   // after the previous says the server itself did not run meanwhile, so its
   // "last whole second" counts what it managed to read, not what flowed.
   if (stalled > 0) {
-    return { neutral: false, label: '', stale: true, since, behind: 0, why: `the server was stalled for ${stalled.toFixed(1)} s, so its last second is not a full one.` };
+    return { neutral: false, label: '', stale: true, since, behind: 0, why: `when the server had stalled for ${stalled.toFixed(1)} s: its last second is not a full one.` };
   }
   return v;
 }

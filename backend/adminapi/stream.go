@@ -29,7 +29,20 @@ const (
 	clientFilter      = "filter"         // {"type":"filter","filter":"AA"}
 	clientHidden      = "hidden"         // {"type":"hidden"}: the tab is not shown (no batches)
 	clientVisible     = "visible"        // {"type":"visible"}: shown again (the newest rows)
+	clientSeen        = "seen"           // {"type":"seen","at":<tick_metrics at>}: what the tab has taken in
 	unassignedKey     = "\x00unassigned" // recent-rows key of the unassigned strip
+)
+
+// A tab that says what it has seen is held to this lag (in the server's
+// seconds, between the newest metrics offered to it and the newest it has
+// taken in): beyond behindAfter it gets no batches, only the small status
+// and metrics, until it is back within caughtUpWithin; then the newest rows.
+// Without it a renderer slower than the stream falls further behind every
+// second (the sockets hold tens of seconds of batches: 30–40 s measured with
+// 100 tabs) and shows, as current, figures that are long gone.
+const (
+	behindAfter    = 2.0
+	caughtUpWithin = 1.0
 )
 
 // dashView is one dashboard viewer's own view: its symbol filter and its
@@ -39,12 +52,18 @@ const (
 // (the tab sets them with client messages on the same socket, and sends
 // them again after a reconnect).
 type dashView struct {
-	mu          sync.Mutex
-	filter      string
-	paused      bool
-	hidden      bool // a background tab paints nothing: batches would pile up in it
-	pausedSince time.Time
-	arrived     map[string]int64 // per connection, since the pause began
+	mu     sync.Mutex
+	filter string
+	paused bool
+	hidden bool // a background tab paints nothing: batches would pile up in it
+	// Flow: a tab that says what it has seen (seen) is held to behindAfter;
+	// sentAt and seenAt are metrics times (Metrics.At), behind says its
+	// batches are held back. A tab that never says (an older page) is not held.
+	seen           bool
+	sentAt, seenAt float64
+	behind         bool
+	pausedSince    time.Time
+	arrived        map[string]int64 // per connection, since the pause began
 	// frozen are the remembered rows as of the pause: a filter set while
 	// paused shows its matches among them, as the window's monitor does.
 	frozen map[string][]monitor.Row
@@ -52,18 +71,20 @@ type dashView struct {
 
 // clientMessage is what a dashboard viewer may send.
 type clientMessage struct {
-	Type   string `json:"type"`
-	Filter string `json:"filter"`
+	Type   string  `json:"type"`
+	Filter string  `json:"filter"`
+	At     float64 `json:"at"`
 }
 
 // stream is the hub's side of the monitor: the newest rows, the last
 // source state and the latest batch number, shared by the dashboard viewers.
 type stream struct {
-	mu      sync.Mutex
-	recent  map[string][]monitor.Row // newest first
-	source  *monitor.SubscriptionState
-	metrics []byte // the last metrics, for a new viewer
-	seq     uint64
+	mu        sync.Mutex
+	recent    map[string][]monitor.Row // newest first
+	source    *monitor.SubscriptionState
+	metrics   []byte  // the last metrics, for a new viewer
+	metricsAt float64 // their At
+	seq       uint64
 	// rows and unassignedRows are the monitor's row limits, as its batches
 	// state them; every batch a viewer gets states them too.
 	rows, unassignedRows int
@@ -118,6 +139,7 @@ func (h *hub) batch(b *monitor.Batch) {
 				d.arrived[id] += int64(len(cb.Ticks)) + cb.More
 			}
 		case d.hidden:
+		case d.holdBack():
 		case d.filter == "":
 			if all == nil {
 				all = encode(EventTicks, b)
@@ -249,14 +271,25 @@ func undelayed(rows []monitor.Row) []monitor.Row {
 	return rows
 }
 
+// holdBack reports whether d's batches are held back: it said what it has
+// seen, and that is more than behindAfter older than what it was sent.
+// Called with d.mu held.
+func (d *dashView) holdBack() bool {
+	if d.seen && !d.behind && d.sentAt-d.seenAt > behindAfter {
+		d.behind = true
+	}
+	return d.behind
+}
+
 func (h *hub) metrics(m *monitor.Metrics) {
 	all := encode(EventTickMetrics, m)
 	h.stream.mu.Lock()
-	h.stream.metrics = all
+	h.stream.metrics, h.stream.metricsAt = all, m.At
 	h.stream.mu.Unlock()
 	for _, v := range h.dashViewers() {
 		d := v.dash
 		d.mu.Lock()
+		d.sentAt = m.At
 		if d.paused {
 			mm := *m
 			mm.Paused, mm.PausedSince, mm.ArrivedWhilePaused = true, health.Unix(d.pausedSince), 0
@@ -299,13 +332,14 @@ func (h *hub) greet(v *viewer) {
 		h.offer(v, encode(EventSourceState, st))
 	}
 	h.stream.mu.Lock()
-	m := h.stream.metrics
+	m, at := h.stream.metrics, h.stream.metricsAt
 	h.stream.mu.Unlock()
-	if m != nil {
-		h.offer(v, m)
-	}
 	v.dash.mu.Lock()
 	defer v.dash.mu.Unlock()
+	if m != nil {
+		v.dash.sentAt = at
+		h.offer(v, m)
+	}
 	h.offer(v, encode(EventTicks, h.replacement(v.dash, false)))
 }
 
@@ -342,6 +376,17 @@ func (h *hub) handle(v *viewer, raw []byte) {
 		if d.hidden {
 			d.hidden = false
 			h.offer(v, encode(EventTicks, h.replacement(d, false)))
+		}
+	case clientSeen:
+		d.seen = true
+		d.seenAt = max(d.seenAt, m.At)
+		// Caught up: the newest rows at once (the rows it missed are the
+		// ones a background tab misses too; the counts were all in metrics).
+		if d.behind && d.sentAt-d.seenAt <= caughtUpWithin {
+			d.behind = false
+			if !d.paused && !d.hidden {
+				h.offer(v, encode(EventTicks, h.replacement(d, false)))
+			}
 		}
 	case clientFilter:
 		f := strings.ToUpper(strings.TrimSpace(m.Filter))

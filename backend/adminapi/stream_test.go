@@ -372,11 +372,73 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 	}
 }
 
+// A tab that says what it has taken in is never left more than a few
+// seconds behind: while it is more than 2 s behind what it was sent it gets
+// no batches (the small metrics keep coming), and once caught up the
+// newest rows at once, as a replacing batch.
+func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
+	f := start(t, Options{PushInterval: time.Hour})
+	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
+	next(t, conn, EventTicks)
+	out := f.srv.MonitorOutput()
+	metricsAt := func(at float64) {
+		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
+		var m monitor.Metrics
+		_ = json.Unmarshal(next(t, conn, EventTickMetrics).Data, &m)
+		if m.At != at {
+			t.Fatalf("metrics at %v, want %v", m.At, at)
+		}
+	}
+	metricsAt(100)
+	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 100})
+	waitViewers(t, f, "a tab that has seen 100", func(d *dashView) bool { return d.seenAt == 100 }, 1)
+
+	// Within 2 s: batches flow.
+	metricsAt(101)
+	metricsAt(102)
+	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
+	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "AAPL" {
+		t.Fatalf("a tab 2 s behind got %+v", b)
+	}
+	// 3 s behind: held back (the next batch it gets is the catch-up one).
+	metricsAt(103)
+	out.Batch(&monitor.Batch{Seq: 3, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
+	waitViewers(t, f, "a tab held back", func(d *dashView) bool { return d.behind }, 1)
+	metricsAt(104) // the metrics keep coming
+	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 102})
+	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 104})
+	b := batchOf(t, next(t, conn, EventTicks))
+	if !b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "MSFT,AAPL" {
+		t.Fatalf("caught up: %+v", b)
+	}
+	out.Batch(&monitor.Batch{Seq: 4, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("IBM")}}})
+	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "IBM" {
+		t.Fatalf("after catching up: %+v", b)
+	}
+}
+
+// A page that never says what it has seen (one built before "seen") is
+// never held back: it gets every batch, as before.
+func TestATabThatSaysNothingIsNotHeldBack(t *testing.T) {
+	f := start(t, Options{PushInterval: time.Hour})
+	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
+	next(t, conn, EventTicks)
+	out := f.srv.MonitorOutput()
+	for at := 100.0; at <= 110; at++ {
+		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
+	}
+	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
+	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "AAPL" {
+		t.Fatalf("got %+v", b)
+	}
+}
+
 // FuzzClientMessage: whatever a tab sends, the hub neither panics nor sends
 // a frame of more than 8 KiB, and the filter stays a ticker's length.
 func FuzzClientMessage(f *testing.F) {
 	for _, s := range []string{`{"type":"pause"}`, `{"type":"resume"}`, `{"type":"filter","filter":"aa"}`,
-		`{"type":"hidden"}`, `{"type":"visible"}`, `{"type":"filter","filter":"` + strings.Repeat("Z", 100) + `"}`, `not json`, `{}`} {
+		`{"type":"hidden"}`, `{"type":"visible"}`, `{"type":"filter","filter":"` + strings.Repeat("Z", 100) + `"}`, `not json`, `{}`,
+		`{"type":"seen","at":5}`} {
 		f.Add([]byte(s))
 	}
 	s := New(Options{})

@@ -55,6 +55,8 @@ describe('browser: sign-in', () => {
     await page.getByTestId('signin-email').waitFor();
     assert.match(await page.title(), /^not signed in — TickStock Monitor$/);
     assert.match(await text(page, 'remote-state'), /Sign in to 127\.0\.0\.1:\d+ with an admin account/);
+    // The Redis state comes only to admins: not signed in, it is not "starting".
+    assert.match(await text(page, 'source-status'), /^\s*Redis: sign in to see it\s*$/);
     await shot(page, 'signin');
     await page.getByTestId('signin-email').fill(ADMIN.email);
     await page.getByTestId('signin-password').fill('not-the-password');
@@ -64,6 +66,9 @@ describe('browser: sign-in', () => {
     await until('three connected columns', async () => (await num(page, 'total-connected')) === 3, 30000);
     assert.match(await page.title(), /^3\/3 connected — TickStock Monitor$/);
     assert.match(await text(page, 'remote-link'), /Live · push/);
+    // The tab runs nothing: its chip says it is a browser showing a server.
+    assert.equal(await text(page, 'mode'), `Browser · ${new URL(serve.base).host} (server: embedded demo)`);
+    assert.match(await text(page, 'source-status'), /Redis subscribed|Redis connecting/);
     await page.context().close();
   });
 
@@ -74,6 +79,10 @@ describe('browser: sign-in', () => {
     assert.match(await page.title(), /^not an admin — /);
     assert.equal(await text(page, 'total-ticks'), '0', 'figures shown to a non-admin');
     assert.equal(await page.getByTestId('tick-row').count(), 0);
+    // The Redis subscription's state is an admin's figure too: said so,
+    // instead of a "starting…" that never ends (the state never comes).
+    assert.match(await text(page, 'source-status'), /^\s*Redis: shown to admins only\s*$/);
+    assert.match(await page.getByTestId('source-status').getAttribute('class'), /\bwithheld\b/);
     await shot(page, 'not-admin');
     await page.context().close();
   });
@@ -88,6 +97,8 @@ describe('browser: sign-in', () => {
       await until('live', async () => (await num(page, 'total-connected')) === 3, 30000);
       await until('the session to end', async () => /session ended/i.test(await text(page, 'remote-state')), 15000);
       assert.ok(await page.getByTestId('signin-password').isVisible(), 'no sign-in form after expiry');
+      // The last Redis state received is kept, as last known, not as live.
+      assert.match(await text(page, 'source-status'), /^\s*Last known: Redis subscribed/);
       assert.match(await page.title(), /^not signed in — /);
       await signInPage(page, ADMIN);
       await until('live again', async () => /Live · push/.test(await text(page, 'remote-link')), 15000);
@@ -192,6 +203,7 @@ describe('browser: 100 tabs', () => {
     // streams).
     const pages = [];
     const counts = new Map();
+    let flowing = 0; // when the load began (Unix s)
     const t0open = Date.now();
     for (let s = 0; s < TABS / 5; s++) {
       const ctx = await browser.newContext({ viewport: { width: 640, height: 480 } });
@@ -202,7 +214,9 @@ describe('browser: 100 tabs', () => {
       await Promise.all(
         Array.from({ length: 5 }, async () => {
           const page = await ctx.newPage();
-          const c = { batches: 0, metrics: 0, seq: 0 };
+          // lag: how old the newest metrics were when they reached the tab
+          // (their server time against this machine's, the same clock here).
+          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, zeroAts: [], prevAt: 0 };
           counts.set(page, c);
           page.on('websocket', (ws) =>
             ws.on('framereceived', (f) => {
@@ -210,7 +224,20 @@ describe('browser: 100 tabs', () => {
               if (p.startsWith('{"event":"tick_batch"')) {
                 c.batches++;
                 c.seq = Math.max(c.seq, Number(/"seq":(\d+)/.exec(p)?.[1] ?? 0));
-              } else if (p.startsWith('{"event":"tick_metrics"')) c.metrics++;
+              } else if (p.startsWith('{"event":"tick_metrics"')) {
+                c.metrics++;
+                const m = JSON.parse(p).data;
+                c.lag = Date.now() / 1000 - m.at;
+                // The server's own rate at 0 while the load runs (2 s after it began).
+                // On time: a second after the previous metrics (else serve itself
+                // was stalled, and the page marks the figures not current).
+                if (flowing && m.at > flowing + 2 && m.connections.connection_1?.rate_1s === 0) {
+                  c.zeros++;
+                  c.zeroAts.push(+(m.at - flowing).toFixed(1));
+                  if (m.at - c.prevAt <= 1.5) c.zerosOnTime++;
+                }
+                c.prevAt = m.at;
+              }
             }),
           );
           await page.goto(serve.url, { waitUntil: 'domcontentloaded', timeout: 300000 });
@@ -227,6 +254,7 @@ describe('browser: 100 tabs', () => {
     await Promise.all(pages.map((p) => setPaused(p, false))); // every tab live
     // The load runs in its own process, at a higher priority than Chromium
     // (renice is tried; without the right it runs at the default).
+    flowing = Date.now() / 1000;
     const pub = spawn('nice', ['-n', '-5', process.execPath, path.join(import.meta.dirname, 'publisher.mjs'), String(redis.port), CHANNEL, '1000'], { stdio: ['pipe', 'pipe', 'inherit'] });
     pub.stdin.end(JSON.stringify(symbols));
     const load = { stop: () => pub.kill('SIGTERM') };
@@ -250,18 +278,44 @@ describe('browser: 100 tabs', () => {
       const made = Math.max(1, ...produced); // as seen by the tab that is most up to date
       const shares = pages.map((p, i) => (counts.get(p).batches - before[i].batches) / made);
       const sharesSorted = [...shares].sort((x, y) => x - y);
+      const lags = pages.map((p) => counts.get(p).lag).sort((x, y) => x - y);
       const states = await Promise.all(
         pages.map((p) =>
           p
             .evaluate(() => ({
               rate: Number(document.querySelector('[data-testid="msgs-per-sec-connection_1"]')?.textContent),
+              // Figures seconds behind the stream say so (lib/lag.ts).
+              current: !document.querySelector('[data-testid="stale-note-connection_1"]'),
               visibility: document.visibilityState,
               paused: document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true',
             }))
-            .catch(() => ({ rate: -1, visibility: '?', paused: null })),
+            .catch(() => ({ rate: -1, current: null, visibility: '?', paused: null })),
         ),
       );
-      const shown = states.map((x) => x.rate);
+      // A figure that is not current says so: a 0 (or any rate) shown as
+      // live must be a current one.
+      const notCurrent = states.filter((x) => !x.current).length;
+      const behindTab = states.findIndex((x) => x.current === false);
+      if (behindTab >= 0) await shot(pages[behindTab], 'hundred-tabs-behind').catch(() => {});
+      const zeroAsLive = states.map((x, i) => ({ ...x, tab: i })).filter((x) => x.rate === 0 && x.current !== false);
+      // While ticks flow every tab, once current (waited for, not slept),
+      // reads a rate above 0: no tab stays behind, and none reads 0.
+      const currentRates = await Promise.all(
+        pages.map((p) =>
+          p
+            .waitForFunction(
+              () =>
+                !document.querySelector('[data-testid="stale-note-connection_1"]') && {
+                  rate: Number(document.querySelector('[data-testid="msgs-per-sec-connection_1"]')?.textContent),
+                },
+              null,
+              { timeout: 60000, polling: 250 },
+            )
+            .then((h) => h.jsonValue())
+            .then((x) => x.rate, () => null),
+        ),
+      );
+      const shown = currentRates.filter((r) => r !== null);
       const odd = states.map((x, i) => ({ ...x, share: +shares[i].toFixed(3) })).filter((x) => x.share < 0.98);
       if (odd.length) console.log(`[e2e] tabs behind the monitor: ${JSON.stringify(odd.slice(0, 5))} (${odd.length} in all)`);
       // The same load with no tab open: what the tabs cost the server.
@@ -287,6 +341,13 @@ describe('browser: 100 tabs', () => {
         batches_per_tab_per_s_max: +sorted.at(-1).toFixed(2),
         shown_rate_connection_1_min: Math.min(...shown),
         shown_rate_connection_1_max: Math.max(...shown),
+        // How old the newest metrics were on reaching a tab, at the end.
+        metrics_age_at_tab_s_median: +lags[Math.floor(lags.length / 2)].toFixed(2),
+        metrics_age_at_tab_s_max: +lags.at(-1).toFixed(2),
+        tabs_marked_not_current_at_sample: notCurrent,
+        server_rate_0_while_ticks_flow: counts.get(pages[0]).zeros,
+        server_rate_0_emitted_on_time: counts.get(pages[0]).zerosOnTime,
+        server_rate_0_at_s_after_load_spawned: counts.get(pages[0]).zeroAts,
       };
       mkdirSync(RESULTS, { recursive: true });
       writeFileSync(path.join(RESULTS, 'e2e-browser-100-tabs.json'), JSON.stringify(fig, null, 2));
@@ -306,6 +367,11 @@ describe('browser: 100 tabs', () => {
       // The ceiling is the measured figure with room for a loaded CI machine
       // (docs/browser.md has the runs): one core.
       assert.ok(cpu < 1.0, `serve used ${cpu.toFixed(2)} cores with ${viewers} tabs`);
+      assert.deepEqual(zeroAsLive, [], 'tabs showed Ticks/s 0, as a current figure, while ticks flowed');
+      const stuck = currentRates.flatMap((r, i) => (r === null ? [i] : []));
+      assert.deepEqual(stuck, [], 'tabs whose figures did not become current within 60 s while ticks flowed');
+      const zero = currentRates.flatMap((r, i) => (r === 0 ? [i] : []));
+      assert.deepEqual(zero, [], 'tabs read Ticks/s 0 for connection 1 while ticks flowed');
     } catch (e) {
       console.log(`[e2e] serve's output:\n${serve.output().slice(-4000)}`);
       throw e;

@@ -139,6 +139,16 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(screen.getByTestId('status-connection_2')).toHaveTextContent('connected');
   });
 
+  it('says figures of a page behind its stream are seconds old, not live', () => {
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), now: 1_000_000,
+      metrics: { received: 5, rate_1s: 0, rate_10s: 2, last_tick: 1, latency_p50_ms: 5, latency_p99_ms: 9, provider_p50_ms: 4, provider_p99_ms: 8, spark: [], silent: 0, silent_sample: [] },
+      observed: { neutral: false, label: '', stale: true, since: 990, behind: 10.2, why: '10 s old: this page is behind its stream and catching up.' },
+    });
+    expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(/10 s old: this page is behind its stream/);
+    expect(screen.getByTestId('column-connection_1')).toHaveClass('stale-col');
+  });
+
   it('shows a status word outside the contract as sent, neutral', () => {
     render(ConnectionColumn, { id: 'connection_3', label: 'Connection 3', colour: '#fd7e14', conn: conn({ status: 'reconnect_pending' }), now: 0 });
     expect(screen.getByTestId('status-connection_3')).toHaveTextContent('reconnect_pending');

@@ -45,3 +45,29 @@ describe('SourceStatus with the server push feeding the rows', () => {
     expect(el).toHaveClass('push');
   });
 });
+
+describe('SourceStatus in a browser tab that gets no current state', () => {
+  it('says plainly that a state which will not come is withheld, not starting', () => {
+    render(SourceStatus, { source: null, withheld: 'Redis: shown to admins only' });
+    const el = screen.getByTestId('source-status');
+    expect(el).toHaveTextContent('Redis: shown to admins only');
+    expect(el).not.toHaveTextContent('starting');
+    expect(el).toHaveClass('withheld');
+    expect(el).not.toHaveClass('connecting');
+    expect(el.getAttribute('title')).toContain('admins only');
+  });
+
+  it('still says starting while the state may come', () => {
+    render(SourceStatus, { source: null });
+    expect(screen.getByTestId('source-status')).toHaveTextContent('Redis: starting…');
+    expect(screen.getByTestId('source-status')).toHaveClass('connecting');
+  });
+
+  it('marks the last state received as last known, not live', () => {
+    render(SourceStatus, { source: base, stale: true, withheld: 'Redis: sign in to see it' });
+    const el = screen.getByTestId('source-status');
+    expect(el).toHaveTextContent('Last known: Redis subscribed · localhost:6379 db 0');
+    expect(el).toHaveClass('stale');
+    expect(el).not.toHaveClass('subscribed');
+  });
+});

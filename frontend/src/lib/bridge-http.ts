@@ -118,7 +118,7 @@ let retryMs = 1000;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 const view = { paused: false, filter: '' };
 
-function send(msg: Record<string, string>): void {
+function send(msg: Record<string, string | number>): void {
   if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
 }
 
@@ -152,6 +152,10 @@ function openStream(): void {
       firstSource.resolve(m.data as SourceState);
     }
     emit(name, m.data);
+    // Say which metrics this tab has taken in (just now, above): the server
+    // holds back the rows of a tab that falls more than 2 s behind, so it
+    // catches up instead of showing, as live, figures ever older.
+    if (name === EventMetrics) send({ type: 'seen', at: (m.data as { at?: number })?.at ?? 0 });
   };
   sock.onclose = () => {
     if (ws !== sock) return;

@@ -11,6 +11,11 @@ export interface Observed {
   stale: boolean;
   since: number;
   why: string;
+  /**
+   * Stale though the link is up: this page is behind its stream by this
+   * many seconds, or (0) the server's own last second was not a full one.
+   */
+  behind?: number;
 }
 
 const waiting: Record<string, string> = {
@@ -53,4 +58,40 @@ export function linkLine(r: RemoteState, nowMs: number): string {
     stopped: 'Stopped',
   } as Record<string, string>)[r.state] ?? r.state;
   return `${what}${next}`;
+}
+
+// Why a browser tab will not get the Redis subscription's state: it comes
+// only on the server's push stream, which is opened for admins alone (the
+// state names the Redis host, node and channel: infrastructure a viewer is
+// not shown, as the admin API's 403 says). Empty while it may still come.
+const withheld: Record<string, string> = {
+  forbidden: 'Redis: shown to admins only',
+  needs_password: 'Redis: sign in to see it',
+  wrong_credentials: 'Redis: sign in to see it',
+  unreachable: 'Redis: unknown (server unreachable)',
+};
+
+/** What the source status says in place of a state that is not coming; '' when it may. */
+export function sourceWithheld(r: RemoteState | null): string {
+  if (!r || r.state === 'observing') return '';
+  return withheld[r.state] ?? '';
+}
+
+/**
+ * The figures' view once their age is known: a page whose figures are more
+ * than NOT_CURRENT_AFTER seconds behind shows them as stale (from `since`,
+ * local Unix s), as a lost link does. A neutral or already stale view wins.
+ */
+export function withAge(v: Observed | undefined, behind: number, since: number, limit: number, stalled = 0): Observed | undefined {
+  if (v?.neutral || v?.stale) return v;
+  if (behind > limit) {
+    return { neutral: false, label: '', stale: true, since, behind, why: `${Math.round(behind)} s old: this page is behind its stream and catching up.` };
+  }
+  // The server emits metrics every second; one that comes `stalled` seconds
+  // after the previous says the server itself did not run meanwhile, so its
+  // "last whole second" counts what it managed to read, not what flowed.
+  if (stalled > 0) {
+    return { neutral: false, label: '', stale: true, since, behind: 0, why: `when the server had stalled for ${stalled.toFixed(1)} s: its last second is not a full one.` };
+  }
+  return v;
 }

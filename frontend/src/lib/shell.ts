@@ -24,4 +24,10 @@ export const shell = {
   /** Saved profiles, the incident timeline and alerts live with the desktop app. */
   profiles: kind === 'window',
   incidents: kind === 'window',
+  /**
+   * The Redis subscription's state is the server's, sent on the push stream
+   * to admins only: without an admin session it does not come (the window
+   * subscribes to Redis itself, signed in or not).
+   */
+  sourceFromServer: kind === 'browser',
 } as const;

@@ -216,7 +216,9 @@ describe('browser: 100 tabs', () => {
           const page = await ctx.newPage();
           // lag: how old the newest metrics were when they reached the tab
           // (their server time against this machine's, the same clock here).
-          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, zeroAts: [], prevAt: 0 };
+          // recent: connection 1's rate in the last 6 metrics the tab was sent
+          // (a current tab shows one of them: it is at most 3 s behind).
+          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, zeroAts: [], prevAt: 0, recent: [] };
           counts.set(page, c);
           page.on('websocket', (ws) =>
             ws.on('framereceived', (f) => {
@@ -228,6 +230,7 @@ describe('browser: 100 tabs', () => {
                 c.metrics++;
                 const m = JSON.parse(p).data;
                 c.lag = Date.now() / 1000 - m.at;
+                c.recent = [...c.recent.slice(-5), m.connections.connection_1?.rate_1s];
                 // The server's own rate at 0 while the load runs (2 s after it began).
                 // On time: a second after the previous metrics (else serve itself
                 // was stalled, and the page marks the figures not current).
@@ -289,7 +292,8 @@ describe('browser: 100 tabs', () => {
               visibility: document.visibilityState,
               paused: document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true',
             }))
-            .catch(() => ({ rate: -1, current: null, visibility: '?', paused: null })),
+            .then((x) => ({ ...x, sent: [...counts.get(p).recent] }))
+            .catch(() => ({ rate: -1, current: null, visibility: '?', paused: null, sent: [] })),
         ),
       );
       // A figure that is not current says so: a 0 (or any rate) shown as
@@ -297,7 +301,10 @@ describe('browser: 100 tabs', () => {
       const notCurrent = states.filter((x) => !x.current).length;
       const behindTab = states.findIndex((x) => x.current === false);
       if (behindTab >= 0) await shot(pages[behindTab], 'hundred-tabs-behind').catch(() => {});
-      const zeroAsLive = states.map((x, i) => ({ ...x, tab: i })).filter((x) => x.rate === 0 && x.current !== false);
+      // A 0 is a fault only when the server did not say it: on this loaded
+      // machine the server's own intake sometimes stands still for a second
+      // (server_rate_0_* below), and a tab that shows that is right.
+      const zeroAsLive = states.map((x, i) => ({ ...x, tab: i })).filter((x) => x.rate === 0 && x.current !== false && !x.sent.includes(0));
       // While ticks flow every tab, once current (waited for, not slept),
       // reads a rate above 0: no tab stays behind, and none reads 0.
       const currentRates = await Promise.all(
@@ -312,10 +319,10 @@ describe('browser: 100 tabs', () => {
               { timeout: 60000, polling: 250 },
             )
             .then((h) => h.jsonValue())
-            .then((x) => x.rate, () => null),
+            .then((x) => ({ rate: x.rate, sent: [...counts.get(p).recent] }), () => null),
         ),
       );
-      const shown = currentRates.filter((r) => r !== null);
+      const shown = currentRates.filter((r) => r !== null).map((r) => r.rate);
       const odd = states.map((x, i) => ({ ...x, share: +shares[i].toFixed(3) })).filter((x) => x.share < 0.98);
       if (odd.length) console.log(`[e2e] tabs behind the monitor: ${JSON.stringify(odd.slice(0, 5))} (${odd.length} in all)`);
       // The same load with no tab open: what the tabs cost the server.
@@ -370,8 +377,8 @@ describe('browser: 100 tabs', () => {
       assert.deepEqual(zeroAsLive, [], 'tabs showed Ticks/s 0, as a current figure, while ticks flowed');
       const stuck = currentRates.flatMap((r, i) => (r === null ? [i] : []));
       assert.deepEqual(stuck, [], 'tabs whose figures did not become current within 60 s while ticks flowed');
-      const zero = currentRates.flatMap((r, i) => (r === 0 ? [i] : []));
-      assert.deepEqual(zero, [], 'tabs read Ticks/s 0 for connection 1 while ticks flowed');
+      const zero = currentRates.flatMap((r, i) => (r?.rate === 0 && !r.sent.includes(0) ? [i] : []));
+      assert.deepEqual(zero, [], 'tabs read Ticks/s 0 for connection 1 while ticks flowed and the server said otherwise');
     } catch (e) {
       console.log(`[e2e] serve's output:\n${serve.output().slice(-4000)}`);
       throw e;

@@ -18,7 +18,7 @@ import "os"
 const webKitGC = "JSC_useGenerationalGC"
 
 func tuneWebKit() {
-	if _, set := os.LookupEnv(webKitGC); !set {
+	if _, set := os.LookupEnv(webKitGC); !set { //nolint:forbidigo // not our configuration: whether the user set WebKit's own option
 		_ = os.Setenv(webKitGC, "0")
 	}
 }

@@ -116,6 +116,25 @@ func signedIn(t testing.TB, f *fixture, email string) *http.Client {
 	return c
 }
 
+// adminTab is a signed-in admin's dashboard tab past its greeting batch,
+// on a server that pushes no status of its own (PushInterval an hour).
+func adminTab(t testing.TB) (*fixture, *websocket.Conn) {
+	f := start(t, Options{PushInterval: time.Hour})
+	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
+	next(t, conn, EventTicks)
+	return f, conn
+}
+
+// wantRows reads the tab's next batch and fails unless it replaces the rows
+// (or adds to them) with connection 1's symbols want, comma-separated.
+func wantRows(t testing.TB, conn *websocket.Conn, replace bool, want, what string) {
+	t.Helper()
+	b := batchOf(t, next(t, conn, EventTicks))
+	if b.Replace != replace || strings.Join(symbols(b, "connection_1"), ",") != want {
+		t.Fatalf("%s: got %+v, want replace=%v rows %s", what, b, replace, want)
+	}
+}
+
 func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 	f := start(t, Options{PushInterval: time.Hour})
 	out := f.srv.MonitorOutput()
@@ -234,9 +253,7 @@ func TestPlainViewersGetOnlyTheOldEvents(t *testing.T) {
 }
 
 func TestDashboardFramesStayUnder8KiB(t *testing.T) {
-	f := start(t, Options{PushInterval: time.Hour})
-	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
-	next(t, conn, EventTicks)
+	f, conn := adminTab(t)
 	big := func(n int, sym string) []monitor.Row {
 		out := make([]monitor.Row, n)
 		for i := range out {
@@ -351,9 +368,7 @@ func mustURL(s string) *url.URL {
 }
 
 func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
-	f := start(t, Options{PushInterval: time.Hour})
-	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
-	next(t, conn, EventTicks)
+	f, conn := adminTab(t)
 	_ = conn.WriteJSON(map[string]string{"type": "hidden"})
 	waitViewers(t, f, "a hidden viewer", func(d *dashView) bool { return d.hidden }, 1)
 	out := f.srv.MonitorOutput()
@@ -366,10 +381,7 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 		t.Fatalf("a hidden tab got %q (%v)", m.Event, err)
 	}
 	_ = conn.WriteJSON(map[string]string{"type": "visible"})
-	b := batchOf(t, next(t, conn, EventTicks))
-	if !b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "MSFT" {
-		t.Fatalf("shown again: %+v", b)
-	}
+	wantRows(t, conn, true, "MSFT", "shown again")
 }
 
 // A tab that says what it has taken in is never left more than a few
@@ -377,9 +389,7 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 // no batches (the small metrics keep coming), and once caught up the
 // newest rows at once, as a replacing batch.
 func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
-	f := start(t, Options{PushInterval: time.Hour})
-	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
-	next(t, conn, EventTicks)
+	f, conn := adminTab(t)
 	out := f.srv.MonitorOutput()
 	metricsAt := func(at float64) {
 		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
@@ -397,9 +407,7 @@ func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
 	metricsAt(101)
 	metricsAt(102)
 	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
-	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "AAPL" {
-		t.Fatalf("a tab 2 s behind got %+v", b)
-	}
+	wantRows(t, conn, false, "AAPL", "a tab 2 s behind")
 	// 3 s behind: held back (the next batch it gets is the catch-up one).
 	metricsAt(103)
 	out.Batch(&monitor.Batch{Seq: 3, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
@@ -407,30 +415,21 @@ func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
 	metricsAt(104) // the metrics keep coming
 	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 102})
 	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 104})
-	b := batchOf(t, next(t, conn, EventTicks))
-	if !b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "MSFT,AAPL" {
-		t.Fatalf("caught up: %+v", b)
-	}
+	wantRows(t, conn, true, "MSFT,AAPL", "caught up")
 	out.Batch(&monitor.Batch{Seq: 4, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("IBM")}}})
-	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "IBM" {
-		t.Fatalf("after catching up: %+v", b)
-	}
+	wantRows(t, conn, false, "IBM", "after catching up")
 }
 
 // A page that never says what it has seen (one built before "seen") is
 // never held back: it gets every batch, as before.
 func TestATabThatSaysNothingIsNotHeldBack(t *testing.T) {
-	f := start(t, Options{PushInterval: time.Hour})
-	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
-	next(t, conn, EventTicks)
+	f, conn := adminTab(t)
 	out := f.srv.MonitorOutput()
 	for at := 100.0; at <= 110; at++ {
 		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
 	}
 	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
-	if b := batchOf(t, next(t, conn, EventTicks)); b.Replace || strings.Join(symbols(b, "connection_1"), ",") != "AAPL" {
-		t.Fatalf("got %+v", b)
-	}
+	wantRows(t, conn, false, "AAPL", "a tab that says nothing")
 }
 
 // FuzzClientMessage: whatever a tab sends, the hub neither panics nor sends

@@ -7,7 +7,7 @@
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/alerts.e2e.mjs
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -55,6 +55,22 @@ async function open(env) {
   page.on('pageerror', (e) => console.log('[page error]', e.message));
   await page.goto(APP_URL);
   await until('three connected columns', async () => (await page.getByTestId('total-connected').textContent()) === '3', 60000);
+}
+
+/**
+ * The processes that have file open (pid and command line, from /proc): when
+ * the restarted app found its history file in use (seen in some full runs,
+ * never alone), this says by whom.
+ */
+function holders(file) {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === file)) continue;
+      out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`);
+    } catch {} // gone meanwhile, or not ours to read
+  }
+  return out;
 }
 
 /** The X window titles on the Xvfb display (the taskbar's text). */
@@ -158,7 +174,12 @@ describe('alerts and history', () => {
     await page.close();
     await app.stop();
     await sleep(3000);
+    const db = path.join(config, 'tickstock-monitor/history/env-demo.db');
+    log('before the restart, env-demo.db is open in:', JSON.stringify(holders(db)));
     await open(ENV());
+    const info = await page.evaluate(() => window.go.app.App.Info());
+    const moved = (info.warnings ?? []).filter((w) => /history file/i.test(w));
+    if (moved.length) log('the restarted app did not get env-demo.db:', JSON.stringify(moved), 'open in:', JSON.stringify(holders(db)), '\napp output:\n', app.output().slice(-3000));
     await page.getByTestId('incidents-button').click();
     await page.getByTestId('tab-history').click();
     await page.getByTestId('history-connection_2').click();

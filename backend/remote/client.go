@@ -30,6 +30,10 @@ var (
 	ErrForbidden           = errors.New("this account is not an admin")
 	ErrSubscriptionExpired = errors.New("this account's subscription has expired")
 	ErrNoPushStream        = errors.New("the server has no /admin-ws push stream")
+	// ErrMonitorUnavailable: signed in, but the server answers its status
+	// API with an error of its own (TickStockAppV2's 500 "WebSocket
+	// connection manager not available").
+	ErrMonitorUnavailable = errors.New("the server's connection monitor is not available")
 	// ErrPushRefused: the push namespace refused a session the status API
 	// accepts (or is not there); the observer polls instead.
 	ErrPushRefused = errors.New("the server's /admin-ws namespace refused the connection")

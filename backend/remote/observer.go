@@ -28,6 +28,11 @@ const (
 	// several sign-ins; the observer stops and says so instead of looping.
 	StateSessionFailing = "session_failing"
 	StateStopped        = "stopped"
+	// StateMonitorUnavailable: signed in, but the server's connection
+	// monitor is not available (TickStockAppV2 launched as `python
+	// src/app.py` answers its status API with 500); polling goes on with
+	// backoff, without signing in again.
+	StateMonitorUnavailable = "monitor_unavailable"
 )
 
 // Feeds of the rows: the server's push (tick_update) or the Redis channel.

@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -269,15 +271,15 @@ func TestViewerCaps(t *testing.T) {
 // Defect 7: unknown emails were checked against a hash at the last user's
 // cost; with mixed costs they answered faster than known ones.
 func TestDummyHashIsAtTheHighestCost(t *testing.T) {
-	hi, _ := bcrypt.GenerateFromPassword([]byte("x"), 6)
-	lo, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	hi, _ := bcrypt.GenerateFromPassword([]byte("x"), 11)
+	lo, _ := bcrypt.GenerateFromPassword([]byte("x"), 10)
 	u, err := ParseUsers([]byte(`[{"email":"a@x.io","password_bcrypt":"` + string(hi) + `","role":"admin"},` +
 		`{"email":"b@x.io","password_bcrypt":"` + string(lo) + `","role":"user"}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := bcrypt.Cost(u.dummy); c != 6 {
-		t.Fatalf("dummy hash cost %d, want 6 (the highest in the file)", c)
+	if c, _ := bcrypt.Cost(u.dummy); c != 11 {
+		t.Fatalf("dummy hash cost %d, want 11 (the highest in the file)", c)
 	}
 }
 
@@ -368,4 +370,23 @@ func (s *syncLog) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Issue 25 items 1 and 2: a FIFO as ADMIN_USERS_FILE blocked start-up in
+// open(2) for good. It is refused, naming the variable, without blocking.
+func TestUsersFileMustBeARegularFile(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "users.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := LoadUsers(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "ADMIN_USERS_FILE=") || !strings.Contains(err.Error(), "a named pipe") {
+			t.Fatalf("%v, want ADMIN_USERS_FILE named and the FIFO refused", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("LoadUsers still blocked in a FIFO after 10 s")
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tickstock/monitor/backend/safefile"
 )
 
 // Role is a user's role; only admin and super may see the status.
@@ -54,9 +56,9 @@ func LoadUsers(path string) (Users, error) {
 	if st.Mode().Perm()&0o077 != 0 {
 		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q is readable by others (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path)
 	}
-	data, err := os.ReadFile(path) //nolint:gosec // G304: the operator names this file in ADMIN_USERS_FILE
+	data, err := safefile.Read("ADMIN_USERS_FILE", path, safefile.MaxUsers)
 	if err != nil {
-		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %w", path, err)
+		return Users{}, err
 	}
 	return ParseUsers(data)
 }

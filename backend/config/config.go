@@ -7,6 +7,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/safefile"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -106,9 +108,9 @@ func Load(dir string) (*Config, error) {
 // EnvLookup is the process environment overlaid on dir/.env (when that file
 // exists): the one way every part of the program reads a variable.
 func EnvLookup(dir string) (Lookup, error) {
-	data, err := readSmallFile(filepath.Join(dir, ".env"), MaxDotEnvSize)
+	data, err := safefile.Read(".env", filepath.Join(dir, ".env"), MaxDotEnvSize)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf(".env: %w", err)
+		return nil, err
 	}
 	dotenv, err := ParseDotEnv(data)
 	if err != nil {
@@ -123,13 +125,22 @@ func EnvLookup(dir string) (Lookup, error) {
 	}, nil
 }
 
-// AdminTLS returns the admin API's certificate and key files, "" and "" for
-// plain HTTP. Only serve uses them, so only serve fails on a half-set pair.
-func (c *Config) AdminTLS() (certFile, keyFile string, err error) {
+// AdminTLS loads the admin API's certificate and key; nil for plain HTTP.
+// Only serve uses them, so only serve fails on a half-set pair or a file
+// that cannot be loaded — before it listens or announces HTTPS. Errors name
+// the variable and the file, never a key's content.
+func (c *Config) AdminTLS() (*tls.Certificate, error) {
 	if (c.AdminTLSCert == "") != (c.AdminTLSKey == "") {
-		return "", "", errors.New("set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither")
+		return nil, errors.New("set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither")
 	}
-	return c.AdminTLSCert, c.AdminTLSKey, nil
+	if c.AdminTLSCert == "" {
+		return nil, nil
+	}
+	pair, err := loadKeyPair("ADMIN_TLS_CERT", c.AdminTLSCert, "ADMIN_TLS_KEY", c.AdminTLSKey)
+	if err != nil {
+		return nil, err
+	}
+	return &pair, nil
 }
 
 // FromLookup builds a Config from variables given by lookup.
@@ -385,9 +396,9 @@ func (r *reader) universes(c *Config) Universes {
 	if c.UniverseFile == "" {
 		return DemoUniverses()
 	}
-	data, err := readFile(c.UniverseFile, MaxUniverseFileSize)
+	data, err := readFile("UNIVERSE_FILE", c.UniverseFile, MaxUniverseFileSize)
 	if err != nil {
-		r.fail("UNIVERSE_FILE", c.UniverseFile, err.Error())
+		r.fail("UNIVERSE_FILE", c.UniverseFile, fileReason(err))
 		return Universes{}
 	}
 	u, err := ParseUniverses(data)

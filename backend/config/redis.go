@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/tickstock/monitor/backend/safefile"
 )
 
 // Redis kinds, as the header, /health and the metrics name them.
@@ -67,9 +68,9 @@ func (r Redis) TLSConfig() (*tls.Config, error) {
 	// dialed: the URL's, or each sentinel's, master's and cluster node's.
 	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: r.TLSServerName}
 	if r.TLSCA != "" {
-		pem, err := os.ReadFile(r.TLSCA)
+		pem, err := safefile.Read("REDIS_TLS_CA", r.TLSCA, safefile.MaxPEM)
 		if err != nil {
-			return nil, fmt.Errorf("REDIS_TLS_CA=%q: cannot read: %w", r.TLSCA, err)
+			return nil, err
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
@@ -78,13 +79,32 @@ func (r Redis) TLSConfig() (*tls.Config, error) {
 		c.RootCAs = pool
 	}
 	if r.TLSCert != "" {
-		pair, err := tls.LoadX509KeyPair(r.TLSCert, r.TLSKey)
+		pair, err := loadKeyPair("REDIS_TLS_CERT", r.TLSCert, "REDIS_TLS_KEY", r.TLSKey)
 		if err != nil {
-			return nil, fmt.Errorf("REDIS_TLS_CERT=%q / REDIS_TLS_KEY=%q: %w", r.TLSCert, r.TLSKey, err)
+			return nil, err
 		}
 		c.Certificates = []tls.Certificate{pair}
 	}
 	return c, nil
+}
+
+// loadKeyPair reads a certificate and its key through safefile (regular
+// files of a bounded size only) and pairs them. Errors name both variables;
+// crypto/tls's own never quote the key.
+func loadKeyPair(certVar, certFile, keyVar, keyFile string) (tls.Certificate, error) {
+	cert, err := safefile.Read(certVar, certFile, safefile.MaxPEM)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	key, err := safefile.Read(keyVar, keyFile, safefile.MaxPEM)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	pair, err := tls.X509KeyPair(cert, key)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("%s=%q / %s=%q: %w", certVar, certFile, keyVar, keyFile, err)
+	}
+	return pair, nil
 }
 
 // readRedis reads the REDIS_* variables.
@@ -146,6 +166,11 @@ func (r *reader) validateRedis(c Redis) {
 		// Never echo a Redis URL that may carry a password.
 		r.errs = append(r.errs, errors.New("REDIS_URL: expected redis://[user:password@]host:port/db, rediss://… or unix://…"))
 		return
+	}
+	if port := u.Port(); u.Scheme != "unix" && port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			r.errs = append(r.errs, fmt.Errorf("REDIS_URL: port %s is not from 1 to 65535", truncate(port, 12)))
+		}
 	}
 	if !c.TLS() {
 		for name, v := range map[string]string{"REDIS_TLS_CA": c.TLSCA, "REDIS_TLS_CERT": c.TLSCert, "REDIS_TLS_KEY": c.TLSKey, "REDIS_TLS_SERVER_NAME": c.TLSServerName} {

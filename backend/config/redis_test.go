@@ -39,8 +39,15 @@ func TestRedisSettingsThatDoNotFitAreNamed(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"REDIS_TLS_CA": "/x/ca.pem"}, `REDIS_TLS_CA="/x/ca.pem": is set but REDIS_URL is not rediss://`},
-		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CA": "/nope/ca.pem"}, `REDIS_TLS_CA="/nope/ca.pem": cannot read`},
+		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CA": "/nope/ca.pem"}, `REDIS_TLS_CA="/nope/ca.pem": no such file`},
 		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CA": notPEM}, "no PEM certificate"},
+		// Issue 25 item 1: /dev/zero as a TLS file was read to 23.9 GB.
+		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CA": "/dev/zero"}, `REDIS_TLS_CA="/dev/zero": not a regular file (a device)`},
+		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CERT": "/dev/zero", "REDIS_TLS_KEY": notPEM}, `REDIS_TLS_CERT="/dev/zero": not a regular file (a device)`},
+		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CERT": notPEM, "REDIS_TLS_KEY": "/dev/zero"}, `REDIS_TLS_KEY="/dev/zero": not a regular file (a device)`},
+		// Issue 25: a port past 65535 passed validation.
+		{map[string]string{"REDIS_URL": "redis://:pw-never-shown@h:99999/0"}, "REDIS_URL: port 99999 is not from 1 to 65535"},
+		{map[string]string{"REDIS_URL": "redis://h:0/0"}, "REDIS_URL: port 0 is not from 1 to 65535"},
 		{map[string]string{"REDIS_URL": "rediss://h:6380/0", "REDIS_TLS_CERT": notPEM}, "set both"},
 		{map[string]string{"REDIS_SENTINEL_ADDRS": "10.0.0.1"}, `REDIS_SENTINEL_ADDRS="10.0.0.1": "10.0.0.1": expected host:port`},
 		{map[string]string{"REDIS_SENTINEL_ADDRS": "10.0.0.1:26379"}, "REDIS_SENTINEL_MASTER is not set"},

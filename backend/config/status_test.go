@@ -3,18 +3,23 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/tickstock/monitor/internal/redistest"
 )
 
 func TestAdminTLSNeedsBothFilesOrNeither(t *testing.T) {
+	files := redistest.NewTLS(t, t.TempDir(), "admin")
 	for _, tc := range []struct {
 		env        map[string]string
-		cert, key  string
+		wantCert   bool
 		wantErrMsg string
 	}{
 		{env: nil},
-		{env: map[string]string{"ADMIN_TLS_CERT": "c.pem", "ADMIN_TLS_KEY": "k.pem"}, cert: "c.pem", key: "k.pem"},
+		{env: map[string]string{"ADMIN_TLS_CERT": files.ServerCert, "ADMIN_TLS_KEY": files.ServerKey}, wantCert: true},
 		{env: map[string]string{"ADMIN_TLS_CERT": "c.pem"}, wantErrMsg: "set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither"},
 		{env: map[string]string{"ADMIN_TLS_KEY": "k.pem"}, wantErrMsg: "set both ADMIN_TLS_CERT and ADMIN_TLS_KEY, or neither"},
 	} {
@@ -22,15 +27,40 @@ func TestAdminTLSNeedsBothFilesOrNeither(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: a half-set TLS pair must not fail the whole configuration (only serve uses it): %v", tc.env, err)
 		}
-		cert, key, err := c.AdminTLS()
+		cert, err := c.AdminTLS()
 		if tc.wantErrMsg != "" {
 			if err == nil || err.Error() != tc.wantErrMsg {
 				t.Errorf("%v: err %v, want %q", tc.env, err, tc.wantErrMsg)
 			}
 			continue
 		}
-		if err != nil || cert != tc.cert || key != tc.key {
-			t.Errorf("%v: %q %q %v", tc.env, cert, key, err)
+		if err != nil || (cert != nil) != tc.wantCert {
+			t.Errorf("%v: certificate %v, %v", tc.env, cert != nil, err)
+		}
+	}
+}
+
+// Issue 25 item 9: a missing admin certificate was found only when serve
+// was already announcing HTTPS, and the error named no variable.
+func TestAdminTLSFilesAreLoadedNamingTheVariable(t *testing.T) {
+	files := redistest.NewTLS(t, t.TempDir(), "admin")
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ cert, key, want string }{
+		{filepath.Join(dir, "missing.pem"), files.ServerKey, `ADMIN_TLS_CERT="` + filepath.Join(dir, "missing.pem") + `": no such file`},
+		{files.ServerCert, "/dev/zero", `ADMIN_TLS_KEY="/dev/zero": not a regular file (a device)`},
+		{fifo, files.ServerKey, "ADMIN_TLS_CERT=" + strconv.Quote(fifo) + ": not a regular file (a named pipe)"},
+		{files.ServerCert, files.ClientKey, "ADMIN_TLS_CERT=" + strconv.Quote(files.ServerCert) + " / ADMIN_TLS_KEY=" + strconv.Quote(files.ClientKey)},
+	} {
+		c, err := FromLookup(env(map[string]string{"ADMIN_TLS_CERT": tc.cert, "ADMIN_TLS_KEY": tc.key}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.AdminTLS(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s + %s: %v, want %q", tc.cert, tc.key, err, tc.want)
 		}
 	}
 }

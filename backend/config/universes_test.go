@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tickstock/monitor/backend/safefile"
 	"github.com/tickstock/monitor/backend/ticks"
 )
 
@@ -66,11 +67,11 @@ func FuzzUniverseFile(f *testing.F) {
 		`{"a":["AAPL"],"a":["MSFT"]}`, "\x00\xff", `{"a":["` + strings.Repeat("A", 20) + `"]}`} {
 		f.Add([]byte(s))
 	}
-	// The file's bytes are handed over directly (readSmallFile has its own
+	// The file's bytes are handed over directly (safefile.Read has its own
 	// tests): a write and read per input would cost more than the parse.
 	var data []byte
-	readFile = func(string, int64) ([]byte, error) { return data, nil }
-	f.Cleanup(func() { readFile = readSmallFile })
+	readFile = func(string, string, int64) ([]byte, error) { return data, nil }
+	f.Cleanup(func() { readFile = safefile.Read })
 	const path = "universes.json"
 	f.Fuzz(func(t *testing.T, in []byte) {
 		data = in

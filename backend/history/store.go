@@ -31,6 +31,7 @@ import (
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/safefile"
 )
 
 // Options configure a Store. Zero values take the defaults.
@@ -209,6 +210,10 @@ func openFile(path string) (*sql.DB, error) {
 func checkReadOnly(path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil
+	}
+	// SQLite's read-only open of a FIFO would block for good.
+	if err := safefile.Regular("history file", path); err != nil {
+		return err
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(250)")
 	if err != nil {

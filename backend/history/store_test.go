@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -317,5 +318,26 @@ func TestAggregator(t *testing.T) {
 	}
 	if m.Errors != 2 || m.Reconnects != 1 || m.DownS != 1 || m.P50Ms != 31 || m.P99Ms != 120 {
 		t.Fatalf("minute: %+v", m)
+	}
+}
+
+// Issue 25 item 1: SQLite's read-only check of an existing file opened a
+// FIFO at the history path and blocked the window's start for good.
+func TestAFIFOAtThePathIsNotOpened(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "demo.db")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Store, 1)
+	go func() { done <- Open(path, Options{}) }()
+	select {
+	case s := <-done:
+		defer s.Close()
+		if !strings.Contains(s.Problem(), "a named pipe") || s.Path() == path {
+			t.Fatalf("problem %q path %q", s.Problem(), s.Path())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Open still blocked in a FIFO after 10 s")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/safefile"
 )
 
 // Profile is one saved way to run the window.
@@ -57,7 +58,7 @@ func Open(path string) *Store { return &Store{path: path} }
 func (s *Store) Path() string { return s.path }
 
 func (s *Store) read() (file, error) {
-	data, err := os.ReadFile(s.path)
+	data, err := safefile.Read("profiles file", s.path, safefile.MaxJSON)
 	if errors.Is(err, os.ErrNotExist) {
 		return file{}, nil
 	}

@@ -4,7 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestSaveListLastDelete(t *testing.T) {
@@ -78,5 +80,24 @@ func TestDamagedFileSaysSo(t *testing.T) {
 	os.WriteFile(path, []byte("{not json"), 0o600)
 	if _, _, err := Open(path).List(); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Issue 25 item 1: profiles.json is read through the one file reader, so a
+// FIFO in its place is refused instead of blocking the window's start.
+func TestAFIFOIsNotRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, _, err := Open(path).List(); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "a named pipe") {
+			t.Fatalf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("List still blocked in a FIFO after 10 s")
 	}
 }

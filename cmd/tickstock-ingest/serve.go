@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,9 +30,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
 		return 2
 	}
-	certFile, keyFile, err := cfg.AdminTLS()
+	cert, err := cfg.AdminTLS()
 	if err != nil {
-		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		fmt.Fprintf(stderr, "tickstock-ingest serve: configuration error: %v\n", err)
 		return 2
 	}
 	ln, err := net.Listen("tcp", cfg.AdminListenAddr)
@@ -54,7 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer in.Close()
 	defer serveMetrics(mln, in, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl,
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: cert != nil, Health: in.Health, SessionTTL: *ttl,
 		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
 	mon := startDashboardMonitor(ctx, cfg, in, api)
 	defer mon.Close()
@@ -63,14 +64,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	go func() { api.Run(apiCtx); close(apiDone) }()
 	srv := adminapi.NewHTTPServer(api.Handler())
 	scheme := "http"
-	if certFile != "" {
+	if cert != nil {
 		scheme = "https"
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{*cert}}
 	}
 	fmt.Fprintf(stdout, "admin API on %s://%s (%d users); dashboard at %s://%s%s/\n", scheme, ln.Addr(), users.Len(), scheme, ln.Addr(), adminapi.DashboardPath)
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- srv.ServeTLS(ln, certFile, keyFile)
+		if cert != nil {
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}

@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -271,15 +273,62 @@ func TestViewerCaps(t *testing.T) {
 // Defect 7: unknown emails were checked against a hash at the last user's
 // cost; with mixed costs they answered faster than known ones.
 func TestDummyHashIsAtTheHighestCost(t *testing.T) {
-	hi, _ := bcrypt.GenerateFromPassword([]byte("x"), 11)
-	lo, _ := bcrypt.GenerateFromPassword([]byte("x"), 10)
+	hi, _ := bcrypt.GenerateFromPassword([]byte("x"), 6)
+	lo, _ := bcrypt.GenerateFromPassword([]byte("x"), 5)
 	u, err := ParseUsers([]byte(`[{"email":"a@x.io","password_bcrypt":"` + string(hi) + `","role":"admin"},` +
 		`{"email":"b@x.io","password_bcrypt":"` + string(lo) + `","role":"user"}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := bcrypt.Cost(u.dummy); c != 11 {
-		t.Fatalf("dummy hash cost %d, want 11 (the highest in the file)", c)
+	if c, _ := bcrypt.Cost(u.dummy); c != 6 {
+		t.Fatalf("dummy hash cost %d, want 6 (the highest in the file)", c)
+	}
+}
+
+// Issue 25 item 7: with a cost-4 and a cost-12 account in one file, the
+// cost-4 account answered a wrong password in 2.4 ms and an unknown email in
+// 267 ms. A check against a cheaper hash now waits out the difference (the
+// time it took, times 2^d-1 for d cost steps), and the others do not wait.
+func TestCheaperHashesArePaddedToTheHighestCost(t *testing.T) {
+	var waits []time.Duration
+	pause = func(d time.Duration) { waits = append(waits, d) }
+	t.Cleanup(func() { pause = time.Sleep })
+	hi, _ := bcrypt.GenerateFromPassword([]byte("x"), 6)
+	lo, _ := bcrypt.GenerateFromPassword([]byte("x"), 4)
+	u, err := ParseUsers([]byte(`[{"email":"hi@x.io","password_bcrypt":"` + string(hi) + `","role":"admin"},` +
+		`{"email":"lo@x.io","password_bcrypt":"` + string(lo) + `","role":"admin"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		email, password string
+		padded          bool
+	}{
+		{"hi@x.io", "wrong", false}, {"nobody@x.io", "x", false},
+		{"lo@x.io", "wrong", true}, {"lo@x.io", "x", true},
+	} {
+		waits = nil
+		u.check(c.email, c.password)
+		if (len(waits) == 1 && waits[0] > 0) != c.padded {
+			t.Errorf("%s/%s: waits %v, want padded=%v", c.email, c.password, waits, c.padded)
+		}
+	}
+}
+
+// Issue 25 item 7: cost 4 was accepted. Below 10 the file is refused, naming
+// the file and the account.
+func TestCostsBelowTenAreRefused(t *testing.T) {
+	minCost = 10
+	t.Cleanup(func() { minCost = bcrypt.MinCost })
+	weak, _ := bcrypt.GenerateFromPassword([]byte("x"), 9)
+	path := filepath.Join(t.TempDir(), "users.json")
+	if err := os.WriteFile(path, []byte(`[{"email":"ops@x.io","password_bcrypt":"`+string(weak)+`","role":"admin"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadUsers(path)
+	if err == nil || !strings.Contains(err.Error(), "ADMIN_USERS_FILE="+strconv.Quote(path)) ||
+		!strings.Contains(err.Error(), "ops@x.io") || !strings.Contains(err.Error(), "cost 9 is below 10") {
+		t.Fatalf("%v, want the file, the account and the cost named", err)
 	}
 }
 

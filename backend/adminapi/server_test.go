@@ -25,7 +25,12 @@ import (
 	"github.com/tickstock/monitor/internal/wait"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lowers the accepted bcrypt cost for this package's tests, which
+// sign in thousands of times; TestCostsBelowTenAreRefused checks the real one.
+func TestMain(m *testing.M) {
+	minCost, admintest.Cost = bcrypt.MinCost, bcrypt.MinCost
+	goleak.VerifyTestMain(m)
+}
 
 var passwords = map[string]string{"user@x.io": "user-pass-1", "mod@x.io": "mod-pass-1", "admin@x.io": "admin-pass-1", "super@x.io": "super-pass-1"}
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -41,6 +42,9 @@ type Users struct {
 	// cost in the file, so an unknown email never answers faster than the
 	// slowest known one (no account enumeration by timing).
 	dummy []byte
+	// highest is that cost: a known account of a lower cost is padded to
+	// it, so no answer tells one account's cost from another's.
+	highest int
 }
 
 // LoadUsers reads ADMIN_USERS_FILE: a JSON array of users. A file that
@@ -60,7 +64,11 @@ func LoadUsers(path string) (Users, error) {
 	if err != nil {
 		return Users{}, err
 	}
-	return ParseUsers(data)
+	users, err := ParseUsers(data)
+	if err != nil {
+		return Users{}, fmt.Errorf("ADMIN_USERS_FILE=%q: %w", path, err)
+	}
+	return users, nil
 }
 
 // ParseUsers decodes and checks a users file.
@@ -83,6 +91,11 @@ func ParseUsers(data []byte) (Users, error) {
 		if err != nil {
 			return Users{}, fmt.Errorf("users file entry %d (%s): password_bcrypt is not a bcrypt hash", i+1, email)
 		}
+		if c < minCost {
+			// Cracked in hours if the file leaks, and it answers a wrong
+			// password hundreds of times faster than the others.
+			return Users{}, fmt.Errorf("users file entry %d (%s): bcrypt cost %d is below %d; hash again with tickstock-ingest hash-password", i+1, email, c, minCost)
+		}
 		if c > maxCost {
 			// Each sign-in would take minutes: refuse rather than hang.
 			return Users{}, fmt.Errorf("users file entry %d (%s): bcrypt cost %d is above %d; hash again with tickstock-ingest hash-password", i+1, email, c, maxCost)
@@ -98,12 +111,21 @@ func ParseUsers(data []byte) (Users, error) {
 		cost = bcrypt.DefaultCost
 	}
 	users.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), cost)
+	users.highest = cost
 	return users, nil
 }
 
 // maxCost bounds the bcrypt cost accepted in a users file (cost 16 already
 // takes seconds per sign-in).
 const maxCost = 16
+
+// minCost is the lowest bcrypt cost accepted (OWASP: at least 10). A
+// variable only so this package's tests, which sign in thousands of times,
+// can lower it.
+var minCost = 10
+
+// pause waits out the padding of a cheaper hash; a variable for the tests.
+var pause = time.Sleep
 
 // HashPassword returns the bcrypt hash for a users file.
 func HashPassword(password string) (string, error) {
@@ -124,8 +146,22 @@ func (us Users) check(email, password string) (User, bool) {
 	if ok {
 		hash = []byte(u.PasswordBcrypt)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !ok {
+	start := time.Now()
+	wrong := bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil
+	us.padToHighest(hash, time.Since(start))
+	if wrong || !ok {
 		return User{}, false
 	}
 	return u, true
+}
+
+// padToHighest waits so that a check against hash takes as long as one at
+// the file's highest cost: bcrypt's work doubles per cost step, so a hash
+// d cheaper took 1/2^d of that time, measured under the same load.
+func (us Users) padToHighest(hash []byte, took time.Duration) {
+	c, err := bcrypt.Cost(hash)
+	if err != nil || c >= us.highest {
+		return
+	}
+	pause(took * time.Duration(1<<(us.highest-c)-1))
 }

@@ -7,6 +7,7 @@ package admintest
 
 import (
 	"encoding/json"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -20,8 +21,28 @@ type User struct {
 	Email, Password, Role string
 }
 
-// UsersJSON is an ADMIN_USERS_FILE document for users: bcrypt at the
-// minimum cost, so tests stay fast.
+// Cost is the bcrypt cost of UsersJSON's hashes: the lowest a users file
+// accepts (10). adminapi's own tests, which sign in thousands of times,
+// lower it together with the package's minimum.
+var Cost = 10
+
+// hashes keeps one hash per password and cost for the test binary: at cost
+// 10 each takes a tenth of a second or more.
+var hashes sync.Map
+
+func hash(password string) ([]byte, error) {
+	key := fmt.Sprint(Cost, "\x00", password)
+	if h, ok := hashes.Load(key); ok {
+		return h.([]byte), nil
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), Cost)
+	if err == nil {
+		hashes.Store(key, h)
+	}
+	return h, err
+}
+
+// UsersJSON is an ADMIN_USERS_FILE document for users, hashed at Cost.
 func UsersJSON(t testing.TB, users ...User) []byte {
 	t.Helper()
 	type entry struct {
@@ -31,7 +52,7 @@ func UsersJSON(t testing.TB, users ...User) []byte {
 	}
 	list := make([]entry, 0, len(users))
 	for _, u := range users {
-		h, err := bcrypt.GenerateFromPassword([]byte(u.Password), bcrypt.MinCost)
+		h, err := hash(u.Password)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,14 +16,59 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/tickstock/monitor/backend/version"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	os.Exit(untilSignalled(sigs, os.Stderr, stopGrace, func(ctx context.Context) int {
+		return run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	}))
+}
+
+// stopGrace bounds a stop after SIGTERM or SIGINT: the publish queue's drain
+// (redisbus.DrainTimeout) and the HTTP shutdown (5 s) fit in it.
+const stopGrace = 12 * time.Second
+
+// untilSignalled runs run until it returns. The first signal cancels its
+// context; a second one, or run not returning within grace (something in
+// start-up or shutdown that no context reaches), ends the process anyway,
+// saying so: a stop must never wait for systemd's SIGKILL.
+func untilSignalled(sigs <-chan os.Signal, stderr io.Writer, grace time.Duration, run func(context.Context) int) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx) }()
+	var sig os.Signal
+	select {
+	case code := <-done:
+		return code
+	case sig = <-sigs:
+	}
+	cancel()
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	select {
+	case code := <-done:
+		return code
+	case again := <-sigs:
+		fmt.Fprintf(stderr, "tickstock-ingest: %v again: stopping at once\n", again)
+		return signalExit(again)
+	case <-timer.C:
+		fmt.Fprintf(stderr, "tickstock-ingest: %v: still not stopped after %v (blocked in start-up or shutdown); exiting\n", sig, grace)
+		return signalExit(sig)
+	}
+}
+
+// signalExit is the shell's exit code for a process ended by sig: 128+n.
+func signalExit(sig os.Signal) int {
+	if n, ok := sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 1
 }
 
 const usage = `usage: tickstock-ingest <command> [flags]

@@ -68,12 +68,14 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return down("%v", err)
 	}
-	password, err := adminPassword(c.URL(), *email, settings.AdminPassword, stdin, stderr)
+	// The keyring is asked under --timeout and the signals too: a Secret
+	// Service that never answers must not hang a cron or Nagios check.
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	password, err := adminPassword(ctx, c.URL(), *email, settings.AdminPassword, stdin, stderr)
 	if err != nil {
 		return down("%v", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
 	snap, err := func() (health.Snapshot, error) {
 		if err := c.Login(ctx, *email, password); err != nil {
 			return health.Snapshot{}, err
@@ -106,8 +108,8 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 
 // adminPassword: the keyring entry of URL|email, else fromEnv
 // (config.EnvAdminPassword), else a no-echo prompt on a terminal.
-func adminPassword(serverURL, email, fromEnv string, stdin io.Reader, stderr io.Writer) (string, error) {
-	pw, err := secrets.Get(secrets.RemoteProfile(serverURL, email), secrets.AdminPassword)
+func adminPassword(ctx context.Context, serverURL, email, fromEnv string, stdin io.Reader, stderr io.Writer) (string, error) {
+	pw, err := secrets.GetContext(ctx, secrets.RemoteProfile(serverURL, email), secrets.AdminPassword)
 	if err == nil {
 		return pw, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/version"
 )
@@ -25,7 +26,7 @@ var assets embed.FS
 
 func main() {
 	tuneWebKit() // before the web process starts: it inherits the environment
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	log := slog.New(redact.LogHandler(slog.NewTextHandler(os.Stderr, nil)))
 	var store *profiles.Store
 	if path, err := profiles.DefaultPath(); err == nil {
 		store = profiles.Open(path)

@@ -426,8 +426,10 @@ func (r *reader) connection(i int, u Universes, demo bool) Connection {
 		var unknown []string
 		conn.Tickers, unknown = u.Resolve(conn.UniverseKey)
 		if len(unknown) > 0 {
+			// The file may hold 400,000 keys: the warning (logged, and shown
+			// at /api/admin/info) names a few of each, never all.
 			r.warnings = append(r.warnings, fmt.Sprintf("%s=%q: unknown universe key(s) %s (known: %s)",
-				envName(i, "UNIVERSE_KEY"), conn.UniverseKey, strings.Join(unknown, ", "), strings.Join(u.Keys(), ", ")))
+				envName(i, "UNIVERSE_KEY"), redact.Clip(redact.Text(conn.UniverseKey), 80), redact.List(unknown, 10), redact.List(u.Keys(), 10)))
 		}
 	}
 	if len(conn.Tickers) == 0 {

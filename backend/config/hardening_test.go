@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -156,5 +157,35 @@ func TestDotEnvErrorShapes(t *testing.T) {
 		if _, err := ParseDotEnv([]byte(in)); err == nil || !dotEnvError.MatchString(err.Error()) {
 			t.Errorf("%.20q: %v", in, err)
 		}
+	}
+}
+
+// Issue 25 item 10: a universe file of 400,000 keys made a 3.49 MB warning,
+// logged and shown at /api/admin/info; keys are the file's own text.
+func TestUnknownUniverseKeyWarningIsBounded(t *testing.T) {
+	var doc strings.Builder
+	doc.WriteString("{")
+	for i := range 400_000 {
+		fmt.Fprintf(&doc, `"k%d":["A"],`, i)
+	}
+	doc.WriteString(`"last":["MSFT"]}`)
+	path := filepath.Join(t.TempDir(), "universes.json")
+	if err := os.WriteFile(path, []byte(doc.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := FromLookup(env(map[string]string{"UNIVERSE_FILE": path, "WEBSOCKET_CONNECTION_1_ENABLED": "true",
+		"WEBSOCKET_CONNECTION_1_UNIVERSE_KEY": "nope\x1b]0;x\x07"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range cfg.Warnings {
+		if len(w) > 2048 || strings.ContainsAny(w, "\x1b\x07") {
+			t.Errorf("%d bytes: %.300q", len(w), w)
+		}
+		found = found || strings.Contains(w, "(+399991 more)")
+	}
+	if !found {
+		t.Errorf("no warning names the unknown key and a few known ones: %q", cfg.Warnings)
 	}
 }

@@ -60,3 +60,16 @@ func TestProviderErrorIsClipped(t *testing.T) {
 		t.Fatalf("last_error of %d characters (%d bytes)", n, len(le))
 	}
 }
+
+// Issue 25 item 4: a provider's error message carried its escapes through
+// serve into LAST ERROR of status's table (ESC]0;… set the terminal title).
+func TestProviderErrorLosesControlCharacters(t *testing.T) {
+	m := New(testConfig(t, "ws://127.0.0.1:1/x", 1), Options{})
+	if _, err := m.runners[0].handleStatus(massive.Status{Status: massive.ProviderError, Message: "\x1b]0;pwned\x07bad\x1b[2K\rconnected (all good)"}); err != nil {
+		t.Fatal(err)
+	}
+	le := m.Snapshot().Connections["connection_1"].LastError
+	if strings.ContainsAny(le, "\x1b\x07\r") || !strings.Contains(le, "connected (all good)") {
+		t.Fatalf("last_error %q", le)
+	}
+}

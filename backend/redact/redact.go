@@ -6,7 +6,9 @@
 package redact
 
 import (
+	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,8 +18,75 @@ import (
 // a 900 KB "message" must not be copied into every snapshot.
 const MaxError = 256
 
-// Error clips s to MaxError characters.
-func Error(s string) string { return Clip(s, MaxError) }
+// MaxLine is the most characters of any one line the programs print or log
+// from text they did not write: a list of 150,000 unknown connection IDs or
+// 400,000 universe keys must not become a multi-megabyte line.
+const MaxLine = 4096
+
+// Error clips s to MaxError characters, without control characters (Text).
+func Error(s string) string { return Clip(Text(s), MaxError) }
+
+// Line is s as one printable line of at most MaxLine characters (Text, Clip).
+func Line(s string) string { return Clip(Text(s), MaxLine) }
+
+// Text returns s safe to print on a terminal or in a log line: without
+// control characters, so a hostile server, provider or file cannot set the
+// terminal's title, move the cursor or rewrite the line it is printed on
+// (ESC]0;…, ESC[2K, CR). C0 controls, DEL, C1 controls (U+0080–U+009F)
+// and the bidirectional overrides are dropped; tab, CR and LF become a
+// space, so one field stays one line; bytes that are not UTF-8 (a raw 0x9B
+// is a CSI to some terminals) become U+FFFD.
+func Text(s string) string {
+	i := firstUnsafe(s)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case unsafeRune(r):
+		default:
+			b.WriteRune(r) // utf8.RuneError for invalid bytes: U+FFFD
+		}
+	}
+	return b.String()
+}
+
+// firstUnsafe is the byte index of the first rune Text changes, -1 if none.
+func firstUnsafe(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError || r == '\t' || r == '\n' || r == '\r' || unsafeRune(r) {
+			return i
+		}
+	}
+	return -1
+}
+
+func unsafeRune(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) ||
+		(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) // bidi embeddings, overrides, isolates
+}
+
+// List is at most n of items, each Text-cleaned and quoted, then how many
+// more there were: "a", "b" (+149998 more).
+func List(items []string, n int) string {
+	var b strings.Builder
+	for i, it := range items {
+		if i == n {
+			fmt.Fprintf(&b, " (+%d more)", len(items)-n)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(Clip(Text(it), 64)))
+	}
+	return b.String()
+}
 
 // Clip returns s cut to at most n characters (runes), marked with "…" when
 // cut, never splitting a UTF-8 sequence.

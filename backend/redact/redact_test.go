@@ -1,6 +1,9 @@
 package redact
 
 import (
+	"errors"
+	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
@@ -73,4 +76,51 @@ func FuzzURL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Issue 25 item 4: a hostile server's or provider's text set the terminal's
+// title and rewrote the status line (ESC]0;…, ESC[2K\r…connected (all good)).
+func TestTextDropsControlCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, ünïcode ✓":                     "plain text, ünïcode ✓",
+		"\x1b]0;pwned\x07title":                     "]0;pwnedtitle",
+		"bad\x1b[2K\rconnected (all good)":          "bad[2K connected (all good)",
+		"two\nlines\tand a tab":                     "two lines and a tab",
+		"c1 \u009b31m csi, del \x7f":                "c1 31m csi, del ",
+		"raw byte \x9b2J":                           "raw byte \ufffd2J",
+		"bidi \u202eevil\u202c \u2066x\u2069 order": "bidi evil x order",
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Error("\x1b]0;x\x07" + strings.Repeat("y", 1000)); strings.ContainsRune(got, 0x1b) || len([]rune(got)) > MaxError+1 {
+		t.Errorf("Error kept a control character or the length: %q", got)
+	}
+}
+
+// Issue 25 item 10: 150k unknown connection IDs made a 2.1 MB line.
+func TestLineAndListAreBounded(t *testing.T) {
+	ids := make([]string, 150_000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("connection_%d\x1b[2K", i+4)
+	}
+	l := List(ids, 5)
+	if !strings.HasSuffix(l, `"connection_8[2K" (+149995 more)`) || strings.ContainsRune(l, 0x1b) {
+		t.Errorf("List = %q", l)
+	}
+	if got := Line(strings.Repeat("x", 3<<20)); len(got) > MaxLine+len("…") {
+		t.Errorf("Line kept %d bytes", len(got))
+	}
+}
+
+// Issue 25 items 4 and 10: every log line is bounded and free of control
+// characters, whatever text an attribute carries.
+func TestLogHandlerClipsEveryText(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(LogHandler(slog.NewTextHandler(&buf, nil))).With("peer", "\x1b]0;x\x07")
+	log.Warn(strings.Repeat("w", 3<<20), "err", errors.New("bad\x1b[2K\r"+strings.Repeat("e", 1<<20)), "keys", strings.Repeat("k", 1<<20))
+	if buf.Len() > 4*MaxLine || strings.Contains(buf.String(), `\x1b`) || strings.ContainsRune(buf.String(), 0x1b) {
+		t.Fatalf("%d bytes: %.300q", buf.Len(), buf.String())
+	}
 }

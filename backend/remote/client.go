@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/redact"
 )
 
 // Errors a caller tells apart.
@@ -132,7 +133,7 @@ func (c *Client) loginServe(ctx context.Context, email, password string) error {
 	case resp.status == http.StatusUnauthorized:
 		return ErrUnauthorized
 	case resp.status == http.StatusTooManyRequests:
-		return fmt.Errorf("too many failed sign-ins: the server asks to wait %s s", resp.header.Get("Retry-After"))
+		return fmt.Errorf("too many failed sign-ins: the server asks to wait %s s", redact.Clip(redact.Text(resp.header.Get("Retry-After")), 20))
 	case resp.status >= 500:
 		return &UnreachableError{Cause: "sign-in answered " + resp.statusText}
 	case resp.status >= 400:
@@ -171,7 +172,7 @@ func (c *Client) loginForm(ctx context.Context, email, password, token string) e
 	case http.StatusBadRequest:
 		return fmt.Errorf("the server refused the sign-in form (%s): its CSRF token was not accepted", resp.statusText)
 	case http.StatusTooManyRequests:
-		return fmt.Errorf("too many sign-ins: the server asks to wait %s s", resp.header.Get("Retry-After"))
+		return fmt.Errorf("too many sign-ins: the server asks to wait %s s", redact.Clip(redact.Text(resp.header.Get("Retry-After")), 20))
 	}
 	if resp.status >= 500 {
 		return &UnreachableError{Cause: "sign-in answered " + resp.statusText}
@@ -246,7 +247,7 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 	jsonErr := json.Unmarshal(resp.body, &env)
 	if resp.status != http.StatusOK {
 		if jsonErr == nil && env.Message != "" {
-			return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, env.Message)}
+			return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, redact.Error(env.Message))}
 		}
 		return health.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
 	}
@@ -254,7 +255,7 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 		return health.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
 	}
 	if env.Status != "success" {
-		return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", env.Status, env.Message)}
+		return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", redact.Clip(env.Status, 40), redact.Error(env.Message))}
 	}
 	snap, err := DecodeHealth(env.Data)
 	if err != nil {
@@ -296,7 +297,9 @@ func (c *Client) do(req *http.Request) (answer, error) {
 	if err != nil {
 		return answer{}, unreachable(err)
 	}
-	return answer{status: resp.StatusCode, statusText: resp.Status, header: resp.Header, body: body}, nil
+	// The reason phrase is the server's own text, quoted in errors that
+	// status prints: no control characters, bounded.
+	return answer{status: resp.StatusCode, statusText: redact.Clip(redact.Text(resp.Status), 80), header: resp.Header, body: body}, nil
 }
 
 // cookieHeader is the session cookie as a Cookie header for the push link.

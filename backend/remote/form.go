@@ -4,6 +4,8 @@ import (
 	"html"
 	"regexp"
 	"strings"
+
+	"github.com/tickstock/monitor/backend/redact"
 )
 
 // What is read from TickStockAppV2's sign-in page (web/templates/auth/
@@ -57,11 +59,7 @@ func flashed(page []byte) string {
 			msgs = append(msgs, text)
 		}
 	}
-	out := strings.Join(msgs, "; ")
-	if len(out) > 300 {
-		out = out[:300] + "…"
-	}
-	return strings.ToValidUTF8(out, "")
+	return redact.Clip(redact.Text(strings.Join(msgs, "; ")), 300)
 }
 
 // renewalModal: the login page rendered with show_renewal_modal=True, which

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/redact"
 )
 
 // maxHealthBytes bounds a health document (three connections with ticker
@@ -55,6 +56,22 @@ func DecodeHealth(b []byte) (health.Snapshot, error) {
 	return normalize(w)
 }
 
+// Bounds of a connection's name and status word as a server sends them.
+const (
+	maxName = 80
+	maxWord = 40
+)
+
+// printable cleans the texts of c that a server chose and that are printed
+// (status's table, the window, logs): no control characters, bounded.
+func printable(c health.Connection) health.Connection {
+	c.Name = redact.Clip(redact.Text(c.Name), maxName)
+	c.UniverseKey = redact.Clip(redact.Text(c.UniverseKey), maxName)
+	c.Status = health.Status(redact.Clip(redact.Text(string(c.Status)), maxWord))
+	c.LastError = redact.Error(c.LastError)
+	return c
+}
+
 func normalize(w wireHealth) (health.Snapshot, error) {
 	s := health.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
 		TotalErrors: w.TotalErrors, Connections: map[string]health.Connection{}}
@@ -79,11 +96,11 @@ func normalize(w wireHealth) (health.Snapshot, error) {
 				connected++
 			}
 		}
-		s.Connections[id] = c
+		s.Connections[id] = printable(c)
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return health.Snapshot{}, fmt.Errorf("the server reports connections this window has no column for: %v", unknown)
+		return health.Snapshot{}, fmt.Errorf("the server reports %d connection(s) this window has no column for: %s", len(unknown), redact.List(unknown, 5))
 	}
 	for _, id := range health.SlotIDs {
 		if _, ok := s.Connections[id]; !ok {
@@ -152,7 +169,7 @@ func mergeMetrics(snap health.Snapshot, b []byte) (health.Snapshot, error) {
 		if c.Tickers == nil {
 			c.Tickers = []string{}
 		}
-		out.Connections[id] = c
+		out.Connections[id] = printable(c)
 	}
 	out.EnabledConnections, out.ConnectedCount = 0, 0
 	for _, c := range out.Connections {

@@ -1,6 +1,8 @@
 package remote
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/tickstock/monitor/backend/health"
@@ -99,4 +101,38 @@ func FuzzDecodeHealth(f *testing.F) {
 			t.Fatalf("%d enabled of 3", m.EnabledConnections)
 		}
 	})
+}
+
+// Issue 25 items 4 and 10: a hostile server's texts reached the terminal
+// with their escapes (ESC]0;…, ESC[2K\r…), and 150,000 unknown connection
+// IDs made a 2.1 MB error line.
+func TestHostileHealthTextsArePrintable(t *testing.T) {
+	s, err := DecodeHealth([]byte(`{"connections":{"connection_1":{"name":"\u001b]0;pwned\u0007x","status":"bad\u001b[2K\rconnected (all good)",
+	 "last_error":"\u009b2J` + strings.Repeat("e", 5000) + `","universe_key":"k\u001b[1m"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Connections["connection_1"]
+	for _, text := range []string{c.Name, string(c.Status), c.LastError, c.UniverseKey} {
+		if strings.ContainsAny(text, "\x1b\r\x07\u009b") || len(text) > 1024 {
+			t.Errorf("unsafe text kept: %q", text)
+		}
+	}
+	m, _ := mergeMetrics(s, []byte(`{"connection_1":{"status":"\u001b[31mred"}}`))
+	if st := m.Connections["connection_1"].Status; strings.ContainsRune(string(st), 0x1b) {
+		t.Errorf("metrics_update status kept ESC: %q", st)
+	}
+	var doc strings.Builder
+	doc.WriteString(`{"connections":{`)
+	for i := range 150_000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"connection_%d\u001b[2K":{}`, i+4)
+	}
+	doc.WriteString(`}}`)
+	_, err = DecodeHealth([]byte(doc.String()))
+	if err == nil || len(err.Error()) > 1024 || !strings.Contains(err.Error(), "150000 connection(s)") || strings.ContainsRune(err.Error(), 0x1b) {
+		t.Fatalf("%d bytes: %.300q", len(err.Error()), err)
+	}
 }

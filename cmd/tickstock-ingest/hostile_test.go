@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 )
 
@@ -192,5 +196,23 @@ func TestServeWithAFIFOAsUsersFileEndsAtOnce(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("serve still starting after 30 s\n%s", out.String())
+	}
+}
+
+// Issue 25 item 4: a hostile server set the terminal's title and rewrote
+// status's lines through the texts of its snapshot.
+func TestStatusPrintsNoControlCharacters(t *testing.T) {
+	users, err := adminapi.ParseUsers(usersJSON(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: 1, ConnectedCount: 0,
+		Connections: map[string]health.Connection{"connection_1": {Name: "\x1b]0;pwned\x07primary", Enabled: true,
+			Status: "down\x1b[2K\rconnected (all good)", LastError: "\u009b2J\x1b[1Aerased"}}})
+	hs := httptest.NewServer(adminapi.New(adminapi.Options{Users: users, Snapshots: src}).Handler())
+	t.Cleanup(hs.Close)
+	_, out, errs := status(t, hs.URL, "admin@x.io", "pw-admin")
+	if strings.ContainsAny(out+errs, "\x1b\x07\r\u009b") || !strings.Contains(out, "erased") {
+		t.Fatalf("stdout %q\nstderr %q", out, errs)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
+	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/redisbus"
 )
 
@@ -74,7 +75,7 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 		fmt.Fprintf(stderr, "tickstock-ingest %s: configuration error: %v\n", fs.Name(), err)
 		return nil, nil, 2
 	}
-	log = slog.New(slog.NewTextHandler(stderr, nil))
+	log = slog.New(redact.LogHandler(slog.NewTextHandler(stderr, nil)))
 	redisbus.SetLogger(log)
 	for _, w := range cfg.Warnings {
 		log.Warn(w)

@@ -57,7 +57,7 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		*email = settings.AdminEmail
 	}
 	down := func(format string, a ...any) int {
-		msg := redact.Scrub(fmt.Sprintf(format, a...), redact.URLSecrets(*serverURL)...)
+		msg := redact.Line(redact.Scrub(fmt.Sprintf(format, a...), redact.URLSecrets(*serverURL)...))
 		fmt.Fprintf(stderr, "tickstock-ingest status: %s\n", msg)
 		return statusDown
 	}

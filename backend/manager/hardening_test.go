@@ -73,3 +73,18 @@ func TestProviderErrorLosesControlCharacters(t *testing.T) {
 		t.Fatalf("last_error %q", le)
 	}
 }
+
+// Issue 25 item 8: one 1 MiB frame of 349,523 bad events added 349,523 to
+// the error counter at once. A bad frame now counts once.
+func TestABadFrameCountsOneError(t *testing.T) {
+	sim := startFeed(t, simulator.Options{})
+	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{}})
+	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
+	frame := []byte("[" + strings.Repeat(`{"ev":"T","sym":"not a symbol!"},`, 1000) + `{}]`)
+	sim.SendFrame("AAPL", frame)
+	wait.For(t, "the bad frame to be counted", 10*time.Second, func() bool { return m.Snapshot().TotalErrors > 0 })
+	// A frame's errors are added in one step: the first count seen is whole.
+	if n := m.Snapshot().TotalErrors; n != 1 {
+		t.Fatalf("errors %d, want 1 for one bad frame", n)
+	}
+}

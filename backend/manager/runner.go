@@ -192,8 +192,13 @@ func (r *runner) readLoop(conn *websocket.Conn, dec *massive.Decoder) (outcome, 
 		events = events[:0]
 		evs, skipped, derr := dec.Decode(frame, events)
 		if derr != nil {
-			// A whole bad frame counts once; a partly bad one, per bad event.
-			r.st.addErrors(int64(max(skipped, 1)), r.m.redact("provider frame rejected: "+derr.Error()))
+			// One error per bad frame, however many of its events were bad: a
+			// frame of 349,523 bad events must not add 349,523 at once.
+			msg := "provider frame rejected: " + derr.Error()
+			if skipped > 0 {
+				msg = fmt.Sprintf("provider frame rejected (%d bad events): %v", skipped, derr)
+			}
+			r.st.addErrors(1, r.m.redact(msg))
 		}
 		if o, err := r.handleEvents(evs, time.Now()); err != nil {
 			return o, err

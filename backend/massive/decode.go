@@ -15,6 +15,12 @@ import (
 // MaxFrameSize is the largest server frame accepted (the client's read limit).
 const MaxFrameSize = 1 << 20
 
+// MaxFrameEvents is the most events a frame may hold. The smallest real
+// event (a status) is over 40 bytes, so a full 1 MiB frame of real events
+// holds well under this; a frame of 349,523 "{}" would otherwise grow the
+// decoder's scratch to ~100 MB (~350 MB of RSS) before being thrown away.
+const MaxFrameEvents = 16384
+
 // maxExactInt is the largest integer a float64 holds exactly (2^53).
 const maxExactInt = 1 << 53
 
@@ -107,6 +113,11 @@ func (d *Decoder) Decode(frame []byte, dst []Event) (events []Event, skipped int
 	d.used = max(d.used, len(d.ws))
 	if ok {
 		return d.appendEvents(dst, d.ws)
+	}
+	// The fast scanner stops at MaxFrameEvents; encoding/json has no such
+	// bound, so the frame's elements are counted before it runs.
+	if countElements(trimmed, MaxFrameEvents+1) > MaxFrameEvents {
+		return dst, 0, fmt.Errorf("frame of more than %d events", MaxFrameEvents)
 	}
 	// encoding/json reuses the slice's array but merges into old elements,
 	// so those the last frame wrote are zeroed first.
@@ -358,4 +369,47 @@ func clip(s string) string {
 		return s[:24] + "…"
 	}
 	return s
+}
+
+// countElements counts the elements of the JSON array that starts frame,
+// stopping at limit: one pass over the bytes, no allocation, so the size of
+// a frame's scratch is known before any is made. Malformed input gives some
+// count; the decoders that follow report it.
+func countElements(frame []byte, limit int) int {
+	n, depth, inString, escaped, empty := 0, 0, false, false, true
+	for _, b := range frame {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case b == '\\':
+				escaped = true
+			case b == '"':
+				inString = false
+			}
+			continue
+		}
+		switch b {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		}
+		if depth >= 1 && empty && b != '[' && b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			empty = false
+		}
+		if depth <= 0 || n >= limit {
+			break
+		}
+	}
+	if !empty {
+		n++ // n commas separate n+1 elements
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package massive
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -200,8 +201,20 @@ func TestDecoderScratchShrinksAfterAHugeFrame(t *testing.T) {
 		huge = append(huge, "{},"...)
 	}
 	huge[len(huge)-1] = ']'
-	if _, skipped, _ := d.Decode(huge, nil); skipped < 300_000 {
-		t.Fatalf("huge frame: %d events skipped", skipped)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	evs, skipped, err := d.Decode(huge, nil)
+	runtime.ReadMemStats(&after)
+	// Issue 25 item 8: this frame cost ~350 MB of RSS (the scratch grew to
+	// 349,523 elements) and added 349,523 to the error counter.
+	t.Logf("allocated %d MB", (after.TotalAlloc-before.TotalAlloc)>>20)
+	if err == nil || len(evs) != 0 || skipped != 0 {
+		t.Fatalf("huge frame: %d events, %d skipped, %v; want one error for the frame", len(evs), skipped, err)
+	}
+	// The fast scanner's scratch stops at MaxFrameEvents elements (~24 MB
+	// allocated while growing to it, measured; ~5 MB kept at most).
+	if n := after.TotalAlloc - before.TotalAlloc; n > 32<<20 {
+		t.Fatalf("the huge frame allocated %d MB, want under 32 MB", n>>20)
 	}
 	if c := cap(d.ws); c > keepEvents {
 		t.Fatalf("scratch kept %d elements (%d MB) after the huge frame, want at most %d",
@@ -209,11 +222,26 @@ func TestDecoderScratchShrinksAfterAHugeFrame(t *testing.T) {
 	}
 	frame := []byte(`[{"ev":"T","sym":"AAPL","p":1.5,"s":10,"t":1705853696123}]`)
 	allocs := testing.AllocsPerRun(20, func() { _, _, _ = d.Decode(frame, nil) })
-	evs, _, err := d.Decode(frame, nil)
+	evs, _, err = d.Decode(frame, nil)
 	if err != nil || len(evs) != 1 || evs[0].Trade.Price != 1.5 {
 		t.Fatalf("next frame: %+v %v", evs, err)
 	}
 	if allocs > 20 {
 		t.Fatalf("a one-event frame after the huge one costs %.0f allocations", allocs)
+	}
+}
+
+// The count that bounds a frame's scratch, against what the decoders find.
+func TestCountElements(t *testing.T) {
+	for frame, want := range map[string]int{
+		`[]`: 0, ` [ ] `: 0, `[{}]`: 1, `[{},{}]`: 2, `[{"a":[1,2,{"b":","}]},{"c":"]\",["}]`: 2,
+		`[{"x":"\\"},{}]`: 2, `[1,2,3]`: 3,
+	} {
+		if got := countElements([]byte(frame), 100); got != want {
+			t.Errorf("%s: %d, want %d", frame, got, want)
+		}
+	}
+	if got := countElements([]byte(`[{},{},{},{},{}]`), 2); got > 3 {
+		t.Errorf("limit 2: counted %d", got)
 	}
 }

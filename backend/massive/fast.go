@@ -33,8 +33,8 @@ func scanFrame(frame []byte, ws []wire) ([]wire, bool) {
 		if s.Byte(']') {
 			return ws, s.End()
 		}
-		if !s.Byte(',') {
-			return ws, false
+		if !s.Byte(',') || len(ws) == MaxFrameEvents {
+			return ws, false // past the limit: Decode counts and refuses the frame
 		}
 	}
 }

@@ -100,6 +100,12 @@ func (s *Server) SendGarbage(symbol string) int {
 	return s.each(symbol, func(ss *session) { ss.garbage.Add(1) })
 }
 
+// SendFrame makes the sessions subscribed to symbol send frame once, as it
+// is: a hostile frame of the provider's (one of many bad events, say).
+func (s *Server) SendFrame(symbol string, frame []byte) int {
+	return s.each(symbol, func(ss *session) { ss.raw.Store(&frame) })
+}
+
 func (s *Server) each(symbol string, f func(*session)) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -37,9 +37,10 @@ type session struct {
 
 	authedKey  string // guarded by srv.mu
 	authed     atomic.Bool
-	stallUntil atomic.Int64 // Unix ns; no frames and no pongs before it
-	garbage    atomic.Int32 // garbage frames still to send
-	sent       atomic.Int64 // market events sent
+	stallUntil atomic.Int64           // Unix ns; no frames and no pongs before it
+	garbage    atomic.Int32           // garbage frames still to send
+	raw        atomic.Pointer[[]byte] // one frame to send as it is (SendFrame)
+	sent       atomic.Int64           // market events sent
 
 	mu       sync.Mutex
 	channels map[string]massive.Kind // symbol → subscribed event kind
@@ -129,6 +130,9 @@ func (ss *session) writeLoop() {
 				if !ss.write([]byte("this is not json {")) {
 					return
 				}
+			}
+			if f := ss.raw.Swap(nil); f != nil && !ss.write(*f) {
+				return
 			}
 			due += ss.srv.Rate() * elapsed
 			n := int(due)

@@ -21,8 +21,17 @@ type PublisherOptions struct {
 	Channel   string
 	QueueSize int // ticks waiting for Redis; default 65,536
 	BatchSize int // PUBLISHes per pipeline; default 512
-	Log       *slog.Logger
+	// DrainTimeout bounds publishing what is still queued when the
+	// publisher stops (its context ends, or Close); default DrainTimeout.
+	DrainTimeout time.Duration
+	Log          *slog.Logger
 }
+
+// DrainTimeout is how long a stopping publisher keeps publishing its queue:
+// long enough for a healthy Redis to take a full queue (65,536 ticks take
+// well under a second), short enough that a stop never waits on a Redis
+// that is down.
+const DrainTimeout = 5 * time.Second
 
 // PublisherState says whether ticks currently reach Redis.
 type PublisherState struct {
@@ -73,6 +82,9 @@ func NewPublisher(opts PublisherOptions) (*Publisher, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 512
 	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = DrainTimeout
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -94,15 +106,17 @@ func (p *Publisher) Offer(t ticks.Tick) bool {
 	}
 }
 
-// Start publishes until ctx ends or Close.
+// Start publishes until ctx ends or Close; then what is still queued is
+// published for at most DrainTimeout, and the rest dropped, both logged.
 func (p *Publisher) Start(ctx context.Context) {
 	ctx, p.cancel = context.WithCancel(ctx)
 	p.done = make(chan struct{})
 	go p.loop(ctx)
 }
 
-// Close stops publishing (what is still queued is dropped and counted) and
-// closes the Redis client.
+// Close stops publishing: what is still queued is published for at most
+// DrainTimeout (Start's drain), the rest dropped and counted; then the Redis
+// client is closed.
 func (p *Publisher) Close() {
 	if p.cancel != nil {
 		p.cancel()
@@ -117,6 +131,80 @@ func (p *Publisher) Close() {
 			return
 		}
 	}
+}
+
+// drain publishes what is queued at the stop, for at most DrainTimeout, and
+// logs how many ticks it published and how many it left (Close counts those
+// as dropped). A batch Redis fails ends the drain: Redis is not retried.
+func (p *Publisher) drain(pending []ticks.Tick, buf []byte) {
+	queued := len(pending) + len(p.queue)
+	if queued == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), p.opts.DrainTimeout)
+	defer cancel()
+	start, published := time.Now(), int64(0)
+	batch := pending
+	for ctx.Err() == nil {
+		if len(batch) == 0 {
+			batch = p.take(make([]ticks.Tick, 0, p.opts.BatchSize))
+		}
+		if len(batch) == 0 {
+			break
+		}
+		var err error
+		if buf, err = p.send(ctx, batch, buf); err != nil {
+			p.failed.addBatch(batch)
+			break
+		}
+		published += int64(len(batch))
+		batch = batch[:0]
+	}
+	left := len(p.queue)
+	log := p.opts.Log.Info
+	if left > 0 || published < int64(queued) {
+		log = p.opts.Log.Warn
+	}
+	log("publish queue drained at stop", "queued", queued, "published", published,
+		"dropped", int64(queued)-published, "took", time.Since(start).Round(time.Millisecond), "limit", p.opts.DrainTimeout)
+}
+
+// take appends to batch what is queued now, up to BatchSize, without waiting.
+func (p *Publisher) take(batch []ticks.Tick) []ticks.Tick {
+	for len(batch) < p.opts.BatchSize {
+		select {
+		case t := <-p.queue:
+			batch = append(batch, t)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// send PUBLISHes batch in one pipeline and counts it when Redis took it.
+func (p *Publisher) send(ctx context.Context, batch []ticks.Tick, buf []byte) ([]byte, error) {
+	p.inflight.Store(int64(len(batch)))
+	defer p.inflight.Store(0)
+	// Each tick carries when it left for Redis, so a monitor can split the
+	// delay into provider → Redis and Redis → screen.
+	sent := health.Unix(time.Now())
+	cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, t := range batch {
+			t.Published = sent
+			buf = ticks.AppendEncode(buf[:0], t)
+			// The string conversion copies: the pipeline keeps its arguments.
+			pipe.Publish(ctx, p.opts.Channel, string(buf))
+		}
+		return nil
+	})
+	if err != nil {
+		return buf, err
+	}
+	p.countUnheard(batch, cmds)
+	p.sent.addBatch(batch)
+	p.published.Add(int64(len(batch)))
+	return buf, nil
 }
 
 // Published is the number of ticks Redis accepted.
@@ -157,47 +245,28 @@ func (p *Publisher) loop(ctx context.Context) {
 	defer close(p.done)
 	batch := make([]ticks.Tick, 0, p.opts.BatchSize)
 	buf := make([]byte, 0, 256)
+	var pending []ticks.Tick // taken from the queue, not yet sent, at the stop
+	defer func() { p.drain(pending, buf) }()
 	backoff := 100 * time.Millisecond
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case t := <-p.queue:
-			batch = append(batch[:0], t)
+			batch = p.take(append(batch[:0], t))
 		}
-	fill:
-		for len(batch) < p.opts.BatchSize {
-			select {
-			case t := <-p.queue:
-				batch = append(batch, t)
-			default:
-				break fill
-			}
+		if ctx.Err() != nil { // both were ready: the stop wins, the drain sends
+			pending = batch
+			return
 		}
-		p.inflight.Store(int64(len(batch)))
-		// Each tick carries when it left for Redis, so a monitor can split the
-		// delay into provider → Redis and Redis → screen.
-		sent := health.Unix(time.Now())
-		cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-			for _, t := range batch {
-				t.Published = sent
-				buf = ticks.AppendEncode(buf[:0], t)
-				// The string conversion copies: the pipeline keeps its arguments.
-				pipe.Publish(ctx, p.opts.Channel, string(buf))
-			}
-			return nil
-		})
+		var err error
+		buf, err = p.send(ctx, batch, buf)
 		if err == nil {
-			p.countUnheard(batch, cmds)
-			p.sent.addBatch(batch)
-			p.published.Add(int64(len(batch)))
-			p.inflight.Store(0)
 			p.setState(true, "")
 			backoff = 100 * time.Millisecond
 			continue
 		}
 		p.failed.addBatch(batch)
-		p.inflight.Store(0)
 		if ctx.Err() != nil {
 			return
 		}

@@ -2,7 +2,9 @@ package redisbus
 
 import (
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -198,4 +200,87 @@ func TestTicksPublishedToNobodyAreCountedUnheard(t *testing.T) {
 	if unheard, _ := p.Unheard(); unheard["connection_1"] != 300 || unheard["connection_2"] != 200 {
 		t.Fatalf("with a subscriber: unheard %v, want still 300 and 200", unheard)
 	}
+}
+
+// Issue 25 item 6: at SIGTERM 6,150 ticks were queued, 1,586 delivered and
+// nothing logged. A stop now publishes the queue (bounded) and says what it
+// published and what it dropped.
+func TestStopDrainsTheQueueAndSaysSo(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := redistest.Channel(t)
+	got, _ := subscriber(t, srv.URL, ch)
+	var log syncLog
+	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch, Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 6150
+	for i := range n {
+		if !p.Offer(tick(i, "connection_1")) {
+			t.Fatal("queue full")
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stopped at once, as a SIGTERM right after the ticks came in
+	p.Start(ctx)
+	p.Close()
+	if p.Published() != n || len(p.Dropped()) != 0 {
+		t.Fatalf("published %d dropped %v, want all %d published", p.Published(), p.Dropped(), n)
+	}
+	wait.For(t, "all received", 10*time.Second, func() bool { return got.Load() == n })
+	if s := log.String(); !strings.Contains(s, "publish queue drained at stop") || !strings.Contains(s, "published=6150 dropped=0") {
+		t.Fatalf("log:\n%s", s)
+	}
+}
+
+// The drain is bounded: with Redis frozen, a stop waits at most
+// DrainTimeout and counts the rest as dropped.
+func TestStopDrainIsBoundedWhenRedisHangs(t *testing.T) {
+	srv := redistest.Start(t)
+	var log syncLog
+	p, err := NewPublisher(PublisherOptions{URL: srv.URL, Channel: redistest.Channel(t), DrainTimeout: 500 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Start(context.Background())
+	p.Offer(tick(0, "connection_1"))
+	wait.For(t, "the first tick published", 10*time.Second, func() bool { return p.Published() == 1 })
+	srv.Freeze(t)
+	defer srv.Thaw(t)
+	const n = 2000
+	for i := range n {
+		p.Offer(tick(i, "connection_2"))
+	}
+	closed := make(chan struct{})
+	go func() { p.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close still draining 30 s after the stop")
+	}
+	if got := p.Published() - 1 + p.Dropped()["connection_2"]; got != n {
+		t.Fatalf("published %d + dropped %v, want %d accounted for", p.Published()-1, p.Dropped(), n)
+	}
+	if s := log.String(); !strings.Contains(s, "publish queue drained at stop") || !strings.Contains(s, "level=WARN") {
+		t.Fatalf("log:\n%s", s)
+	}
+}
+
+// syncLog is a log destination safe for the publisher's goroutine and the test.
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -1,8 +1,11 @@
 package adminapi
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"io/fs"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/tickstock/monitor/backend/health"
@@ -105,9 +108,11 @@ func (s *Server) dashboardFiles() http.Handler {
 		})
 	}
 	index := browserPage(s.opts.Dashboard)
+	csp := contentSecurityPolicy(index)
 	files := http.StripPrefix(DashboardPath+"/", http.FileServerFS(s.opts.Dashboard))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY") // no other site frames the admin page
 		h.Set("Referrer-Policy", "same-origin")
@@ -122,8 +127,30 @@ func (s *Server) dashboardFiles() http.Handler {
 			_, _ = w.Write(index)
 			return
 		}
+		if strings.HasSuffix(r.URL.Path, "/") {
+			// A directory (assets/): the file server would list it.
+			http.NotFound(w, r)
+			return
+		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// inlineScript matches a <script> without src and its content.
+var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+
+// contentSecurityPolicy is the dashboard's policy: its own scripts (the
+// bundle, and the page's inline error reporter by its hash), styles (Svelte
+// sets style attributes), fetches and push stream from this server only; no
+// plugins, frames, foreign forms or base URL. An injected script runs nowhere.
+func contentSecurityPolicy(page []byte) string {
+	scripts := "'self'"
+	for _, m := range inlineScript.FindAllSubmatch(page, -1) {
+		sum := sha256.Sum256(m[1])
+		scripts += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	return "default-src 'none'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+		"font-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 }
 
 // shellMeta tells the page it runs in a browser tab, served by this

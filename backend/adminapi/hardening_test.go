@@ -3,6 +3,8 @@ package adminapi
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -437,5 +440,42 @@ func TestUsersFileMustBeARegularFile(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("LoadUsers still blocked in a FIFO after 10 s")
+	}
+}
+
+// Issue 25: the dashboard sent no Content-Security-Policy, and
+// /admin/websockets/assets/ listed its directory.
+func TestDashboardHasAPolicyAndListsNoDirectory(t *testing.T) {
+	reporter := "window.onerror = function () {};"
+	page := fstest.MapFS{
+		"index.html":      {Data: []byte("<html><head><script>" + reporter + "</script></head><body><script type=\"module\" src=\"./assets/index.js\"></script></body></html>")},
+		"assets/index.js": {Data: []byte("console.log(1)")},
+	}
+	f := start(t, Options{Dashboard: page})
+	c := f.client()
+	sum := sha256.Sum256([]byte(reporter))
+	for _, path := range []string{"/", "/assets/index.js"} {
+		resp, err := c.Get(f.http.URL + DashboardPath + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "script-src 'self' 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "';", "connect-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: policy %q lacks %q", path, csp, want)
+			}
+		}
+	}
+	for _, path := range []string{"/assets/", "/assets"} {
+		resp, err := c.Get(f.http.URL + DashboardPath + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "index.js") {
+			t.Errorf("%s: %d %q, want 404 and no listing", path, resp.StatusCode, body)
+		}
 	}
 }

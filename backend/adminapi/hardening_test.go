@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -477,5 +478,70 @@ func TestDashboardHasAPolicyAndListsNoDirectory(t *testing.T) {
 		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "index.js") {
 			t.Errorf("%s: %d %q, want 404 and no listing", path, resp.StatusCode, body)
 		}
+	}
+}
+
+// Issue 25: five wrong passwords from any addresses locked the admin
+// account for 60 s, even with the right password: a mistyping colleague or
+// an attacker blinded the on-call's status check. The owner, signing in
+// from an address that has signed in before, is not subject to the
+// account's delay; a guesser is stopped per (account, address).
+func TestAnAttackCannotLockOutTheOwner(t *testing.T) {
+	f := start(t, Options{LoginLimit: 5})
+	const owner = "198.51.100.7"
+	if c := postLogin(f.srv, owner, "admin@x.io", passwords["admin@x.io"], nil).Code; c != 200 {
+		t.Fatalf("the owner's first sign-in: %d", c)
+	}
+	refused := 0
+	for i := range 40 {
+		switch c := postLogin(f.srv, fmt.Sprintf("203.0.113.%d", i%10), "admin@x.io", "guess", nil).Code; c {
+		case 401:
+		case 429:
+			refused++
+		default:
+			t.Fatalf("guess %d: %d", i+1, c)
+		}
+	}
+	if refused == 0 {
+		t.Fatal("40 guesses from 10 addresses: none was slowed down")
+	}
+	if c := postLogin(f.srv, owner, "admin@x.io", passwords["admin@x.io"], nil).Code; c != 200 {
+		t.Fatalf("the owner's sign-in during the attack: %d, want 200", c)
+	}
+	if c := postLogin(f.srv, owner, "admin@x.io", "mistyped", nil).Code; c != 401 {
+		t.Fatalf("the owner's typo: %d, want 401 (the owner's own address has its own count)", c)
+	}
+}
+
+// The account's delay doubles with each failure past the limit (1 s, 2 s,
+// 4 s…) for addresses it has not seen succeed; one address's guesses are
+// refused after the limit until the window ends, and nobody else's are.
+func TestTheAccountsDelayGrowsAndThePairIsLimited(t *testing.T) {
+	f := start(t, Options{LoginLimit: 3, LoginWindow: time.Minute})
+	for i := range 3 {
+		if c := postLogin(f.srv, "192.0.2.1", "admin@x.io", "guess", nil).Code; c != 401 {
+			t.Fatalf("guess %d: %d", i+1, c)
+		}
+	}
+	if c := postLogin(f.srv, "192.0.2.1", "admin@x.io", passwords["admin@x.io"], nil).Code; c != 429 {
+		t.Fatalf("the guesser's address after 3 failures: %d, want 429 for the window", c)
+	}
+	for step, delay := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		addr := fmt.Sprintf("192.0.2.%d", 10+step)
+		w := postLogin(f.srv, addr, "admin@x.io", "guess", nil)
+		if w.Code != 429 || w.Header().Get("Retry-After") != strconv.Itoa(int(delay.Seconds())) {
+			t.Fatalf("step %d, a fresh address at once: %d Retry-After %q, want 429 and %v", step, w.Code, w.Header().Get("Retry-After"), delay)
+		}
+		f.clock.add(delay)
+		if c := postLogin(f.srv, addr, "admin@x.io", "guess", nil).Code; c != 401 {
+			t.Fatalf("step %d, after the delay: %d, want the guess checked (401)", step, c)
+		}
+	}
+	f.clock.add(8 * time.Second)
+	if c := postLogin(f.srv, "192.0.2.99", "admin@x.io", passwords["admin@x.io"], nil).Code; c != 200 {
+		t.Fatalf("a fresh address with the right password after the delay: %d", c)
+	}
+	if c := postLogin(f.srv, "192.0.2.1", "admin@x.io", passwords["admin@x.io"], nil).Code; c != 429 {
+		t.Fatalf("the guesser's address within its window: %d, want 429", c)
 	}
 }

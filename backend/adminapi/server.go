@@ -48,7 +48,7 @@ type Options struct {
 	Health func() map[string]any
 
 	SessionTTL  time.Duration // default 12 h
-	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
+	LoginLimit  int           // failed logins per account and address per LoginWindow (4× per address), then the account's growing delay; default 5
 	LoginWindow time.Duration // default 1 min
 	// LoginConcurrency bounds the password checks (bcrypt) running at once,
 	// so a flood of sign-ins from many addresses cannot take every core;
@@ -208,7 +208,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	u, ok, busy := s.checkPassword(r.Context(), req.Email, req.Password)
 	if busy {
-		s.limiter.end(addr, req.Email, true) // not checked: no failure
+		s.limiter.undo(addr, req.Email) // not checked: no failure, no success
 		w.Header().Set("Retry-After", "5")
 		writeError(w, http.StatusServiceUnavailable, "too many sign-ins in progress; try again in a few seconds")
 		return

@@ -38,11 +38,17 @@ type Options struct {
 	RowsKept      int           // newest ticks kept per connection; default 50
 	SilentAfter   time.Duration // an assigned ticker without a tick this long is silent; default 60 s
 	PingEvery     time.Duration // watchdog PING when idle; default 1 s
-	DeadAfter     time.Duration // no message or PONG this long forces a reconnect; default 3 s
+	DeadAfter     time.Duration // no message or PONG for this long of the reads' own time forces a reconnect; default 3 s
 
 	// beforeDeliver, in tests, runs before each message read from Redis is
 	// handed to the consumer (to stall the subscriber).
 	beforeDeliver func()
+	// starveRead, in tests, runs before each read from Redis; a positive
+	// duration stands for this goroutine not being scheduled that long
+	// past the read's deadline: the loop sleeps it and takes the read as
+	// timed out unread, as Go's poller does then (a deadline already passed
+	// fails the read before it looks at the socket).
+	starveRead func() time.Duration
 }
 
 func (o *Options) fill() {

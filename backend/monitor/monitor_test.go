@@ -564,6 +564,42 @@ func TestProviderLatencyFromThePublishStamp(t *testing.T) {
 	}
 }
 
+// Issue 25 (the soak's last phase): with the machine starved of CPU, the
+// watchdog's 3 s "no message and no PING reply" fired on a live
+// subscription and dropped what was in the socket. The reader is starved
+// here for five times DeadAfter while ticks wait in the socket: the
+// connection is kept and every tick counted, with no gap. The frozen server
+// above is still noticed.
+func TestWatchdogDoesNotMistakeAStarvedReaderForASilentServer(t *testing.T) {
+	srv := redistest.Start(t)
+	var starve atomic.Bool
+	m, _ := start(t, srv, Options{PingEvery: 200 * time.Millisecond, DeadAfter: 600 * time.Millisecond,
+		starveRead: func() time.Duration {
+			if starve.CompareAndSwap(true, false) {
+				return 3 * time.Second
+			}
+			return 0
+		}})
+	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
+	c := publisher(t, srv)
+	exactAfter(t, m, c, 100)
+	before := metricsNow(m).Total
+	// Idle long enough for the watchdog's own PINGs, then starve the reader
+	// and publish while it is not scheduled.
+	time.Sleep(500 * time.Millisecond)
+	starve.Store(true)
+	wait.For(t, "the reader starved", 5*time.Second, func() bool { return !starve.Load() })
+	msgs := make([]string, 300)
+	for i := range msgs {
+		msgs[i] = tickJSON("MSFT", 1)
+	}
+	publishAll(t, c, m.opts.Channel, msgs)
+	wait.For(t, "the ticks published during the stall", 10*time.Second, func() bool { return metricsNow(m).Total == before+300 })
+	if s := m.Subscription(); s.Gaps != 0 || s.State != SubscriptionSubscribed {
+		t.Fatalf("subscription %+v: a starved reader was taken for a silent server", s)
+	}
+}
+
 // A server that stops answering without closing the connection is noticed by
 // the PING watchdog, which replaces the connection.
 func TestWatchdogReplacesASilentConnection(t *testing.T) {

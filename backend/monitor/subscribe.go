@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"time"
 
@@ -56,19 +57,28 @@ func (m *Monitor) subscribe(ctx context.Context, c redis.UniversalClient) *redis
 // receive reads until the watchdog gives up on this PubSub or ctx ends; it
 // returns why. Transient errors are reported and retried in place, since
 // go-redis reconnects on the next receive.
+//
+// The watchdog measures the server's silence on the reads' own clock: each
+// read that times out adds at most its own timeout, however late it
+// returned. On a machine starved of CPU this goroutine may run seconds after
+// its read's deadline, and the read then fails unread while messages and the
+// PING's reply wait in the socket; counting wall time would close a live
+// connection and drop them. A reply already in the socket is read by the
+// next read and counts.
 func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbus.Client) string {
-	lastActivity := time.Now()
+	var silent time.Duration // the server's silence, on the reads' clock
 	lastPing := time.Time{}
 	retry := 100 * time.Millisecond
 	for {
-		msg, err := ps.ReceiveTimeout(ctx, m.opts.PingEvery)
+		start := time.Now()
+		msg, err := m.read(ctx, ps)
 		if ctx.Err() != nil {
 			return ""
 		}
 		now := time.Now()
 		switch v := msg.(type) {
 		case *redis.Message:
-			lastActivity = now
+			silent = 0
 			if m.skipRedis.Load() {
 				m.skipped.Add(1) // the push carries the same ticks, or no map yet
 				continue
@@ -83,14 +93,14 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbu
 			}
 			continue
 		case *redis.Subscription:
-			lastActivity = now
+			silent = 0
 			if v.Kind == "subscribe" || v.Kind == "psubscribe" {
 				m.subscribed(now, client.Node())
 			}
 			retry = 100 * time.Millisecond
 			continue
 		case *redis.Pong:
-			lastActivity = now
+			silent = 0
 			continue
 		}
 		if err == nil {
@@ -98,7 +108,8 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbu
 		}
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
-			if now.Sub(lastActivity) > m.opts.DeadAfter {
+			silent += min(now.Sub(start), m.opts.PingEvery)
+			if silent > m.opts.DeadAfter {
 				return fmt.Sprintf("no message and no PING reply for %v", m.opts.DeadAfter.Round(time.Millisecond))
 			}
 			if now.Sub(lastPing) >= m.opts.PingEvery {
@@ -112,13 +123,13 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbu
 		if isPingRefused(err) {
 			// An ACL user with only SUBSCRIBE rights may not PING; the
 			// refusal is an answer all the same, so the connection is alive.
-			lastActivity = now
+			silent = 0
 			continue
 		}
 		// A broken or refused connection: say so, wait, and let go-redis
 		// re-dial on the next receive.
 		m.lost(m.describe(err))
-		lastActivity = now // the dead-connection clock restarts with each try
+		silent = 0 // the dead-connection clock restarts with each try
 		select {
 		case <-ctx.Done():
 			return ""
@@ -126,6 +137,20 @@ func (m *Monitor) receive(ctx context.Context, ps *redis.PubSub, client *redisbu
 		}
 		retry = min(retry*2, time.Second)
 	}
+}
+
+// read is one ReceiveTimeout of PingEvery (and, in tests, a starved one).
+func (m *Monitor) read(ctx context.Context, ps *redis.PubSub) (any, error) {
+	if m.opts.starveRead != nil {
+		if d := m.opts.starveRead(); d > 0 {
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+			return nil, os.ErrDeadlineExceeded
+		}
+	}
+	return ps.ReceiveTimeout(ctx, m.opts.PingEvery)
 }
 
 // isPingRefused: the server answered the watchdog's PING with NOPERM.

@@ -48,6 +48,7 @@ func Silent(tb testing.TB) *SilentService {
 	}
 	daemon := exec.Command("dbus-daemon", "--config-file="+conf, "--nofork", "--nopidfile")
 	daemon.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	diesWithTest(daemon.SysProcAttr)
 	if err := daemon.Start(); err != nil {
 		tb.Fatal(err)
 	}

@@ -39,6 +39,13 @@ type PublisherState struct {
 	Node      string    `json:"node"`  // the server last connected to; "" before the first
 }
 
+// notStarted is the state's detail before the first pipeline.
+const notStarted = "not started"
+
+// Tried reports whether the publisher has sent anything yet: before that,
+// its state says nothing about Redis.
+func (s PublisherState) Tried() bool { return s.Connected || s.Detail != notStarted }
+
 // Publisher takes ticks from the manager (it is a manager.Sink) into a
 // bounded queue and PUBLISHes them in pipelines. Offer never blocks: when
 // Redis is slow or down and the queue is full it returns false and the
@@ -89,7 +96,7 @@ func NewPublisher(opts PublisherOptions) (*Publisher, error) {
 		opts:   opts,
 		client: client,
 		queue:  make(chan ticks.Tick, opts.QueueSize),
-		state:  PublisherState{Detail: "not started", Since: time.Now()},
+		state:  PublisherState{Detail: notStarted, Since: time.Now()},
 	}, nil
 }
 
@@ -267,7 +274,7 @@ func (p *Publisher) setState(ok bool, detail string, since time.Time) {
 	if ok && !p.state.Connected {
 		p.opts.Log.Info("publishing to Redis", "where", p.client.Where(), "kind", p.client.Kind(), "node", p.client.Node(), "channel", p.opts.Channel)
 	}
-	if p.state.Connected == ok && !p.state.Since.IsZero() && p.state.Detail != "not started" {
+	if p.state.Connected == ok && !p.state.Since.IsZero() && p.state.Detail != notStarted {
 		since = p.state.Since
 	}
 	p.state = PublisherState{Connected: ok, Detail: detail, Since: since}

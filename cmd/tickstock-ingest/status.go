@@ -221,24 +221,20 @@ func oneLine(s string) string {
 	return strings.NewReplacer("\n", " ", "\r", " ", "|", "/").Replace(s)
 }
 
-// perfdata: connected (of enabled), ticks per second, errors, ticks lost
-// (dropped or unheard) and the publisher's queue.
+// perfdata: connected (of enabled), ticks per second, errors, ticks
+// dropped (not published: the queue was full or Redis failed; the ticks
+// Redis accepted with nobody subscribed are in the table's LOST) and the
+// publisher's queue.
 func perfdata(j judged) string {
-	var lost int64
-	if len(j.v.Connections) > 0 {
-		for _, c := range j.v.Connections {
-			lost += c.Lost
-		}
-	} else {
-		for _, c := range j.snap.Connections {
-			lost += c.PublishDropped
-		}
+	var dropped int64
+	for _, c := range j.snap.Connections {
+		dropped += c.PublishDropped
 	}
 	p := fmt.Sprintf("connected=%d;;;0;%d enabled=%d", j.v.Connected, j.v.Enabled, j.v.Enabled)
 	if j.rate >= 0 {
 		p += " ticks_per_second=" + strconv.FormatFloat(j.rate, 'f', 1, 64)
 	}
-	return p + fmt.Sprintf(" errors=%dc dropped=%dc queue=%d", j.snap.TotalErrors, lost, j.v.Queued)
+	return p + fmt.Sprintf(" errors=%dc dropped=%dc queue=%d", j.snap.TotalErrors, dropped, j.v.Queued)
 }
 
 // adminPassword: the keyring entry of URL|email, else fromEnv

@@ -282,6 +282,7 @@ export namespace verdict {
 	    at: number;
 	    connected: number;
 	    enabled: number;
+	    queued: number;
 	    connections: {[key: string]: Conn};
 	}
 

@@ -159,7 +159,9 @@ func judgeAccess(v Verdict, ev Evidence) (Verdict, bool) {
 	case AccessNotSignedIn:
 		return v.set(Unknown, CauseNotSignedIn, "Not signed in to the server, so nothing is judged: "+sentence(r.Detail, "sign in as an admin")), true
 	case AccessUnreachable:
-		return v.set(Down, CauseServerUnreachable, "The server does not answer: "+sentence(r.Detail, "check that it runs and that this machine can reach it")), true
+		// The observer's words (and its next retry) are in Detail: the
+		// sentence stays the same through the retries of one outage.
+		return v.set(Down, CauseServerUnreachable, "The server does not answer: check that it runs and that this machine can reach it."), true
 	case AccessMonitorUnavailable:
 		return v.set(Unknown, CauseMonitorUnavailable, "Signed in, but the server's connection monitor is not available, so nothing can be judged: restart the server (TickStockAppV2 started as `python src/app.py` never has one)."), true
 	}
@@ -168,8 +170,7 @@ func judgeAccess(v Verdict, ev Evidence) (Verdict, bool) {
 		return v.set(Unknown, CauseStarting, "Signed in; waiting for the server's first health figures."), true
 	}
 	if ev.At.Sub(health.Time(r.LastData)) > ev.StaleAfter {
-		age := ev.At.Sub(health.Time(r.LastData)).Round(time.Second)
-		return v.set(Unknown, CauseStale, fmt.Sprintf("The server's figures are %s old, so nothing current can be judged: check the server and the network.", age)), true
+		return v.set(Unknown, CauseStale, fmt.Sprintf("The server's figures are more than %s old, so nothing current can be judged: check the server and the network.", ev.StaleAfter)), true
 	}
 	v.Detail = ""
 	return v, false

@@ -98,7 +98,7 @@ func TestJudge(t *testing.T) {
 		{name: "remote signed in, no figures yet", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving}, Snapshot: snap()},
 			level: Unknown, cause: CauseStarting, sentence: "waiting for the server's first health figures"},
 		{name: "remote figures stale", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0.Add(-time.Minute))}, Snapshot: snap(streaming)},
-			level: Unknown, cause: CauseStale, sentence: "1m0s old"},
+			level: Unknown, cause: CauseStale, sentence: "more than 15s old"},
 		{name: "TickStockAppV2 streaming as status_update", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", true), tsv2(health.StatusDisconnected, false))},
 			level: Degraded, cause: CauseProviderDown, connected: 1, enabled: 2, labels: map[string]string{"connection_1": "status_update · streaming"}},
 		{name: "TickStockAppV2 word without ticks is silent", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", false))},

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -206,4 +207,22 @@ func onceCleanup(t *testing.T, lift func()) func() {
 	f := func() { once.Do(lift) }
 	t.Cleanup(f)
 	return f
+}
+
+// Every sign-in state word of the observer means one thing for judging:
+// before sign-in (or refused) nothing is judged; unreachable is down; the
+// server's monitor unavailable cannot be judged.
+func TestAccessOfEveryRemoteState(t *testing.T) {
+	for state, want := range map[string]verdict.Access{
+		remote.StateNeedsPassword: verdict.AccessNotSignedIn, remote.StateSigningIn: verdict.AccessNotSignedIn,
+		remote.StateWrongCredentials: verdict.AccessNotSignedIn, remote.StateForbidden: verdict.AccessNotSignedIn,
+		remote.StateSubscriptionExpired: verdict.AccessNotSignedIn, remote.StateSessionExpired: verdict.AccessNotSignedIn,
+		remote.StateSessionFailing: verdict.AccessNotSignedIn, remote.StateStopped: verdict.AccessNotSignedIn,
+		remote.StateObserving: verdict.AccessObserving, remote.StateUnreachable: verdict.AccessUnreachable,
+		remote.StateMonitorUnavailable: verdict.AccessMonitorUnavailable,
+	} {
+		if got := access(state); got != want {
+			t.Errorf("access(%q) = %q, want %q", state, got, want)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 )
@@ -111,8 +112,8 @@ func TestStatusDoesNotWaitForASilentKeyring(t *testing.T) {
 		select {
 		case err := <-done:
 			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != statusDown {
-				t.Fatalf("exit %v, want %d\n%s", err, statusDown, out.String())
+			if !errors.As(err, &exit) || exit.ExitCode() != verdict.ExitCritical {
+				t.Fatalf("exit %v, want %d\n%s", err, verdict.ExitCritical, out.String())
 			}
 		case <-time.After(30 * time.Second):
 			t.Fatalf("status --timeout 1s still running after 30 s\n%s", out.String())

@@ -24,21 +24,9 @@ import (
 	"github.com/tickstock/monitor/backend/version"
 )
 
-// Info describes the running service for the window's header.
-type Info struct {
-	Product  string   `json:"product"`
-	Version  string   `json:"version"`
-	Mode     string   `json:"mode"`
-	Warnings []string `json:"warnings"`
-	// Problem is why nothing runs (a configuration error), as a sentence.
-	Problem string `json:"problem"`
-	// Profile is the saved profile in use ("" = the environment alone).
-	Profile string `json:"profile"`
-	// Remote is the observed server in remote mode.
-	Remote string `json:"remote"`
-	// KeyringProblem says the keyring cannot be used, and what is missing.
-	KeyringProblem string `json:"keyring_problem"`
-}
+// Info describes the running service for the window's header (the wire
+// shape: the browser dashboard's header is the same type).
+type Info = health.Info
 
 // Service is a running monitoring session.
 type Service struct {

@@ -295,3 +295,5 @@ func (h *hub) handle(v *viewer, raw []byte) {
 		}
 	}
 }
+
+var _ monitor.Output = monitorOutput{} // the dashboard viewers' feed (compile-time check)

@@ -92,9 +92,12 @@ func (s *Service) useProfile(cfg *config.Config, c Choice) error {
 	if c.Err != nil {
 		return fmt.Errorf("saved profiles: %w", c.Err)
 	}
-	if c.Profile != nil {
-		applyProfile(cfg, *c.Profile)
-		s.info.Profile = c.Profile.Name
+	if p := c.Profile; p != nil {
+		o := config.Override{Mode: p.Mode, RemoteURL: p.ServerURL, AdminEmail: p.AdminEmail, RedisURL: p.RedisURL, TickChannel: p.TickChannel}
+		if err := cfg.Apply(o); err != nil {
+			return fmt.Errorf("saved profile %q: %w", p.Name, err)
+		}
+		s.info.Profile = p.Name
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/wailsjs/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build bindings ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
+.PHONY: setup run dev build bindings docs check format ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -42,6 +42,11 @@ dev: setup
 bindings:
 	$(WAILS) generate module
 	chmod -R a-x+X frontend/wailsjs
+
+## docs: regenerate the import graph in docs/ARCHITECTURE.md from `go list`
+## (internal/docs fails when it is stale); commit the result.
+docs:
+	$(GO) run ./internal/cmd/docgraph
 
 ## build: the native desktop binary in build/bin/ and the headless ingest server
 build: $(APP_BIN) ingest

@@ -16,7 +16,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/wailsjs/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build bindings ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
+.PHONY: setup run dev build bindings docs check format format-check ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -43,6 +43,11 @@ bindings:
 	$(WAILS) generate module
 	chmod -R a-x+X frontend/wailsjs
 
+## docs: regenerate the import graph in docs/ARCHITECTURE.md from `go list`
+## (internal/docs fails when it is stale); commit the result.
+docs:
+	$(GO) run ./internal/cmd/docgraph
+
 ## build: the native desktop binary in build/bin/ and the headless ingest server
 build: $(APP_BIN) ingest
 
@@ -52,6 +57,26 @@ $(APP_BIN): $(APP_SRCS)
 
 ingest:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(INGEST_BIN) ./cmd/tickstock-ingest
+
+## check: the quick loop for a developer (under 3 min on 2 cores): go vet and
+## golangci-lint, `go test -short` of every Go package (no -race; tests that
+## start many processes skip under -short), vitest, and prettier --check of
+## the frontend. `make test` stays the full suite.
+check:
+	$(GO) vet ./...
+	$(GOLANGCI) run --allow-serial-runners ./...
+	$(GO) test -short -count=1 ./...
+	cd frontend && npx vitest run
+	$(MAKE) --no-print-directory format-check
+
+## format: prettier (with prettier-plugin-svelte; versions pinned in
+## frontend/package.json) over the frontend's sources, in place.
+PRETTIER_FILES := src e2e index.html vite.config.ts svelte.config.js
+format:
+	cd frontend && npx prettier --write $(PRETTIER_FILES)
+
+format-check:
+	cd frontend && npx prettier --check $(PRETTIER_FILES)
 
 ## test: every check CI runs, failing fast, ending with "N passed, N failed"
 test: setup
@@ -84,7 +109,7 @@ lint-frontend:
 	cd frontend && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings --output human
 
 lint-go:
-	$(GOLANGCI) run ./...
+	$(GOLANGCI) run --allow-serial-runners ./...
 
 ## bench: Go benchmarks + a load run against a private redis-server → docs/perf.md (about 5 min)
 bench: setup

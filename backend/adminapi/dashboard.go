@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/monitor"
 )
 
 // DashboardPath is where the browser dashboard lives (the path of the
@@ -30,20 +31,20 @@ func (s *Server) routeDashboard() {
 	s.mux.HandleFunc("GET /api/admin/session", oneShot(http.HandlerFunc(s.session)).ServeHTTP)
 	s.mux.HandleFunc("GET /api/admin/info", s.adminJSON(func(*http.Request) any {
 		if s.opts.Info == nil {
-			return map[string]any{}
+			return health.Info{Warnings: []string{}}
 		}
 		return s.opts.Info()
 	}))
 	s.mux.HandleFunc("GET /api/admin/source", s.adminJSON(func(*http.Request) any {
 		st, ok := s.Source()
 		if !ok {
-			return map[string]any{"state": "connecting", "detail": "The server's tick monitor has not reported yet.", "feed": "redis"}
+			return monitor.SubscriptionState{State: monitor.SubscriptionConnecting, Detail: "The server's tick monitor has not reported yet.", Feed: monitor.FeedRedis}
 		}
 		return st
 	}))
 	s.mux.HandleFunc("GET /api/admin/lookup", s.adminJSON(func(r *http.Request) any {
 		if s.opts.Lookup == nil {
-			return map[string]any{"symbol": r.FormValue("symbol"), "found": false, "message": "This server cannot look symbols up."}
+			return health.Lookup{Symbol: r.FormValue("symbol"), Message: "This server cannot look symbols up."}
 		}
 		return s.opts.Lookup(r.FormValue("symbol"))
 	}))

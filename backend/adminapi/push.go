@@ -50,7 +50,7 @@ type viewer struct {
 }
 
 func newHub(s *Server) *hub {
-	h := &hub{s: s, viewers: map[*viewer]struct{}{}, perSession: map[string]int{}, stream: stream{recent: map[string][]monitor.Row{}}}
+	h := &hub{s: s, viewers: map[*viewer]struct{}{}, perSession: map[string]int{}, stream: stream{limits: monitor.DefaultLimits()}}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 5 * time.Second,
 		CheckOrigin:      sameOrigin,

@@ -80,8 +80,8 @@ type Options struct {
 	Dashboard fs.FS
 	// Info is the dashboard's header (GET /api/admin/info); Lookup says
 	// which connection carries a symbol (GET /api/admin/lookup).
-	Info   func() any
-	Lookup func(symbol string) any
+	Info   func() health.Info
+	Lookup func(symbol string) health.Lookup
 }
 
 // Server serves the admin API.

@@ -2,9 +2,7 @@ package adminapi
 
 import (
 	"encoding/json"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -15,22 +13,16 @@ import (
 // subscription. Other viewers (the desktop app's remote observer, scripts)
 // get exactly the two events they always got, so old clients see nothing new.
 const (
-	EventTicks        = "tick_batch"     // a monitor.Batch, as filtered for this viewer
-	EventTickMetrics  = "tick_metrics"   // monitor.Metrics, with this viewer's pause
-	EventSourceState  = "source_state"   // monitor.SubscriptionState, on change and on connect
-	DashboardStream   = "dashboard"      // the value of ?stream= that asks for them
-	recentRowsPerConn = 50               // rows kept per connection for a new filter or a resume
-	recentUnassigned  = 10               //
-	replaceRows       = 20               // rows per connection in a replacing batch (the monitor's RowsPerBatch)
-	replaceUnassigned = 5                // as the monitor's unassigned rows per batch: the 8 KiB bound
-	maxFilterLen      = 12               // a ticker is 1–12 characters
-	clientPause       = "pause"          // {"type":"pause"}
-	clientResume      = "resume"         // {"type":"resume"}
-	clientFilter      = "filter"         // {"type":"filter","filter":"AA"}
-	clientHidden      = "hidden"         // {"type":"hidden"}: the tab is not shown (no batches)
-	clientVisible     = "visible"        // {"type":"visible"}: shown again (the newest rows)
-	clientSeen        = "seen"           // {"type":"seen","at":<tick_metrics at>}: what the tab has taken in
-	unassignedKey     = "\x00unassigned" // recent-rows key of the unassigned strip
+	EventTicks       = "tick_batch"   // a monitor.Batch, as filtered for this viewer
+	EventTickMetrics = "tick_metrics" // monitor.Metrics, with this viewer's pause
+	EventSourceState = "source_state" // monitor.SubscriptionState, on change and on connect
+	DashboardStream  = "dashboard"    // the value of ?stream= that asks for them
+	clientPause      = "pause"        // {"type":"pause"}
+	clientResume     = "resume"       // {"type":"resume"}
+	clientFilter     = "filter"       // {"type":"filter","filter":"AA"}
+	clientHidden     = "hidden"       // {"type":"hidden"}: the tab is not shown (no batches)
+	clientVisible    = "visible"      // {"type":"visible"}: shown again (the newest rows)
+	clientSeen       = "seen"         // {"type":"seen","at":<tick_metrics at>}: what the tab has taken in
 )
 
 // A tab that says what it has seen is held to this lag (in the server's
@@ -46,15 +38,15 @@ const (
 )
 
 // dashView is one dashboard viewer's own view: its symbol filter and its
-// pause. It lives here, with the viewer's connection, and not in the
+// pause (a monitor.View, the same as the window's), and the flow of its
+// batches. It lives here, with the viewer's connection, and not in the
 // monitor: the monitor is shared by every viewer and is never paused or
 // filtered, so one browser tab's pause or filter cannot touch another's
 // (the tab sets them with client messages on the same socket, and sends
 // them again after a reconnect).
 type dashView struct {
 	mu     sync.Mutex
-	filter string
-	paused bool
+	view   monitor.View
 	hidden bool // a background tab paints nothing: batches would pile up in it
 	// Flow: a tab that says what it has seen (seen) is held to behindAfter;
 	// sentAt and seenAt are metrics times (Metrics.At), behind says its
@@ -62,11 +54,6 @@ type dashView struct {
 	seen           bool
 	sentAt, seenAt float64
 	behind         bool
-	pausedSince    time.Time
-	arrived        map[string]int64 // per connection, since the pause began
-	// frozen are the remembered rows as of the pause: a filter set while
-	// paused shows its matches among them, as the window's monitor does.
-	frozen map[string][]monitor.Row
 }
 
 // clientMessage is what a dashboard viewer may send.
@@ -80,14 +67,14 @@ type clientMessage struct {
 // source state and the latest batch number, shared by the dashboard viewers.
 type stream struct {
 	mu        sync.Mutex
-	recent    map[string][]monitor.Row // newest first
+	recent    monitor.Rows // for a viewer's new filter, resume or greeting
 	source    *monitor.SubscriptionState
 	metrics   []byte  // the last metrics, for a new viewer
 	metricsAt float64 // their At
 	seq       uint64
-	// rows and unassignedRows are the monitor's row limits, as its batches
-	// state them; every batch a viewer gets states them too.
-	rows, unassignedRows int
+	// limits are the monitor's row limits, as its batches state them;
+	// every batch a viewer gets states them too.
+	limits monitor.Limits
 }
 
 // MonitorOutput returns the monitor.Output that feeds the dashboard viewers.
@@ -134,60 +121,22 @@ func (h *hub) batch(b *monitor.Batch) {
 		d := v.dash
 		d.mu.Lock()
 		switch {
-		case d.paused:
-			for id, cb := range b.Connections {
-				d.arrived[id] += int64(len(cb.Ticks)) + cb.More
-			}
-		case d.hidden:
-		case d.holdBack():
-		case d.filter == "":
-			if all == nil {
-				all = encode(EventTicks, b)
-			}
-			h.offer(v, all)
+		case d.view.Paused():
+			d.view.ArriveBatch(b)
+		case d.hidden, d.holdBack():
 		default:
-			if fb := filtered(b, d.filter); fb != nil {
+			switch fb := d.view.Filtered(b); {
+			case fb == b:
+				if all == nil {
+					all = encode(EventTicks, b)
+				}
+				h.offer(v, all)
+			case fb != nil:
 				h.offer(v, encode(EventTicks, fb))
 			}
 		}
 		d.mu.Unlock()
 	}
-}
-
-// filtered is b with only the rows whose symbol contains filter; nil when
-// none is left.
-func filtered(b *monitor.Batch, filter string) *monitor.Batch {
-	out := &monitor.Batch{Seq: b.Seq, Connections: map[string]*monitor.ConnBatch{}, Filter: filter, Rows: b.Rows, UnassignedRows: b.UnassignedRows}
-	rows := 0
-	for id, cb := range b.Connections {
-		if t := matching(cb.Ticks, filter, len(cb.Ticks)); len(t) > 0 {
-			out.Connections[id] = &monitor.ConnBatch{Ticks: t}
-			rows += len(t)
-		}
-	}
-	if b.Unassigned != nil {
-		if t := matching(b.Unassigned.Ticks, filter, len(b.Unassigned.Ticks)); len(t) > 0 {
-			out.Unassigned = &monitor.ConnBatch{Ticks: t}
-			rows += len(t)
-		}
-	}
-	if rows == 0 {
-		return nil
-	}
-	return out
-}
-
-func matching(rows []monitor.Row, filter string, k int) []monitor.Row {
-	out := []monitor.Row{}
-	for _, r := range rows {
-		if len(out) == k {
-			break
-		}
-		if filter == "" || strings.Contains(r.Symbol, filter) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // remember keeps the newest rows of every connection, for a viewer's new
@@ -196,79 +145,35 @@ func (h *hub) remember(b *monitor.Batch) {
 	h.stream.mu.Lock()
 	defer h.stream.mu.Unlock()
 	h.stream.seq = b.Seq
-	h.stream.rows, h.stream.unassignedRows = b.Rows, b.UnassignedRows
-	keep := func(key string, cb *monitor.ConnBatch, n int) {
+	if b.Rows > 0 {
+		h.stream.limits.Rows, h.stream.limits.UnassignedRows = b.Rows, b.UnassignedRows
+	}
+	keep := func(old []monitor.Row, cb *monitor.ConnBatch, n int) []monitor.Row {
 		if cb == nil || len(cb.Ticks) == 0 {
-			return
+			return old
 		}
-		old := h.stream.recent[key]
 		if b.Replace {
 			old = nil
 		}
 		rows := make([]monitor.Row, 0, n)
 		rows = append(rows, cb.Ticks[:min(len(cb.Ticks), n)]...)
-		rows = append(rows, old[:min(len(old), n-len(rows))]...)
-		h.stream.recent[key] = rows
+		return append(rows, old[:min(len(old), n-len(rows))]...)
 	}
-	for id, cb := range b.Connections {
-		keep(id, cb, recentRowsPerConn)
+	r, l := &h.stream.recent, h.stream.limits
+	for i, id := range health.SlotIDs {
+		r.Conns[i] = keep(r.Conns[i], b.Connections[id], l.Rows)
 	}
-	keep(unassignedKey, b.Unassigned, recentUnassigned)
+	r.Unassigned = keep(r.Unassigned, b.Unassigned, l.UnassignedRows)
 }
 
-// replacement is a batch that replaces what v shows: the newest remembered
-// rows (as of the pause, while paused) that pass its filter, without the
-// publish delay (held-back rows say nothing of Redis → screen), and, on
-// resume, what arrived meanwhile. Like every batch a viewer gets, it states
-// the viewer's filter and pause and the row limits: the page shows what it
-// is told. Called with d.mu held.
-func (h *hub) replacement(d *dashView, resumed bool) *monitor.Batch {
+// replacement is a batch that replaces what d shows (d.view.Replacement
+// over the remembered rows). Like every batch a viewer gets, it states the
+// viewer's filter and pause and the row limits: the page shows what it is
+// told. Called with d.mu held.
+func (h *hub) replacement(d *dashView) *monitor.Batch {
 	h.stream.mu.Lock()
 	defer h.stream.mu.Unlock()
-	recent := h.stream.recent
-	if d.paused {
-		recent = d.frozen
-	}
-	b := h.statementLocked(d)
-	b.Replace, b.Resumed = true, resumed
-	for _, id := range health.SlotIDs {
-		cb := &monitor.ConnBatch{Ticks: undelayed(matching(recent[id], d.filter, replaceRows))}
-		if resumed {
-			cb.ArrivedWhilePaused = d.arrived[id]
-		}
-		b.Connections[id] = cb
-	}
-	if t := matching(recent[unassignedKey], d.filter, replaceUnassigned); len(t) > 0 {
-		b.Unassigned = &monitor.ConnBatch{Ticks: undelayed(t)}
-	}
-	return b
-}
-
-// statementLocked is a batch without rows that states d's filter and pause
-// and the row limits (the answer to a pause). Called with h.stream.mu held.
-func (h *hub) statementLocked(d *dashView) *monitor.Batch {
-	rows, un := h.stream.rows, h.stream.unassignedRows
-	if rows == 0 { // before the monitor's first batch
-		rows, un = recentRowsPerConn, recentUnassigned
-	}
-	return &monitor.Batch{Seq: h.stream.seq, Connections: map[string]*monitor.ConnBatch{}, Filter: d.filter, Paused: d.paused, Rows: rows, UnassignedRows: un}
-}
-
-// freeze keeps the remembered rows as of d's pause.
-func (h *hub) freeze(d *dashView) {
-	h.stream.mu.Lock()
-	defer h.stream.mu.Unlock()
-	d.frozen = make(map[string][]monitor.Row, len(h.stream.recent))
-	for k, rows := range h.stream.recent {
-		d.frozen[k] = append([]monitor.Row(nil), rows...)
-	}
-}
-
-func undelayed(rows []monitor.Row) []monitor.Row {
-	for i := range rows {
-		rows[i].Via = nil
-	}
-	return rows
+	return d.view.Replacement(h.stream.seq, &h.stream.recent, h.stream.limits)
 }
 
 // holdBack reports whether d's batches are held back: it said what it has
@@ -290,12 +195,9 @@ func (h *hub) metrics(m *monitor.Metrics) {
 		d := v.dash
 		d.mu.Lock()
 		d.sentAt = m.At
-		if d.paused {
+		if d.view.Paused() {
 			mm := *m
-			mm.Paused, mm.PausedSince, mm.ArrivedWhilePaused = true, health.Unix(d.pausedSince), 0
-			for _, n := range d.arrived {
-				mm.ArrivedWhilePaused += n
-			}
+			d.view.StampMetrics(&mm)
 			h.offer(v, encode(EventTickMetrics, &mm))
 		} else {
 			h.offer(v, all)
@@ -340,7 +242,7 @@ func (h *hub) greet(v *viewer) {
 		v.dash.sentAt = at
 		h.offer(v, m)
 	}
-	h.offer(v, encode(EventTicks, h.replacement(v.dash, false)))
+	h.offer(v, encode(EventTicks, h.replacement(v.dash)))
 }
 
 // handle applies one client message of a dashboard viewer. Anything else
@@ -355,27 +257,26 @@ func (h *hub) handle(v *viewer, raw []byte) {
 	defer d.mu.Unlock()
 	switch m.Type {
 	case clientPause:
-		if !d.paused {
-			d.paused, d.pausedSince, d.arrived = true, h.s.opts.Now(), map[string]int64{}
-			h.freeze(d)
-		}
 		// Said at once, and again when already paused: a page that lost
 		// track learns it (as the window's monitor does).
 		h.stream.mu.Lock()
-		b := h.statementLocked(d)
+		d.view.Pause(h.s.opts.Now(), &h.stream.recent)
+		b := d.view.Statement(h.stream.seq, h.stream.limits)
 		h.stream.mu.Unlock()
 		h.offer(v, encode(EventTicks, b))
 	case clientResume:
-		if d.paused {
-			d.paused, d.frozen = false, nil
-			h.offer(v, encode(EventTicks, h.replacement(d, true)))
+		h.stream.mu.Lock()
+		b := d.view.Resumed(h.stream.seq, &h.stream.recent, h.stream.limits)
+		h.stream.mu.Unlock()
+		if b != nil {
+			h.offer(v, encode(EventTicks, b))
 		}
 	case clientHidden:
 		d.hidden = true
 	case clientVisible:
 		if d.hidden {
 			d.hidden = false
-			h.offer(v, encode(EventTicks, h.replacement(d, false)))
+			h.offer(v, encode(EventTicks, h.replacement(d)))
 		}
 	case clientSeen:
 		d.seen = true
@@ -384,21 +285,15 @@ func (h *hub) handle(v *viewer, raw []byte) {
 		// ones a background tab misses too; the counts were all in metrics).
 		if d.behind && d.sentAt-d.seenAt <= caughtUpWithin {
 			d.behind = false
-			if !d.paused && !d.hidden {
-				h.offer(v, encode(EventTicks, h.replacement(d, false)))
+			if !d.view.Paused() && !d.hidden {
+				h.offer(v, encode(EventTicks, h.replacement(d)))
 			}
 		}
 	case clientFilter:
-		f := strings.ToUpper(strings.TrimSpace(m.Filter))
-		if r := []rune(f); len(r) > maxFilterLen {
-			f = string(r[:maxFilterLen])
-		}
-		if f == d.filter {
-			return
-		}
-		d.filter = f
-		if !d.hidden { // while paused: the new filter's matches among the rows as of the pause
-			h.offer(v, encode(EventTicks, h.replacement(d, false)))
+		if d.view.SetFilter(m.Filter) && !d.hidden { // while paused: the new filter's matches among the rows as of the pause
+			h.offer(v, encode(EventTicks, h.replacement(d)))
 		}
 	}
 }
+
+var _ monitor.Output = monitorOutput{} // the dashboard viewers' feed (compile-time check)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 )
 
@@ -158,7 +159,7 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 	if err := b.WriteJSON(map[string]string{"type": "pause"}); err != nil {
 		t.Fatal(err)
 	}
-	waitViewers(t, f, "one paused viewer", func(d *dashView) bool { return d.paused }, 1)
+	waitViewers(t, f, "one paused viewer", func(d *dashView) bool { return d.view.Paused() }, 1)
 
 	out.Batch(&monitor.Batch{Seq: 7, Connections: map[string]*monitor.ConnBatch{
 		"connection_1": {Ticks: rows("AAPL", "MSFT", "AAL"), More: 10},
@@ -213,7 +214,7 @@ func TestPauseIsStatedAndAFilterWhilePausedKeepsTheFrozenRows(t *testing.T) {
 	if !p.Paused || p.Replace || len(p.Connections) != 0 || p.Rows != 50 {
 		t.Fatalf("the answer to pause: %+v", p)
 	}
-	waitViewers(t, f, "the viewer paused", func(d *dashView) bool { return d.paused }, 1)
+	waitViewers(t, f, "the viewer paused", func(d *dashView) bool { return d.view.Paused() }, 1)
 	out.Batch(&monitor.Batch{Seq: 2, Rows: 50, UnassignedRows: 10, Connections: map[string]*monitor.ConnBatch{
 		"connection_1": {Ticks: rows("AAL")},
 	}})
@@ -291,7 +292,7 @@ func TestDashboardPageAndSession(t *testing.T) {
 		"assets/index.js":  {Data: []byte("console.log(1)")},
 		"assets/style.css": {Data: []byte("body{}")},
 	}
-	f := start(t, Options{Dashboard: page, Info: func() any { return map[string]string{"mode": "demo"} }})
+	f := start(t, Options{Dashboard: page, Info: func() health.Info { return health.Info{Mode: "demo"} }})
 	c := f.client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Get(f.http.URL + DashboardPath)
@@ -448,8 +449,8 @@ func FuzzClientMessage(f *testing.F) {
 		for _, m := range [][]byte{msg, []byte(`{"type":"resume"}`), msg} {
 			s.hub.handle(v, m)
 		}
-		if utf8.RuneCountInString(v.dash.filter) > maxFilterLen {
-			t.Fatalf("filter %q", v.dash.filter)
+		if utf8.RuneCountInString(v.dash.view.Filter()) > monitor.MaxFilterLen {
+			t.Fatalf("filter %q", v.dash.view.Filter())
 		}
 		for len(v.send) > 0 {
 			if b := <-v.send; len(b) >= 8<<10 {
@@ -479,5 +480,22 @@ func TestDashboardsGetTheStatusEverySecond(t *testing.T) {
 		if m.Event == EventStatus {
 			t.Fatal("a plain viewer got a status before its push interval")
 		}
+	}
+}
+
+// A new filter replaces the unassigned strip too: a tab whose unassigned
+// rows no longer match is told to empty it (the page keeps a strip that a
+// replacing batch does not mention).
+func TestAFilterReplacesTheUnassignedStrip(t *testing.T) {
+	f, conn := adminTab(t)
+	f.srv.MonitorOutput().Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{},
+		Unassigned: &monitor.ConnBatch{Ticks: rows("ZZZ")}})
+	if b := batchOf(t, next(t, conn, EventTicks)); b.Unassigned == nil || len(b.Unassigned.Ticks) != 1 {
+		t.Fatalf("the unassigned row: %+v", b)
+	}
+	_ = conn.WriteJSON(map[string]string{"type": "filter", "filter": "AA"})
+	b := batchOf(t, next(t, conn, EventTicks))
+	if !b.Replace || b.Unassigned == nil || len(b.Unassigned.Ticks) != 0 {
+		t.Fatalf("the filter's batch must empty the unassigned strip: %+v", b)
 	}
 }

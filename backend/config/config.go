@@ -357,9 +357,7 @@ func (r *reader) anyConnectionVar() bool {
 }
 
 func (r *reader) validate(c *Config) {
-	switch c.Mode {
-	case ModeDemo, ModeEmbedded, ModeRemote:
-	default:
+	if _, err := ParseMode(string(c.Mode)); err != nil {
 		r.fail("TICKSTOCK_MODE", string(c.Mode), "expected demo, embedded or remote")
 	}
 	switch c.SubscriptionEvent {
@@ -378,16 +376,16 @@ func (r *reader) validate(c *Config) {
 			r.fail("METRICS_LISTEN_ADDR", c.MetricsListenAddr, "is ADMIN_LISTEN_ADDR too: give the metrics their own port")
 		}
 	}
-	if c.TickChannel == "" || strings.ContainsAny(c.TickChannel, " \t\r\n") {
-		r.fail("TICK_CHANNEL", c.TickChannel, "expected a channel name without spaces")
+	if err := CheckTickChannel(c.TickChannel); err != nil {
+		r.fail("TICK_CHANNEL", c.TickChannel, err.Error())
 	}
 	if c.MaxReconnectDelay < c.ReconnectDelay && !r.badDelay { // after a bad delay its default would be compared
 		r.fail("MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY", c.MaxReconnectDelay.String(),
 			"must not be shorter than MASSIVE_WEBSOCKET_RECONNECT_DELAY ("+c.ReconnectDelay.String()+")")
 	}
 	if c.Mode == ModeRemote && c.RemoteURL != "" {
-		if u, err := url.Parse(c.RemoteURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			r.fail("TICKSTOCK_REMOTE_URL", redact.URL(c.RemoteURL), "expected an http:// or https:// URL")
+		if err := CheckRemoteURL(c.RemoteURL); err != nil {
+			r.fail("TICKSTOCK_REMOTE_URL", redact.URL(c.RemoteURL), err.Error())
 		}
 	}
 }

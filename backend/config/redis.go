@@ -161,17 +161,12 @@ func checkHostPort(a string) error {
 
 // validateRedis checks that the REDIS_* variables fit together.
 func (r *reader) validateRedis(c Redis) {
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+	if err := CheckRedisURL(c.URL); err != nil {
 		// Never echo a Redis URL that may carry a password.
-		r.errs = append(r.errs, errors.New("REDIS_URL: expected redis://[user:password@]host:port/db, rediss://… or unix://…"))
+		r.errs = append(r.errs, errors.New("REDIS_URL: "+err.Error()))
 		return
 	}
-	if port := u.Port(); u.Scheme != "unix" && port != "" {
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			r.errs = append(r.errs, fmt.Errorf("REDIS_URL: port %s is not from 1 to 65535", truncate(port, 12)))
-		}
-	}
+	u, _ := url.Parse(c.URL)
 	if !c.TLS() {
 		for name, v := range map[string]string{"REDIS_TLS_CA": c.TLSCA, "REDIS_TLS_CERT": c.TLSCert, "REDIS_TLS_KEY": c.TLSKey, "REDIS_TLS_SERVER_NAME": c.TLSServerName} {
 			if v != "" {

@@ -34,8 +34,8 @@ type Options struct {
 	FlushInterval time.Duration // the longest a batch waits for the window to paint the previous one; default 100 ms, kept within 50–250 ms
 	PaintGap      time.Duration // the least time between two batches; default 100 ms (see fill), at most FlushInterval
 	BufferSize    int           // messages between the Redis reader and the consumer; default 16,384
-	RowsPerBatch  int           // newest ticks per connection in a batch; default 20
-	RowsKept      int           // newest ticks kept per connection; default 50
+	RowsPerBatch  int           // newest ticks per connection in a batch; default defaultRowsPerBatch (20)
+	RowsKept      int           // newest ticks kept per connection; default defaultRowsKept (50)
 	SilentAfter   time.Duration // an assigned ticker without a tick this long is silent; default 60 s
 	PingEvery     time.Duration // watchdog PING when idle; default 1 s
 	DeadAfter     time.Duration // no message or PONG for this long of the reads' own time forces a reconnect; default 3 s
@@ -71,10 +71,10 @@ func (o *Options) fill() {
 		o.BufferSize = 16_384
 	}
 	if o.RowsPerBatch <= 0 {
-		o.RowsPerBatch = 20
+		o.RowsPerBatch = defaultRowsPerBatch
 	}
 	if o.RowsKept < o.RowsPerBatch {
-		o.RowsKept = max(50, o.RowsPerBatch)
+		o.RowsKept = max(defaultRowsKept, o.RowsPerBatch)
 	}
 	if o.SilentAfter <= 0 {
 		o.SilentAfter = time.Minute
@@ -106,25 +106,22 @@ type Monitor struct {
 	opts Options
 	msgs chan string
 
-	sendMu      sync.Mutex // held while a batch is built and emitted (send)
-	mu          sync.Mutex
-	conns       [health.Slots]connStats
-	unassigned  connStats
-	unTop       map[string]int64
-	unOther     int64
-	invalid     invalidStats
-	lastSeen    map[string]time.Time // assigned symbol → newest tick
-	started     time.Time            // first subscribed, for silent tickers
-	paused      bool
-	pausedSince time.Time
-	frozen      [3][]Row // while paused: the rows as of the pause, newest first (a filter set meanwhile selects among them)
-	frozenUn    []Row
-	filter      string // rows kept only for symbols containing it
-	replace     bool   // the next batch replaces the shown rows
-	seq         uint64
-	sub         SubscriptionState
-	subDirty    bool
-	lostReason  string // why the current outage began
+	sendMu     sync.Mutex // held while a batch is built and emitted (send)
+	mu         sync.Mutex
+	conns      [health.Slots]connStats
+	unassigned connStats
+	unTop      map[string]int64
+	unOther    int64
+	invalid    invalidStats
+	lastSeen   map[string]time.Time // assigned symbol → newest tick
+	started    time.Time            // first subscribed, for silent tickers
+	view       View                 // the window's filter and pause (view.go)
+	limits     Limits               // from opts: what the batches state and obey
+	replace    bool                 // the next batch replaces the shown rows
+	seq        uint64
+	sub        SubscriptionState
+	subDirty   bool
+	lostReason string // why the current outage began
 
 	skipRedis atomic.Bool  // UseFeed: the rows are not fed by Redis
 	skipped   atomic.Int64 // Redis messages skipped meanwhile
@@ -150,6 +147,8 @@ func New(opts Options) *Monitor {
 		unTop:    map[string]int64{},
 		lastSeen: map[string]time.Time{},
 		wake:     make(chan struct{}, 1),
+		limits: Limits{Rows: opts.RowsKept, UnassignedRows: unassignedRows,
+			RowsPerBatch: opts.RowsPerBatch, UnassignedPerBatch: unassignedPerBatch},
 	}
 	for i := range m.conns {
 		m.conns[i].rows = newRing(opts.RowsKept)
@@ -192,16 +191,21 @@ func (m *Monitor) Pause() { m.send(m.pauseBatch) }
 func (m *Monitor) pauseBatch() *Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if !m.paused {
-		m.paused, m.pausedSince = true, time.Now()
-		for i := range m.conns {
-			m.conns[i].pausedArrivals = 0
-			m.frozen[i] = m.conns[i].rows.newest(m.opts.RowsKept)
-		}
-		m.frozenUn = m.unassigned.rows.newest(unassignedRows)
+	if !m.view.Paused() {
+		m.view.Pause(time.Now(), m.newestLocked())
 	}
 	m.seq++
-	return m.newBatch(false, false)
+	return m.view.Statement(m.seq, m.limits)
+}
+
+// newestLocked is every row kept, newest first.
+func (m *Monitor) newestLocked() *Rows {
+	var r Rows
+	for i := range m.conns {
+		r.Conns[i] = m.conns[i].rows.newest(m.opts.RowsKept)
+	}
+	r.Unassigned = m.unassigned.rows.newest(unassignedRows)
+	return &r
 }
 
 // Resume ends a pause: the next batch carries the newest rows of every
@@ -210,12 +214,11 @@ func (m *Monitor) Resume() {
 	m.send(func() *Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if !m.paused {
+		arrived, ok := m.view.Resume()
+		if !ok {
 			return nil
 		}
-		m.paused = false
-		m.frozen, m.frozenUn = [3][]Row{}, nil
-		return m.batchLocked(true)
+		return m.batchLocked(&arrived)
 	})
 }
 
@@ -230,15 +233,6 @@ func (m *Monitor) send(build func() *Batch) *Batch {
 		m.opts.Output.Batch(b)
 	}
 	return b
-}
-
-// newBatch is a batch without rows that states the monitor's filter, pause
-// and limits.
-func (m *Monitor) newBatch(replace, resume bool) *Batch {
-	return &Batch{
-		Seq: m.seq, Connections: map[string]*ConnBatch{}, Replace: replace, Resumed: resume,
-		Filter: m.filter, Paused: m.paused, Rows: m.opts.RowsKept, UnassignedRows: unassignedRows,
-	}
 }
 
 // consumeLoop decodes, counts and stores; it never waits on the UI.
@@ -293,11 +287,9 @@ func (m *Monitor) consume(payloads []string, now time.Time) {
 			continue
 		}
 		c := &m.conns[idx]
-		c.record(*t, now, sec, m.keepRow(t.Symbol))
+		c.record(*t, now, sec, m.view.Match(t.Symbol))
 		m.lastSeen[t.Symbol] = now
-		if m.paused {
-			c.pausedArrivals++
-		}
+		m.view.Arrive(idx, 1)
 	}
 }
 
@@ -337,64 +329,33 @@ func (m *Monitor) Painted(seq uint64) {
 	m.poke()
 }
 
-// keepRow says whether a tick of sym goes into the rows (the filter);
-// counters count every tick regardless.
-func (m *Monitor) keepRow(sym string) bool {
-	return m.filter == "" || strings.Contains(sym, m.filter)
-}
-
 // SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
 // for all). The rows received so far that match are kept, the others
 // dropped, and a batch sent at once replaces what the window shows with
 // them; while paused, with the matching rows as of the pause. The window
 // never filters rows itself, so it must not wait for the next flush.
 func (m *Monitor) SetFilter(filter string) {
-	filter = strings.ToUpper(strings.TrimSpace(filter))
 	m.send(func() *Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if filter == m.filter {
+		if !m.view.SetFilter(filter) {
 			return nil
 		}
-		m.filter, m.replace = filter, true
+		m.replace = true
 		for i := range m.conns {
-			m.conns[i].rows.keep(m.keepRow)
+			m.conns[i].rows.keep(m.view.Match)
 		}
-		m.unassigned.rows.keep(m.keepRow)
-		if m.paused {
-			return m.frozenBatchLocked()
+		m.unassigned.rows.keep(m.view.Match)
+		if m.view.Paused() { // the frozen rows that match
+			m.seq++
+			return m.view.Replacement(m.seq, nil, m.limits)
 		}
-		return m.batchLocked(false)
+		return m.batchLocked(nil)
 	})
 }
 
-// frozenBatchLocked replaces the window's rows with the frozen rows that
-// match the filter (at most RowsPerBatch per connection).
-func (m *Monitor) frozenBatchLocked() *Batch {
-	b := m.batchLocked(false) // m.replace is set: every connection, rows replaced below
-	for id, cb := range b.Connections {
-		i := connIndex(id)
-		m.frozen[i] = matching(m.frozen[i], m.keepRow)
-		cb.Ticks, cb.More = m.frozen[i][:min(len(m.frozen[i]), m.opts.RowsPerBatch)], 0
-	}
-	m.frozenUn = matching(m.frozenUn, m.keepRow)
-	b.Unassigned = &ConnBatch{Ticks: m.frozenUn[:min(len(m.frozenUn), unassignedPerBatch)]}
-	return b
-}
-
-// matching returns the rows whose symbol satisfies ok, in order.
-func matching(rows []Row, ok func(string) bool) []Row {
-	out := rows[:0:0]
-	for _, r := range rows {
-		if ok(r.Symbol) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
-	m.unassigned.record(t, now, sec, m.keepRow(t.Symbol))
+	m.unassigned.record(t, now, sec, m.view.Match(t.Symbol))
 	if _, ok := m.unTop[t.Symbol]; ok || len(m.unTop) < maxUnassignedSymbols {
 		m.unTop[t.Symbol]++
 	} else {
@@ -476,7 +437,7 @@ func (m *Monitor) emitSubscription() {
 func (m *Monitor) nextBatch() *Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.paused {
+	if m.view.Paused() {
 		return nil
 	}
 	fresh := m.unassigned.rows.fresh > 0 || m.replace
@@ -486,17 +447,20 @@ func (m *Monitor) nextBatch() *Batch {
 	if !fresh {
 		return nil
 	}
-	return m.batchLocked(false)
+	return m.batchLocked(nil)
 }
 
 // batchLocked builds a batch: only connections with fresh rows, or all of
 // them when the rows are to be replaced (resume, new filter). It marks the
-// rows as sent.
-func (m *Monitor) batchLocked(resume bool) *Batch {
+// rows as sent. arrived, on resume, is what arrived per connection during
+// the pause (nil otherwise).
+func (m *Monitor) batchLocked(arrived *[health.Slots]int64) *Batch {
 	m.seq++
+	resume := arrived != nil
 	replace := resume || m.replace
 	m.replace = false
-	b := m.newBatch(replace, resume)
+	b := m.view.Statement(m.seq, m.limits)
+	b.Replace, b.Resumed = replace, resume
 	for i := range m.conns {
 		c := &m.conns[i]
 		if c.rows.fresh == 0 && !replace {
@@ -508,8 +472,7 @@ func (m *Monitor) batchLocked(resume bool) *Batch {
 		}
 		cb := &ConnBatch{Ticks: withVia(c.rows.newest(k), ViaRowsPerBatch), More: max(0, c.rows.fresh-int64(k))}
 		if resume {
-			cb.ArrivedWhilePaused, cb.More = c.pausedArrivals, 0
-			c.pausedArrivals = 0
+			cb.ArrivedWhilePaused, cb.More = arrived[i], 0
 		}
 		c.rows.fresh = 0
 		b.Connections[health.SlotIDs[i]] = cb
@@ -531,10 +494,8 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := &Metrics{At: health.Unix(now), Connections: map[string]ConnMetrics{}, Paused: m.paused}
-	if m.paused {
-		out.PausedSince = health.Unix(m.pausedSince)
-	}
+	out := &Metrics{At: health.Unix(now), Connections: map[string]ConnMetrics{}}
+	m.view.StampMetrics(out)
 	silent := m.silentLocked(assignment, now)
 	for i := range m.conns {
 		c := &m.conns[i]
@@ -552,7 +513,6 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 		out.Total += c.received
 		out.Rate1s += cm.Rate1s
 		out.Rate10s += cm.Rate10s
-		out.ArrivedWhilePaused += c.pausedArrivals
 	}
 	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
 	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: health.Unix(m.invalid.at)}

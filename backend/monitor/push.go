@@ -16,8 +16,10 @@ func (m *Monitor) Offer(payload []byte) bool {
 // (ticks handed to Offer; Redis messages are skipped, so each tick counts
 // once) or FeedNone (Redis messages are skipped until a remote server says
 // which connection carries which ticker). detail says so in the source
-// status.
-func (m *Monitor) UseFeed(feed, detail string) {
+// status. (feed is a plain string: remote.TickSink's word, any other word
+// means FeedRedis.)
+func (m *Monitor) UseFeed(word, detail string) {
+	feed := Feed(word)
 	if feed != FeedPush && feed != FeedNone {
 		feed, detail = FeedRedis, ""
 	}

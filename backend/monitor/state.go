@@ -11,6 +11,8 @@ import (
 
 const (
 	maxUnassignedSymbols = 1000 // distinct unassigned symbols counted by name
+	defaultRowsKept      = 50   // Options.RowsKept
+	defaultRowsPerBatch  = 20   // Options.RowsPerBatch
 	unassignedRows       = 10
 	unassignedPerBatch   = 5 // with 3 × 20 rows, keeps a batch under 8 KiB
 	// ViaRowsPerBatch: rows per connection and batch that carry their
@@ -61,13 +63,12 @@ func (r *ring) newest(k int) []Row {
 
 // connStats is one connection's state, guarded by Monitor.mu.
 type connStats struct {
-	received       int64
-	lastRecv       time.Time
-	rows           ring
-	pausedArrivals int64
-	perSec         secondCounts
-	lat            latWindow // tick timestamp → received here
-	provider       latWindow // tick timestamp → published to Redis
+	received int64
+	lastRecv time.Time
+	rows     ring
+	perSec   secondCounts
+	lat      latWindow // tick timestamp → received here
+	provider latWindow // tick timestamp → published to Redis
 }
 
 // record counts t; keepRow says whether it also goes into the rows.

@@ -248,7 +248,7 @@ func (m *Monitor) lost(reason string) {
 	m.subDirty = true
 }
 
-func (m *Monitor) setSubscription(state, detail string) {
+func (m *Monitor) setSubscription(state SubscriptionPhase, detail string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sub.State, m.sub.Detail, m.sub.Since = state, detail, health.Unix(time.Now())

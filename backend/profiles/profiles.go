@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/safefile"
 )
 
@@ -163,33 +164,37 @@ func (p *Profile) Check() error {
 	if p.Name == "" || len(p.Name) > 64 {
 		return errors.New("name: give the profile a name of 1 to 64 characters")
 	}
-	switch p.Mode {
-	case "demo", "embedded":
-	case "remote":
-		u, err := url.Parse(p.ServerURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return errors.New("server URL: expected http://host:port or https://host")
+	// The environment's rules (config), then what a profile adds: it
+	// holds no secret, and a remote one names its admin.
+	mode, err := config.ParseMode(p.Mode)
+	if err != nil || string(mode) != p.Mode {
+		return fmt.Errorf("mode: %q is not demo, embedded or remote", p.Mode)
+	}
+	if mode == config.ModeRemote {
+		if err := config.CheckRemoteURL(p.ServerURL); err != nil {
+			return fmt.Errorf("server URL: %w", err)
 		}
-		if u.User != nil {
+		if u, _ := url.Parse(p.ServerURL); u.User != nil {
 			return errors.New("server URL: put no user or password in the URL; the password goes in the keyring")
 		}
 		if !strings.Contains(p.AdminEmail, "@") {
 			return errors.New("admin email: expected an email address")
 		}
-	default:
-		return fmt.Errorf("mode: %q is not demo, embedded or remote", p.Mode)
 	}
 	if p.RedisURL != "" {
-		u, err := url.Parse(p.RedisURL)
-		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			return errors.New("Redis URL: expected redis://host:port/db") //nolint:staticcheck // ST1005: the field name, shown as-is in the profile form
+		if err := config.CheckRedisURL(p.RedisURL); err != nil {
+			return fmt.Errorf("Redis URL: %w", err) //nolint:staticcheck // ST1005: the field name, shown as-is in the profile form
 		}
-		if _, has := u.User.Password(); has {
-			return errors.New("Redis URL: remove the password from the URL; it is kept in the keyring instead") //nolint:staticcheck // ST1005: the field name, shown as-is
+		if u, _ := url.Parse(p.RedisURL); u.User != nil {
+			if _, has := u.User.Password(); has {
+				return errors.New("Redis URL: remove the password from the URL; it is kept in the keyring instead") //nolint:staticcheck // ST1005: the field name, shown as-is
+			}
 		}
 	}
-	if strings.ContainsAny(p.TickChannel, " \t\r\n") {
-		return errors.New("tick channel: no spaces")
+	if p.TickChannel != "" {
+		if err := config.CheckTickChannel(p.TickChannel); err != nil {
+			return fmt.Errorf("tick channel: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,39 +2,20 @@ package service
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/simulator"
-	"github.com/tickstock/monitor/backend/ticks"
 )
 
-// Lookup says which connection carries a symbol.
-type Lookup struct {
-	Symbol       string `json:"symbol"`
-	Found        bool   `json:"found"`
-	ConnectionID string `json:"connection_id"`
-	Name         string `json:"name"`
-	// Message is the answer as a sentence.
-	Message string `json:"message"`
-}
+// Lookup says which connection carries a symbol (the wire shape: the
+// browser dashboard's lookup answers the same).
+type Lookup = health.Lookup
 
 // LookupSymbol says which connection carries symbol.
 func (s *Service) LookupSymbol(symbol string) Lookup {
-	sym, ok := ticks.NormalizeSymbol(strings.TrimSpace(symbol))
-	if !ok {
-		return Lookup{Symbol: symbol, Message: fmt.Sprintf("%q is not a ticker (1–12 of A–Z 0–9 . : -).", symbol)}
-	}
-	l := Lookup{Symbol: sym}
-	l.ConnectionID, l.Found = s.mode.ConnectionOf(sym)
-	if !l.Found {
-		l.Message = sym + " is on no connection: its ticks, if any, count as unassigned."
-		return l
-	}
-	l.Name = s.Snapshot().Connections[l.ConnectionID].Name
-	l.Message = fmt.Sprintf("%s is on %s (%s).", sym, health.SlotLabel(l.ConnectionID), l.Name)
-	return l
+	return monitor.LookupSymbol(s.mode, symbol)
 }
 
 // SetFilter shows only rows whose symbol contains filter ("" = all).

@@ -7,30 +7,9 @@ import (
 
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/monitor"
-	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 )
-
-// applyProfile puts a saved profile over the environment's configuration,
-// unless TICKSTOCK_MODE was set (then the environment wins).
-func applyProfile(cfg *config.Config, p profiles.Profile) {
-	// A profile the user saved is an explicit choice of mode, as
-	// TICKSTOCK_MODE is: a demo profile that names a Redis publishes there.
-	cfg.Mode, cfg.ModeSet = config.Mode(p.Mode), true
-	if p.ServerURL != "" {
-		cfg.RemoteURL = p.ServerURL
-	}
-	if p.AdminEmail != "" {
-		cfg.AdminEmail = p.AdminEmail
-	}
-	if p.RedisURL != "" {
-		cfg.RedisURL, cfg.RedisURLSet = p.RedisURL, true
-	}
-	if p.TickChannel != "" {
-		cfg.TickChannel = p.TickChannel
-	}
-}
 
 // startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and
 // subscribes to its Redis channel with the observer as the ticker map.

@@ -25,21 +25,9 @@ import (
 	"github.com/tickstock/monitor/backend/version"
 )
 
-// Info describes the running service for the window's header.
-type Info struct {
-	Product  string   `json:"product"`
-	Version  string   `json:"version"`
-	Mode     string   `json:"mode"`
-	Warnings []string `json:"warnings"`
-	// Problem is why nothing runs (a configuration error), as a sentence.
-	Problem string `json:"problem"`
-	// Profile is the saved profile in use ("" = the environment alone).
-	Profile string `json:"profile"`
-	// Remote is the observed server in remote mode.
-	Remote string `json:"remote"`
-	// KeyringProblem says the keyring cannot be used, and what is missing.
-	KeyringProblem string `json:"keyring_problem"`
-}
+// Info describes the running service for the window's header (the wire
+// shape: the browser dashboard's header is the same type).
+type Info = health.Info
 
 // Service is a running monitoring session.
 type Service struct {
@@ -110,9 +98,12 @@ func (s *Service) useProfile(cfg *config.Config, c Choice) error {
 	if c.Err != nil {
 		return fmt.Errorf("saved profiles: %w", c.Err)
 	}
-	if c.Profile != nil {
-		applyProfile(cfg, *c.Profile)
-		s.info.Profile = c.Profile.Name
+	if p := c.Profile; p != nil {
+		o := config.Override{Mode: p.Mode, RemoteURL: p.ServerURL, AdminEmail: p.AdminEmail, RedisURL: p.RedisURL, TickChannel: p.TickChannel}
+		if err := cfg.Apply(o); err != nil {
+			return fmt.Errorf("saved profile %q: %w", p.Name, err)
+		}
+		s.info.Profile = p.Name
 	}
 	return nil
 }

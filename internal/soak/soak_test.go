@@ -399,7 +399,7 @@ func (r *rig) sample(at time.Duration) sample {
 	}
 	return sample{at: at, rssMiB: procstat.RSSMiB(os.Getpid()), redisMiB: procstat.RSSMiB(r.redisPid()),
 		goroutines: runtime.NumGoroutine(), received: rec, seen: seen,
-		viewers: r.api.Viewers(), connected: r.in.Manager.Snapshot().ConnectedCount, source: r.mon.Subscription().State}
+		viewers: r.api.Viewers(), connected: r.in.Manager.Snapshot().ConnectedCount, source: string(r.mon.Subscription().State)}
 }
 
 func (r *rig) redisPid() int {

@@ -34,8 +34,8 @@ export type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : nev
 // bindings`); these names are what the components import.
 export type ConnectionSnapshot = health.Connection;
 export type Snapshot = health.Snapshot;
-export type AppInfo = service.Info;
-export type Lookup = service.Lookup;
+export type AppInfo = health.Info;
+export type Lookup = health.Lookup;
 export type Row = monitor.Row;
 export type ConnBatch = monitor.ConnBatch;
 export type Batch = monitor.Batch;

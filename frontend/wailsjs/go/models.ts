@@ -55,6 +55,23 @@ export namespace health {
 	    subscribed_channels: number;
 	    warning?: string;
 	}
+	export interface Info {
+	    product: string;
+	    version: string;
+	    mode: string;
+	    warnings: string[];
+	    problem: string;
+	    profile: string;
+	    remote: string;
+	    keyring_problem: string;
+	}
+	export interface Lookup {
+	    symbol: string;
+	    found: boolean;
+	    connection_id: string;
+	    name: string;
+	    message: string;
+	}
 	export interface Snapshot {
 	    total_connections: number;
 	    enabled_connections: number;
@@ -240,23 +257,6 @@ export namespace service {
 	    bytes: number;
 	    dropped: number;
 	    session: string;
-	}
-	export interface Info {
-	    product: string;
-	    version: string;
-	    mode: string;
-	    warnings: string[];
-	    problem: string;
-	    profile: string;
-	    remote: string;
-	    keyring_problem: string;
-	}
-	export interface Lookup {
-	    symbol: string;
-	    found: boolean;
-	    connection_id: string;
-	    name: string;
-	    message: string;
 	}
 
 }

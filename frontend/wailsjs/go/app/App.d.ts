@@ -3,10 +3,10 @@
 import {alerts} from '../models';
 import {history} from '../models';
 import {service} from '../models';
+import {health} from '../models';
 import {app} from '../models';
 import {remote} from '../models';
 import {profiles} from '../models';
-import {health} from '../models';
 import {monitor} from '../models';
 import {verdict} from '../models';
 
@@ -28,11 +28,11 @@ export function HistoryChart(arg1:string,arg2:number):Promise<history.Chart>;
 
 export function HistoryStatus():Promise<service.HistoryStatus>;
 
-export function Info():Promise<service.Info>;
+export function Info():Promise<health.Info>;
 
 export function ListProfiles():Promise<app.ProfileList>;
 
-export function LookupSymbol(arg1:string):Promise<service.Lookup>;
+export function LookupSymbol(arg1:string):Promise<health.Lookup>;
 
 export function MarkPainted():Promise<number>;
 

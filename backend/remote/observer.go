@@ -415,6 +415,9 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 		return time.Time{}, err
 	}
 	signedIn := time.Now()
+	o.mu.Lock()
+	o.state.Kind = o.client.Kind()
+	o.mu.Unlock()
 	o.log.Info("signed in", "server", o.client.URL(), "kind", o.client.Kind())
 	snap, err := o.client.Status(ctx)
 	if errors.Is(err, ErrMonitorUnavailable) {

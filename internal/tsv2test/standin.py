@@ -94,7 +94,7 @@ socketio = SocketIO(app, cors_allowed_origins="*", async_mode="eventlet",
                     ping_timeout=60, ping_interval=10,
                     max_http_buffer_size=5 * 1024 * 1024)
 
-STATS = {"login_posts": 0, "logins_ok": 0, "ws_connects": 0, "ws_refused": 0}
+STATS = {"login_posts": 0, "logins_ok": 0, "ws_connects": 0, "ws_refused": 0, "status_gets": 0}
 STATS_LOCK = threading.Lock()
 
 
@@ -342,6 +342,8 @@ admin_websockets_bp = Blueprint("admin_websockets", __name__, url_prefix="/admin
 @login_required
 @admin_required
 def get_websocket_status():
+    with STATS_LOCK:
+        STATS["status_gets"] += 1
     if SCRIPT_LAUNCH or CONFIG.get("manager_unavailable"):
         # market_service is None in the second copy of src/app.py: the
         # AttributeError branch.
@@ -469,6 +471,19 @@ def standin_stats():
 def standin_status():
     body = request.get_json(force=True)
     MANAGER.set_status(body["connection_id"], body["status"], body.get("counted", True))
+    return jsonify({"ok": True})
+
+
+@app.route("/_standin/emit", methods=["POST"])
+@csrf.exempt
+def standin_emit():
+    """Sends one event to the admins on /admin-ws; "pad" bytes of padding
+    make a hostile, oversized one."""
+    body = request.get_json(force=True)
+    data = body.get("data") or {}
+    if body.get("pad"):
+        data["pad"] = "x" * int(body["pad"])
+    socketio.emit(body["event"], data, namespace="/admin-ws", room="admin_monitoring")
     return jsonify({"ok": True})
 
 

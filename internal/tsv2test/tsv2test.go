@@ -240,6 +240,7 @@ type Stats struct {
 	LoginsOK   int `json:"logins_ok"`
 	WSConnects int `json:"ws_connects"` // accepted /admin-ws connects
 	WSRefused  int `json:"ws_refused"`
+	StatusGets int `json:"status_gets"` // GET of the status API by an admin
 }
 
 // Stats reads the counters.
@@ -276,6 +277,15 @@ func (s *Server) SetStatusUncounted(tb testing.TB, connectionID, status string) 
 func (s *Server) Subscribe(tb testing.TB, tickers []string) {
 	tb.Helper()
 	if err := s.post("/_standin/subscribe", map[string]any{"tickers": tickers}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Emit sends event with data to the admins on /admin-ws, padded with a
+// "pad" field of pad bytes when pad > 0.
+func (s *Server) Emit(tb testing.TB, event string, data map[string]any, pad int) {
+	tb.Helper()
+	if err := s.post("/_standin/emit", map[string]any{"event": event, "data": data, "pad": pad}); err != nil {
 		tb.Fatal(err)
 	}
 }

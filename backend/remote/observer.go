@@ -68,19 +68,19 @@ type State struct {
 	PushDropped int64 `json:"push_dropped"`
 	// PushRefused counts push events not read for being over the size cap
 	// (PushRefusedMax: the largest, in bytes).
-	PushRefused    int64 `json:"push_refused"`
-	PushRefusedMax int64 `json:"push_refused_max"`
+	PushRefused    int64 `json:"push_refused,omitempty"`
+	PushRefusedMax int64 `json:"push_refused_max,omitempty"`
 	// ServerError is the last error event of the server's push namespace
 	// (TickStockAppV2: "Failed to fetch metrics"), at ServerErrorAt (Unix s).
-	ServerError   string  `json:"server_error"`
-	ServerErrorAt float64 `json:"server_error_at"`
+	ServerError   string  `json:"server_error,omitempty"`
+	ServerErrorAt float64 `json:"server_error_at,omitempty"`
 	// UncountedErrors: connections in "error" whose error_count is 0 — the
 	// server does not count that error (TickStockAppV2 when a connection
 	// times out), so totals must not read "0 errors" beside them.
-	UncountedErrors []string `json:"uncounted_errors"`
+	UncountedErrors []string `json:"uncounted_errors,omitempty"`
 	// Moves: tickers seen on a connection other than the one they were
 	// first seen on (tick_update's connection_id), newest last.
-	Moves []TickerMove `json:"moves"`
+	Moves []TickerMove `json:"moves,omitempty"`
 }
 
 // TickerMove: Symbol, first seen on From, arrived on To at At (Unix s).

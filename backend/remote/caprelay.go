@@ -18,7 +18,7 @@ import (
 // server. The library reads every WebSocket message whole into memory, and
 // then again as decoded values, with no limit (four 64 MiB tick_update
 // events took the window to 974 MB). The relay reads the server's frames
-// and skips any message over max bytes before the library sees it,
+// and skips any message over its limit in bytes before the library sees it,
 // reporting its size to refused; everything else passes unchanged, so the
 // link stays up. It dials the server itself (TLS for https), so the
 // library speaks plain WebSocket to it on 127.0.0.1.
@@ -35,12 +35,12 @@ type capRelay struct {
 	wg     sync.WaitGroup
 }
 
-func startCapRelay(base *url.URL, max int64, refused func(int64)) (*capRelay, error) {
+func startCapRelay(base *url.URL, limit int64, refused func(int64)) (*capRelay, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	r := &capRelay{ln: ln, target: hostPort(base), max: max, refused: refused}
+	r := &capRelay{ln: ln, target: hostPort(base), max: limit, refused: refused}
 	if base.Scheme == "https" {
 		r.tls = &tls.Config{ServerName: base.Hostname(), MinVersion: tls.VersionTLS12}
 	}
@@ -133,8 +133,8 @@ const maxHead = 64 << 10
 
 // copyCapped copies the server's side: the HTTP head of the upgrade answer,
 // then WebSocket frames (RFC 6455 §5.2), skipping every data message whose
-// length is over max. It returns when either side ends.
-func copyCapped(dst io.Writer, src *bufio.Reader, max int64, refused func(int64)) error {
+// length is over limit. It returns when either side ends.
+func copyCapped(dst io.Writer, src *bufio.Reader, limit int64, refused func(int64)) error {
 	if err := copyHead(dst, src); err != nil {
 		return err
 	}
@@ -150,13 +150,13 @@ func copyCapped(dst io.Writer, src *bufio.Reader, max int64, refused func(int64)
 		switch {
 		case opcode >= 0x8: // control frames are small and never part of a message
 		case opcode != 0x0: // the first frame of a message
-			size, skipping = length, length > max
+			size, skipping = length, length > limit
 		default: // a continuation
 			size += length
-			if !skipping && size > max {
+			if !skipping && size > limit {
 				// Its first frames are already through: the message
 				// cannot be taken back, only the link ended.
-				return fmt.Errorf("a fragmented push event grew over %d bytes", max)
+				return fmt.Errorf("a fragmented push event grew over %d bytes", limit)
 			}
 		}
 		if skipping && opcode < 0x8 {

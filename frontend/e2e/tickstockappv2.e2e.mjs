@@ -162,6 +162,7 @@ describe('observing TickStockAppV2', () => {
     await until('the word as sent', async () => /status_update/.test(await text('status-connection_1')));
     assert.equal(await text('total-connected'), '1', 'its connected_count counts only "connected"');
     await until('connection_1 still streams', async () => Number(await text('msgs-per-sec-connection_1')) > 0);
+    assert.equal(await page.getByTestId('stale-connection_1').count(), 0, 'its rows are live: ticks arrive');
     await sleep(1000);
     await screenshots(page, 'tsv2-status-update');
     await page.screenshot({ path: path.join(ROOT, 'build/screenshots/tsv2-status-update.png') });

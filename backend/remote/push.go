@@ -242,7 +242,9 @@ func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, do
 		relay.Close()
 		return nil, &UnreachableError{Cause: "the previous push connection attempt is still waiting for the server to answer"}
 	}
-	link := make(chan *sioLink, 1)
+	// Unbuffered: a link is handed over only to a loop that still runs;
+	// after done the goroutine closes it itself (with its relay).
+	link := make(chan *sioLink)
 	go func() {
 		defer c.dialing.Store(false)
 		mgr := sio.NewManager(uri, opts)

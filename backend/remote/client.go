@@ -40,12 +40,57 @@ var (
 	ErrPushRefused = errors.New("the server's /admin-ws namespace refused the connection")
 )
 
+// MonitorUnavailableError: signed in, but the status API answered with an
+// error of its own. Code is the HTTP status, Message the server's words.
+type MonitorUnavailableError struct {
+	Code    int
+	Message string
+}
+
+func (e *MonitorUnavailableError) Error() string {
+	return fmt.Sprintf("its connection monitor is not available: %d %s", e.Code, e.Message)
+}
+
+// Unwrap makes it an ErrMonitorUnavailable.
+func (e *MonitorUnavailableError) Unwrap() error { return ErrMonitorUnavailable }
+
+// Why TickStockAppV2 refused a sign-in, read from what it flashed
+// (src/auth/authentication.py).
+const (
+	RefusedCredentials = "credentials" // "Failure to authenticate", or no message
+	RefusedLocked      = "locked"      // 5 failed sign-ins: "temporarily locked out"
+	RefusedUnverified  = "unverified"  // "Please verify your email before logging in"
+	RefusedDisabled    = "disabled"    // "Your account is disabled, contact support"
+)
+
 // SignInRefusedError is TickStockAppV2 answering the sign-in with its form
 // again; Flash is the message it flashed ("Failure to authenticate", "Your
 // account is temporarily locked out", …), "" when none.
 type SignInRefusedError struct{ Flash string }
 
+// Reason is one of the Refused* words.
+func (e *SignInRefusedError) Reason() string {
+	f := strings.ToLower(e.Flash)
+	switch {
+	case strings.Contains(f, "locked"):
+		return RefusedLocked
+	case strings.Contains(f, "disabled"):
+		return RefusedDisabled
+	case strings.Contains(f, "verify your email"):
+		return RefusedUnverified
+	}
+	return RefusedCredentials
+}
+
 func (e *SignInRefusedError) Error() string {
+	switch e.Reason() {
+	case RefusedLocked:
+		return fmt.Sprintf("the server has locked this account after repeated failed sign-ins (it said %q): wait for the lockout to end (20 min by default) or ask an administrator, then enter the password again", e.Flash)
+	case RefusedDisabled:
+		return fmt.Sprintf("the server has disabled this account (it said %q): ask its administrator to enable it", e.Flash)
+	case RefusedUnverified:
+		return fmt.Sprintf("this account's email address is not verified (the server said %q): open the verification link TickStockAppV2 sent, then enter the password again", e.Flash)
+	}
 	if e.Flash == "" {
 		return "wrong email or password (the server showed its sign-in form again)"
 	}
@@ -81,6 +126,9 @@ type Client struct {
 	// PushPeriod is how often the server pushes at the latest (TickStockAppV2
 	// sends metrics_update every 5 s); silence for twice that is a stale link.
 	PushPeriod time.Duration
+	// MaxPushEvent caps one Socket.IO event, in bytes; larger ones are
+	// skipped and counted. 0 is 8 MiB (as serve's push frames).
+	MaxPushEvent int64
 	// dialing is set while a Socket.IO dial is under way (see dialSocketIO).
 	dialing atomic.Bool
 	// verdict is the server's own verdict from the newest status answer
@@ -115,9 +163,16 @@ func (c *Client) Kind() string { return c.kind }
 func (c *Client) Login(ctx context.Context, email, password string) error {
 	// A fresh cookie jar: an old session cookie must not mask a failed sign-in.
 	c.http.Jar, _ = cookiejar.New(nil)
+	// Every sign-in reads a fresh CSRF token: TickStockAppV2's expire
+	// (WTF_CSRF_TIME_LIMIT, 3,600 s).
 	page, err := c.get(ctx, "/login", "text/html")
 	if err != nil {
 		return err
+	}
+	if page.status == http.StatusNotFound {
+		// serve answers GET /login with 405; Flask 2.2 answers 404 to every
+		// request whose Host is not its SERVER_NAME.
+		return fmt.Errorf("%s answered 404 Not Found for /login: TickStockAppV2 answers 404 when the URL's host is not its SERVER_NAME (APP_HOST:APP_PORT): use exactly the host and port it was started with", c.URL())
 	}
 	if token, ok := csrfToken(page.body); ok && page.status == http.StatusOK {
 		c.kind = KindTSV2
@@ -249,6 +304,11 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 		Verdict json.RawMessage `json:"verdict"`
 	}
 	jsonErr := json.Unmarshal(resp.body, &env)
+	if resp.status >= 500 && jsonErr == nil && env.Status == "error" {
+		// The server itself answered, signed in, with its own error: its
+		// monitor is broken, not the network.
+		return health.Snapshot{}, &MonitorUnavailableError{Code: resp.status, Message: clip(env.Message, 300)}
+	}
 	if resp.status != http.StatusOK {
 		if jsonErr == nil && env.Message != "" {
 			return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, redact.Error(env.Message))}
@@ -267,6 +327,15 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 	}
 	c.verdict.Store(&env.Verdict)
 	return snap, nil
+}
+
+// clip bounds a server-supplied message.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "") + "…"
+	}
+	return s
 }
 
 // answer is a read response: at most maxHealthBytes of body.

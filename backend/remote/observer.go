@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,7 +66,33 @@ type State struct {
 	// PushDropped counts tick_update events dropped because the window fell
 	// behind (never silently).
 	PushDropped int64 `json:"push_dropped"`
+	// PushRefused counts push events not read for being over the size cap
+	// (PushRefusedMax: the largest, in bytes).
+	PushRefused    int64 `json:"push_refused,omitempty"`
+	PushRefusedMax int64 `json:"push_refused_max,omitempty"`
+	// ServerError is the last error event of the server's push namespace
+	// (TickStockAppV2: "Failed to fetch metrics"), at ServerErrorAt (Unix s).
+	ServerError   string  `json:"server_error,omitempty"`
+	ServerErrorAt float64 `json:"server_error_at,omitempty"`
+	// UncountedErrors: connections in "error" whose error_count is 0 — the
+	// server does not count that error (TickStockAppV2 when a connection
+	// times out), so totals must not read "0 errors" beside them.
+	UncountedErrors []string `json:"uncounted_errors,omitempty"`
+	// Moves: tickers seen on a connection other than the one they were
+	// first seen on (tick_update's connection_id), newest last.
+	Moves []TickerMove `json:"moves,omitempty"`
 }
+
+// TickerMove: Symbol, first seen on From, arrived on To at At (Unix s).
+type TickerMove struct {
+	Symbol string  `json:"symbol"`
+	From   string  `json:"from"`
+	To     string  `json:"to"`
+	At     float64 `json:"at"`
+}
+
+// maxMoves bounds the moves kept (one per ticker, the newest).
+const maxMoves = 50
 
 // TickSink takes the ticks of TickStockAppV2's tick_update (the Redis
 // monitor), and is told what feeds its rows: "redis", "push" (tick_update)
@@ -83,6 +111,8 @@ type Options struct {
 	FirstRetry, MaxRetry time.Duration
 	// PushPeriod: the server pushes at least this often; default 5 s.
 	PushPeriod time.Duration
+	// MaxPushEvent caps one Socket.IO event in bytes; default 8 MiB.
+	MaxPushEvent int64
 	// QuickExpiries sessions in a row that end within StableAfter of their
 	// sign-in stop the observer with StateSessionFailing; defaults 3, 30 s.
 	QuickExpiries int
@@ -129,6 +159,7 @@ type Observer struct {
 	assign  atomic.Pointer[map[string]string] // from ticker lists
 	learned atomic.Pointer[map[string]string] // from tick_update
 	learnMu sync.Mutex
+	moves   []TickerMove // under learnMu
 	dropped atomic.Int64
 	// lastTick: when the newest tick_update arrived (Unix ns); it is data
 	// from the server as much as a health update is.
@@ -152,6 +183,7 @@ func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 	}
 	opts.fill()
 	c.PushPeriod = opts.PushPeriod
+	c.MaxPushEvent = opts.MaxPushEvent
 	o := &Observer{client: c, email: email, opts: opts, log: opts.Log,
 		wake: make(chan struct{}, 1), changed: make(chan struct{}, 1)}
 	empty, none := map[string]string{}, map[string]string{}
@@ -207,14 +239,57 @@ func (o *Observer) State() State {
 	}
 	// Counts only: no ticker lists, and no tick_update either (polling).
 	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == FeedPolling
+	st.UncountedErrors = uncountedErrors(o.snap)
+	if st.ServerError != "" && st.State == StateObserving {
+		st.Detail += fmt.Sprintf(" Its push namespace sent an error: %q.", st.ServerError)
+	}
+	o.learnMu.Lock()
+	st.Moves = slices.Clone(o.moves)
+	o.learnMu.Unlock()
 	return st
 }
 
-// Snapshot is the newest snapshot from the server.
+// uncountedErrors: the enabled connections in "error" with no error counted.
+func uncountedErrors(s health.Snapshot) []string {
+	ids := []string{}
+	for _, id := range health.SlotIDs {
+		c := s.Connections[id]
+		if c.Enabled && c.Status == health.StatusError && c.ErrorCount == 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// Snapshot is the newest snapshot from the server. When the server sends
+// no ticker lists (TickStockAppV2), each connection's list is the tickers
+// its tick_update events carried, by their connection_id.
 func (o *Observer) Snapshot() health.Snapshot {
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.snap
+	snap, lists := o.snap, o.lists
+	o.mu.Unlock()
+	learned := *o.learned.Load()
+	if lists || len(learned) == 0 {
+		return snap
+	}
+	byConn := map[string][]string{}
+	for sym, id := range learned {
+		if id != "" {
+			byConn[id] = append(byConn[id], sym)
+		}
+	}
+	out := snap
+	out.Connections = maps.Clone(snap.Connections)
+	for id, syms := range byConn {
+		c, ok := out.Connections[id]
+		if !ok {
+			continue
+		}
+		sort.Strings(syms)
+		c.Tickers = syms
+		out.Connections[id] = c
+	}
+	return out
 }
 
 // Changed is signalled on a new snapshot or state.
@@ -267,12 +342,14 @@ func (o *Observer) loop(ctx context.Context) {
 		server := o.client.URL()
 		switch {
 		case errors.Is(err, ErrUnauthorized) && signedIn.IsZero():
+			// Never again by itself: TickStockAppV2 locks the account after
+			// 5 failed sign-ins.
 			o.forgetPassword()
-			o.setState(StateWrongCredentials, sentence(err.Error())+" ("+o.email+" on "+server+"). Enter the password again.", time.Time{})
+			o.setState(StateWrongCredentials, refusedDetail(err, o.email, server), time.Time{})
 			bo.reset()
 		case errors.Is(err, ErrSubscriptionExpired):
 			o.forgetPassword()
-			o.setState(StateSubscriptionExpired, "Signed in to "+server+", but this account's subscription has expired: renew it in TickStockAppV2, then sign in again.", time.Time{})
+			o.setState(StateSubscriptionExpired, "The password for "+o.email+" is right, but the account's subscription on "+server+" has expired: TickStockAppV2 offers to renew it on its login page (a code is sent to the account's phone). Renew it there in a browser, then sign in again here.", time.Time{})
 		case errors.Is(err, ErrForbidden):
 			o.forgetPassword()
 			o.setState(StateForbidden, "Signed in, but "+o.email+" is not an admin on "+server+": sign in with an admin or super account.", time.Time{})
@@ -338,8 +415,14 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 		return time.Time{}, err
 	}
 	signedIn := time.Now()
+	o.mu.Lock()
+	o.state.Kind = o.client.Kind()
+	o.mu.Unlock()
 	o.log.Info("signed in", "server", o.client.URL(), "kind", o.client.Kind())
 	snap, err := o.client.Status(ctx)
+	if errors.Is(err, ErrMonitorUnavailable) {
+		snap, err = o.awaitMonitor(ctx, err)
+	}
 	if err != nil {
 		return signedIn, err
 	}
@@ -362,6 +445,40 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 		return signedIn, err
 	}
 	return signedIn, o.pollLoop(ctx)
+}
+
+// awaitMonitor: signed in, but the server's connection monitor is not
+// available. The session is good, so the status API is asked again with
+// backoff — never a new sign-in — until it answers or something else goes
+// wrong.
+func (o *Observer) awaitMonitor(ctx context.Context, err error) (health.Snapshot, error) {
+	bo := newBackoff(o.opts.FirstRetry, o.opts.MaxRetry)
+	for errors.Is(err, ErrMonitorUnavailable) {
+		d := bo.next()
+		o.setState(StateMonitorUnavailable, o.monitorUnavailable(err)+" Asking again in "+roundDelay(d)+".", time.Now().Add(d))
+		o.log.Warn("the server's connection monitor is not available", "server", o.client.URL(), "err", err)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return health.Snapshot{}, ctx.Err()
+		case <-t.C:
+		}
+		var snap health.Snapshot
+		if snap, err = o.client.Status(ctx); err == nil {
+			return snap, nil
+		}
+	}
+	return health.Snapshot{}, err
+}
+
+// monitorUnavailable is the sentence of StateMonitorUnavailable.
+func (o *Observer) monitorUnavailable(err error) string {
+	s := "Signed in to " + o.client.URL() + " as " + o.email + "; " + err.Error() + "."
+	if o.client.Kind() == KindTSV2 {
+		s += " TickStockAppV2 started with `python src/app.py` has this fault; see docs/operators.md."
+	}
+	return s
 }
 
 func (o *Observer) pollLoop(ctx context.Context) error {
@@ -425,15 +542,49 @@ func (o *Observer) Tick(payload []byte, connectionID string) {
 		return
 	}
 	if sym := symbolOf(payload); sym != "" && (*o.learned.Load())[sym] != connectionID {
-		o.learnMu.Lock()
-		m := maps.Clone(*o.learned.Load())
-		m[sym] = connectionID
-		o.learned.Store(&m)
-		o.learnMu.Unlock()
+		o.learn(sym, connectionID)
 	}
 	if o.sink != nil && !o.sink.Offer(payload) {
 		o.dropped.Add(1)
 	}
+}
+
+// learn records that sym came on connectionID; a ticker that came on
+// another connection before has moved (TickStockAppV2's subscribe() gives
+// tickers to the first connected connection, taking them from others).
+func (o *Observer) learn(sym, connectionID string) {
+	o.learnMu.Lock()
+	defer o.learnMu.Unlock()
+	m := maps.Clone(*o.learned.Load())
+	if from := m[sym]; from != "" && connectionID != "" {
+		o.moves = slices.DeleteFunc(o.moves, func(mv TickerMove) bool { return mv.Symbol == sym })
+		o.moves = append(o.moves, TickerMove{Symbol: sym, From: from, To: connectionID, At: now()})
+		if len(o.moves) > maxMoves {
+			o.moves = o.moves[len(o.moves)-maxMoves:]
+		}
+		o.log.Info("ticker moved", "symbol", sym, "from", from, "to", connectionID)
+	}
+	m[sym] = connectionID
+	o.learned.Store(&m)
+}
+
+// ServerError takes the push namespace's error event (Push).
+func (o *Observer) ServerError(message string) {
+	o.log.Warn("the server's push namespace sent an error", "message", message)
+	o.mu.Lock()
+	o.state.ServerError, o.state.ServerErrorAt = message, now()
+	o.mu.Unlock()
+	o.signal()
+}
+
+// Refused counts a push event skipped for its size (Push).
+func (o *Observer) Refused(size int64) {
+	o.log.Warn("a push event over the size cap was not read", "bytes", size)
+	o.mu.Lock()
+	o.state.PushRefused++
+	o.state.PushRefusedMax = max(o.state.PushRefusedMax, size)
+	o.mu.Unlock()
+	o.signal()
 }
 
 func (o *Observer) useFeed(feed, detail string) {
@@ -498,6 +649,15 @@ func (o *Observer) signal() {
 	case o.changed <- struct{}{}:
 	default:
 	}
+}
+
+// refusedDetail says why a sign-in was refused and what to do.
+func refusedDetail(err error, email, server string) string {
+	var r *SignInRefusedError
+	if errors.As(err, &r) && r.Reason() != RefusedCredentials {
+		return sentence(err.Error()) + " (" + email + " on " + server + "). Not retried by itself."
+	}
+	return sentence(err.Error()) + " (" + email + " on " + server + "). Enter the password again."
 }
 
 func errText(err error) string {

@@ -3,9 +3,9 @@ package remote
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -23,8 +23,14 @@ type Push interface {
 	// Metrics is TickStockAppV2's periodic per-connection metrics_update.
 	Metrics(raw []byte)
 	// Tick is a tick_update: the Redis tick as sent, and the connection that
-	// carried it ("" when TickStockAppV2 named none).
+	// carried it ("" when TickStockAppV2 named none). A nil payload is a
+	// tick dropped because the reader fell behind.
 	Tick(payload []byte, connectionID string)
+	// ServerError is the namespace's own error event (TickStockAppV2:
+	// {"message":"Failed to fetch metrics"} when its manager is missing).
+	ServerError(message string)
+	// Refused is an event of size bytes not read, being over the cap.
+	Refused(size int64)
 }
 
 // Stream follows the server's push stream until it breaks or ctx ends.
@@ -87,82 +93,66 @@ func (c *Client) streamJSON(ctx context.Context, p Push) error {
 	}
 }
 
-// sioEvent is one Socket.IO event handed from the library's goroutines to
-// the stream's.
-type sioEvent struct {
-	name string
-	data []byte
-	err  error
-}
-
 // streamSocketIO follows TickStockAppV2's Flask-SocketIO namespace
 // /admin-ws with the session cookie, asks request_metrics once connected,
-// and hands connection_status_update, metrics_update and tick_update on.
+// and hands connection_status_update, metrics_update, tick_update and the
+// namespace's error event on.
 //
 // The client is github.com/zishang520/socket.io (Socket.IO v5 over
-// Engine.IO v4). Its transports are WebSocket only: with its default
-// polling → WebSocket upgrade the namespace CONNECT never reaches
-// Flask-SocketIO on eventlet. Its own reconnection is off: the observer
-// reconnects with its backoff, after checking the session.
+// Engine.IO v4). It reads whole WebSocket messages into memory with no
+// limit, so it dials the server through a loopback relay that refuses
+// (skips and counts) any event over MaxPushEvent bytes before the library
+// sees it.
 func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
+	done := make(chan struct{})
+	defer close(done)
+	l := newSIOListener(done)
+	relay, err := startCapRelay(c.base, c.maxPushEvent(), l.refused)
+	if err != nil {
+		return &UnreachableError{Cause: "the push relay could not start: " + err.Error()}
+	}
+	uri := url.URL{Scheme: "http", Host: relay.Addr()}
+	link, err := c.dialSocketIO(uri.String(), c.sioOptions(), relay, done, l.attach)
+	if err != nil {
+		return err
+	}
+	return c.followSocketIO(ctx, p, link, l)
+}
+
+// sioOptions: transports WebSocket only (with the library's default
+// polling → WebSocket upgrade the namespace CONNECT never reaches
+// Flask-SocketIO on eventlet); no compression (a compressed message would
+// pass the relay's cap small and inflate in the library); the library's
+// own reconnection off (the observer reconnects with its backoff, after
+// checking the session); the server's Host sent through the relay (Flask
+// 2.2 with SERVER_NAME answers 404 to any other).
+func (c *Client) sioOptions() *sio.Options {
 	opts := sio.DefaultOptions()
 	opts.SetTransports(types.NewSet(sio.WebSocket))
 	opts.SetAutoConnect(true)
 	opts.SetReconnection(false)
 	opts.SetForceNew(true)
 	opts.SetTimeout(10 * time.Second)
-	opts.SetExtraHeaders(c.cookieHeader())
+	opts.SetPerMessageDeflate(nil)
+	h := c.cookieHeader()
+	h.Set("Host", c.base.Host)
+	opts.SetExtraHeaders(h)
 	if c.base.Path != "" {
 		opts.SetPath(c.base.Path + "/socket.io")
 	}
-	root := *c.base
-	root.Path = ""
-	events := make(chan sioEvent, 4096)
-	done := make(chan struct{})
-	defer close(done)
-	send := func(e sioEvent, mayDrop bool) {
-		if mayDrop {
-			select {
-			case events <- e:
-			case <-done:
-			default: // a full queue drops ticks, never blocks the library
-				select {
-				case events <- sioEvent{name: "dropped"}:
-				default:
-				}
-			}
-			return
-		}
-		select {
-		case events <- e:
-		case <-done:
-		}
-	}
-	opened := make(chan struct{}, 1)
-	link, err := c.dialSocketIO(root.String(), opts, done, func(mgr *sio.Manager, sock *sio.Socket) {
-		mgr.On("open", func(...any) {
-			select {
-			case opened <- struct{}{}:
-			default:
-			}
-		})
-		sock.On("connect", func(...any) {
-			_ = sock.Emit("request_metrics", map[string]any{})
-			send(sioEvent{name: "connect"}, false)
-		})
-		sock.On("connect_error", func(a ...any) { send(sioEvent{name: "connect_error", err: firstErr(a)}, false) })
-		sock.On("disconnect", func(a ...any) { send(sioEvent{name: "disconnect", err: fmt.Errorf("%v", first(a))}, false) })
-		for _, name := range []string{"connection_status_update", "metrics_update", "tick_update"} {
-			sock.On(types.EventName(name), func(a ...any) {
-				b, err := json.Marshal(first(a))
-				send(sioEvent{name: name, data: b, err: err}, name == "tick_update")
-			})
-		}
-	})
-	if err != nil {
-		return err
-	}
+	return opts
+}
 
+func (c *Client) maxPushEvent() int64 {
+	if c.MaxPushEvent > 0 {
+		return c.MaxPushEvent
+	}
+	return maxHealthBytes
+}
+
+// followSocketIO is the stream's loop: typed events in, Push calls out,
+// until the link breaks, goes silent or ctx ends.
+func (c *Client) followSocketIO(ctx context.Context, p Push, link <-chan *sioLink, l *sioListener) error {
 	period := c.PushPeriod
 	stale := time.NewTimer(2 * period)
 	defer stale.Stop()
@@ -173,8 +163,8 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case l := <-link:
-			defer l.close()
+		case lk := <-link:
+			defer lk.close()
 		case <-connectBy.C:
 			if !connected {
 				return &UnreachableError{Cause: "the /admin-ws namespace did not connect within 15 s"}
@@ -183,57 +173,54 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 			// TickStockAppV2 sends metrics_update every period; twice that
 			// without any event is a stale link.
 			return &StaleError{After: 2 * period}
-		case e := <-events:
-			if e.err == nil && e.name != "connect_error" && e.name != "disconnect" {
+		case e := <-l.events:
+			if e.live() {
 				stale.Reset(2 * period)
 			}
-			switch e.name {
-			case "connect":
+			if _, ok := e.(evConnected); ok {
 				connected = true
-			case "connect_error":
-				select {
-				case <-opened: // the transport worked: the namespace said no
-					return fmt.Errorf("%w (%v)", ErrPushRefused, e.err) //nolint:errorlint // the cause is detail for people; callers act on ErrPushRefused alone
-				default:
-					return unreachable(e.err)
-				}
-			case "disconnect":
-				return &UnreachableError{Cause: "the push link closed (" + e.err.Error() + ")"}
-			case "connection_status_update", "metrics_update":
-				if e.err != nil {
-					continue
-				}
-				if e.name == "metrics_update" && !isFullHealth(e.data) {
-					p.Metrics(e.data)
-					continue
-				}
-				if s, err := DecodeHealth(e.data); err == nil {
-					p.Health(s)
-				}
-			case "tick_update":
-				if e.err != nil {
-					continue
-				}
-				var t struct {
-					ConnectionID *string `json:"connection_id"`
-				}
-				_ = json.Unmarshal(e.data, &t)
-				id := ""
-				if t.ConnectionID != nil {
-					id = *t.ConnectionID
-				}
-				p.Tick(e.data, id)
-			case "dropped":
-				p.Tick(nil, "")
+			}
+			if err := deliver(e, p); err != nil {
+				return err
 			}
 		}
 	}
 }
 
-// sioLink is a Socket.IO manager and its /admin-ws socket.
+// deliver hands one event to p; an error ends the stream.
+func deliver(e pushEvent, p Push) error {
+	switch e := e.(type) {
+	case evConnectError:
+		if e.transportUp { // the transport worked: the namespace said no
+			return fmt.Errorf("%w (%v)", ErrPushRefused, e.err) //nolint:errorlint // the cause is detail for people; callers act on ErrPushRefused alone
+		}
+		return unreachable(e.err)
+	case evDisconnected:
+		return &UnreachableError{Cause: "the push link closed (" + e.reason + ")"}
+	case evHealth:
+		if s, err := DecodeHealth(e.data); err == nil {
+			p.Health(s)
+		}
+	case evMetrics:
+		p.Metrics(e.data)
+	case evTick:
+		p.Tick(e.payload, e.connectionID)
+	case evDropped:
+		p.Tick(nil, "")
+	case evServerError:
+		p.ServerError(e.message)
+	case evRefused:
+		p.Refused(e.size)
+	}
+	return nil
+}
+
+// sioLink is a Socket.IO manager, its /admin-ws socket and the relay it
+// dials through.
 type sioLink struct {
-	mgr  *sio.Manager
-	sock *sio.Socket
+	mgr   *sio.Manager
+	sock  *sio.Socket
+	relay *capRelay
 }
 
 func (l *sioLink) close() {
@@ -241,6 +228,7 @@ func (l *sioLink) close() {
 	if e := l.mgr.Engine(); e != nil {
 		e.Close()
 	}
+	l.relay.Close()
 }
 
 // dialSocketIO builds the manager and the /admin-ws socket in a goroutine of
@@ -251,16 +239,20 @@ func (l *sioLink) close() {
 // would hold the caller forever, and Close with it. The stream gives up
 // after its own connect timeout; the goroutine closes the link itself when
 // the dial ends after done. At most one such dial is outstanding per client:
-// while one still waits, the next attempt fails at once.
-func (c *Client) dialSocketIO(uri string, opts *sio.Options, done <-chan struct{}, listen func(*sio.Manager, *sio.Socket)) (<-chan *sioLink, error) {
+// while one still waits, the next attempt fails at once. The link owns the
+// relay from here on.
+func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, done <-chan struct{}, listen func(*sio.Manager, *sio.Socket)) (<-chan *sioLink, error) {
 	if !c.dialing.CompareAndSwap(false, true) {
+		relay.Close()
 		return nil, &UnreachableError{Cause: "the previous push connection attempt is still waiting for the server to answer"}
 	}
-	link := make(chan *sioLink, 1)
+	// Unbuffered: a link is handed over only to a loop that still runs;
+	// after done the goroutine closes it itself (with its relay).
+	link := make(chan *sioLink)
 	go func() {
 		defer c.dialing.Store(false)
 		mgr := sio.NewManager(uri, opts)
-		l := &sioLink{mgr: mgr, sock: mgr.Socket("/admin-ws", opts)}
+		l := &sioLink{mgr: mgr, sock: mgr.Socket("/admin-ws", opts), relay: relay}
 		listen(l.mgr, l.sock)
 		select {
 		case link <- l:
@@ -276,21 +268,4 @@ type StaleError struct{ After time.Duration }
 
 func (e *StaleError) Error() string {
 	return fmt.Sprintf("no push event for %v (the server sends one at least every %v)", e.After, e.After/2)
-}
-
-func first(a []any) any {
-	if len(a) == 0 {
-		return nil
-	}
-	return a[0]
-}
-
-func firstErr(a []any) error {
-	if err, ok := first(a).(error); ok {
-		return err
-	}
-	if v := first(a); v != nil {
-		return fmt.Errorf("%v", v)
-	}
-	return errors.New("connect_error")
 }

@@ -16,6 +16,8 @@ type discardPush struct{}
 func (discardPush) Health(health.Snapshot) {}
 func (discardPush) Metrics([]byte)         {}
 func (discardPush) Tick([]byte, string)    {}
+func (discardPush) ServerError(string)     {}
+func (discardPush) Refused(int64)          {}
 
 // silentServer accepts TCP connections and never answers, as a frozen
 // (SIGSTOPped) or wedged server does.

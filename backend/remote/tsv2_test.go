@@ -90,7 +90,7 @@ func TestSignInToTickStockAppV2(t *testing.T) {
 			t.Errorf("%s: status %v, want forbidden", u, err)
 		}
 	}
-	for _, u := range []string{"expired@example.com", "expired-modal@example.com"} {
+	for _, u := range []string{"expired@example.com", "expired-redirect@example.com"} {
 		if _, err := login(t, srv, u, "expired-pw-1"); !errors.Is(err, ErrSubscriptionExpired) {
 			t.Errorf("%s: %v, want subscription expired", u, err)
 		}

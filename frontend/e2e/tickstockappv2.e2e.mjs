@@ -28,7 +28,7 @@ class StandIn {
     this.url = `http://127.0.0.1:${port}`;
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-tsv2-'));
     this.config = path.join(this.dir, 'standin.json');
-    writeFileSync(this.config, JSON.stringify({
+    this.settings = {
       users: [{ email: EMAIL, password: PASSWORD, role: 'admin' }],
       connections: {
         connection_1: { name: 'primary', status: 'connected', tickers: TICKERS.connection_1 },
@@ -36,8 +36,18 @@ class StandIn {
       },
       redis_url: redisURL,
       tick_rate: 25,
-    }));
+    };
+    writeFileSync(this.config, JSON.stringify(this.settings));
     this.log = [];
+  }
+  /** Changes the configuration for the next start. */
+  reconfigure(over) {
+    this.settings = { ...this.settings, ...over };
+    writeFileSync(this.config, JSON.stringify(this.settings));
+  }
+  async post(route, body) {
+    const r = await fetch(`${this.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(r.status, 200, `${route}: ${r.status}`);
   }
   async start() {
     this.proc = spawn('/usr/bin/python3', [path.join(ROOT, 'internal/tsv2test/standin.py'), '--port', String(this.port), '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,5 +153,42 @@ describe('observing TickStockAppV2', () => {
     assert.equal(stats.login_posts, 1, 'one sign-in after the restart');
     await until('stale note gone', async () => (await page.getByTestId('stale-note-connection_1').count()) === 0);
     await screenshots(page, 'tsv2-recovered');
+  });
+
+  test('a streaming connection that reports status_update, and a timeout the server does not count', async () => {
+    // After the provider's "subscribed to" confirmations TickStockAppV2
+    // stores the message's type as the status.
+    await standin.post('/_standin/status', { connection_id: 'connection_1', status: 'status_update' });
+    await until('the word as sent', async () => /status_update/.test(await text('status-connection_1')));
+    assert.equal(await text('total-connected'), '1', 'its connected_count counts only "connected"');
+    await until('connection_1 still streams', async () => Number(await text('msgs-per-sec-connection_1')) > 0);
+    assert.equal(await page.getByTestId('stale-connection_1').count(), 0, 'its rows are live: ticks arrive');
+    await sleep(1000);
+    await screenshots(page, 'tsv2-status-update');
+    await page.screenshot({ path: path.join(ROOT, 'build/screenshots/tsv2-status-update.png') });
+    // connect() timing out sets "error" without counting it.
+    await standin.post('/_standin/status', { connection_id: 'connection_3', status: 'error', counted: false });
+    await until('the uncounted error said', async () => (await page.getByTestId('errors-uncounted').count()) === 1);
+    assert.equal(await text('total-errors'), '0');
+    assert.match(await text('error-uncounted-connection_3'), /not counted by the server/);
+  });
+
+  test('started as python src/app.py: signed in, the monitor unavailable, polled without signing in again', async () => {
+    standin.kill();
+    standin.reconfigure({ launch: 'script' });
+    await standin.start();
+    await until('monitor unavailable', async () => /connection monitor is not available/.test(await text('remote-state')), 90000);
+    const detail = await text('remote-state');
+    const want = `Signed in to ${standin.url} as ${EMAIL}; its connection monitor is not available: 500 WebSocket connection manager not available. TickStockAppV2 started with \`python src/app.py\` has this fault; see docs/operators.md.`;
+    assert.ok(detail.includes(want), `panel: ${detail}`);
+    assert.match(await text('remote-link'), /the server's monitor is not available/);
+    const posts = (await standin.stats()).login_posts;
+    await sleep(4000);
+    const stats = await standin.stats();
+    console.log(`[e2e] monitor unavailable: ${stats.login_posts} sign-ins, ${stats.status_gets} status requests`);
+    assert.equal(stats.login_posts, posts, 'no new sign-in while the monitor is unavailable');
+    assert.ok(stats.status_gets >= 2, 'the status API is asked again');
+    await screenshots(page, 'tsv2-monitor-unavailable');
+    await page.screenshot({ path: path.join(ROOT, 'build/screenshots/tsv2-monitor-unavailable.png') });
   });
 });

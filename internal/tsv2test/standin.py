@@ -1,16 +1,15 @@
 """A TickStockAppV2 stand-in for tests, on TickStockAppV2's own stack.
 
 Written from TickStockAppV2's source at HEAD (repository mcfalli/TickSTockAppV2):
-  - config/app_config.py: CSRFProtect, LoginManager(login_view='login',
-    login_message=None), SocketIO(async_mode='eventlet', ping_interval=10,
+  - config/app_config.py: CSRFProtect, LoginManager(login_view='login'),
+    SocketIO(async_mode='eventlet', ping_interval=10,
     ping_timeout=60);
   - src/presentation/validators/forms.py: LoginForm (email with Email(),
     password, terms_accepted and captcha_response as required checkboxes,
     fingerprint_data hidden);
   - src/api/rest/auth.py + src/auth/authentication.py: the /login route, its
-    flashed messages, the redirect to index on success and to the
-    subscription renewal page (or the login page with the renewal modal)
-    when the subscription has expired;
+    flashed messages, the redirect to index on success and the login page
+    with the renewal modal when the subscription has expired;
   - src/utils/auth_decorators.py: admin_required (admin and super; 403 else);
   - src/api/rest/admin_websockets.py: the admin_websockets blueprint under
     /admin, /admin/api/admin/websocket-status, and the /admin-ws namespace
@@ -19,6 +18,21 @@ Written from TickStockAppV2's source at HEAD (repository mcfalli/TickSTockAppV2)
     per connection and with the full health on request_metrics);
   - src/infrastructure/websocket/multi_connection_manager.py:
     get_health_status(), which lists only the enabled connections.
+
+Also as TickStockAppV2 really runs (started from its HEAD, 864dd0c):
+  - "launch": "script" is `python src/app.py` (start_app.py): the status API
+    answers 500 "WebSocket connection manager not available", /admin-ws
+    accepts admins and never emits, request_metrics gets an `error` event;
+  - src/auth/authentication.py: 5 failed sign-ins lock the account,
+    disabled and unverified accounts get their own flashed messages, an
+    expired subscription re-renders the login page with the renewal modal;
+  - Flask-Login's default login_message, no `next` (USE_SESSION_FOR_NEXT);
+  - CSRF tokens expire (WTF_CSRF_TIME_LIMIT, 3,600 s by default);
+  - SERVER_NAME = APP_HOST:APP_PORT (Flask 2.2: any other Host is a 404);
+  - MultiConnectionManager: status words as the provider client reports
+    them (status_update, connecting, disconnected), a connect failure into
+    `error` without counting it, and subscribe() moving tickers to the first
+    connected connection.
 
 Not TickStockAppV2: the database is a JSON file of users, and the /_standin/
 routes let tests steer it (set a connection's status, count sign-ins).
@@ -56,20 +70,31 @@ args = parser.parse_args()
 with open(args.config) as f:
     CONFIG = json.load(f)
 
+# "script": started as `python src/app.py`, admin_websockets.py's `from
+# src.app import market_service, socketio` reads a second copy of the
+# module whose globals are None.
+SCRIPT_LAUNCH = CONFIG.get("launch") == "script"
+
 app = Flask(__name__)
 # A new key per start, as TickStockAppV2 without FLASK_SECRET_KEY: sessions
 # do not survive a restart.
 app.config["SECRET_KEY"] = CONFIG.get("secret_key") or __import__("os").urandom(16).hex()
-app.config["WTF_CSRF_TIME_LIMIT"] = None
+# Flask-WTF's default, which TickStockAppV2 keeps.
+app.config["WTF_CSRF_TIME_LIMIT"] = CONFIG.get("csrf_time_limit") or 3600
+# config/app_config.py: SERVER_NAME = f"{APP_HOST}:{APP_PORT}"; with Flask
+# 2.2 a request for any other Host is a 404 and the session cookie carries
+# Domain=<host>.
+if not CONFIG.get("no_server_name"):
+    app.config["SERVER_NAME"] = CONFIG.get("server_name") or "127.0.0.1:%d" % args.port
+app.config["USE_SESSION_FOR_NEXT"] = True
 csrf = CSRFProtect(app)
 login_manager = LoginManager(app)
 login_manager.login_view = "login"
-login_manager.login_message = None
 socketio = SocketIO(app, cors_allowed_origins="*", async_mode="eventlet",
                     ping_timeout=60, ping_interval=10,
                     max_http_buffer_size=5 * 1024 * 1024)
 
-STATS = {"login_posts": 0, "logins_ok": 0, "ws_connects": 0, "ws_refused": 0}
+STATS = {"login_posts": 0, "logins_ok": 0, "ws_connects": 0, "ws_refused": 0, "status_gets": 0}
 STATS_LOCK = threading.Lock()
 
 
@@ -80,7 +105,12 @@ class User(UserMixin):
         self.role = u.get("role", "user")
         self.password_hash = generate_password_hash(u["password"])
         self.subscription_expired = u.get("subscription_expired", False)
-        self.expired_mode = u.get("expired_mode", "redirect")
+        # "redirect" is the dead branch of auth.py (never taken at HEAD).
+        self.expired_mode = u.get("expired_mode", "modal")
+        self.phone = u.get("phone", "+15555550100")
+        self.is_verified = u.get("verified", True)
+        self.is_disabled = u.get("disabled", False)
+        self.account_locked_until = 0.0
 
     def check_password(self, pw):
         return check_password_hash(self.password_hash, pw)
@@ -90,6 +120,10 @@ class User(UserMixin):
 
 
 USERS = {u["email"]: User(u) for u in CONFIG["users"]}
+# AuthenticationManager: MAX_LOGIN_ATTEMPTS 5, LOCKOUT_DURATION_MINUTES 20.
+MAX_ATTEMPTS = 5
+LOCKOUT_SECONDS = CONFIG.get("lockout_seconds") or 20 * 60
+FAILED = {}  # email -> failed sign-ins since the last good one
 
 
 @login_manager.user_loader
@@ -167,23 +201,58 @@ def login():
     if request.method == "POST" and not form.validate_on_submit():
         flash("Failure to authenticate")
     if form.validate_on_submit():
-        user = USERS.get(form.email.data)
-        if not form.captcha_response.data:
-            flash("Please complete the CAPTCHA")
-        elif not form.terms_accepted.data:
-            flash("You must accept the Terms and Conditions to log in")
-        elif user is None or not user.check_password(form.password.data):
-            flash("Failure to authenticate")
-        elif user.subscription_expired and user.expired_mode == "modal":
-            return render_template_string(LOGIN_HTML, form=form, show_renewal_modal=True)
-        elif user.subscription_expired:
-            return redirect(url_for("subscription_renewal"))
-        else:
-            login_user(user)
+        outcome = authenticate(form.email.data, form.password.data)
+        if outcome == "ok":
+            login_user(USERS[form.email.data])
             with STATS_LOCK:
                 STATS["logins_ok"] += 1
             return redirect(url_for("index"))
+        if outcome == "renewal_modal":
+            return render_template_string(LOGIN_HTML, form=form, show_renewal_modal=True)
+        if outcome == "renewal_redirect":
+            return redirect(url_for("subscription_renewal"))
     return render_template_string(LOGIN_HTML, form=form)
+
+
+def locked(user):
+    return user is not None and user.account_locked_until > time.time()
+
+
+def authenticate(email, password):
+    """AuthenticationManager.login(): check_rate_limit, then the account,
+    then the password; every refusal is a flashed message."""
+    user = USERS.get(email)
+    if user is not None and user.is_disabled:
+        flash("Your account is disabled, contact support")
+        return "refused"
+    if locked(user):
+        flash("Your account is temporarily locked out")
+        return "refused"
+    if user is None:
+        FAILED[email] = FAILED.get(email, 0) + 1
+        flash("Failure to authenticate")
+        return "refused"
+    if not user.is_verified:
+        flash("Please verify your email before logging in")
+        return "refused"
+    if not user.check_password(password):
+        FAILED[email] = FAILED.get(email, 0) + 1
+        if FAILED[email] >= MAX_ATTEMPTS:
+            user.account_locked_until = time.time() + LOCKOUT_SECONDS
+            FAILED[email] = 0
+            flash("Your account is temporarily locked out")
+        else:
+            flash("Failure to authenticate")
+        return "refused"
+    if user.subscription_expired:
+        if user.expired_mode == "redirect":
+            return "renewal_redirect"
+        if not user.phone:
+            flash("Your subscription has expired and no phone number is on file. Please contact support to renew.")
+            return "refused"
+        return "renewal_modal"
+    FAILED[email] = 0
+    return "ok"
 
 
 @app.route("/subscription_renewal")
@@ -234,13 +303,32 @@ class Connections:
                 self.connections[cid]["message_count"] += 1
                 self.connections[cid]["last_message_time"] = time.time()
 
-    def set_status(self, cid, status):
+    def set_status(self, cid, status, counted=True):
+        """_aggregate_status_callback: the provider client's word as sent
+        (status_update after its "subscribed to" confirmations, connecting,
+        disconnected, …); an error counts. connect() failing (a timeout)
+        sets "error" without counting it (counted=False)."""
         with self._lock:
             c = self.connections[cid]
             c["status"] = status
-            if status == "error":
+            if status == "error" and counted:
                 c["error_count"] += 1
                 self.total_errors += 1
+
+    def subscribe(self, tickers):
+        """MultiConnectionManager.subscribe(): the tickers go to the first
+        connected connection and override every other assignment."""
+        with self._lock:
+            for cid, c in self.connections.items():
+                if c["status"] != "connected":
+                    continue
+                for other in self.connections.values():
+                    other["tickers"] = [t for t in other["tickers"] if t not in tickers]
+                c["tickers"] = c["tickers"] + [t for t in tickers if t not in c["tickers"]]
+                for t in tickers:
+                    self.ticker_to_connection[t] = cid
+                return cid
+            return None
 
 
 MANAGER = Connections(CONFIG.get("connections", {}))
@@ -254,7 +342,11 @@ admin_websockets_bp = Blueprint("admin_websockets", __name__, url_prefix="/admin
 @login_required
 @admin_required
 def get_websocket_status():
-    if CONFIG.get("manager_unavailable"):
+    with STATS_LOCK:
+        STATS["status_gets"] += 1
+    if SCRIPT_LAUNCH or CONFIG.get("manager_unavailable"):
+        # market_service is None in the second copy of src/app.py: the
+        # AttributeError branch.
         return jsonify({"status": "error", "message": "WebSocket connection manager not available"}), 500
     return jsonify({"status": "success", "data": MANAGER.get_health_status(), "timestamp": time.time()})
 
@@ -286,7 +378,8 @@ class AdminWebSocketNamespace(Namespace):
             first_client = self.active_clients == 1
         if first_client:
             self._start_background_threads()
-        emit("connection_status_update", MANAGER.get_health_status(), to=flask_request.sid)
+        if not SCRIPT_LAUNCH:  # else: "Error sending initial status", logged only
+            emit("connection_status_update", MANAGER.get_health_status(), to=flask_request.sid)
         return True
 
     def on_disconnect(self):
@@ -295,6 +388,9 @@ class AdminWebSocketNamespace(Namespace):
             self.active_clients -= 1
 
     def on_request_metrics(self, data=None):
+        if SCRIPT_LAUNCH:
+            emit("error", {"message": "Failed to fetch metrics"}, to=flask_request.sid)
+            return
         emit("metrics_update", MANAGER.get_health_status(), to=flask_request.sid)
 
     def _start_background_threads(self):
@@ -316,6 +412,8 @@ class AdminWebSocketNamespace(Namespace):
                 symbol = tick.get("symbol")
                 if symbol:
                     tick["connection_id"] = MANAGER.get_ticker_assignment(symbol)
+                if SCRIPT_LAUNCH:  # socketio is None in the second copy
+                    continue
                 socketio.emit("tick_update", tick, namespace="/admin-ws", room="admin_monitoring")
             except Exception:  # as TickStockAppV2: log and go on
                 pass
@@ -326,6 +424,8 @@ class AdminWebSocketNamespace(Namespace):
             with self._lock:
                 if self.active_clients == 0:
                     continue
+            if SCRIPT_LAUNCH:  # market_service is None: skipped
+                continue
             metrics = {}
             for conn_id, conn_data in MANAGER.get_health_status()["connections"].items():
                 msg_count = conn_data.get("message_count", 0)
@@ -370,8 +470,35 @@ def standin_stats():
 @csrf.exempt
 def standin_status():
     body = request.get_json(force=True)
-    MANAGER.set_status(body["connection_id"], body["status"])
+    MANAGER.set_status(body["connection_id"], body["status"], body.get("counted", True))
     return jsonify({"ok": True})
+
+
+@app.route("/_standin/emit", methods=["POST"])
+@csrf.exempt
+def standin_emit():
+    """Sends one event to the admins on /admin-ws; "pad" bytes of padding
+    make a hostile, oversized one."""
+    body = request.get_json(force=True)
+    data = body.get("data") or {}
+    if body.get("pad"):
+        data["pad"] = "x" * int(body["pad"])
+    socketio.emit(body["event"], data, namespace="/admin-ws", room="admin_monitoring")
+    return jsonify({"ok": True})
+
+
+# The universe of SYMBOL_UNIVERSE_KEY when it resolves to nothing: 8 tickers.
+FALLBACK_TICKERS = ["AAPL", "MSFT", "GOOGL", "AMZN", "TSLA", "META", "NVDA", "NFLX"]
+
+
+@app.route("/_standin/subscribe", methods=["POST"])
+@csrf.exempt
+def standin_subscribe():
+    """market_data_service subscribing its universe once a connection is up:
+    MultiConnectionManager.subscribe(tickers)."""
+    body = request.get_json(force=True) or {}
+    cid = MANAGER.subscribe(body.get("tickers") or FALLBACK_TICKERS)
+    return jsonify({"ok": True, "connection_id": cid})
 
 
 @app.route("/_standin/tick", methods=["POST"])

@@ -40,11 +40,25 @@ type User struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 	Role     string `json:"role"` // user, moderator, admin, super
-	// SubscriptionExpired: the sign-in goes to the renewal page instead.
+	// SubscriptionExpired: right credentials get the login page again with
+	// the renewal modal (TickStockAppV2's AuthenticationManager).
 	SubscriptionExpired bool `json:"subscription_expired,omitempty"`
-	// ExpiredMode "modal": the login page again with the renewal modal
-	// (TickStockAppV2's current AuthenticationManager), else the redirect.
+	// ExpiredMode "redirect": the redirect to the renewal page instead, a
+	// branch of auth.py that is dead code at HEAD.
 	ExpiredMode string `json:"expired_mode,omitempty"`
+	// Unverified and Disabled accounts are refused with their own flashed
+	// messages.
+	Unverified bool `json:"-"`
+	Disabled   bool `json:"disabled,omitempty"`
+}
+
+// MarshalJSON writes Unverified as the stand-in's "verified" (default true).
+func (u User) MarshalJSON() ([]byte, error) {
+	type plain User
+	return json.Marshal(struct {
+		plain
+		Verified bool `json:"verified"`
+	}{plain(u), !u.Unverified})
 }
 
 // Connection is an enabled connection; one not listed is disabled.
@@ -66,7 +80,18 @@ type Options struct {
 	MetricsInterval float64 `json:"metrics_interval,omitempty"` // seconds; default 5 as TickStockAppV2
 	// NoNamespace: a server without /admin-ws (older TickStockAppV2).
 	NoNamespace bool `json:"no_namespace,omitempty"`
+	// Launch LaunchScript is TickStockAppV2 started as `python src/app.py`:
+	// its status API answers 500 "WebSocket connection manager not
+	// available" and /admin-ws never emits. "" is a module launch.
+	Launch string `json:"launch,omitempty"`
+	// CSRFTimeLimit is WTF_CSRF_TIME_LIMIT in seconds; 0 is 3,600.
+	CSRFTimeLimit float64 `json:"csrf_time_limit,omitempty"`
+	// LockoutSeconds: how long 5 failed sign-ins lock an account; 0 is 20 min.
+	LockoutSeconds float64 `json:"lockout_seconds,omitempty"`
 }
+
+// LaunchScript: started as TickStockAppV2's own scripts start it.
+const LaunchScript = "script"
 
 // Admin is the default admin account of Users().
 const (
@@ -74,7 +99,9 @@ const (
 	AdminPassword = "admin-pw-1"
 )
 
-// DefaultUsers: an admin, a super, a user, a moderator, an expired admin.
+// DefaultUsers: an admin, a super, a user, a moderator, expired admins
+// (the renewal modal and the dead redirect), an unverified and a disabled
+// admin.
 func DefaultUsers() []User {
 	return []User{
 		{Email: AdminEmail, Password: AdminPassword, Role: "admin"},
@@ -82,7 +109,9 @@ func DefaultUsers() []User {
 		{Email: "user@example.com", Password: "user-pw-1", Role: "user"},
 		{Email: "mod@example.com", Password: "mod-pw-1", Role: "moderator"},
 		{Email: "expired@example.com", Password: "expired-pw-1", Role: "admin", SubscriptionExpired: true},
-		{Email: "expired-modal@example.com", Password: "expired-pw-1", Role: "admin", SubscriptionExpired: true, ExpiredMode: "modal"},
+		{Email: "expired-redirect@example.com", Password: "expired-pw-1", Role: "admin", SubscriptionExpired: true, ExpiredMode: "redirect"},
+		{Email: "unverified@example.com", Password: "unverified-pw-1", Role: "admin", Unverified: true},
+		{Email: "disabled@example.com", Password: "disabled-pw-1", Role: "admin", Disabled: true},
 	}
 }
 
@@ -214,6 +243,7 @@ type Stats struct {
 	LoginsOK   int `json:"logins_ok"`
 	WSConnects int `json:"ws_connects"` // accepted /admin-ws connects
 	WSRefused  int `json:"ws_refused"`
+	StatusGets int `json:"status_gets"` // GET of the status API by an admin
 }
 
 // Stats reads the counters.
@@ -230,6 +260,35 @@ func (s *Server) Stats(tb testing.TB) Stats {
 func (s *Server) SetStatus(tb testing.TB, connectionID, status string) {
 	tb.Helper()
 	if err := s.post("/_standin/status", map[string]string{"connection_id": connectionID, "status": status}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// SetStatusUncounted sets a connection's status as TickStockAppV2's
+// connect() does when the provider does not answer: "error" without
+// counting an error.
+func (s *Server) SetStatusUncounted(tb testing.TB, connectionID, status string) {
+	tb.Helper()
+	if err := s.post("/_standin/status", map[string]any{"connection_id": connectionID, "status": status, "counted": false}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Subscribe is TickStockAppV2 subscribing tickers (nil: its 8 fallback
+// tickers) once a connection is up: they go to the first connected
+// connection, taken from any other.
+func (s *Server) Subscribe(tb testing.TB, tickers []string) {
+	tb.Helper()
+	if err := s.post("/_standin/subscribe", map[string]any{"tickers": tickers}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Emit sends event with data to the admins on /admin-ws, padded with a
+// "pad" field of pad bytes when pad > 0.
+func (s *Server) Emit(tb testing.TB, event string, data map[string]any, pad int) {
+	tb.Helper()
+	if err := s.post("/_standin/emit", map[string]any{"event": event, "data": data, "pad": pad}); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -155,4 +155,37 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(screen.getByTestId('status-connection_3')).toHaveClass('neutral');
     expect(screen.queryByText('Disabled in configuration')).toBeNull();
   });
+
+  it('says an error the server did not count is one, beside its 0', () => {
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ status: 'error', error_count: 0 }), now: 0 });
+    expect(screen.getByTestId('error-count-connection_2')).toHaveTextContent(/^0$/);
+    expect(screen.getByTestId('error-uncounted-connection_2')).toHaveTextContent('not counted by the server');
+  });
+
+  it('has no such note when the error is counted, or there is none', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ status: 'error', error_count: 1 }), now: 0 });
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ error_count: 0 }), now: 0 });
+    expect(screen.queryByTestId('error-uncounted-connection_1')).toBeNull();
+    expect(screen.queryByTestId('error-uncounted-connection_2')).toBeNull();
+  });
+
+  it('shows a ticker that moved here, from where and when; not on the column it left', () => {
+    const moves = [{ symbol: 'TSLA', from: 'connection_2', to: 'connection_1', at: 1_700_000_000 }];
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), now: 0, moves });
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn(), now: 0, moves });
+    const moved = screen.getByTestId('moved-connection_1');
+    expect(moved).toHaveTextContent(/TSLA moved here from Connection 2 at \d\d:\d\d:\d\d/);
+    expect(screen.queryByTestId('moved-connection_2')).toBeNull();
+  });
+
+  it("judges a word of the server's own by evidence: ticks in the last 5 s keep its rows live", () => {
+    const rows = [{ seq: 1, symbol: 'AAPL', price: 1, volume: 1, timestamp: 1000, received_at: 1000, direction: 0, late: false } as never];
+    const metrics = { last_tick: 1000 } as never;
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ status: 'status_update' }), now: 1_002_000, rows, metrics });
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn({ status: 'status_update' }), now: 1_060_000, rows, metrics });
+    render(ConnectionColumn, { id: 'connection_3', label: 'Connection 3', colour: '#fd7e14', conn: conn({ status: 'disconnected' }), now: 1_002_000, rows, metrics });
+    expect(screen.queryByTestId('stale-connection_1')).toBeNull();
+    expect(screen.getByTestId('stale-connection_2')).toBeInTheDocument();
+    expect(screen.getByTestId('stale-connection_3')).toBeInTheDocument();
+  });
 });

@@ -26,6 +26,7 @@ const waiting: Record<string, string> = {
   subscription_expired: 'not signed in',
   session_failing: 'not signed in',
   unreachable: 'unreachable',
+  monitor_unavailable: 'server monitor unavailable',
   session_expired: 'signing in',
   stopped: 'stopped',
 };
@@ -48,6 +49,7 @@ export function linkLine(r: RemoteState, nowMs: number): string {
   const next = r.retry_at ? ` · next try in ${Math.max(0, Math.ceil(r.retry_at - nowMs / 1000))} s` : '';
   const what = ({
     unreachable: 'Server unreachable',
+    monitor_unavailable: "Signed in · the server's monitor is not available",
     session_expired: 'Session lost',
     signing_in: 'Signing in',
     needs_password: 'Not signed in',

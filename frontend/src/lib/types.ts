@@ -58,6 +58,7 @@ export type RemoteStateWord =
   | 'unreachable'
   | 'session_expired'
   | 'session_failing'
+  | 'monitor_unavailable'
   | 'stopped';
 
 /**
@@ -66,6 +67,7 @@ export type RemoteStateWord =
  * serves it: the email is asked, nothing is remembered.
  */
 export type RemoteState = Narrow<remote.State, { state: RemoteStateWord }> & { session_only?: boolean };
+export type TickerMove = remote.TickerMove;
 
 export type Profile = Narrow<profiles.Profile, { mode: 'demo' | 'embedded' | 'remote' }>;
 export type ProfileList = Narrow<app.ProfileList, { profiles: Profile[] }>;

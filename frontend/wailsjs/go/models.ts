@@ -231,6 +231,12 @@ export namespace profiles {
 
 export namespace remote {
 	
+	export interface TickerMove {
+	    symbol: string;
+	    from: string;
+	    to: string;
+	    at: number;
+	}
 	export interface State {
 	    state: string;
 	    server: string;
@@ -245,6 +251,12 @@ export namespace remote {
 	    stale: boolean;
 	    last_data: number;
 	    push_dropped: number;
+	    push_refused?: number;
+	    push_refused_max?: number;
+	    server_error?: string;
+	    server_error_at?: number;
+	    uncounted_errors?: string[];
+	    moves?: TickerMove[];
 	}
 
 }

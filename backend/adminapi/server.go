@@ -15,6 +15,7 @@ package adminapi
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io/fs"
 	"log/slog"
@@ -48,6 +49,10 @@ type Options struct {
 	Health func() map[string]any
 
 	SessionTTL  time.Duration // default 12 h
+	// Sessions keeps the signing key and the sign-outs in files, so a
+	// restarted server accepts the sessions of the one before; nil = a
+	// random key per process (OpenSessionStore).
+	Sessions *SessionStore
 	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
 	LoginWindow time.Duration // default 1 min
 	// LoginConcurrency bounds the password checks (bcrypt) running at once,
@@ -136,7 +141,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{
 		opts:     o,
-		sessions: newSessions(o.SessionTTL, o.Now),
+		sessions: o.sessions(),
 		limiter:  newLoginLimiter(o.LoginLimit, o.LoginWindow, o.Now),
 		checking: make(chan struct{}, o.LoginConcurrency),
 		verify:   o.Users.check,
@@ -164,6 +169,21 @@ func New(o Options) *Server {
 		writeJSON(w, http.StatusOK, h)
 	})
 	return s
+}
+
+// sessions signs with the store's key, or with a key of this process only.
+func (o Options) sessions() *sessions {
+	store := o.Sessions
+	if store == nil {
+		key := make([]byte, minKeyBytes)
+		_, _ = rand.Read(key)
+		store = &SessionStore{key: key, signedOut: &revocations{now: o.Now, m: map[string]int64{}}}
+	}
+	account := func(email string) (User, bool) {
+		u, ok := o.Users.byEmail[email]
+		return u, ok
+	}
+	return newSessions(store.key, o.SessionTTL, o.Now, store.signedOut, account)
 }
 
 // Handler is the API's http.Handler.
@@ -263,7 +283,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
-		s.sessions.delete(c.Value)
+		if err := s.sessions.delete(c.Value); err != nil {
+			s.opts.Log.Warn("sign-out not saved", "err", err)
+		}
 		s.hub.endSession(c.Value, "signed out")
 	}
 	http.SetCookie(w, &http.Cookie{ //nolint:gosec // G124: Secure follows TLS, as at sign-in
@@ -280,10 +302,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (token string
 		return "", false
 	}
 	if !s.adminSession(c.Value) {
-		if _, known := s.sessions.get(c.Value); known {
+		if _, why := s.sessions.check(c.Value); why == "" {
 			writeError(w, http.StatusForbidden, "this account is not an admin")
 		} else {
-			writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
+			writeError(w, http.StatusUnauthorized, why)
 		}
 		return "", false
 	}

@@ -34,6 +34,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
 		return 2
 	}
+	// Sessions outlast a restart: signed with a key kept in a file.
+	sessions, err := adminapi.OpenSessionStore(cfg.AdminSessionKey(), nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		return 2
+	}
 	ln, err := net.Listen("tcp", cfg.AdminListenAddr)
 	if err != nil {
 		fmt.Fprintf(stderr, "tickstock-ingest serve: ADMIN_LISTEN_ADDR=%q: %v\n", cfg.AdminListenAddr, err)
@@ -54,7 +60,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer in.Close()
 	defer serveMetrics(mln, in, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl,
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl, Sessions: sessions,
 		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
 	mon := startDashboardMonitor(ctx, cfg, in, api)
 	defer mon.Close()

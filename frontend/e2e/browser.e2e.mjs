@@ -109,6 +109,37 @@ describe('browser: sign-in', () => {
   });
 });
 
+describe('browser: a restart of serve', () => {
+  test('a tab signed in to serve is live again within 10 s of a restart (killed, started again), with no sign-in', async () => {
+    const own = await startServe({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: `${CHANNEL}:restart` });
+    try {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(own.url);
+      await signInPage(page, ADMIN);
+      await until('live', async () => (await num(page, 'total-connected')) === 3, 30000);
+      const before = own.pid;
+      await own.restart(); // SIGKILL: a crash, nothing said to the tab
+      const restarted = Date.now();
+      assert.notEqual(own.pid, before, 'serve was not restarted');
+      // Live again: the push stream is back and its figures move.
+      await until('the push stream back', async () => /Live · push/.test(await text(page, 'remote-link')) && (await num(page, 'total-connected')) === 3, 10000);
+      console.log(`[e2e] the tab was live again ${Date.now() - restarted} ms after the restarted serve answered`);
+      const t1 = await num(page, 'total-ticks');
+      await until('the totals moving', async () => (await num(page, 'total-ticks')) !== t1, 5000);
+      assert.equal(await page.getByTestId('signin-password').count(), 0, 'the tab asked for a sign-in after the restart');
+      assert.doesNotMatch(await text(page, 'remote-state'), /session ended/i);
+      mkdirSync(SHOTS, { recursive: true });
+      const file = path.join(SHOTS, 'browser-serve-restart.png');
+      await page.screenshot({ path: file });
+      console.log(`[e2e] screenshot ${path.relative(process.cwd(), file)}`);
+      await ctx.close();
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('browser: one tab does not touch another', () => {
   test('pause and filter in one tab leave the other tab live and unfiltered', async () => {
     const a = await tab();

@@ -47,12 +47,12 @@ type Options struct {
 	TLS bool
 	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
 	Health func() map[string]any
-
-	SessionTTL  time.Duration // default 12 h
 	// Sessions keeps the signing key and the sign-outs in files, so a
 	// restarted server accepts the sessions of the one before; nil = a
 	// random key per process (OpenSessionStore).
 	Sessions *SessionStore
+
+	SessionTTL  time.Duration // default 12 h
 	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
 	LoginWindow time.Duration // default 1 min
 	// LoginConcurrency bounds the password checks (bcrypt) running at once,

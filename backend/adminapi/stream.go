@@ -2,7 +2,7 @@ package adminapi
 
 import (
 	"encoding/json"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,7 +23,7 @@ const (
 	recentUnassigned  = 10               //
 	replaceRows       = 20               // rows per connection in a replacing batch (the monitor's RowsPerBatch)
 	replaceUnassigned = 5                // as the monitor's unassigned rows per batch: the 8 KiB bound
-	maxFilterLen      = 12               // a ticker is 1–12 characters
+	maxFilterLen      = 240              // tickers of 1–12 characters, separated by commas or spaces
 	clientPause       = "pause"          // {"type":"pause"}
 	clientResume      = "resume"         // {"type":"resume"}
 	clientFilter      = "filter"         // {"type":"filter","filter":"AA"}
@@ -53,7 +53,8 @@ const (
 // them again after a reconnect).
 type dashView struct {
 	mu     sync.Mutex
-	filter string
+	filter string               // rule.Text(): "" = every symbol
+	rule   monitor.SymbolFilter // the monitor's rule: a whole ticker exactly, else a prefix
 	paused bool
 	hidden bool // a background tab paints nothing: batches would pile up in it
 	// Flow: a tab that says what it has seen (seen) is held to behindAfter;
@@ -146,7 +147,7 @@ func (h *hub) batch(b *monitor.Batch) {
 			}
 			h.offer(v, all)
 		default:
-			if fb := filtered(b, d.filter); fb != nil {
+			if fb := filtered(b, d.rule); fb != nil {
 				h.offer(v, encode(EventTicks, fb))
 			}
 		}
@@ -156,8 +157,8 @@ func (h *hub) batch(b *monitor.Batch) {
 
 // filtered is b with only the rows whose symbol contains filter; nil when
 // none is left.
-func filtered(b *monitor.Batch, filter string) *monitor.Batch {
-	out := &monitor.Batch{Seq: b.Seq, Connections: map[string]*monitor.ConnBatch{}, Filter: filter, Rows: b.Rows, UnassignedRows: b.UnassignedRows}
+func filtered(b *monitor.Batch, filter monitor.SymbolFilter) *monitor.Batch {
+	out := &monitor.Batch{Seq: b.Seq, Connections: map[string]*monitor.ConnBatch{}, Filter: filter.Text(), FilterSays: filter.Says(), Rows: b.Rows, UnassignedRows: b.UnassignedRows}
 	rows := 0
 	for id, cb := range b.Connections {
 		if t := matching(cb.Ticks, filter, len(cb.Ticks)); len(t) > 0 {
@@ -177,13 +178,13 @@ func filtered(b *monitor.Batch, filter string) *monitor.Batch {
 	return out
 }
 
-func matching(rows []monitor.Row, filter string, k int) []monitor.Row {
+func matching(rows []monitor.Row, filter monitor.SymbolFilter, k int) []monitor.Row {
 	out := []monitor.Row{}
 	for _, r := range rows {
 		if len(out) == k {
 			break
 		}
-		if filter == "" || strings.Contains(r.Symbol, filter) {
+		if filter.Match(r.Symbol) {
 			out = append(out, r)
 		}
 	}
@@ -232,13 +233,13 @@ func (h *hub) replacement(d *dashView, resumed bool) *monitor.Batch {
 	b := h.statementLocked(d)
 	b.Replace, b.Resumed = true, resumed
 	for _, id := range health.SlotIDs {
-		cb := &monitor.ConnBatch{Ticks: undelayed(matching(recent[id], d.filter, replaceRows))}
+		cb := &monitor.ConnBatch{Ticks: undelayed(matching(recent[id], d.rule, replaceRows))}
 		if resumed {
 			cb.ArrivedWhilePaused = d.arrived[id]
 		}
 		b.Connections[id] = cb
 	}
-	if t := matching(recent[unassignedKey], d.filter, replaceUnassigned); len(t) > 0 {
+	if t := matching(recent[unassignedKey], d.rule, replaceUnassigned); len(t) > 0 {
 		b.Unassigned = &monitor.ConnBatch{Ticks: undelayed(t)}
 	}
 	return b
@@ -251,7 +252,7 @@ func (h *hub) statementLocked(d *dashView) *monitor.Batch {
 	if rows == 0 { // before the monitor's first batch
 		rows, un = recentRowsPerConn, recentUnassigned
 	}
-	return &monitor.Batch{Seq: h.stream.seq, Connections: map[string]*monitor.ConnBatch{}, Filter: d.filter, Paused: d.paused, Rows: rows, UnassignedRows: un}
+	return &monitor.Batch{Seq: h.stream.seq, Connections: map[string]*monitor.ConnBatch{}, Filter: d.filter, FilterSays: d.rule.Says(), Paused: d.paused, Rows: rows, UnassignedRows: un}
 }
 
 // freeze keeps the remembered rows as of d's pause.
@@ -389,16 +390,31 @@ func (h *hub) handle(v *viewer, raw []byte) {
 			}
 		}
 	case clientFilter:
-		f := strings.ToUpper(strings.TrimSpace(m.Filter))
+		f := m.Filter
 		if r := []rune(f); len(r) > maxFilterLen {
 			f = string(r[:maxFilterLen])
 		}
-		if f == d.filter {
+		rule := monitor.ParseFilter(f, h.knownTicker())
+		if rule.Text() == d.filter && rule.Says() == d.rule.Says() {
 			return
 		}
-		d.filter = f
+		d.filter, d.rule = rule.Text(), rule
 		if !d.hidden { // while paused: the new filter's matches among the rows as of the pause
 			h.offer(v, encode(EventTicks, h.replacement(d, false)))
 		}
+	}
+}
+
+// knownTicker says whether a symbol is a ticker on one of the connections,
+// as the snapshot lists them: the filter's whole-ticker rule.
+func (h *hub) knownTicker() func(string) bool {
+	snap := h.s.opts.Snapshots.Snapshot()
+	return func(sym string) bool {
+		for _, c := range snap.Connections {
+			if slices.Contains(c.Tickers, sym) {
+				return true
+			}
+		}
+		return false
 	}
 }

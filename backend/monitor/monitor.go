@@ -113,8 +113,8 @@ type Monitor struct {
 	pausedSince time.Time
 	frozen      [3][]Row // while paused: the rows as of the pause, newest first (a filter set meanwhile selects among them)
 	frozenUn    []Row
-	filter      string // rows kept only for symbols containing it
-	replace     bool   // the next batch replaces the shown rows
+	filter      SymbolFilter
+	replace     bool // the next batch replaces the shown rows
 	seq         uint64
 	sub         SubscriptionState
 	subDirty    bool
@@ -231,7 +231,7 @@ func (m *Monitor) send(build func() *Batch) *Batch {
 func (m *Monitor) newBatch(replace, resume bool) *Batch {
 	return &Batch{
 		Seq: m.seq, Connections: map[string]*ConnBatch{}, Replace: replace, Resumed: resume,
-		Filter: m.filter, Paused: m.paused, Rows: m.opts.RowsKept, UnassignedRows: unassignedRows,
+		Filter: m.filter.Text(), FilterSays: m.filter.Says(), Paused: m.paused, Rows: m.opts.RowsKept, UnassignedRows: unassignedRows,
 	}
 }
 
@@ -334,20 +334,24 @@ func (m *Monitor) Painted(seq uint64) {
 // keepRow says whether a tick of sym goes into the rows (the filter);
 // counters count every tick regardless.
 func (m *Monitor) keepRow(sym string) bool {
-	return m.filter == "" || strings.Contains(sym, m.filter)
+	return m.filter.Match(sym)
 }
 
-// SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
-// for all). The rows received so far that match are kept, the others
+// SetFilter keeps only the rows that filter picks (SymbolFilter: a whole
+// ticker exactly, other terms as prefixes; "" for all). The rows received so far that match are kept, the others
 // dropped, and a batch sent at once replaces what the window shows with
 // them; while paused, with the matching rows as of the pause. The window
 // never filters rows itself, so it must not wait for the next flush.
-func (m *Monitor) SetFilter(filter string) {
-	filter = strings.ToUpper(strings.TrimSpace(filter))
+func (m *Monitor) SetFilter(text string) {
+	// Outside the lock: the assigner may take its own.
+	filter := ParseFilter(text, func(sym string) bool {
+		_, ok := m.opts.Assigner.ConnectionOf(sym)
+		return ok
+	})
 	m.send(func() *Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if filter == m.filter {
+		if filter.Text() == m.filter.Text() && filter.Says() == m.filter.Says() {
 			return nil
 		}
 		m.filter, m.replace = filter, true

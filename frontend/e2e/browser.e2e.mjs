@@ -140,6 +140,29 @@ describe('browser: a restart of serve', () => {
   });
 });
 
+describe('browser: the filter', () => {
+  test('a one-letter ticker shows only itself, what matched is stated, and the box does not move as you type', async () => {
+    const page = await tab();
+    await until('rows', async () => (await rowsOf(page, 'connection_3')).length >= 10, 20000);
+    const input = page.getByTestId('filter-input');
+    const at = async () => JSON.stringify(await input.boundingBox());
+    const before = await at();
+    await input.pressSequentially('t', { delay: 50 });
+    await until('the statement', async () => /Shows only T \(a whole ticker\)/.test(await text(page, 'filter-lookup')), 5000);
+    assert.equal(await at(), before, 'the box moved when the answer appeared');
+    await sleep(2500);
+    for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+      const rows = await rowsOf(page, id);
+      assert.ok(rows.every((s) => s === 'T'), `${id} shows ${[...new Set(rows)]} for the filter T`);
+    }
+    assert.ok((await rowsOf(page, 'connection_3')).length > 0, 'no T rows on connection 3 (the demo puts T there)');
+    await input.pressSequentially(',mr', { delay: 50 });
+    await until('the second statement', async () => /tickers starting with MR/.test(await text(page, 'filter-lookup')), 5000);
+    assert.equal(await at(), before, 'the box moved as the answer grew');
+    await page.context().close();
+  });
+});
+
 describe('browser: one tab does not touch another', () => {
   test('pause and filter in one tab leave the other tab live and unfiltered', async () => {
     const a = await tab();

@@ -14,7 +14,7 @@ func TestSymbolFilterRule(t *testing.T) {
 	known := func(s string) bool { return slices.Contains(universe, s) }
 	for _, c := range []struct {
 		typed, text, says string
-		shows            []string
+		shows             []string
 	}{
 		{"", "", "", universe},
 		{"t", "T", "only T (a whole ticker)", []string{"T"}},

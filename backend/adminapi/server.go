@@ -17,6 +17,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -81,6 +82,9 @@ type Options struct {
 	// which connection carries a symbol (GET /api/admin/lookup).
 	Info   func() any
 	Lookup func(symbol string) any
+	// Reconnect cuts a connection's backoff wait short (POST
+	// /api/admin/connections/{id}/reconnect); nil: 501.
+	Reconnect func(id string) error
 }
 
 // Server serves the admin API.
@@ -156,6 +160,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("GET /api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
+	s.mux.HandleFunc("POST /api/admin/connections/{id}/reconnect", s.reconnect)
 	s.routeDashboard()
 	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
 		h := map[string]any{}
@@ -349,4 +354,30 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// reconnect cuts connection {id}'s backoff wait short (an admin's POST, from
+// this server's page or a program: the sign-in's cross-site rule).
+func (s *Server) reconnect(w http.ResponseWriter, r *http.Request) {
+	if !s.sameSite(w, r) {
+		return
+	}
+	if _, ok := s.authorize(w, r); !ok {
+		return
+	}
+	if s.opts.Reconnect == nil {
+		writeError(w, http.StatusNotImplemented, "this server runs no connections of its own to reconnect")
+		return
+	}
+	id := r.PathValue("id")
+	if _, ok := health.ParseSlot(id); !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("%q is not a connection (connection_1 to connection_3)", id))
+		return
+	}
+	if err := s.opts.Reconnect(id); err != nil {
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	s.opts.Log.Info("reconnect now", "connection", id, "from", clientAddr(r))
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": health.SlotLabel(id) + " reconnects now."})
 }

@@ -61,7 +61,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer in.Close()
 	defer serveMetrics(mln, in, log, time.Now())()
 	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl, Sessions: sessions,
-		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
+		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in),
+		Reconnect: in.ReconnectNow})
 	mon := startDashboardMonitor(ctx, cfg, in, api)
 	defer mon.Close()
 	apiCtx, stopAPI := context.WithCancel(ctx)

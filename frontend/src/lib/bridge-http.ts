@@ -264,6 +264,11 @@ export const httpBackend: Backend = {
   dropConnection: async () => notHere('Drop'),
   stallConnection: async () => notHere('Stall'),
   dropConnectionFor: async () => notHere('Drop'),
+  // An admin's POST (the session cookie; the browser's Origin is this server's).
+  reconnectNow: async (id: string): Promise<void> => {
+    const r = await post(`/api/admin/connections/${encodeURIComponent(id)}/reconnect`);
+    if (!r.ok) throw await fail(r);
+  },
   markPainted: async (): Promise<number> => 0,
   // The server paces batches itself (one per flush interval): nothing to say.
   ticksPainted: async (): Promise<void> => {},

@@ -17,7 +17,7 @@ describe('FilterBox', () => {
   });
 
   it('states what the monitor matched; several tickers are sent as typed, with no lookup', async () => {
-    const app = fakeApp({ LookupSymbol: vi.fn(async () => ({ message: 'not for several' })) });
+    const app = fakeApp({ LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: false, connection_id: '', name: '', message: 'not for several' })) });
     const r = render(FilterBox, { says: '' });
     await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 't, f' } });
     await vi.waitFor(() => expect(app.SetFilter).toHaveBeenCalledWith('T, F'));

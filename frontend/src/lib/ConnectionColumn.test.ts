@@ -71,6 +71,18 @@ describe('ConnectionColumn reconnect now', () => {
     render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000, conn: conn({ status: 'disconnected', last_error: 'x', retry_at: 0 }) });
     expect(screen.queryByTestId('reconnect-now-connection_1')).toBeNull();
   });
+
+  it('while its server is down: no countdown of its own, no Reconnect now, no silent tickers (the server panel has the one countdown)', () => {
+    const observed = { neutral: false, stale: true, since: 90, why: 'the server is unreachable', label: 'unreachable' } as unknown as import('./observed').Observed;
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000, observed,
+      conn: conn({ status: 'auth_failed', last_error: 'the provider rejected the API key', retry_at: 130 }),
+      metrics: { silent: 1, silent_sample: ['AAPL'] } as unknown as import('./types').ConnMetrics,
+    });
+    expect(screen.getByTestId('error-connection_1')).not.toHaveTextContent('Retrying in');
+    expect(screen.queryByTestId('reconnect-now-connection_1')).toBeNull();
+    expect(screen.queryByTestId('silent-connection_1')).toBeNull();
+  });
 });
 
 describe('ConnectionColumn stale rows', () => {

@@ -78,7 +78,7 @@ func writePrivate(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // gone after the rename; cleans up after a failure
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename; cleans up after a failure
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
 		return err

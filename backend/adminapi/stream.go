@@ -408,6 +408,9 @@ func (h *hub) handle(v *viewer, raw []byte) {
 // knownTicker says whether a symbol is a ticker on one of the connections,
 // as the snapshot lists them: the filter's whole-ticker rule.
 func (h *hub) knownTicker() func(string) bool {
+	if h.s.opts.Snapshots == nil {
+		return nil
+	}
 	snap := h.s.opts.Snapshots.Snapshot()
 	return func(sym string) bool {
 		for _, c := range snap.Connections {

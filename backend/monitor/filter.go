@@ -20,8 +20,13 @@ type filterTerm struct {
 	exact bool   // a whole ticker: matches only itself
 }
 
-// maxFilterTerms bounds the terms kept from one filter text.
-const maxFilterTerms = 20
+// maxFilterTerms bounds the terms kept from one filter text, and
+// maxTermLen each term (a ticker is 1–12 characters): the filter's Text
+// stays under 240 characters.
+const (
+	maxFilterTerms = 16
+	maxTermLen     = 12
+)
 
 // ParseFilter reads what was typed; known says whether a text is a ticker
 // on one of the connections (the assignment at the time of typing).
@@ -29,6 +34,9 @@ func ParseFilter(text string, known func(symbol string) bool) SymbolFilter {
 	var f SymbolFilter
 	seen := map[string]bool{}
 	for _, t := range strings.FieldsFunc(strings.ToUpper(text), func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' }) {
+		if r := []rune(t); len(r) > maxTermLen {
+			t = string(r[:maxTermLen])
+		}
 		if seen[t] || len(f.terms) == maxFilterTerms {
 			continue
 		}

@@ -36,6 +36,8 @@ type Backend interface {
 	// it changes.
 	Verdict() verdict.Verdict
 	VerdictChanged() <-chan struct{}
+	// ReconnectNow cuts a connection's backoff wait short.
+	ReconnectNow(id string) error
 	// Remote is the sign-in state in remote mode, nil otherwise.
 	Remote() *remote.State
 	SignIn(password string, remember bool) error
@@ -163,6 +165,17 @@ func (a *App) DropConnection(id string) (err error) {
 		return err
 	}
 	return b.DropConnection(id)
+}
+
+// ReconnectNow makes a connection that waits for its retry dial at once
+// (demo, embedded; remote through serve's admin API).
+func (a *App) ReconnectNow(id string) (err error) {
+	defer a.recoverInto(&err, "ReconnectNow")
+	b, err := a.current()
+	if err != nil {
+		return err
+	}
+	return b.ReconnectNow(id)
 }
 
 // StallConnection (demo only) silences a connection for seconds.

@@ -112,6 +112,13 @@ func (f *fakeBackend) Verdict() verdict.Verdict {
 }
 func (f *fakeBackend) VerdictChanged() <-chan struct{} { return nil }
 
+func (f *fakeBackend) ReconnectNow(id string) error {
+	f.mu.Lock()
+	f.dropped = "reconnect " + id
+	f.mu.Unlock()
+	return nil
+}
+
 func (f *fakeBackend) Snapshot() health.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
@@ -161,6 +168,9 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	}
 	if a.StallConnection("connection_2", 2.5) != nil || b.stalled != 2500*time.Millisecond {
 		t.Fatalf("StallConnection passed %v", b.stalled)
+	}
+	if a.ReconnectNow("connection_3") != nil || b.dropped != "reconnect connection_3" {
+		t.Fatal("ReconnectNow not passed on")
 	}
 	if err := a.StallConnection("connection_2", 0); err == nil {
 		t.Fatal("a stall of 0 s was accepted")

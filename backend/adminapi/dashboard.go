@@ -83,9 +83,9 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "not signed in")
 		return
 	}
-	ss, ok := s.sessions.get(c.Value)
-	if !ok {
-		writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
+	ss, why := s.sessions.check(c.Value)
+	if why != "" {
+		writeError(w, http.StatusUnauthorized, why)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"email": ss.email, "role": ss.role, "admin": ss.role.IsAdmin(), "expires": health.Unix(ss.expires)})

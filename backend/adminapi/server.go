@@ -15,7 +15,9 @@ package adminapi
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -52,6 +54,10 @@ type Options struct {
 	// only when it is OK or degraded, and the status API carries it. Nil:
 	// /health answers 200 "ok" (a server that judges nothing).
 	Verdict func() verdict.Verdict
+	// Sessions keeps the signing key and the sign-outs in files, so a
+	// restarted server accepts the sessions of the one before; nil = a
+	// random key per process (OpenSessionStore).
+	Sessions *SessionStore
 
 	SessionTTL  time.Duration // default 12 h
 	LoginLimit  int           // failed logins per account and address per LoginWindow (4× per address), then the account's growing delay; default 5
@@ -82,6 +88,9 @@ type Options struct {
 	// which connection carries a symbol (GET /api/admin/lookup).
 	Info   func() health.Info
 	Lookup func(symbol string) health.Lookup
+	// Reconnect cuts a connection's backoff wait short (POST
+	// /api/admin/connections/{id}/reconnect); nil: 501.
+	Reconnect func(id string) error
 }
 
 // Server serves the admin API.
@@ -142,7 +151,7 @@ func New(o Options) *Server {
 	}
 	s := &Server{
 		opts:     o,
-		sessions: newSessions(o.SessionTTL, o.Now),
+		sessions: o.sessions(),
 		limiter:  newLoginLimiter(o.LoginLimit, o.LoginWindow, o.Now),
 		checking: make(chan struct{}, o.LoginConcurrency),
 		verify:   o.Users.check,
@@ -157,9 +166,25 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("GET /api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
+	s.mux.HandleFunc("POST /api/admin/connections/{id}/reconnect", s.reconnect)
 	s.routeDashboard()
 	s.mux.HandleFunc("GET /health", s.health)
 	return s
+}
+
+// sessions signs with the store's key, or with a key of this process only.
+func (o Options) sessions() *sessions {
+	store := o.Sessions
+	if store == nil {
+		key := make([]byte, minKeyBytes)
+		_, _ = rand.Read(key)
+		store = &SessionStore{key: key, signedOut: &revocations{now: o.Now, m: map[string]int64{}}}
+	}
+	account := func(email string) (User, bool) {
+		u, ok := o.Users.byEmail[email]
+		return u, ok
+	}
+	return newSessions(store.key, o.SessionTTL, o.Now, store.signedOut, account)
 }
 
 // Handler is the API's http.Handler.
@@ -259,7 +284,9 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c, err := r.Cookie(CookieName); err == nil {
-		s.sessions.delete(c.Value)
+		if err := s.sessions.delete(c.Value); err != nil {
+			s.opts.Log.Warn("sign-out not saved", "err", err)
+		}
 		s.hub.endSession(c.Value, "signed out")
 	}
 	http.SetCookie(w, &http.Cookie{ //nolint:gosec // G124: Secure follows TLS, as at sign-in
@@ -276,10 +303,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (token string
 		return "", false
 	}
 	if !s.adminSession(c.Value) {
-		if _, known := s.sessions.get(c.Value); known {
+		if _, why := s.sessions.check(c.Value); why == "" {
 			writeError(w, http.StatusForbidden, "this account is not an admin")
 		} else {
-			writeError(w, http.StatusUnauthorized, "session expired or unknown: sign in again")
+			writeError(w, http.StatusUnauthorized, why)
 		}
 		return "", false
 	}
@@ -330,4 +357,30 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// reconnect cuts connection {id}'s backoff wait short (an admin's POST, from
+// this server's page or a program: the sign-in's cross-site rule).
+func (s *Server) reconnect(w http.ResponseWriter, r *http.Request) {
+	if !s.sameSite(w, r) {
+		return
+	}
+	if _, ok := s.authorize(w, r); !ok {
+		return
+	}
+	if s.opts.Reconnect == nil {
+		writeError(w, http.StatusNotImplemented, "this server runs no connections of its own to reconnect")
+		return
+	}
+	id := r.PathValue("id")
+	if _, ok := health.ParseSlot(id); !ok {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("%q is not a connection (connection_1 to connection_3)", id))
+		return
+	}
+	if err := s.opts.Reconnect(id); err != nil {
+		writeError(w, http.StatusConflict, err.Error())
+		return
+	}
+	s.opts.Log.Info("reconnect now", "connection", id, "from", clientAddr(r))
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": health.SlotLabel(id) + " reconnects now."})
 }

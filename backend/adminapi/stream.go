@@ -2,6 +2,7 @@ package adminapi
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 
 	"github.com/tickstock/monitor/backend/health"
@@ -290,10 +291,27 @@ func (h *hub) handle(v *viewer, raw []byte) {
 			}
 		}
 	case clientFilter:
-		if d.view.SetFilter(m.Filter) && !d.hidden { // while paused: the new filter's matches among the rows as of the pause
+		if d.view.SetFilter(monitor.ParseFilter(m.Filter, h.knownTicker())) && !d.hidden { // while paused: the new filter's matches among the rows as of the pause
 			h.offer(v, encode(EventTicks, h.replacement(d)))
 		}
 	}
 }
 
 var _ monitor.Output = monitorOutput{} // the dashboard viewers' feed (compile-time check)
+
+// knownTicker says whether a symbol is a ticker on one of the connections,
+// as the snapshot lists them: the filter's whole-ticker rule.
+func (h *hub) knownTicker() func(string) bool {
+	if h.s.opts.Snapshots == nil {
+		return nil
+	}
+	snap := h.s.opts.Snapshots.Snapshot()
+	return func(sym string) bool {
+		for _, c := range snap.Connections {
+			if slices.Contains(c.Tickers, sym) {
+				return true
+			}
+		}
+		return false
+	}
+}

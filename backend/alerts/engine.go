@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
@@ -122,7 +123,7 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 		// A drop and reconnect too quick for two observations to see.
 		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
 			Cause: c.LastError, Reconnects: c.ReconnectCount,
-			Message: fmt.Sprintf("%s dropped and reconnected at once (%d reconnects so far)", label(id, c), c.ReconnectCount)})
+			Message: fmt.Sprintf("%s dropped and reconnected at once (%s)", label(id, c), soFar(c.ReconnectCount))})
 	}
 	t.reconnects = c.ReconnectCount
 	if b := t.down.back; !b.IsZero() && c.Status == health.StatusConnected && now.Sub(b) >= Settle {
@@ -130,7 +131,7 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 		if t.down.alerted {
 			out = append(out, Entry{At: health.Unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
 				Duration: d.Seconds(), Reconnects: c.ReconnectCount,
-				Message: fmt.Sprintf("%s is connected again after an outage of %s (%d reconnects so far)", label(id, c), human(d), c.ReconnectCount)})
+				Message: fmt.Sprintf("%s is connected again after an outage of %s (%s)", label(id, c), human(d), soFar(c.ReconnectCount))})
 		}
 		t.down = outage{}
 	}
@@ -173,7 +174,7 @@ func (e *Engine) transition(now time.Time, id string, c health.Connection, t *co
 		d := now.Sub(t.down.since)
 		out[0].Duration = d.Seconds()
 		// Whether it holds is known only after Settle; say what is known now.
-		out[0].Message = fmt.Sprintf("%s: %s → connected after %s; down %s in all (%d reconnects so far)", label(id, c), out[0].From, human(inPrev), human(d), c.ReconnectCount)
+		out[0].Message = fmt.Sprintf("%s: %s → connected after %s; down %s in all (%s)", label(id, c), out[0].From, human(inPrev), human(d), soFar(c.ReconnectCount))
 		t.down.back = now // the outage ends once the connection holds (settled)
 	case c.Status == health.StatusDisabled:
 		t.down = outage{}
@@ -198,7 +199,24 @@ func (e *Engine) fatalAlert(now time.Time, id string, c health.Connection, t *co
 	}
 	return Entry{At: health.Unix(now), Connection: id, Kind: EntryAlert, Alert: Kind(c.Status), To: string(c.Status),
 		Cause: c.LastError, Reconnects: c.ReconnectCount,
-		Message: fmt.Sprintf("%s: %s%s", label(id, c), what, because(c.LastError))}
+		Message: fmt.Sprintf("%s: %s", label(id, c), fatalWhat(what, c.LastError))}
+}
+
+// fatalWhat is what happened and why, without saying it twice: the
+// manager's own sentence for a rejected key already names the key.
+func fatalWhat(what, cause string) string {
+	if strings.Contains(cause, "API key") {
+		return cause
+	}
+	return what + because(cause)
+}
+
+// soFar is "(1 reconnect so far)", "(3 reconnects so far)".
+func soFar(n int64) string {
+	if n == 1 {
+		return "1 reconnect so far"
+	}
+	return fmt.Sprintf("%d reconnects so far", n)
 }
 
 // silence alerts a connected connection without ticks while others flow,

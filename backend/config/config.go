@@ -84,6 +84,9 @@ type Config struct {
 	// admin API over HTTPS; AdminTLS checks that both or neither are set.
 	AdminTLSCert string
 	AdminTLSKey  string
+	// AdminSessionKeyFile (ADMIN_SESSION_KEY_FILE) holds the key that signs
+	// the admin API's sessions; see AdminSessionKey for its default.
+	AdminSessionKeyFile string
 	// Redis is how the publisher and the monitor reach Redis (REDIS_URL and
 	// the REDIS_TLS_*, ACL, Sentinel and Cluster variables); Redis.URL is RedisURL.
 	Redis Redis
@@ -143,6 +146,16 @@ func (c *Config) AdminTLS() (*tls.Certificate, error) {
 	return &pair, nil
 }
 
+// AdminSessionKey is the session key file of serve: ADMIN_SESSION_KEY_FILE,
+// else session.key beside ADMIN_USERS_FILE (a directory the operator
+// already keeps private, and that a restart finds again).
+func (c *Config) AdminSessionKey() string {
+	if c.AdminSessionKeyFile != "" {
+		return c.AdminSessionKeyFile
+	}
+	return filepath.Join(filepath.Dir(c.AdminUsersFile), "session.key")
+}
+
 // FromLookup builds a Config from variables given by lookup.
 func FromLookup(lookup Lookup) (*Config, error) {
 	r := reader{lookup: lookup}
@@ -165,6 +178,7 @@ func FromLookup(lookup Lookup) (*Config, error) {
 		AdminTLSKey:       r.str("ADMIN_TLS_KEY", ""),
 		MetricsListenAddr: r.str("METRICS_LISTEN_ADDR", ""),
 	}
+	c.AdminSessionKeyFile = r.str("ADMIN_SESSION_KEY_FILE", "")
 	c.Redis = r.readRedis(c.RedisURL)
 	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
 		c.RedisURLSet = true

@@ -43,7 +43,7 @@ func New(cfg *config.Config, opts Options) *Manager {
 	now := time.Now()
 	for i, c := range cfg.Connections {
 		m.conns[i] = newConnState(c, now)
-		m.runners[i] = &runner{m: m, st: m.conns[i], resync: make(chan struct{}, 1)}
+		m.runners[i] = &runner{m: m, st: m.conns[i], resync: make(chan struct{}, 1), now: make(chan struct{}, 1)}
 	}
 	a := cfg.Assignment()
 	m.assignment.Store(&a)

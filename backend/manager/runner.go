@@ -21,6 +21,7 @@ type runner struct {
 	m      *Manager
 	st     *connState
 	resync chan struct{} // coalesced "subscriptions changed" signal for the writer
+	now    chan struct{} // "reconnect now": ends the backoff wait (ReconnectNow)
 	// keyRejected: the provider rejected the key and has not accepted it
 	// since; every retry waits at least AuthRetryFloor. Run goroutine only.
 	keyRejected bool
@@ -31,6 +32,10 @@ func (r *runner) run(ctx context.Context) {
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			r.st.reconnects.Add(1)
+		}
+		select { // a "reconnect now" that came too late for the last wait
+		case <-r.now:
+		default:
 		}
 		r.m.setStatus(r.st, health.StatusConnecting)
 		o, connectedFor, err := r.session(ctx)
@@ -63,6 +68,8 @@ func (r *runner) run(ctx context.Context) {
 			r.m.setStatus(r.st, health.StatusDisconnected)
 			return
 		case <-time.After(delay):
+		case <-r.now:
+			r.m.opts.Log.Info("reconnecting now, as asked", "connection", r.st.id)
 		}
 	}
 }

@@ -329,12 +329,18 @@ func (m *Monitor) Painted(seq uint64) {
 	m.poke()
 }
 
-// SetFilter keeps only rows whose symbol contains filter (upper-cased; ""
-// for all). The rows received so far that match are kept, the others
-// dropped, and a batch sent at once replaces what the window shows with
-// them; while paused, with the matching rows as of the pause. The window
-// never filters rows itself, so it must not wait for the next flush.
-func (m *Monitor) SetFilter(filter string) {
+// SetFilter keeps only the rows that text picks (ParseFilter: a whole
+// ticker on a connection exactly, other terms as prefixes; "" for all). The
+// rows received so far that match are kept, the others dropped, and a batch
+// sent at once replaces what the window shows with them; while paused, with
+// the matching rows as of the pause. The window never filters rows itself,
+// so it must not wait for the next flush.
+func (m *Monitor) SetFilter(text string) {
+	// Outside the lock: the assigner may take its own.
+	filter := ParseFilter(text, func(sym string) bool {
+		_, ok := m.opts.Assigner.ConnectionOf(sym)
+		return ok
+	})
 	m.send(func() *Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()

@@ -29,8 +29,10 @@ type Batch struct {
 	Replace bool `json:"replace"`
 	// Resumed: this batch ends a pause.
 	Resumed bool `json:"resumed"`
-	// Filter is the symbol filter the rows obey ("" = every symbol).
-	Filter string `json:"filter"`
+	// Filter is the symbol filter the rows obey ("" = every symbol), and
+	// FilterSays what it matches, in words (SymbolFilter.Says).
+	Filter     string `json:"filter"`
+	FilterSays string `json:"filter_says,omitempty"`
 	// Paused: the rows are frozen until a Resumed batch (counters keep
 	// moving). Pause sends a batch without rows that says so at once.
 	Paused bool `json:"paused"`

@@ -1,15 +1,15 @@
 package monitor
 
 import (
-	"strings"
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
 )
 
-// MaxFilterLen is the longest symbol filter: a ticker is 1–12 characters
-// (ticks.NormalizeSymbol), so a longer filter is clipped.
-const MaxFilterLen = 12
+// MaxFilterLen is the longest filter text read: a ticker is 1–12
+// characters (ticks.NormalizeSymbol) and a filter holds up to 16 of them
+// separated by commas or spaces; a longer text is clipped before parsing.
+const MaxFilterLen = 240
 
 // Limits are the row limits a viewer's batches state and obey.
 type Limits struct {
@@ -41,41 +41,33 @@ type Rows struct {
 // filter never touches another's. The zero View shows every row, live.
 // It is not safe for concurrent use: its holder's lock guards it.
 type View struct {
-	filter      string
+	filter      SymbolFilter
 	paused      bool
 	pausedSince time.Time
 	frozen      Rows                // as of the pause; a filter set meanwhile selects among them
 	arrived     [health.Slots]int64 // per connection, since the pause began
 }
 
-// Filter is the symbol filter ("" = every symbol).
-func (v *View) Filter() string { return v.filter }
+// Filter is the symbol filter as batches state it ("" = every symbol).
+func (v *View) Filter() string { return v.filter.Text() }
 
 // Paused reports whether the rows are frozen.
 func (v *View) Paused() bool { return v.paused }
 
-// Match reports whether a row of symbol passes the filter.
-func (v *View) Match(symbol string) bool { return matchesFilter(v.filter, symbol) }
+// Match reports whether a row of symbol passes the filter (SymbolFilter,
+// the one place the rule is written: for the window's rows and for every
+// browser tab's).
+func (v *View) Match(symbol string) bool { return v.filter.Match(symbol) }
 
-// matchesFilter is the filter rule, the one place it is written: for the
-// window's rows and for every browser tab's.
-func matchesFilter(filter, symbol string) bool {
-	return filter == "" || strings.Contains(symbol, filter)
-}
-
-// SetFilter sets the filter as typed (trimmed, upper-cased, clipped to
-// MaxFilterLen) and reports whether it changed. While paused, the frozen
-// rows that do not match are dropped: clearing the filter does not bring
-// them back (the window's rows are filtered as they are stored, the same).
-func (v *View) SetFilter(filter string) bool {
-	filter = strings.ToUpper(strings.TrimSpace(filter))
-	if r := []rune(filter); len(r) > MaxFilterLen {
-		filter = string(r[:MaxFilterLen])
-	}
-	if filter == v.filter {
+// SetFilter sets the filter (ParseFilter of what was typed) and reports
+// whether it changed. While paused, the frozen rows that do not match are
+// dropped: clearing the filter does not bring them back (the window's rows
+// are filtered as they are stored, the same).
+func (v *View) SetFilter(f SymbolFilter) bool {
+	if f.Text() == v.filter.Text() && f.Says() == v.filter.Says() {
 		return false
 	}
-	v.filter = filter
+	v.filter = f
 	if v.paused {
 		for i := range v.frozen.Conns {
 			v.frozen.Conns[i] = v.matching(v.frozen.Conns[i], len(v.frozen.Conns[i]))
@@ -132,7 +124,7 @@ func (v *View) ArriveBatch(b *Batch) {
 // The viewer shows what it is told and guesses nothing.
 func (v *View) Statement(seq uint64, l Limits) *Batch {
 	return &Batch{
-		Seq: seq, Connections: map[string]*ConnBatch{}, Filter: v.filter, Paused: v.paused,
+		Seq: seq, Connections: map[string]*ConnBatch{}, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Paused: v.paused,
 		Rows: l.Rows, UnassignedRows: l.UnassignedRows,
 	}
 }
@@ -159,10 +151,10 @@ func (v *View) Replacement(seq uint64, newest *Rows, l Limits) *Batch {
 // filter (so it can be encoded once for every such viewer), else a copy
 // with only the matching rows; nil when no row is left.
 func (v *View) Filtered(b *Batch) *Batch {
-	if v.filter == "" {
+	if v.filter.Empty() {
 		return b
 	}
-	out := &Batch{Seq: b.Seq, Connections: map[string]*ConnBatch{}, Replace: b.Replace, Filter: v.filter, Rows: b.Rows, UnassignedRows: b.UnassignedRows}
+	out := &Batch{Seq: b.Seq, Connections: map[string]*ConnBatch{}, Replace: b.Replace, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Rows: b.Rows, UnassignedRows: b.UnassignedRows}
 	rows := 0
 	for id, cb := range b.Connections {
 		if t := v.matching(cb.Ticks, len(cb.Ticks)); len(t) > 0 {

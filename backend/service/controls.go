@@ -1,6 +1,7 @@
 package service
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -58,4 +59,20 @@ func (s *Service) fault(id string, apply func(sim *simulator.Server, symbol stri
 // (and test) an outage longer than a quick reconnect.
 func (s *Service) DropConnectionFor(id string, d time.Duration) error {
 	return s.fault(id, func(sim *simulator.Server, sym string) int { return sim.DropFor(sym, d) })
+}
+
+// reconnecter is a mode whose connections can be told to stop waiting:
+// the in-process manager (demo, embedded) and a remote serve (its admin API).
+type reconnecter interface {
+	ReconnectNow(id string) error
+}
+
+// ReconnectNow cuts connection id's backoff wait short, so it dials again
+// at once (after a provider outage, instead of another 15–60 s).
+func (s *Service) ReconnectNow(id string) error {
+	r, ok := s.mode.(reconnecter)
+	if !ok {
+		return errors.New("nothing runs that could reconnect: " + s.Info().Problem)
+	}
+	return r.ReconnectNow(id)
 }

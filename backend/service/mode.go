@@ -118,21 +118,59 @@ func (r *observed) remoteState() *remote.State {
 	return &st
 }
 
-// signIn signs in with password; remember also keeps it in the keyring. A
+// signIn signs in with password; remember also keeps it in the keyring,
+// once the server has accepted it (a mistyped password is never kept). A
 // keyring failure is returned, but the sign-in goes on with the password
 // for this session only.
 func (r *observed) signIn(password string, remember bool) error {
 	if password == "" {
 		return errors.New("enter the password")
 	}
+	asked := health.Unix(time.Now())
 	r.Observer.SignIn(password)
 	if !remember {
 		return nil
+	}
+	switch r.answer(asked, signInAnswerWait) {
+	case answerWrong:
+		return nil // the panel says the password is wrong; nothing is kept
+	case answerNone:
+		return errors.New("signing in for this session; the password was not remembered, because the server has not accepted it yet: tick Remember at the next sign-in")
 	}
 	if err := secrets.Set(r.passwordKey, secrets.AdminPassword, password); err != nil {
 		return fmt.Errorf("signed in for this session only: the password could not be remembered (%w)", err)
 	}
 	return nil
+}
+
+// signInAnswerWait bounds how long a sign-in with Remember waits for the
+// server's answer before the password would be kept.
+const signInAnswerWait = 15 * time.Second
+
+type signInAnswer int
+
+const (
+	answerNone  signInAnswer = iota // no answer in time (unreachable, slow)
+	answerWrong                     // wrong email or password
+	answerRight                     // the server took the password (whatever the role)
+)
+
+// answer waits for the server's answer to the sign-in asked at asked (Unix
+// seconds): a state reached since then that tells whether the password was right.
+func (r *observed) answer(asked float64, within time.Duration) signInAnswer {
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if st := r.Observer.State(); st.Since >= asked {
+			switch st.State {
+			case remote.StateWrongCredentials:
+				return answerWrong
+			case remote.StateObserving, remote.StateForbidden, remote.StateMonitorUnavailable, remote.StateSubscriptionExpired:
+				return answerRight
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return answerNone
 }
 
 func (r *observed) forgetPassword() error {

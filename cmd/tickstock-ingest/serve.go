@@ -36,6 +36,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "tickstock-ingest serve: configuration error: %v\n", err)
 		return 2
 	}
+	// Sessions outlast a restart: signed with a key kept in a file.
+	sessions, err := adminapi.OpenSessionStore(cfg.AdminSessionKey(), nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "tickstock-ingest serve: %v\n", err)
+		return 2
+	}
 	ln, err := net.Listen("tcp", cfg.AdminListenAddr)
 	if err != nil {
 		fmt.Fprintf(stderr, "tickstock-ingest serve: ADMIN_LISTEN_ADDR=%q: %v\n", cfg.AdminListenAddr, err)
@@ -57,8 +63,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer in.Close()
 	judge := judgeOf(in, *stall)
 	defer serveMetrics(mln, in, judge, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: cert != nil, Health: in.Health, Verdict: judge, SessionTTL: *ttl,
-		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: cert != nil, Health: in.Health, Verdict: judge, SessionTTL: *ttl, Sessions: sessions,
+		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in),
+		Reconnect: in.ReconnectNow})
 	mon := startDashboardMonitor(ctx, cfg, in, api)
 	defer mon.Close()
 	apiCtx, stopAPI := context.WithCancel(ctx)

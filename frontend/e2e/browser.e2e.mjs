@@ -57,6 +57,8 @@ describe('browser: sign-in', () => {
     assert.match(await text(page, 'remote-state'), /Sign in to 127\.0\.0\.1:\d+ with an admin account/);
     // The Redis state comes only to admins: not signed in, it is not "starting".
     assert.match(await text(page, 'source-status'), /^\s*Redis: sign in to see it\s*$/);
+    // A sign-in page: nothing to pause or filter, and no "Connected 0 / 0".
+    for (const id of ['pause-button', 'filter-input', 'total-connected']) assert.equal(await page.getByTestId(id).count(), 0, `${id} on the sign-in page`);
     await shot(page, 'signin');
     await page.getByTestId('signin-email').fill(ADMIN.email);
     await page.getByTestId('signin-password').fill('not-the-password');
@@ -77,7 +79,7 @@ describe('browser: sign-in', () => {
     await until('the not-an-admin panel', async () => /not an admin|for admins only/.test(await text(page, 'remote-state')));
     assert.match(await text(page, 'remote-state'), /Signed in as user@e2e\.test \(role user\): this dashboard is for admins only/);
     assert.match(await page.title(), /^not an admin — /);
-    assert.equal(await text(page, 'total-ticks'), '0', 'figures shown to a non-admin');
+    assert.equal(await page.getByTestId('total-ticks').count(), 0, 'figures (or a Connected 0 / 0) shown to a non-admin');
     assert.equal(await page.getByTestId('tick-row').count(), 0);
     // The Redis subscription's state is an admin's figure too: said so,
     // instead of a "starting…" that never ends (the state never comes).
@@ -106,6 +108,60 @@ describe('browser: sign-in', () => {
     } finally {
       await short.stop();
     }
+  });
+});
+
+describe('browser: a restart of serve', () => {
+  test('a tab signed in to serve is live again within 10 s of a restart (killed, started again), with no sign-in', async () => {
+    const own = await startServe({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: `${CHANNEL}:restart` });
+    try {
+      const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(own.url);
+      await signInPage(page, ADMIN);
+      await until('live', async () => (await num(page, 'total-connected')) === 3, 30000);
+      const before = own.pid;
+      await own.restart(); // SIGKILL: a crash, nothing said to the tab
+      const restarted = Date.now();
+      assert.notEqual(own.pid, before, 'serve was not restarted');
+      // Live again: the push stream is back and its figures move.
+      await until('the push stream back', async () => /Live · push/.test(await text(page, 'remote-link')) && (await num(page, 'total-connected')) === 3, 10000);
+      console.log(`[e2e] the tab was live again ${Date.now() - restarted} ms after the restarted serve answered`);
+      const t1 = await num(page, 'total-ticks');
+      await until('the totals moving', async () => (await num(page, 'total-ticks')) !== t1, 5000);
+      assert.equal(await page.getByTestId('signin-password').count(), 0, 'the tab asked for a sign-in after the restart');
+      assert.doesNotMatch(await text(page, 'remote-state'), /session ended/i);
+      mkdirSync(SHOTS, { recursive: true });
+      const file = path.join(SHOTS, 'browser-serve-restart.png');
+      await page.screenshot({ path: file });
+      console.log(`[e2e] screenshot ${path.relative(process.cwd(), file)}`);
+      await ctx.close();
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
+describe('browser: the filter', () => {
+  test('a one-letter ticker shows only itself, what matched is stated, and the box does not move as you type', async () => {
+    const page = await tab();
+    await until('rows', async () => (await rowsOf(page, 'connection_3')).length >= 10, 20000);
+    const input = page.getByTestId('filter-input');
+    const at = async () => JSON.stringify(await input.boundingBox());
+    const before = await at();
+    await input.pressSequentially('t', { delay: 50 });
+    await until('the statement', async () => /Shows only T \(a whole ticker\)/.test(await text(page, 'filter-lookup')), 5000);
+    assert.equal(await at(), before, 'the box moved when the answer appeared');
+    await sleep(2500);
+    for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+      const rows = await rowsOf(page, id);
+      assert.ok(rows.every((s) => s === 'T'), `${id} shows ${[...new Set(rows)]} for the filter T`);
+    }
+    assert.ok((await rowsOf(page, 'connection_3')).length > 0, 'no T rows on connection 3 (the demo puts T there)');
+    await input.pressSequentially(',mr', { delay: 50 });
+    await until('the second statement', async () => /tickers starting with MR/.test(await text(page, 'filter-lookup')), 5000);
+    assert.equal(await at(), before, 'the box moved as the answer grew');
+    await page.context().close();
   });
 });
 

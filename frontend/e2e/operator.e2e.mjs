@@ -112,6 +112,48 @@ describe(`operator (${shell.name})`, () => {
     await setFilter('');
   });
 
+  test('the Incidents panel sits beside the live view: totals and columns visible, updating and usable; at 390 px a sheet with one line per incident', { skip: shell.name !== 'window' && 'the incident timeline is the window\'s' }, async () => {
+    const { mkdirSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { SHOTS } = await import('./harness.mjs');
+    mkdirSync(SHOTS, { recursive: true });
+    const box = (id) => page.getByTestId(id).boundingBox();
+    const apart = (a, b) => a.x + a.width <= b.x + 1 || b.x + b.width <= a.x + 1 || a.y + a.height <= b.y + 1 || b.y + b.height <= a.y + 1;
+    // Something in the timeline: a drop and its reconnect.
+    await page.evaluate(() => window.go.app.App.DropConnection('connection_2'));
+    await until('connection 2 back', async () => (await text('status-connection_2')).startsWith('connected'), 20000);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByTestId('incidents-button').click();
+    await page.getByTestId('incidents-panel').waitFor();
+    await until('an entry', async () => (await page.getByTestId('timeline-entry').count()) > 0, 10000);
+    const panel = await box('incidents-panel');
+    for (const id of ['total-ticks', 'column-connection_1', 'column-connection_2', 'column-connection_3', 'pause-button'])
+      assert.ok(apart(await box(id), panel), `1440 px: the Incidents panel covers ${id}`);
+    // The header keeps its width: its chips are not squeezed to nothing beside the panel.
+    assert.ok(panel.y >= (await box('header')).y + (await box('header')).height, '1440 px: the panel covers the header');
+    assert.ok((await box('source-status')).width > 150, `1440 px: the Redis chip is ${(await box('source-status')).width} px wide beside the panel`);
+    const t0 = Number(await text('total-ticks'));
+    await until('the totals moving beside the panel', async () => Number(await text('total-ticks')) > t0, 5000);
+    // Usable: a click on the columns (Pause) works and leaves the panel open.
+    await page.getByTestId('pause-button').click();
+    assert.equal(await page.getByTestId('incidents-panel').count(), 1, 'a click on the live view closed the panel');
+    await page.getByTestId('pause-button').click();
+    await sleep(1500);
+    await page.screenshot({ path: path.join(SHOTS, 'incidents-side-1440.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await sleep(800);
+    const sheet = await box('incidents-panel');
+    assert.ok(sheet.y > 844 * 0.3, `390 px: the sheet starts at ${sheet.y} px, leaving no live view above it`);
+    assert.ok(apart(await box('total-ticks'), sheet), '390 px: the sheet covers the totals');
+    const row = await page.getByTestId('timeline-entry').first().boundingBox();
+    assert.ok(row.height < 40, `390 px: a timeline entry is ${row.height} px tall, not one line`);
+    assert.ok(row.x + row.width <= 390 + 1, `390 px: a timeline entry runs off the screen (${row.x + row.width} px)`);
+    await page.screenshot({ path: path.join(SHOTS, 'incidents-side-390.png') });
+    await page.getByTestId('incidents-button').click({ force: true }).catch(() => {});
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
   test('popovers: one at a time, closed by Escape, by a click outside and by their own button', async () => {
     await page.getByTestId('about-button').click();
     await page.getByTestId('about-panel').waitFor();

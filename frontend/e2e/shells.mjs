@@ -44,30 +44,45 @@ export async function startServe(env, args = []) {
     { email: USER.email, password_bcrypt: hash(USER.password), role: 'user' },
   ]), { mode: 0o600 });
   const port = await freePort();
-  const proc = spawn(bin, ['serve', '--env-dir', dir, ...args], {
-    env: { ...process.env, ADMIN_USERS_FILE: users, ADMIN_LISTEN_ADDR: `127.0.0.1:${port}`, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const run = watch(proc);
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (run.exited() !== null) throw new Error(`serve exited (${run.exited()}):\n${run.output()}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {}
-    if (i > 300) throw new Error(`serve did not answer on ${base} within 30 s:\n${run.output()}`);
-    await sleep(100);
-  }
+  let proc, run;
+  // Spawns serve on the same port and directory (its users file and
+  // session key), and waits until it answers.
+  const launch = async () => {
+    proc = spawn(bin, ['serve', '--env-dir', dir, ...args], {
+      env: { ...process.env, ADMIN_USERS_FILE: users, ADMIN_LISTEN_ADDR: `127.0.0.1:${port}`, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    run = watch(proc);
+    for (let i = 0; ; i++) {
+      if (run.exited() !== null) throw new Error(`serve exited (${run.exited()}):\n${run.output()}`);
+      try {
+        if ((await fetch(`${base}/health`)).ok) break;
+      } catch {}
+      if (i > 300) throw new Error(`serve did not answer on ${base} within 30 s:\n${run.output()}`);
+      await sleep(100);
+    }
+  };
+  await launch();
   return {
     base,
     url: `${base}/admin/websockets/`,
-    pid: proc.pid,
-    output: run.output,
+    get pid() {
+      return proc.pid;
+    },
+    output: () => run.output(),
     /** The process's CPU time (user + system), in seconds, from /proc. */
     cpuSeconds() {
       const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8');
       const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    },
+    /** Kills serve (SIGKILL, as a crash) and starts it again on the same port and files. */
+    async restart() {
+      const gone = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await gone;
+      await launch();
     },
     async stop() {
       proc.kill('SIGTERM');

@@ -256,4 +256,15 @@ describe('a narrow window', () => {
     expect(screen.queryByTestId('header-menu')).toBeNull();
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('header-menu-button')));
   });
+  it('at one column, shows one connection at a time behind tabs that carry each status word', async () => {
+    await started();
+    await vi.waitFor(() => expect(screen.getByTestId('column-tabs')).toBeInTheDocument());
+    expect(screen.getByTestId('column-connection_1')).toBeInTheDocument();
+    expect(screen.queryByTestId('column-connection_2')).toBeNull();
+    await vi.waitFor(() => expect(screen.getByTestId('column-tab-connection_2')).toHaveTextContent(/Connection 2\s*\w+/));
+    await fireEvent.click(screen.getByTestId('column-tab-connection_2'));
+    expect(screen.getByTestId('column-connection_2')).toBeInTheDocument();
+    expect(screen.queryByTestId('column-connection_1')).toBeNull();
+    expect(screen.getByTestId('column-tab-connection_2')).toHaveAttribute('aria-selected', 'true');
+  });
 });

@@ -15,6 +15,7 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     LookupSymbol: vi.fn(),
     DropConnection: vi.fn(async () => {}),
     StallConnection: vi.fn(async () => {}),
+    ReconnectNow: vi.fn(async () => {}),
     MarkPainted: vi.fn(async () => 0),
     TicksPainted: vi.fn(async () => {}),
     // Go returns a nil *remote.State outside remote mode; the generated type cannot say so.

@@ -1,6 +1,7 @@
-import { render, screen } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
 import ConnectionColumn from './ConnectionColumn.svelte';
+import { fakeApp } from '../test-bridge';
 import type { ConnectionSnapshot } from './types';
 
 function conn(over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
@@ -50,6 +51,37 @@ describe('ConnectionColumn errors', () => {
     });
     expect(screen.getByTestId('error-connection_1')).toHaveTextContent('check MASSIVE_API_KEY. Retrying in 60 s.');
     expect(screen.getByTestId('status-connection_1')).toHaveTextContent('auth_failed');
+  });
+});
+
+describe('ConnectionColumn reconnect now', () => {
+  it('offers "Reconnect now" while the connection waits for its retry, and says the answer', async () => {
+    const app = fakeApp({ ReconnectNow: vi.fn(async () => Promise.reject(new Error('Connection 1 is not waiting for a retry'))) });
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000,
+      conn: conn({ status: 'disconnected', last_error: 'cannot connect to the provider: connection refused', retry_at: 130 }),
+    });
+    await fireEvent.click(screen.getByTestId('reconnect-now-connection_1'));
+    expect(app.ReconnectNow).toHaveBeenCalledWith('connection_1');
+    await vi.waitFor(() => expect(screen.getByTestId('reconnect-message-connection_1')).toHaveTextContent('not waiting for a retry'));
+    delete window.go;
+  });
+
+  it('offers nothing when no retry is waiting, or when the figures are stale (the server is what is down)', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000, conn: conn({ status: 'disconnected', last_error: 'x', retry_at: 0 }) });
+    expect(screen.queryByTestId('reconnect-now-connection_1')).toBeNull();
+  });
+
+  it('while its server is down: no countdown of its own, no Reconnect now, no silent tickers (the server panel has the one countdown)', () => {
+    const observed = { neutral: false, stale: true, since: 90, why: 'the server is unreachable', label: 'unreachable' } as unknown as import('./observed').Observed;
+    render(ConnectionColumn, {
+      id: 'connection_1', label: 'Connection 1', colour: '#007bff', now: 100_000, observed,
+      conn: conn({ status: 'auth_failed', last_error: 'the provider rejected the API key', retry_at: 130 }),
+      metrics: { silent: 1, silent_sample: ['AAPL'] } as unknown as import('./types').ConnMetrics,
+    });
+    expect(screen.getByTestId('error-connection_1')).not.toHaveTextContent('Retrying in');
+    expect(screen.queryByTestId('reconnect-now-connection_1')).toBeNull();
+    expect(screen.queryByTestId('silent-connection_1')).toBeNull();
   });
 });
 

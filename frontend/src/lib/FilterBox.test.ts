@@ -16,6 +16,16 @@ describe('FilterBox', () => {
     expect(app.SetFilter).toHaveBeenCalledWith('AAPL');
   });
 
+  it('states what the monitor matched; several tickers are sent as typed, with no lookup', async () => {
+    const app = fakeApp({ LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: false, connection_id: '', name: '', message: 'not for several' })) });
+    const r = render(FilterBox, { says: '' });
+    await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 't, f' } });
+    await vi.waitFor(() => expect(app.SetFilter).toHaveBeenCalledWith('T, F'));
+    expect(app.LookupSymbol).not.toHaveBeenCalled();
+    await r.rerender({ says: 'only T, F (whole tickers)' });
+    expect(screen.getByTestId('filter-lookup')).toHaveTextContent('Shows only T, F (whole tickers).');
+  });
+
   it('says so when the filter cannot be applied', async () => {
     fakeApp({ SetFilter: vi.fn(async () => Promise.reject(new Error('the monitor is still starting'))) });
     render(FilterBox);

@@ -36,6 +36,28 @@ describe('SourceStatus', () => {
   });
 });
 
+describe('SourceStatus hover and words', () => {
+  it('hovering it gives the whole sentence: the state, where, the detail and the last gap with its cause (docs/operators.md)', () => {
+    render(SourceStatus, { source: { ...base, detail: 'Subscribed to tickstock:market:ticks on localhost:6379 db 0.', gaps: 2, last_gap: { from: 1, to: 5.2, seconds: 4.2, reason: 'Redis closed the connection' } } });
+    const title = screen.getByTestId('source-status').getAttribute('title') ?? '';
+    expect(title).toContain('Redis subscribed · localhost:6379 db 0');
+    expect(title).toContain('Subscribed to tickstock:market:ticks on localhost:6379 db 0.');
+    expect(title).toContain('2 gaps; last 4.2 s: Redis closed the connection');
+    // No inner title that would hide it behind the bare label.
+    expect(screen.getByTestId('source-status').querySelectorAll('[title]').length).toBe(1 /* the gap chip's definition */);
+    // The state's word stands apart from where, which is what gives way.
+    expect(screen.getByText('Redis subscribed')).toHaveClass('word');
+  });
+
+  it('shows no live green dot while waiting for the sign-in', () => {
+    render(SourceStatus, { source: { ...base, feed: 'none', feed_detail: 'Ticks show once signed in.' } });
+    const el = screen.getByTestId('source-status');
+    expect(el).toHaveTextContent('Ticks: waiting for sign-in');
+    expect(el).toHaveClass('waiting');
+    expect(el).not.toHaveClass('push');
+  });
+});
+
 describe('SourceStatus with the server push feeding the rows', () => {
   it('says the push feeds the rows and Redis stands by, without a red Redis error', () => {
     render(SourceStatus, { source: { ...base, state: 'reconnecting', detail: 'Redis refused the connection.', feed: 'push', feed_detail: 'Ticks come from the push.' } });

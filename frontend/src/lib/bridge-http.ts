@@ -92,10 +92,17 @@ interface Session {
   admin: boolean;
 }
 
+// The server's sentence for the last 401 of /api/admin/session (expired,
+// signed out, the server's session key changed…).
+let refusal = '';
+
 /** Asks who is signed in: null when nobody is; throws when the server cannot be reached. */
 async function whoami(): Promise<Session | null> {
   const r = await fetch('/api/admin/session', { credentials: 'same-origin' });
-  if (r.status === 401) return null;
+  if (r.status === 401) {
+    refusal = (await fail(r)).message.replace(/:\s*sign in again\.?$/, '');
+    return null;
+  }
   if (!r.ok) throw await fail(r);
   return (await r.json()) as Session;
 }
@@ -170,7 +177,10 @@ async function afterClose(): Promise<void> {
   try {
     const s = await whoami();
     if (!s) {
-      setState({ state: 'needs_password', stale: true, detail: 'Your session ended (it expired, or you signed out elsewhere): sign in again. The figures below are the last ones received.' });
+      // The server says why (expired, signed out, its key changed); a
+      // restart alone does not end a session (the server signs them).
+      const why = refusal ? ` (the server says: ${refusal})` : ' (it expired, or you signed out elsewhere)';
+      setState({ state: 'needs_password', stale: true, detail: `Your session ended${why}: sign in again. The figures below are the last ones received.` });
       return;
     }
     if (!s.admin) {
@@ -180,8 +190,10 @@ async function afterClose(): Promise<void> {
   } catch {
     // unreachable: retried below
   }
+  // At most 5 s apart: a wall screen is live again within seconds of its
+  // server's restart (its session outlives the restart).
   const wait = retryMs;
-  retryMs = Math.min(retryMs * 2, 15000);
+  retryMs = Math.min(retryMs * 2, 5000);
   setState({ state: 'unreachable', stale: true, retry_at: now() + wait / 1000, detail: `The push stream from ${location.host} broke; reconnecting in ${Math.round(wait / 1000)} s.` });
   clearTimeout(retryTimer);
   retryTimer = setTimeout(openStream, wait);
@@ -252,6 +264,11 @@ export const httpBackend: Backend = {
   dropConnection: async () => notHere('Drop'),
   stallConnection: async () => notHere('Stall'),
   dropConnectionFor: async () => notHere('Drop'),
+  // An admin's POST (the session cookie; the browser's Origin is this server's).
+  reconnectNow: async (id: string): Promise<void> => {
+    const r = await post(`/api/admin/connections/${encodeURIComponent(id)}/reconnect`);
+    if (!r.ok) throw await fail(r);
+  },
   markPainted: async (): Promise<number> => 0,
   // The server paces batches itself (one per flush interval): nothing to say.
   ticksPainted: async (): Promise<void> => {},

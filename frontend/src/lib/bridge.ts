@@ -52,6 +52,7 @@ const windowBackend = {
   lookupSymbol: call(App.LookupSymbol),
   dropConnection: call(App.DropConnection),
   stallConnection: call(App.StallConnection),
+  reconnectNow: call(App.ReconnectNow),
   markPainted: call(App.MarkPainted),
   ticksPainted: call(App.TicksPainted),
   /** null outside remote mode (Go returns a nil *remote.State). */

@@ -14,7 +14,16 @@ describe('filterNotes', () => {
   });
 
   it('names every connection with matching tickers for a partial filter', () => {
-    expect(filterNotes('AA', s)).toEqual({ connection_2: 'No ticker here contains AA; Connection 1 (primary) and Connection 3 (tertiary) carry matching tickers.' });
+    expect(filterNotes('AA', s)).toEqual({ connection_2: 'No ticker here matches AA; Connection 1 (primary) and Connection 3 (tertiary) carry matching tickers.' });
+  });
+
+  it('follows the monitor: a whole ticker only itself, other text as a prefix, several terms', () => {
+    const t = snap(['T', 'TSLA'], ['MSFT'], ['F', 'INTU']);
+    // T is a ticker: only connection 1 carries it (MSFT and INTU contain a T, they are not T).
+    expect(filterNotes('t', t)).toEqual({ connection_2: 'T is on Connection 1 (primary).', connection_3: 'T is on Connection 1 (primary).' });
+    // "IN" is a prefix: INTU (connection 3), not MSFT... nor TSLA.
+    expect(Object.keys(filterNotes('in', t))).toEqual(['connection_1', 'connection_2']);
+    expect(filterNotes('t, f', t)).toEqual({ connection_2: 'No ticker here matches T, F; Connection 1 (primary) and Connection 3 (tertiary) carry matching tickers.' });
   });
 
   it('says when no connection carries the symbol', () => {

@@ -8,6 +8,8 @@ export interface OpenPopover {
   root: HTMLElement;
   /** Closes it; returnFocus puts the focus back on its button. */
   close(returnFocus: boolean): void;
+  /** A side panel beside the live view: a press outside it (on the columns) does not close it. */
+  modeless?: boolean;
 }
 
 const open: OpenPopover[] = [];
@@ -26,7 +28,7 @@ function onKey(e: KeyboardEvent) {
 
 function onPointer(e: Event) {
   const target = e.target as Node | null;
-  for (const p of [...open].reverse()) if (!target || !p.root.contains(target)) p.close(false);
+  for (const p of [...open].reverse()) if (!p.modeless && (!target || !p.root.contains(target))) p.close(false);
 }
 
 function listen(on: boolean) {

@@ -35,6 +35,8 @@ export class TickStore {
   screenLatency = $state.raw<Record<string, { p50: number; p99: number } | null>>({});
   /** The monitor's state, as its newest batch says: the filter its rows obey and whether they are paused. */
   filter = $state('');
+  /** What the filter matched, in the monitor's words ("only T (a whole ticker)"). */
+  filterSays = $state('');
   paused = $state(false);
 
   #nextKey = 1;
@@ -88,6 +90,7 @@ export class TickStore {
 
   apply(b: Batch, nowMs = Date.now()): void {
     this.filter = b.filter;
+    this.filterSays = b.filter_says ?? '';
     this.paused = b.paused;
     // A column that gets no rows keeps its array, so its rows are not looked at again.
     const rows = { ...this.rows };

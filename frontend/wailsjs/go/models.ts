@@ -145,6 +145,7 @@ export namespace monitor {
 	    replace: boolean;
 	    resumed: boolean;
 	    filter: string;
+	    filter_says?: string;
 	    paused: boolean;
 	    rows: number;
 	    unassigned_rows: number;

@@ -38,6 +38,8 @@ export function MarkPainted():Promise<number>;
 
 export function Pause():Promise<void>;
 
+export function ReconnectNow(arg1:string):Promise<void>;
+
 export function RemoteState():Promise<remote.State>;
 
 export function Resume():Promise<void>;

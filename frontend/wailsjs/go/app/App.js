@@ -58,6 +58,10 @@ export function Pause() {
   return window['go']['app']['App']['Pause']();
 }
 
+export function ReconnectNow(arg1) {
+  return window['go']['app']['App']['ReconnectNow'](arg1);
+}
+
 export function RemoteState() {
   return window['go']['app']['App']['RemoteState']();
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tickstock/monitor/backend/safefile"
 )
 
 // SessionStore is what lets sessions outlast the process: the key that signs
@@ -60,9 +62,9 @@ func loadOrMakeKey(path string) ([]byte, error) {
 	if st.Mode().Perm()&0o077 != 0 {
 		return nil, fmt.Errorf("session key %s is readable by others (mode %04o): run chmod 600 %s", path, st.Mode().Perm(), path)
 	}
-	data, err := os.ReadFile(path) //nolint:gosec // G304: the operator names this file (ADMIN_SESSION_KEY_FILE)
+	data, err := safefile.Read("ADMIN_SESSION_KEY_FILE", path, 4<<10)
 	if err != nil {
-		return nil, fmt.Errorf("session key %s: %w", path, err)
+		return nil, err
 	}
 	key := []byte(strings.TrimSpace(string(data)))
 	if len(key) < minKeyBytes {
@@ -108,7 +110,8 @@ func loadRevocations(path string, now func() time.Time) (*revocations, error) {
 	if path == "" {
 		return r, nil
 	}
-	data, err := os.ReadFile(path) //nolint:gosec // G304: beside the session key the operator chose
+	// A day of sign-outs is a few KiB; 8 MiB bounds a damaged or hostile file.
+	data, err := safefile.Read("ADMIN_SESSION_KEY_FILE (its signed-out list)", path, 8<<20)
 	if errors.Is(err, os.ErrNotExist) {
 		return r, nil
 	}

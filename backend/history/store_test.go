@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -269,14 +270,44 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	}
 }
 
+// An incident's entries keep their incident and level; a file written
+// before incidents existed is brought up to date and keeps its entries.
+func TestIncidentAndLevelAreKeptAndOldFilesUpgraded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE entries(
+  id INTEGER PRIMARY KEY, at REAL NOT NULL, connection TEXT NOT NULL, kind TEXT NOT NULL,
+  alert TEXT NOT NULL DEFAULT '', from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '',
+  cause TEXT NOT NULL DEFAULT '', duration REAL NOT NULL DEFAULT 0, reconnects INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '', notified INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '');
+INSERT INTO entries(at, connection, kind, message) VALUES(?, 'connection_1', 'transition', 'from before');`, at(0)); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	s := open(t, path, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
+	if s.Problem() != "" {
+		t.Fatalf("the old file was not used: %s", s.Problem())
+	}
+	s.AddEntry(alerts.Entry{At: at(time.Minute), Kind: alerts.EntryIncident, Incident: at(time.Minute), Level: "down", Cause: "not_publishing", To: "not_publishing"})
+	got, err := s.Entries(Query{})
+	if err != nil || len(got) != 2 || got[0].Incident != at(time.Minute) || got[0].Level != "down" || got[1].Message != "from before" || got[1].Incident != 0 {
+		t.Fatalf("entries %+v %v", got, err)
+	}
+}
+
 func TestExport(t *testing.T) {
-	es := []alerts.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: alerts.KindOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y"}}
+	es := []alerts.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: alerts.KindOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y",
+		Incident: at(-time.Minute), Level: "down"}}
 	var b bytes.Buffer
 	if err := Export(&b, FormatCSV, es); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][0] != "2026-03-10T00:00:00Z" || rows[1][6] != `said "no", then left` || rows[1][7] != "15.000" || rows[1][11] != "x,y" {
+	if err != nil || len(rows) != 2 || rows[1][0] != "2026-03-10T00:00:00Z" || rows[1][6] != `said "no", then left` || rows[1][7] != "15.000" || rows[1][11] != "x,y" ||
+		rows[0][12] != "incident" || rows[1][12] != "2026-03-09T23:59:00Z" || rows[1][13] != "down" {
 		t.Fatalf("csv %q %v", rows, err)
 	}
 	b.Reset()

@@ -171,7 +171,10 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 		case down == nil:
 			down = &Span{From: e.At, Cause: e.Cause}
 		default:
-			back = 0 // dropped again before it settled: the same outage
+			back = 0 // dropped again before it settled, or another word: the same outage
+			if e.Cause != "" {
+				down.Cause = e.Cause // the cause that held it down, not the first one
+			}
 		}
 	}
 	if down != nil {

@@ -235,7 +235,9 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(1, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	add(10, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "drop"})
 	add(10.1, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})
-	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "connected", Duration: 15})
+	// The cause that held it down is the outage's cause, not the first one.
+	add(10.15, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "auth_failed", Cause: "auth_failed: invalid key"})
+	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "auth_failed", To: "connected", Duration: 15})
 	add(11, alerts.Entry{Kind: "transition", Connection: "connection_2", From: "connected", To: "disconnected"})
 	// Connected for a moment and cut again: one outage from 12 to 13 min.
 	add(12, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "cut"})
@@ -258,7 +260,7 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "drop"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
+	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "auth_failed: invalid key"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
 	want = append(want, Span{From: at(42 * time.Minute), To: at(44 * time.Minute)})
 	if len(c.Outages) != 4 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] || c.Outages[3] != want[3] {
 		t.Fatalf("outages %+v, want %+v", c.Outages, want)

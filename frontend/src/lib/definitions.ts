@@ -83,6 +83,10 @@ export const METRICS = {
     label: 'Redis → screen p50 / p99',
     text: 'From the publisher’s published_at stamp to the moment the row reached this window: median and 99th percentile over the last 10 s, sampled from the 5 newest rows of each batch (up to 50 a second per connection). Includes the wait for the next batch (up to 100 ms) and, when the publisher runs on another machine, the difference between its clock and this one’s. “—” when the ticks carry no published_at.',
   },
+  lost: {
+    label: 'Lost',
+    text: 'Ticks this connection received from the provider that no consumer got: not published to Redis (publish queue full, Redis down or frozen), or published while nobody was subscribed. Source: the verdict (the publisher’s drops and unheard ticks). Since the ingest started.',
+  },
   not_published: {
     label: 'Not published',
     text: 'Ticks this connection received from the provider that could not be published to Redis (publish queue full or Redis down). Source: the health snapshot (publish_dropped). Since the ingest started. No consumer ever sees them.',

@@ -16,6 +16,7 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // Backend is what the window observes (backend/service in the product).
@@ -31,6 +32,10 @@ type Backend interface {
 	LookupSymbol(symbol string) service.Lookup
 	DropConnection(id string) error
 	StallConnection(id string, d time.Duration) error
+	// Verdict is the session's judgement; VerdictChanged is signalled when
+	// it changes.
+	Verdict() verdict.Verdict
+	VerdictChanged() <-chan struct{}
 	// Remote is the sign-in state in remote mode, nil otherwise.
 	Remote() *remote.State
 	SignIn(password string, remember bool) error
@@ -77,6 +82,17 @@ func (a *App) Snapshot() (snap health.Snapshot, err error) {
 		return snap, err
 	}
 	return b.Snapshot(), nil
+}
+
+// Verdict returns the session's judgement (OK, degraded, down, unknown) with
+// its sentence and each connection's part; also emitted as verdict:state.
+func (a *App) Verdict() (v verdict.Verdict, err error) {
+	defer a.recoverInto(&err, "Verdict")
+	b, err := a.current()
+	if err != nil {
+		return v, err
+	}
+	return b.Verdict(), nil
 }
 
 // Info returns version, mode and configuration problems for the header.
@@ -231,8 +247,8 @@ func (a *App) stop() {
 	}
 }
 
-// emitStatus sends the snapshot at once, on every status change and at
-// least every interval.
+// emitStatus sends the snapshot and the verdict at once, on every status
+// or verdict change and at least every interval.
 func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(a.interval)
@@ -240,6 +256,7 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan st
 	var title string
 	for {
 		a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
+		a.safeEmit(e, EventVerdict, func() any { return b.Verdict() })
 		a.setTitle(e, b, &title)
 		if r := b.Remote(); r != nil {
 			a.safeEmit(e, EventRemote, func() any { return r })
@@ -249,6 +266,8 @@ func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan st
 			return
 		case <-t.C:
 		case <-b.Changed():
+			t.Reset(a.interval)
+		case <-b.VerdictChanged():
 			t.Reset(a.interval)
 		}
 	}

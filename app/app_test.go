@@ -21,6 +21,7 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -106,6 +107,11 @@ func (f *fakeBackend) StallConnection(id string, d time.Duration) error {
 	f.mu.Unlock()
 	return nil
 }
+func (f *fakeBackend) Verdict() verdict.Verdict {
+	return verdict.Verdict{Level: verdict.OK, Cause: verdict.CauseHealthy, Connected: f.snap.ConnectedCount, Enabled: f.snap.TotalConnections}
+}
+func (f *fakeBackend) VerdictChanged() <-chan struct{} { return nil }
+
 func (f *fakeBackend) Snapshot() health.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
@@ -137,6 +143,9 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	}
 	if s, err := a.Source(); err != nil || s.State != monitor.SubscriptionSubscribed {
 		t.Fatalf("Source() = %+v, %v", s, err)
+	}
+	if v, err := a.Verdict(); err != nil || v.Level != verdict.OK || v.Connected != 2 {
+		t.Fatalf("Verdict() = %+v, %v", v, err)
 	}
 	if a.Pause() != nil || !b.paused || a.Resume() != nil || b.paused {
 		t.Fatal("Pause/Resume not passed on")
@@ -181,7 +190,7 @@ func TestBoundMethodPanicBecomesAnError(t *testing.T) {
 
 func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
-	wait.For(t, "3 status events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 })
+	wait.For(t, "3 status and verdict events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 && rec.count(EventVerdict) >= 3 })
 	rec.mu.Lock()
 	_, ok := rec.data[0].(health.Snapshot)
 	rec.mu.Unlock()

@@ -16,9 +16,11 @@ const (
 	// EventReopened says the session was reopened (a profile switch); it
 	// carries nothing, the window reloads and asks for everything again.
 	EventReopened = "session:reopened"
+	// EventVerdict carries a verdict.Verdict, on change and at 1 Hz.
+	EventVerdict = "verdict:state"
 	// EventIncident carries a new alerts.Entry of the incident timeline.
 	EventIncident = "alerts:entry"
 )
 
 // eventNames lists every event, for the frontend consistency test.
-var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource, EventRemote, EventReopened, EventIncident}
+var eventNames = []string{EventStatus, EventTicks, EventMetrics, EventSource, EventRemote, EventReopened, EventIncident, EventVerdict}

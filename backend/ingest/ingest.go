@@ -18,6 +18,7 @@ import (
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // DemoRate is the simulator's events per second per connection in the demo.
@@ -212,4 +213,24 @@ func (in *Ingest) Health() map[string]any {
 		"publishing": st.Connected, "detail": st.Detail, "since": health.Unix(st.Since),
 		"queued": in.Publisher.Queued(),
 	}}
+}
+
+// Evidence adds what the ingest knows to a verdict's evidence: local mode,
+// the snapshot (with the publisher's losses) and whether ticks reach Redis
+// (nothing before the publisher's first pipeline: nothing tried, nothing
+// to judge). The window adds its monitor's part; serve and run judge this
+// alone.
+func (in *Ingest) Evidence(ev *verdict.Evidence) {
+	ev.Mode = verdict.ModeLocal
+	snap := in.Snapshot()
+	ev.Snapshot = &snap
+	if in.Publisher == nil {
+		return
+	}
+	st := in.Publisher.State()
+	if !st.Tried() {
+		return
+	}
+	unheard, _ := in.Publisher.Unheard()
+	ev.Publishing = &verdict.Publishing{OK: st.Connected, Detail: st.Detail, Since: st.Since, Queued: in.Publisher.Queued(), Unheard: unheard}
 }

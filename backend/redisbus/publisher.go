@@ -2,6 +2,7 @@ package redisbus
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,10 @@ type PublisherOptions struct {
 	Channel   string
 	QueueSize int // ticks waiting for Redis; default 65,536
 	BatchSize int // PUBLISHes per pipeline; default 512
+	// HungAfter: a pipeline in flight this long means Redis does not answer
+	// (a frozen server holds the connection open until the client's read
+	// timeout); State says "not publishing" from then on. Default 1 s.
+	HungAfter time.Duration
 	Log       *slog.Logger
 }
 
@@ -34,6 +39,13 @@ type PublisherState struct {
 	Node      string    `json:"node"`  // the server last connected to; "" before the first
 }
 
+// notStarted is the state's detail before the first pipeline.
+const notStarted = "not started"
+
+// Tried reports whether the publisher has sent anything yet: before that,
+// its state says nothing about Redis.
+func (s PublisherState) Tried() bool { return s.Connected || s.Detail != notStarted }
+
 // Publisher takes ticks from the manager (it is a manager.Sink) into a
 // bounded queue and PUBLISHes them in pipelines. Offer never blocks: when
 // Redis is slow or down and the queue is full it returns false and the
@@ -46,6 +58,7 @@ type Publisher struct {
 
 	published atomic.Int64
 	inflight  atomic.Int64 // ticks of the pipeline being sent
+	sending   atomic.Int64 // when that pipeline left (Unix ns); 0 = none in flight
 	sent      connCounter  // published, per connection
 	failed    connCounter
 	unheard   connCounter // published while no client was subscribed
@@ -73,6 +86,9 @@ func NewPublisher(opts PublisherOptions) (*Publisher, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 512
 	}
+	if opts.HungAfter <= 0 {
+		opts.HungAfter = time.Second
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
@@ -80,7 +96,7 @@ func NewPublisher(opts PublisherOptions) (*Publisher, error) {
 		opts:   opts,
 		client: client,
 		queue:  make(chan ticks.Tick, opts.QueueSize),
-		state:  PublisherState{Detail: "not started", Since: time.Now()},
+		state:  PublisherState{Detail: notStarted, Since: time.Now()},
 	}, nil
 }
 
@@ -145,11 +161,24 @@ func (p *Publisher) Unheard() (counts map[string]int64, ok bool) {
 }
 
 // State says whether ticks currently reach Redis, and through which node.
+// A pipeline in flight for longer than HungAfter is a failure now, not
+// when the client's timeout ends it: the ticks behind it are not published.
 func (p *Publisher) State() PublisherState {
 	p.mu.Lock()
 	s := p.state
 	p.mu.Unlock()
 	s.Kind, s.Where, s.Node = p.client.Kind(), p.client.Where(), p.client.Node()
+	if at := p.sending.Load(); at != 0 {
+		left := time.Unix(0, at)
+		if hung := time.Since(left); hung > p.opts.HungAfter {
+			since := left.Add(p.opts.HungAfter)
+			if !s.Connected && s.Since.Before(since) {
+				since = s.Since // it was failing before this pipeline
+			}
+			s.Connected, s.Since = false, since
+			s.Detail = fmt.Sprintf("cannot publish to Redis at %s: no answer to a publish for %s", s.Where, hung.Round(100*time.Millisecond))
+		}
+	}
 	return s
 }
 
@@ -177,7 +206,9 @@ func (p *Publisher) loop(ctx context.Context) {
 		p.inflight.Store(int64(len(batch)))
 		// Each tick carries when it left for Redis, so a monitor can split the
 		// delay into provider → Redis and Redis → screen.
-		sent := health.Unix(time.Now())
+		left := time.Now()
+		sent := health.Unix(left)
+		p.sending.Store(left.UnixNano())
 		cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 			for _, t := range batch {
 				t.Published = sent
@@ -187,12 +218,13 @@ func (p *Publisher) loop(ctx context.Context) {
 			}
 			return nil
 		})
+		p.sending.Store(0)
 		if err == nil {
 			p.countUnheard(batch, cmds)
 			p.sent.addBatch(batch)
 			p.published.Add(int64(len(batch)))
 			p.inflight.Store(0)
-			p.setState(true, "")
+			p.setState(true, "", time.Now())
 			backoff = 100 * time.Millisecond
 			continue
 		}
@@ -205,7 +237,8 @@ func (p *Publisher) loop(ctx context.Context) {
 		if why == "" {
 			why = err.Error()
 		}
-		p.setState(false, "cannot publish to Redis at "+p.client.Where()+": "+why)
+		// State said "not publishing" from HungAfter on; the outage began then.
+		p.setState(false, "cannot publish to Redis at "+p.client.Where()+": "+why, minTime(time.Now(), left.Add(p.opts.HungAfter)))
 		p.logLimited("publishing failed; ticks are being dropped and counted", "err", err, "batch", len(batch))
 		select {
 		case <-ctx.Done():
@@ -230,7 +263,9 @@ func (p *Publisher) countUnheard(batch []ticks.Tick, cmds []redis.Cmder) {
 	}
 }
 
-func (p *Publisher) setState(ok bool, detail string) {
+// setState records whether ticks reach Redis; Since changes only when that
+// does, not with each new error sentence.
+func (p *Publisher) setState(ok bool, detail string, since time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.state.Connected == ok && p.state.Detail == detail {
@@ -239,7 +274,17 @@ func (p *Publisher) setState(ok bool, detail string) {
 	if ok && !p.state.Connected {
 		p.opts.Log.Info("publishing to Redis", "where", p.client.Where(), "kind", p.client.Kind(), "node", p.client.Node(), "channel", p.opts.Channel)
 	}
-	p.state = PublisherState{Connected: ok, Detail: detail, Since: time.Now()}
+	if p.state.Connected == ok && !p.state.Since.IsZero() && p.state.Detail != notStarted {
+		since = p.state.Since
+	}
+	p.state = PublisherState{Connected: ok, Detail: detail, Since: since}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // logLimited logs at most one line per second.

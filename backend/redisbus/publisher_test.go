@@ -199,3 +199,45 @@ func TestTicksPublishedToNobodyAreCountedUnheard(t *testing.T) {
 		t.Fatalf("with a subscriber: unheard %v, want still 300 and 200", unheard)
 	}
 }
+
+// A frozen Redis (SIGSTOP) accepts the connection and never answers: the
+// pipeline hangs until the client's read timeout (3 s). The state must say
+// "not publishing" within 2 s of the first publish that gets no answer, and
+// the ticks behind it are counted as dropped per connection.
+func TestFrozenRedisIsNotPublishingWithinTwoSeconds(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := redistest.Channel(t)
+	p, _ := NewPublisher(PublisherOptions{URL: srv.URL, Channel: ch, QueueSize: 100})
+	p.Start(context.Background())
+	defer p.Close()
+	wait.For(t, "connected", 5*time.Second, func() bool { p.Offer(tick(0, "connection_1")); return p.State().Connected })
+
+	srv.Freeze(t)
+	thawed := false
+	defer func() {
+		if !thawed {
+			srv.Thaw(t)
+		}
+	}()
+	frozen := time.Now()
+	p.Offer(tick(1, "connection_2"))
+	wait.For(t, "not publishing within 2 s of the first unanswered publish", 2*time.Second, func() bool {
+		return !p.State().Connected
+	})
+	st := p.State()
+	t.Logf("not publishing %v after the freeze: %s", time.Since(frozen).Round(10*time.Millisecond), st.Detail)
+	if !strings.Contains(st.Detail, "cannot publish to Redis at 127.0.0.1:") || st.Since.Before(frozen) {
+		t.Errorf("state %+v: want the detail naming Redis, since after %v", st, frozen)
+	}
+	for i := 0; i < 1000; i++ {
+		p.Offer(tick(i, "connection_2"))
+	}
+	wait.For(t, "the ticks behind the hung pipeline counted as dropped", 10*time.Second, func() bool { return p.Dropped()["connection_2"] > 0 })
+
+	srv.Thaw(t)
+	thawed = true
+	wait.For(t, "publishing again after the thaw", 10*time.Second, func() bool {
+		p.Offer(tick(2, "connection_3"))
+		return p.State().Connected
+	})
+}

@@ -82,6 +82,9 @@ type Client struct {
 	PushPeriod time.Duration
 	// dialing is set while a Socket.IO dial is under way (see dialSocketIO).
 	dialing atomic.Bool
+	// verdict is the server's own verdict from the newest status answer
+	// (serve sends one; TickStockAppV2 does not): verdict.go.
+	verdict atomic.Pointer[json.RawMessage]
 }
 
 // NewClient returns a client for baseURL (http:// or https://).
@@ -242,6 +245,7 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 		Status  string          `json:"status"`
 		Message string          `json:"message"`
 		Data    json.RawMessage `json:"data"`
+		Verdict json.RawMessage `json:"verdict"`
 	}
 	jsonErr := json.Unmarshal(resp.body, &env)
 	if resp.status != http.StatusOK {
@@ -260,6 +264,7 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 	if err != nil {
 		return health.Snapshot{}, &UnreachableError{Cause: err.Error()}
 	}
+	c.verdict.Store(&env.Verdict)
 	return snap, nil
 }
 

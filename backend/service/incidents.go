@@ -139,6 +139,7 @@ func (w *incidents) observe(now time.Time, sample bool) {
 	for _, e := range entries {
 		w.record(e)
 	}
+	w.svc.judge(now)
 	if sample {
 		w.mu.Lock()
 		done := w.agg.Add(now, samples(o))

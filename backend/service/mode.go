@@ -14,6 +14,7 @@ import (
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // mode is what one session runs, and the only place the three modes
@@ -45,6 +46,9 @@ type mode interface {
 	// observe adds the mode's part (subscription, tick metrics, sign-in)
 	// to an observation of the alert engine.
 	observe(o *alerts.Observation, now time.Time)
+	// evidence adds the mode's part to the evidence of a verdict
+	// (verdict.go).
+	evidence(ev *verdict.Evidence)
 
 	// demoSimulator is the demo's provider simulator, for the fault
 	// controls; errNoDemo in every other mode.

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
@@ -45,6 +46,7 @@ type Service struct {
 	info      Info
 	mode      mode       // what runs: local, observed or idle (mode.go)
 	incidents *incidents // alerts, timeline and history (incidents.go)
+	verdicts  *verdicts  // the session's judgement (verdict.go)
 }
 
 // Options configure Open.
@@ -63,6 +65,10 @@ type Options struct {
 	// HistoryDir holds the history files; default: "history" beside the
 	// profiles file, or memory only without one.
 	HistoryDir string
+	// StallAfter: a connection that says connected and has received
+	// nothing this long is silent (degraded); default
+	// verdict.DefaultStallAfter.
+	StallAfter time.Duration
 }
 
 // Open reads the configuration and starts everything. It never fails: a bad
@@ -72,7 +78,7 @@ func Open(ctx context.Context, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}}
+	s := &Service{info: Info{Product: version.Product, Version: version.Version, Warnings: []string{}}, verdicts: newVerdicts(o.StallAfter)}
 	cfg, err := config.Load(defaultDir(o.EnvDir))
 	if err == nil {
 		err = s.useProfile(cfg, o.Profile)

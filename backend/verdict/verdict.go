@@ -62,6 +62,10 @@ type Verdict struct {
 	// Sentence names the cause and what to do, for a person: the header
 	// line, the status command's first line, the alert's text.
 	Sentence string `json:"sentence"`
+	// Detail is the technical reason behind the sentence (the publisher's
+	// or the subscription's error, the observer's sentence); it may name
+	// where Redis is, so anonymous callers of /health never get it.
+	Detail string `json:"detail,omitempty"`
 	// Since is when this level and cause began (Unix s): the start of the
 	// incident, not of the last retry.
 	Since float64 `json:"since"`

@@ -34,6 +34,7 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     AlertSettings: vi.fn(async () => ({ off: [], outage_after_s: 10, silent_after_s: 30, quiet: false })),
     SetAlertSettings: vi.fn(async () => {}),
     DropConnectionFor: vi.fn(async () => {}),
+    Verdict: vi.fn(),
     ...over,
   };
   window.go = { app: { App: app } };

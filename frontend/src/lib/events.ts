@@ -7,3 +7,4 @@ export const EventSource = 'source:state';
 export const EventRemote = 'remote:state';
 export const EventReopened = 'session:reopened';
 export const EventIncident = 'alerts:entry';
+export const EventVerdict = 'verdict:state';

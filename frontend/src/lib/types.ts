@@ -1,7 +1,7 @@
 // Shapes of what the Go side sends: aliases of the types Wails generates from
 // Go, narrowed where the frontend switches on a word; and frontend-only
 // constants (status words, the slots' colours).
-import type { app, health, monitor, profiles, remote, service } from '../../wailsjs/go/models';
+import type { app, health, monitor, profiles, remote, service, verdict } from '../../wailsjs/go/models';
 
 export const STATUS_WORDS = [
   'disabled',
@@ -42,6 +42,11 @@ export type Batch = monitor.Batch;
 export type ConnMetrics = monitor.ConnMetrics;
 export type Metrics = monitor.Metrics;
 export type Gap = monitor.Gap;
+// The session's one judgement (backend/verdict), from the bound method
+// Verdict and the event verdict:state.
+export type VerdictLevel = 'ok' | 'degraded' | 'down' | 'unknown';
+export type VerdictConn = Narrow<verdict.Conn, { level: VerdictLevel }>;
+export type Verdict = Narrow<verdict.Verdict, { level: VerdictLevel; connections: Record<string, VerdictConn> }>;
 
 export type RemoteStateWord =
   | 'needs_password'

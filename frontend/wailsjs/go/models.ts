@@ -263,3 +263,29 @@ export namespace service {
 
 }
 
+export namespace verdict {
+	
+	export interface Conn {
+	    level: string;
+	    status: string;
+	    label: string;
+	    streaming: boolean;
+	    publishing: boolean;
+	    cause: string;
+	    sentence: string;
+	    lost: number;
+	}
+	export interface Verdict {
+	    level: string;
+	    cause: string;
+	    sentence: string;
+	    detail?: string;
+	    since: number;
+	    at: number;
+	    connected: number;
+	    enabled: number;
+	    connections: {[key: string]: Conn};
+	}
+
+}
+

@@ -8,6 +8,7 @@ import {remote} from '../models';
 import {profiles} from '../models';
 import {health} from '../models';
 import {monitor} from '../models';
+import {verdict} from '../models';
 
 export function AlertSettings():Promise<alerts.Settings>;
 
@@ -62,3 +63,5 @@ export function TicksPainted(arg1:number):Promise<void>;
 export function Timeline(arg1:history.Query):Promise<Array<alerts.Entry>>;
 
 export function UseProfile(arg1:string):Promise<void>;
+
+export function Verdict():Promise<verdict.Verdict>;

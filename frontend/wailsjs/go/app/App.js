@@ -109,3 +109,7 @@ export function Timeline(arg1) {
 export function UseProfile(arg1) {
   return window['go']['app']['App']['UseProfile'](arg1);
 }
+
+export function Verdict() {
+  return window['go']['app']['App']['Verdict']();
+}

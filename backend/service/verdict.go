@@ -1,0 +1,118 @@
+package service
+
+import (
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/verdict"
+)
+
+// verdicts keeps the session's verdict: judged on every change and every
+// second (incidents.observe calls judge), read by the window.
+type verdicts struct {
+	tracker    *verdict.Tracker
+	stallAfter time.Duration
+	changed    chan struct{} // capacity 1: a pending change is enough
+
+	mu   sync.Mutex
+	last verdict.Verdict // without At: what the window would show
+}
+
+func newVerdicts(stallAfter time.Duration) *verdicts {
+	return &verdicts{tracker: verdict.NewTracker(), stallAfter: stallAfter, changed: make(chan struct{}, 1)}
+}
+
+// judge gathers the mode's evidence, judges it and signals a change (any
+// but the time it was computed at).
+func (s *Service) judge(now time.Time) verdict.Verdict {
+	ev := verdict.Evidence{At: now, StallAfter: s.verdicts.stallAfter}
+	s.mode.evidence(&ev)
+	v := s.verdicts.tracker.Judge(ev)
+	shown := v
+	shown.At = 0
+	s.verdicts.mu.Lock()
+	changed := !reflect.DeepEqual(shown, s.verdicts.last)
+	s.verdicts.last = shown
+	s.verdicts.mu.Unlock()
+	if changed {
+		select {
+		case s.verdicts.changed <- struct{}{}:
+		default:
+		}
+	}
+	return v
+}
+
+// Verdict is the session's judgement: OK, degraded, down or unknown, with
+// the sentence every surface shows. Judged at least every second.
+func (s *Service) Verdict() verdict.Verdict {
+	if v := s.verdicts.tracker.Last(); v.Level != "" {
+		return v
+	}
+	return s.judge(time.Now())
+}
+
+// VerdictChanged is signalled when the verdict changes (level, cause,
+// sentence, counts, a connection's label or lost ticks).
+func (s *Service) VerdictChanged() <-chan struct{} { return s.verdicts.changed }
+
+// evidence of the modes.
+
+func (l *local) evidence(ev *verdict.Evidence) {
+	l.Ingest.Evidence(ev)
+	l.withMonitor.evidence(ev)
+}
+
+func (r *observed) evidence(ev *verdict.Evidence) {
+	ev.Mode = verdict.ModeRemote
+	st := r.Observer.State()
+	ev.Remote = &verdict.Remote{Access: access(st.State), Detail: st.Detail, LastData: st.LastData}
+	snap := r.Observer.Snapshot()
+	ev.Snapshot = &snap
+	r.withMonitor.evidence(ev)
+}
+
+func (i *idle) evidence(ev *verdict.Evidence) {
+	ev.Mode, ev.Problem = verdict.ModeIdle, i.problem
+}
+
+// evidence of the monitor: its own subscription, and when it last received
+// a tick of each connection.
+func (m withMonitor) evidence(ev *verdict.Evidence) {
+	sub := m.Monitor.Subscription()
+	ev.Subscription = &verdict.Subscription{OK: subscriptionOK(sub), Detail: sub.Detail}
+	ev.Received = map[string]float64{}
+	for id, c := range m.MetricsAt(ev.At).Connections {
+		ev.Received[id] = c.LastTick
+	}
+}
+
+// subscriptionOK: subscribed, or still connecting for the first time, or
+// not needed because the server's push feeds the rows.
+func subscriptionOK(s monitor.SubscriptionState) bool {
+	switch {
+	case s.Feed == monitor.FeedPush:
+		return true
+	case s.State == monitor.SubscriptionConnecting && s.Gaps == 0:
+		return true
+	}
+	return s.State == monitor.SubscriptionSubscribed
+}
+
+// access reduces the observer's state words to what they mean for judging.
+func access(state string) verdict.Access {
+	switch state {
+	case remote.StateObserving:
+		return verdict.AccessObserving
+	case remote.StateUnreachable:
+		return verdict.AccessUnreachable
+	case remote.StateMonitorUnavailable:
+		return verdict.AccessMonitorUnavailable
+	}
+	// needs_password, signing_in, wrong_credentials, forbidden,
+	// subscription_expired, session_expired, session_failing, stopped.
+	return verdict.AccessNotSignedIn
+}

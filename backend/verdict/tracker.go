@@ -1,0 +1,140 @@
+package verdict
+
+import (
+	"sync"
+	"time"
+
+	"github.com/tickstock/monitor/backend/health"
+)
+
+// Tracker turns successive observations into evidence: which connections'
+// counters move, which say connected and have been silent past the stall
+// threshold. It keeps a verdict's Since at the start of the incident (its
+// level and cause), so a retry does not reset "down since". Safe for
+// concurrent use; one per session.
+type Tracker struct {
+	mu    sync.Mutex
+	conns map[string]*track
+	last  Verdict
+	seen  bool
+}
+
+// track is what the tracker remembers of one connection.
+type track struct {
+	count int64         // message_count last seen
+	word  health.Status // status last seen
+	rose  time.Time     // when the counters last moved
+	// risesUnderWord counts consecutive observations in which the count
+	// rose while the word stayed the same.
+	risesUnderWord int
+	aliveSince     time.Time // when the word last became an alive one
+}
+
+// NewTracker starts with nothing seen.
+func NewTracker() *Tracker { return &Tracker{conns: map[string]*track{}} }
+
+// Judge adds the counters' evidence of ev.Snapshot (and ev.Received) to
+// ev, judges it, and keeps Since at the start of the incident.
+func (t *Tracker) Judge(ev Evidence) Verdict {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if ev.Snapshot != nil {
+		ev.Conns = t.observe(*ev.Snapshot, ev.At, stallOf(ev), ev.Received)
+	}
+	v := Judge(ev)
+	if t.seen && t.last.Level == v.Level && t.last.Cause == v.Cause {
+		v.Since = t.last.Since
+	}
+	t.last, t.seen = v, true
+	return v
+}
+
+// Last is the newest verdict judged (zero before the first).
+func (t *Tracker) Last() Verdict {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.last
+}
+
+func stallOf(ev Evidence) time.Duration {
+	if ev.StallAfter > 0 {
+		return ev.StallAfter
+	}
+	return DefaultStallAfter
+}
+
+// observe updates each connection's track and returns the evidence.
+func (t *Tracker) observe(s health.Snapshot, at time.Time, stall time.Duration, received map[string]float64) map[string]ConnEvidence {
+	out := make(map[string]ConnEvidence, len(s.Connections))
+	for id, c := range s.Connections {
+		tr, ok := t.conns[id]
+		if !ok {
+			tr = &track{count: c.MessageCount, word: c.Status}
+			if c.LastMessageTime > 0 {
+				tr.rose = minTime(health.Time(c.LastMessageTime), at)
+			}
+			t.conns[id] = tr
+		} else {
+			tr.move(c, at)
+		}
+		if r := received[id]; r > 0 && health.Time(r).After(tr.rose) {
+			tr.rose = minTime(health.Time(r), at)
+		}
+		tr.alive(c, at)
+		out[id] = tr.evidence(c, at, stall)
+	}
+	return out
+}
+
+// move records a new observation of the counters.
+func (tr *track) move(c health.Connection, at time.Time) {
+	rose := c.MessageCount > tr.count
+	switch {
+	case c.Status != tr.word:
+		tr.risesUnderWord = 0
+	case rose:
+		tr.risesUnderWord++
+	default:
+		tr.risesUnderWord = 0
+	}
+	if rose {
+		tr.rose = at
+	}
+	tr.count, tr.word = c.MessageCount, c.Status
+}
+
+// alive keeps when the word last became one that claims a live link.
+func (tr *track) alive(c health.Connection, at time.Time) {
+	if !aliveWord(c.Status) {
+		tr.aliveSince = time.Time{}
+		return
+	}
+	if tr.aliveSince.IsZero() {
+		tr.aliveSince = at
+	}
+	if c.ConnectedSince > 0 {
+		if cs := health.Time(c.ConnectedSince); cs.Before(tr.aliveSince) {
+			tr.aliveSince = cs
+		}
+	}
+}
+
+// evidence: an alive word streams while the counters moved within the
+// stall threshold; a word of the contract that says the link is down
+// (disconnected, connecting, error, …) is believed unless the count keeps
+// rising under it (twice in a row: the last ticks before a drop arrive
+// with the drop).
+func (tr *track) evidence(c health.Connection, at time.Time, stall time.Duration) ConnEvidence {
+	fresh := !tr.rose.IsZero() && at.Sub(tr.rose) <= stall
+	if !aliveWord(c.Status) {
+		return ConnEvidence{Streaming: fresh && tr.risesUnderWord >= 2}
+	}
+	return ConnEvidence{Streaming: fresh, Silent: !fresh && at.Sub(tr.aliveSince) > stall}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

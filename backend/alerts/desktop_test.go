@@ -39,7 +39,7 @@ func TestDesktopNotifierOverSessionDBus(t *testing.T) {
 	}
 	wait.For(t, "the notification on the bus", 5*time.Second, func() bool { return len(svc.Received()) == 1 })
 	n := svc.Received()[0]
-	if n.AppName != AppName || n.Summary != "TickStock Monitor: DEGRADED · API key refused" || !strings.Contains(n.Body, "The provider refused the API key") {
+	if n.AppName != AppName || n.Summary != "TickStock Monitor: DEGRADED · 2/3 connected · key refused" || !strings.Contains(n.Body, "The provider refused the API key") {
 		t.Fatalf("notification %+v", n)
 	}
 }

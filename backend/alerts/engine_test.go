@@ -158,7 +158,7 @@ func TestOneOutageIsOneDownAndOneRecoveredNotification(t *testing.T) {
 	if len(sent) != 2 {
 		t.Fatalf("want 2 notifications, got %d: %+v", len(sent), sent)
 	}
-	if sent[0].Title != "TickStock Monitor: DEGRADED · provider connection down" || !strings.Contains(sent[0].Body, "A connection is down") {
+	if sent[0].Title != "TickStock Monitor: DEGRADED · 2/3 connected · provider down" || !strings.Contains(sent[0].Body, "A connection is down") {
 		t.Fatalf("down notification %+v", sent[0])
 	}
 	if sent[1].Title != "TickStock Monitor: recovered" || !strings.Contains(sent[1].Body, "15.0 s") {
@@ -260,7 +260,7 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 		t.Fatalf("want the incident opened as provider_down and changed once to key_refused, got %+v", in)
 	}
 	sent := rec.Sent()
-	if len(sent) != 2 || !strings.Contains(sent[1].Title, "API key refused") || !strings.Contains(sent[1].Body, "refused the API key") {
+	if len(sent) != 2 || !strings.Contains(sent[1].Title, "key refused") || !strings.Contains(sent[1].Body, "refused the API key") {
 		t.Fatalf("want the down notification and one update naming the key, got %+v", sent)
 	}
 	if !strings.Contains(sent[1].Body, "down since 03:10:02") && !strings.Contains(sent[1].Body, "down since "+clock(in[0].Time())) {
@@ -271,7 +271,7 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 	if in := ofKind(got, EntryIncident); len(in) != 1 || in[0].Cause != string(verdict.CauseKeyRefused) || in[0].Duration != 21 {
 		t.Fatalf("closed %+v", in)
 	}
-	if s := rec.Sent(); len(s) != 3 || !strings.Contains(s[2].Body, "API key refused") {
+	if s := rec.Sent(); len(s) != 3 || !strings.Contains(s[2].Body, "key refused") {
 		t.Fatalf("recovery %+v", s)
 	}
 }
@@ -296,7 +296,7 @@ func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 	}
 	got = append(got, run(e, w, c, 5*time.Second)...)
 	sent := rec.Sent()
-	if len(sent) != 2 || sent[0].Title != "TickStock Monitor: DOWN · API key refused" || sent[1].Title != "TickStock Monitor: recovered" {
+	if len(sent) != 2 || sent[0].Title != "TickStock Monitor: DOWN · 0/3 connected · key refused" || sent[1].Title != "TickStock Monitor: recovered" {
 		t.Fatalf("want one key notification and one recovery, got %+v", sent)
 	}
 	if in := ofKind(got, EntryIncident); len(in) != 1 {
@@ -332,7 +332,7 @@ func TestRecoveryIsNeverThrottledAway(t *testing.T) {
 	w.unpub = false
 	run(e, w, c, 5*time.Second)
 	s := rec.Sent()
-	if len(s) != 4 || s[2].Title != "TickStock Monitor: DOWN · Redis not reachable" || s[3].Title != "TickStock Monitor: recovered" {
+	if len(s) != 4 || s[2].Title != "TickStock Monitor: DOWN · not publishing" || s[3].Title != "TickStock Monitor: recovered" {
 		t.Fatalf("want down, recovered, down, recovered: %+v", s)
 	}
 	// A third incident that opens and closes within the minute is never
@@ -519,10 +519,10 @@ func TestTitle(t *testing.T) {
 		want string
 	}{
 		{verdict.Verdict{Level: verdict.OK, Cause: verdict.CauseHealthy, Connected: 3, Enabled: 3}, "OK · 3/3 connected — TickStock Monitor"},
-		{verdict.Verdict{Level: verdict.Down, Cause: verdict.CauseNotPublishing, Connected: 0, Enabled: 3}, "DOWN · Redis not reachable — TickStock Monitor"},
-		{verdict.Verdict{Level: verdict.Degraded, Cause: verdict.CauseProviderDown, Connected: 2, Enabled: 3}, "DEGRADED · provider connection down · 2/3 connected — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Down, Cause: verdict.CauseNotPublishing, Connected: 0, Enabled: 3}, "DOWN · not publishing — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Degraded, Cause: verdict.CauseProviderDown, Connected: 2, Enabled: 3}, "DEGRADED · 2/3 connected · provider down — TickStock Monitor"},
 		{verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseNotSignedIn}, "UNKNOWN · not signed in — TickStock Monitor"},
-		{verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseConfiguration}, "UNKNOWN · not running — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseConfiguration}, "UNKNOWN · configuration problem — TickStock Monitor"},
 	} {
 		if got := Title(tc.v); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.v, got, tc.want)

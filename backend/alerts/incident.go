@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
@@ -15,9 +14,10 @@ type incident struct {
 	level    verdict.Level
 	cause    verdict.Cause // its root cause, as the timeline and the notifications name it
 	sentence string
-	where    string    // the entries' Connection: one slot, redis, remote, or "" for several
-	causeAt  time.Time // when the root cause last changed
-	back     time.Time // the verdict OK again since; the incident ends after Settle
+	v        verdict.Verdict // the newest verdict not OK: what the notifications' titles say
+	where    string          // the entries' Connection: one slot, redis, remote, or "" for several
+	causeAt  time.Time       // when the root cause last changed
+	back     time.Time       // the verdict OK again since; the incident ends after Settle
 
 	// notified: a notification opened it on the desktop, so its recovery
 	// goes there too. shown is the level and cause the desktop last heard.
@@ -51,6 +51,8 @@ func (e *Engine) judge(o Observation) []Entry {
 	}
 	in.back = time.Time{} // not OK again before it settled: the same incident
 	out := e.update(o.At, v)
+	in.v = *v
+	in.v.Cause = in.cause // the root cause, which a retry between two refusals does not replace
 	return append(out, e.alertOpen(o.At)...)
 }
 
@@ -69,11 +71,11 @@ func (e *Engine) open(now time.Time, v *verdict.Verdict) []Entry {
 	if s := health.Time(v.Since); v.Since > 0 && s.Before(now) && now.Sub(s) < 2*time.Second {
 		start = s
 	}
-	in := &incident{start: start, level: v.Level, cause: v.Cause, sentence: v.Sentence, where: where(v), causeAt: start}
+	in := &incident{start: start, level: v.Level, cause: v.Cause, sentence: v.Sentence, v: *v, where: where(v), causeAt: start}
 	e.incident = in
 	out := []Entry{{At: health.Unix(start), Connection: in.where, Kind: EntryIncident, Incident: health.Unix(start),
 		To: string(v.Cause), Level: string(v.Level), Cause: string(v.Cause),
-		Message: fmt.Sprintf("%s: %s", upper(v.Level), v.Sentence)}}
+		Message: fmt.Sprintf("%s: %s", verdict.Word(v.Level), v.Sentence)}}
 	return append(out, e.alertOpen(now)...)
 }
 
@@ -98,7 +100,7 @@ func (e *Engine) update(now time.Time, v *verdict.Verdict) []Entry {
 	}
 	out := []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryIncident, Incident: health.Unix(in.start),
 		From: string(prev), To: string(cause), Level: string(v.Level), Cause: string(cause), Duration: now.Sub(in.start).Seconds(),
-		Message: fmt.Sprintf("%s: %s (incident since %s, %s)", upper(v.Level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
+		Message: fmt.Sprintf("%s: %s (incident since %s, %s)", verdict.Word(v.Level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 	return append(out, e.alertUpdate(now)...)
 }
 
@@ -131,11 +133,11 @@ func (e *Engine) settle(now time.Time) []Entry {
 	id := health.Unix(in.start)
 	out := []Entry{{At: health.Unix(in.back), Connection: in.where, Kind: EntryIncident, Incident: id,
 		From: string(in.cause), To: string(verdict.CauseHealthy), Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
-		Message: fmt.Sprintf("OK again after %s (%s since %s)", human(d), CauseWords(in.cause), clock(in.start))}}
+		Message: fmt.Sprintf("OK again after %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))}}
 	if in.notified { // the desktop said it was down: it must hear it is back, throttle or not
 		out = append(out, Entry{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindRecovered, Incident: id,
 			Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
-			Message: fmt.Sprintf("Recovered after an outage of %s: %s since %s", human(d), CauseWords(in.cause), clock(in.start))})
+			Message: fmt.Sprintf("Recovered after an outage of %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))})
 	}
 	return out
 }
@@ -157,13 +159,13 @@ func (e *Engine) alertOpen(now time.Time) []Entry {
 		in.heldBack = true
 		return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
 			Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
-			Message: fmt.Sprintf("%s: %s", upper(in.level), in.sentence),
+			Message: fmt.Sprintf("%s: %s", verdict.Word(in.level), in.sentence),
 			Note:    fmt.Sprintf("held back: one new incident is notified per minute (the last %s ago); this one is notified then if it is still open", human(now.Sub(e.lastOpen)))}}
 	}
 	in.tried = in.cause
 	return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
-		Message: fmt.Sprintf("%s since %s: %s", upper(in.level), clock(in.start), in.sentence)}}
+		Message: fmt.Sprintf("%s since %s: %s", verdict.Word(in.level), clock(in.start), in.sentence)}}
 }
 
 // alertUpdate tells the desktop the incident's new root cause or level once
@@ -180,7 +182,7 @@ func (e *Engine) alertUpdate(now time.Time) []Entry {
 	in.shown, in.shownLvl = in.cause, in.level
 	return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: health.Unix(in.start),
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
-		Message: fmt.Sprintf("Now %s: %s (down since %s, %s)", upper(in.level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
+		Message: fmt.Sprintf("Now %s: %s (down since %s, %s)", verdict.Word(in.level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 }
 
 // delivered is told which alert reached the desktop (see notify).
@@ -229,9 +231,6 @@ func where(v *verdict.Verdict) string {
 	}
 	return one
 }
-
-// upper is a level as the notifications and the title write it: "DOWN".
-func upper(l verdict.Level) string { return strings.ToUpper(string(l)) }
 
 // clock is a time as a person reads it in a notification: 15:04:05, local.
 func clock(t time.Time) string { return t.Local().Format("15:04:05") }

@@ -29,7 +29,7 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 	if len(send) == 0 {
 		return
 	}
-	title, body := message(send)
+	title, body := e.message(send)
 	var err error
 	if e.notifier != nil {
 		err = e.notifier.Send(title, body)
@@ -50,9 +50,9 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 }
 
 // message is one notification for one alert, or a summary for several.
-func message(alerts []*Entry) (title, body string) {
+func (e *Engine) message(alerts []*Entry) (title, body string) {
 	if len(alerts) == 1 {
-		return titleOf(alerts[0]), alerts[0].Message
+		return e.titleOf(alerts[0]), alerts[0].Message
 	}
 	lines := make([]string, len(alerts))
 	for i, a := range alerts {
@@ -61,11 +61,11 @@ func message(alerts []*Entry) (title, body string) {
 	return fmt.Sprintf("%s: %d alerts", AppName, len(alerts)), strings.Join(lines, "\n")
 }
 
-// titleOf: "TickStock Monitor: DOWN · Redis not reachable", or
-// "TickStock Monitor: recovered".
-func titleOf(a *Entry) string {
-	if a.Alert == KindRecovered {
+// titleOf: the open incident's verdict in the title's words ("TickStock
+// Monitor: DOWN · not publishing"), or "TickStock Monitor: recovered".
+func (e *Engine) titleOf(a *Entry) string {
+	if a.Alert == KindRecovered || e.incident == nil {
 		return AppName + ": recovered"
 	}
-	return AppName + ": " + upper(verdict.Level(a.Level)) + " · " + CauseWords(verdict.Cause(a.Cause))
+	return AppName + ": " + verdict.Title(e.incident.v)
 }

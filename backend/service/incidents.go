@@ -132,14 +132,14 @@ func (w *incidents) run(ctx context.Context) {
 func (w *incidents) observe(now time.Time, sample bool) {
 	o := alerts.Observation{At: now, Snapshot: w.svc.mode.Snapshot()}
 	w.svc.mode.observe(&o, now)
-	o.Verdict = w.svc.judged()
+	v := w.svc.judge(now) // the verdict of this moment: the incidents follow it
+	o.Verdict = &v
 	w.mu.Lock()
 	entries := w.engine.Observe(o)
 	w.mu.Unlock()
 	for _, e := range entries {
 		w.record(e)
 	}
-	w.svc.judge(now)
 	if sample {
 		w.mu.Lock()
 		done := w.agg.Add(now, samples(o))
@@ -307,13 +307,7 @@ var errNoProfileStore = fmt.Errorf("there is no user configuration directory to 
 
 // Title is the window title: the verdict ("DOWN · not publishing —
 // TickStock Monitor").
-func (s *Service) Title() string {
-	v := s.judged()
-	if v == nil {
-		return alerts.AppName
-	}
-	return alerts.Title(*v)
-}
+func (s *Service) Title() string { return alerts.Title(s.Verdict()) }
 
 // FiguresAround returns the minutes from ten minutes before at to ten
 // after, of connection ("" or not a connection: all of them), so the

@@ -5,8 +5,8 @@
 // (the monitor is shared by every viewer), so they are sent again after a
 // reconnect.
 import type { Backend } from './bridge';
-import { EventMetrics, EventReopened, EventRemote, EventSource, EventStatus, EventTicks } from './events';
-import type { AppInfo, Lookup, RemoteState, Snapshot, SourceState } from './types';
+import { EventMetrics, EventReopened, EventRemote, EventSource, EventStatus, EventTicks, EventVerdict } from './events';
+import type { AppInfo, Lookup, RemoteState, Snapshot, SourceState, Verdict } from './types';
 
 type Listener = (data: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
@@ -30,6 +30,7 @@ const pushed: Record<string, string> = {
   tick_batch: EventTicks,
   tick_metrics: EventMetrics,
   source_state: EventSource,
+  verdict_state: EventVerdict,
 };
 
 const NOT_HERE = 'is offered only in the desktop window: it changes the ingest (or this machine) for everyone';
@@ -111,6 +112,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 }
 const firstStatus = deferred<Snapshot>();
 const firstSource = deferred<SourceState>();
+const firstVerdict = deferred<Verdict>();
 
 let ws: WebSocket | null = null;
 let live = false; // a message came since the stream (re)opened
@@ -148,8 +150,16 @@ function openStream(): void {
     if (name === EventStatus) {
       state.last_data = now();
       firstStatus.resolve(m.data as Snapshot);
+      // The server's verdict comes with its status (serve judges what it runs).
+      const v = (m.data as { verdict?: Verdict } | undefined)?.verdict;
+      if (v) {
+        firstVerdict.resolve(v);
+        emit(EventVerdict, v);
+      }
     } else if (name === EventSource) {
       firstSource.resolve(m.data as SourceState);
+    } else if (name === EventVerdict) {
+      firstVerdict.resolve(m.data as Verdict);
     }
     emit(name, m.data);
     // Say which metrics this tab has taken in (just now, above): the server
@@ -235,6 +245,8 @@ export const httpBackend: Backend = {
     return firstStatus.promise;
   },
   info: async (): Promise<AppInfo> => getJSON<AppInfo>('/api/admin/info'),
+  // The first verdict the push stream brings; none comes before sign-in (the line stays neutral).
+  verdict: async (): Promise<Verdict> => firstVerdict.promise,
   source: async (): Promise<SourceState> => firstSource.promise,
   pause: async (): Promise<void> => {
     view.paused = true;

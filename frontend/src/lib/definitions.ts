@@ -41,7 +41,7 @@ export const METRICS = {
   },
   dropped: {
     label: 'Dropped',
-    text: 'The sum of the columns’ Not published: ticks received from the provider that never reached Redis (publish queue full or Redis down). Source: the health snapshot (publish_dropped). Since the ingest started.',
+    text: 'Ticks received from the provider that never reached Redis (publish queue full, Redis down or frozen), all connections together; each column counts its own under Lost. Source: the health snapshot (publish_dropped). Since the ingest started.',
   },
   universe: {
     label: 'Universe',
@@ -86,10 +86,6 @@ export const METRICS = {
   lost: {
     label: 'Lost',
     text: 'Ticks this connection received from the provider that no consumer got: not published to Redis (publish queue full, Redis down or frozen), or published while nobody was subscribed. Source: the verdict (the publisher’s drops and unheard ticks). Since the ingest started.',
-  },
-  not_published: {
-    label: 'Not published',
-    text: 'Ticks this connection received from the provider that could not be published to Redis (publish queue full or Redis down). Source: the health snapshot (publish_dropped). Since the ingest started. No consumer ever sees them.',
   },
   spark: {
     label: '60 s',

@@ -5,32 +5,12 @@
 // (backend/verdict/title.go), so the window's title and a browser tab's say
 // the same.
 
-export type Level = 'ok' | 'degraded' | 'down' | 'unknown';
+import type { Verdict, VerdictConn, VerdictLevel } from './types';
 
-/** One connection's part of the verdict (backend/verdict.Conn). */
-export interface ConnVerdict {
-  level: Level;
-  status: string;
-  label: string;
-  streaming: boolean;
-  publishing: boolean;
-  cause: string;
-  sentence: string;
-  lost: number;
-}
-
-/** The session's verdict (backend/verdict.Verdict). */
-export interface Verdict {
-  level: Level;
-  cause: string;
-  sentence: string;
-  since: number;
-  at: number;
-  connected: number;
-  enabled: number;
-  connections: Record<string, ConnVerdict>;
-  detail?: string;
-}
+// The generated types (types.ts), under the names the components use.
+export type { Verdict };
+export type ConnVerdict = VerdictConn;
+export type Level = VerdictLevel;
 
 /** The level in capitals, as titles and the header show it. */
 export function levelWord(l: string): string {

@@ -27,6 +27,19 @@ describe('VerdictLine', () => {
     expect(screen.getByTestId('verdict')).not.toHaveClass('ok');
   });
 
+  it('says since when from the start of the incident, not from a retry that connected for a moment', async () => {
+    const at = (s: number) => new Date(s * 1000).toTimeString().slice(0, 8);
+    const { rerender } = render(VerdictLine, { verdict: { ...frozen, since: 1000, at: 1000 }, now: 1010_000 });
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1011, at: 1011 }, now: 1011_000 });
+    await rerender({ verdict: { ...frozen, since: 1012, at: 1012 }, now: 1020_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1000)} (20 s)`);
+    // OK for longer than the settle time: the next incident is a new one.
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1021 }, now: 1021_000 });
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1025 }, now: 1025_000 });
+    await rerender({ verdict: { ...frozen, since: 1030, at: 1030 }, now: 1032_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1030)} (2 s)`);
+  });
+
   it('says nothing of since when all is well', () => {
     render(VerdictLine, { verdict: { ...frozen, level: 'ok', cause: 'healthy', sentence: 'All 3 connections stream and publish.' }, now: 1024_000 });
     expect(screen.getByTestId('verdict')).toHaveTextContent('OK');

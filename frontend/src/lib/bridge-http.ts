@@ -30,7 +30,6 @@ const pushed: Record<string, string> = {
   tick_batch: EventTicks,
   tick_metrics: EventMetrics,
   source_state: EventSource,
-  verdict_state: EventVerdict,
 };
 
 const NOT_HERE = 'is offered only in the desktop window: it changes the ingest (or this machine) for everyone';
@@ -135,7 +134,7 @@ function openStream(): void {
     if (document.hidden) send({ type: 'hidden' });
   };
   sock.onmessage = (e) => {
-    let m: { event?: string; data?: unknown };
+    let m: { event?: string; data?: unknown; verdict?: Verdict };
     try {
       m = JSON.parse(String(e.data));
     } catch {
@@ -150,16 +149,13 @@ function openStream(): void {
     if (name === EventStatus) {
       state.last_data = now();
       firstStatus.resolve(m.data as Snapshot);
-      // The server's verdict comes with its status (serve judges what it runs).
-      const v = (m.data as { verdict?: Verdict } | undefined)?.verdict;
-      if (v) {
-        firstVerdict.resolve(v);
-        emit(EventVerdict, v);
+      // The server's verdict comes beside its status (serve judges what it runs).
+      if (m.verdict) {
+        firstVerdict.resolve(m.verdict);
+        emit(EventVerdict, m.verdict);
       }
     } else if (name === EventSource) {
       firstSource.resolve(m.data as SourceState);
-    } else if (name === EventVerdict) {
-      firstVerdict.resolve(m.data as Verdict);
     }
     emit(name, m.data);
     // Say which metrics this tab has taken in (just now, above): the server

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // Push messages on /admin-ws.
@@ -248,10 +249,19 @@ func (h *hub) broadcast(msg []byte) {
 type pushMessage struct {
 	Event string `json:"event"`
 	Data  any    `json:"data"`
+	// Verdict goes beside the status's data (the contract's snapshot stays
+	// as it is): the server's judgement, for the browser tab's title and
+	// the observing window.
+	Verdict *verdict.Verdict `json:"verdict,omitempty"`
 }
 
 func (h *hub) statusMessage() []byte {
-	b, _ := json.Marshal(pushMessage{Event: EventStatus, Data: h.s.opts.Snapshots.Snapshot()})
+	msg := pushMessage{Event: EventStatus, Data: h.s.opts.Snapshots.Snapshot()}
+	if h.s.opts.Verdict != nil {
+		v := h.s.opts.Verdict()
+		msg.Verdict = &v
+	}
+	b, _ := json.Marshal(msg)
 	return b
 }
 

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // CookieName is the session cookie (Flask's name, for TickStockAppV2 clients).
@@ -44,8 +45,13 @@ type Options struct {
 	Log       *slog.Logger
 	// TLS marks cookies Secure (set when serving HTTPS).
 	TLS bool
-	// Health adds fields to GET /health (e.g. which Redis answers); nil = none.
+	// Health adds fields to GET /health for a signed-in admin (e.g. which
+	// Redis answers); nil = none. Anonymous callers never get them.
 	Health func() map[string]any
+	// Verdict is the server's judgement (health.go): /health answers 200
+	// only when it is OK or degraded, and the status API carries it. Nil:
+	// /health answers 200 "ok" (a server that judges nothing).
+	Verdict func() verdict.Verdict
 
 	SessionTTL  time.Duration // default 12 h
 	LoginLimit  int           // failed logins per address, and per account, per LoginWindow; default 5
@@ -152,17 +158,7 @@ func New(o Options) *Server {
 	s.mux.HandleFunc("GET /admin/api/admin/websocket-status", s.status)
 	s.mux.HandleFunc("GET /admin-ws", s.hub.serve)
 	s.routeDashboard()
-	s.mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) {
-		h := map[string]any{}
-		if o.Health != nil {
-			h = o.Health()
-		}
-		if h == nil {
-			h = map[string]any{}
-		}
-		h["status"] = "ok"
-		writeJSON(w, http.StatusOK, h)
-	})
+	s.mux.HandleFunc("GET /health", s.health)
 	return s
 }
 
@@ -300,14 +296,21 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authorize(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: health.Unix(s.opts.Now())})
+	env := statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: health.Unix(s.opts.Now())}
+	if s.opts.Verdict != nil {
+		v := s.opts.Verdict()
+		env.Verdict = &v
+	}
+	writeJSON(w, http.StatusOK, env)
 }
 
-// statusEnvelope is the status API's response.
+// statusEnvelope is the status API's response: TickStockAppV2's, plus the
+// server's verdict (what only it can see: whether its ticks reach Redis).
 type statusEnvelope struct {
-	Status    string          `json:"status"`
-	Data      health.Snapshot `json:"data"`
-	Timestamp float64         `json:"timestamp"`
+	Status    string           `json:"status"`
+	Data      health.Snapshot  `json:"data"`
+	Timestamp float64          `json:"timestamp"`
+	Verdict   *verdict.Verdict `json:"verdict,omitempty"`
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -26,6 +26,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/version"
 )
 
@@ -42,6 +43,8 @@ type Options struct {
 	Snapshot func() health.Snapshot
 	// Publisher is nil when ticks are not published.
 	Publisher *redisbus.Publisher
+	// Verdict is the server's judgement (tickstock_verdict); nil = none.
+	Verdict func() verdict.Verdict
 	// Now is the clock; Started is when the process began (the age of a
 	// connection's newest message counts from it until the first message).
 	Now     func() time.Time
@@ -80,6 +83,9 @@ var (
 	dRedisUp    = desc("redis_publishing", "1 when the last pipeline reached Redis, else 0.")
 	dRedisInfo  = desc("redis_info", "The Redis in use: kind (standalone, sentinel, cluster) and the node last connected to (always 1).", "kind", "node")
 	dBuild      = desc("build_info", "The build (always 1).", "version")
+	// One series per level, 1 for the current one, as tickstock_connection_status does for
+	// status words: an alert rule reads tickstock_verdict{level="down"} == 1 without a number code.
+	dVerdict = desc("verdict", "The server's verdict: 1 for the current level (ok, degraded, down, unknown), 0 for the others; cause names its root cause.", "level", "cause")
 )
 
 // collector reads the figures at scrape time.
@@ -87,7 +93,7 @@ type collector struct{ o Options }
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{dStatus, dInfo, dMessages, dErrors, dReconnects, dSubscribed, dAssigned, dAge,
-		dPublished, dUnheard, dDropped, dQueue, dQueueCap, dRedisUp, dRedisInfo, dBuild} {
+		dPublished, dUnheard, dDropped, dQueue, dQueueCap, dRedisUp, dRedisInfo, dBuild, dVerdict} {
 		ch <- d
 	}
 }
@@ -101,6 +107,16 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, float64(v), l...)
 	}
 	gauge(dBuild, 1, version.Version)
+	if c.o.Verdict != nil {
+		v := c.o.Verdict()
+		for _, l := range verdict.Levels {
+			cause := ""
+			if l == v.Level {
+				cause = string(v.Cause)
+			}
+			gauge(dVerdict, b2f(l == v.Level), string(l), cause)
+		}
+	}
 	var published, failed, unheard map[string]int64
 	var heardKnown bool
 	if p := c.o.Publisher; p != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/promtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -204,5 +205,32 @@ func TestListenNamesTheVariable(t *testing.T) {
 	defer ln.Close()
 	if _, err := Listen(ln.Addr().String()); err == nil || !strings.Contains(err.Error(), "METRICS_LISTEN_ADDR=") {
 		t.Fatalf("second listen on %s: %v", ln.Addr(), err)
+	}
+}
+
+// tickstock_verdict: one series per level, 1 for the current one with its
+// cause; promtool accepts the exposition.
+func TestVerdictGauge(t *testing.T) {
+	v := verdict.Verdict{Level: verdict.Down, Cause: verdict.CauseNotPublishing}
+	c := collector{Options{Snapshot: func() health.Snapshot { return health.Snapshot{} }, Now: time.Now, Started: time.Now(),
+		Verdict: func() verdict.Verdict { return v }}}
+	text := gatherText(t, c)
+	for series, want := range map[string]float64{
+		`tickstock_verdict{cause="not_publishing",level="down"}`: 1,
+		`tickstock_verdict{cause="",level="ok"}`:                 0,
+		`tickstock_verdict{cause="",level="degraded"}`:           0,
+		`tickstock_verdict{cause="",level="unknown"}`:            0,
+	} {
+		if got := value(text, series); got != want {
+			t.Errorf("%s = %v, want %v\n%s", series, got, want, grepPrefix(text, "tickstock_verdict"))
+		}
+	}
+	promtest.CheckMetrics(t, text)
+	problems, err := testutil.CollectAndLint(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", p.Metric, p.Text)
 	}
 }

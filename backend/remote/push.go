@@ -66,14 +66,18 @@ func (c *Client) streamJSON(ctx context.Context, p Push) error {
 		// serve pushes at least every PushPeriod; silence for three is a dead link.
 		_ = conn.SetReadDeadline(time.Now().Add(3 * c.PushPeriod))
 		var msg struct {
-			Event string          `json:"event"`
-			Data  json.RawMessage `json:"data"`
+			Event   string          `json:"event"`
+			Data    json.RawMessage `json:"data"`
+			Verdict json.RawMessage `json:"verdict"` // serve's own, beside the status
 		}
 		if err := conn.ReadJSON(&msg); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
 			return unreachable(err)
+		}
+		if len(msg.Verdict) > 0 {
+			c.verdict.Store(&msg.Verdict)
 		}
 		if msg.Event == "connection_status_update" {
 			if s, err := DecodeHealth(msg.Data); err == nil {

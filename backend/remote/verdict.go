@@ -25,3 +25,7 @@ func (c *Client) ServerVerdict() (v verdict.Verdict, ok bool) {
 	}
 	return verdict.Verdict{}, false
 }
+
+// ServerVerdict is the observed server's own verdict, from its newest
+// status answer or push (Client.ServerVerdict).
+func (o *Observer) ServerVerdict() (verdict.Verdict, bool) { return o.client.ServerVerdict() }

@@ -21,6 +21,7 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -53,7 +54,13 @@ func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in})
+	tracker := verdict.NewTracker()
+	judge := func() verdict.Verdict { // as serve judges itself
+		ev := verdict.Evidence{At: time.Now()}
+		in.Evidence(&ev)
+		return tracker.Judge(ev)
+	}
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Verdict: judge})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")

@@ -72,7 +72,20 @@ func (r *observed) evidence(ev *verdict.Evidence) {
 	ev.Remote = &verdict.Remote{Access: access(st.State), Detail: st.Detail, LastData: st.LastData}
 	snap := r.Observer.Snapshot()
 	ev.Snapshot = &snap
+	if sv, ok := r.Observer.ServerVerdict(); ok && st.State == remote.StateObserving {
+		ev.Publishing = serverPublishing(sv)
+	}
 	r.withMonitor.evidence(ev)
+}
+
+// serverPublishing: what serve's own verdict says of its publishing, which
+// only serve can see. A verdict on other grounds says its ticks are
+// published as far as it knows.
+func serverPublishing(sv verdict.Verdict) *verdict.Publishing {
+	if sv.Cause != verdict.CauseNotPublishing {
+		return &verdict.Publishing{OK: true, Queued: sv.Queued}
+	}
+	return &verdict.Publishing{OK: false, Detail: sv.Detail, Queued: sv.Queued}
 }
 
 func (i *idle) evidence(ev *verdict.Evidence) {

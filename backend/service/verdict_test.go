@@ -146,3 +146,47 @@ func TestRemoteIsUnknownUntilSignedIn(t *testing.T) {
 		t.Errorf("observing serve: connected %d", v.Connected)
 	}
 }
+
+// The window observing serve: serve's own verdict says whether its ticks
+// reach Redis (only it can see that); the window's own subscription is
+// judged apart; a server that stops answering is down.
+func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve's parts, two redis-servers and a window session")
+	}
+	published := redistest.Start(t) // where serve publishes
+	watched := redistest.Start(t)   // where the window subscribes (another Redis: its own subscription)
+	ch := redistest.Channel(t)
+	url, stop := ingestServer(t, published.URL, ch)
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
+		"REDIS_URL": watched.URL, "TICK_CHANNEL": ch}, Options{})
+	if err := s.SignIn(adminPassword("admin"), false); err != nil {
+		t.Fatal(err)
+	}
+	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+
+	// The window's own subscription lost while the server publishes.
+	watched.Kill(t)
+	v := waitVerdict(t, s, 10*time.Second, verdict.Degraded, verdict.CauseSubscriptionLost)
+	if v.Connected != 3 || verdict.Title(v) != "DEGRADED · monitor's subscription lost" {
+		t.Errorf("subscription lost: connected %d, title %q", v.Connected, verdict.Title(v))
+	}
+	watched.Restart(t)
+	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+
+	// serve's Redis frozen: serve says its ticks are not published.
+	published.Freeze(t)
+	v = waitVerdict(t, s, 10*time.Second, verdict.Down, verdict.CauseNotPublishing)
+	if c := v.Connections["connection_1"]; c.Label != "connected · not publishing" || c.Publishing || v.Connected != 0 {
+		t.Errorf("serve not publishing: connection_1 %+v, connected %d", c, v.Connected)
+	}
+	published.Thaw(t)
+	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+
+	// The server killed.
+	stop()
+	v = waitVerdict(t, s, 15*time.Second, verdict.Down, verdict.CauseServerUnreachable)
+	if verdict.Title(v) != "DOWN · server unreachable" {
+		t.Errorf("title %q", verdict.Title(v))
+	}
+}

@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -137,6 +138,9 @@ func Judge(ev Evidence) Verdict {
 		return v.set(Unknown, CauseStarting, "Nothing is known yet: waiting for the first health figures.")
 	}
 	judgeConns(&v, ev)
+	if ev.Publishing != nil {
+		v.Queued = ev.Publishing.Queued
+	}
 	if v.Enabled == 0 {
 		return v.set(Unknown, CauseNoneEnabled, "No connection is enabled, so there is nothing to judge: enable a connection (WEBSOCKET_CONNECTION_N_ENABLED).")
 	}
@@ -214,22 +218,28 @@ func oneShot(c health.Connection, at time.Time, stall time.Duration) ConnEvidenc
 		return ConnEvidence{Silent: alive}
 	}
 	fresh := at.Sub(health.Time(c.LastMessageTime)) <= stall
+	if downWord(c.Status) { // the last ticks before a drop are fresh too
+		return ConnEvidence{}
+	}
 	return ConnEvidence{Streaming: fresh, Silent: !fresh && aliveWord(c.Status)}
 }
 
-// aliveWord: the word claims a live link (connected, or a word that is not
-// the contract's, such as TickStockAppV2's status_update).
-func aliveWord(s health.Status) bool {
-	if s == health.StatusConnected {
-		return true
-	}
-	for _, w := range health.Statuses {
-		if s == w {
-			return false
-		}
-	}
-	return s != ""
+// downWord: one of the contract's words for a link that is not up.
+func downWord(s health.Status) bool {
+	return s != health.StatusConnected && slices.Contains(health.Statuses[:], s)
 }
+
+// aliveWord: the word claims a live link: connected, or TickStockAppV2's
+// status_update (its client stores the provider's status-message type
+// after the "subscribed to" confirmations, while the link streams). Any
+// other word outside the contract is judged by the evidence alone.
+func aliveWord(s health.Status) bool {
+	return s == health.StatusConnected || s == StatusUpdate
+}
+
+// StatusUpdate is the word TickStockAppV2 reports for a streaming
+// connection.
+const StatusUpdate health.Status = "status_update"
 
 // judgeConn is one connection's part: the evidence first, then the word.
 func judgeConn(c health.Connection, e ConnEvidence, publishing bool) Conn {

@@ -101,6 +101,12 @@ func TestJudge(t *testing.T) {
 			level: Degraded, cause: CauseProviderDown, connected: 1, enabled: 2, labels: map[string]string{"connection_1": "status_update · streaming"}},
 		{name: "TickStockAppV2 word without ticks is silent", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", false))},
 			level: Degraded, cause: CauseSilent, enabled: 1, labels: map[string]string{"connection_1": "status_update · silent"}},
+		{name: "a fresh last message does not make a dropped connection streaming", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(health.StatusDisconnected, true)), Publishing: publishing},
+			level: Down, cause: CauseProviderDown, enabled: 1, labels: map[string]string{"connection_1": "disconnected"}},
+		{name: "another word outside the contract is judged by the evidence: still", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", false))},
+			level: Down, cause: CauseProviderDown, enabled: 1, labels: map[string]string{"connection_1": "reconnect_pending"}},
+		{name: "another word outside the contract is judged by the evidence: moving", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", true))},
+			level: OK, cause: CauseHealthy, connected: 1, enabled: 1, labels: map[string]string{"connection_1": "reconnect_pending · streaming"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

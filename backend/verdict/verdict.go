@@ -77,6 +77,9 @@ type Verdict struct {
 	// connected_count alone.
 	Connected int `json:"connected"`
 	Enabled   int `json:"enabled"`
+	// Queued is the publisher's queue (ticks waiting for Redis) where this
+	// process publishes; 0 otherwise.
+	Queued int `json:"queued"`
 	// Connections is the verdict of each enabled slot, keyed by slot ID.
 	Connections map[string]Conn `json:"connections"`
 }

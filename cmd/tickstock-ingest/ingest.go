@@ -12,6 +12,7 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // runIngest runs the manager and publishes every tick to REDIS_URL until ctx
@@ -19,6 +20,7 @@ import (
 func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	every := fs.Duration("summary", 10*time.Second, "how often to log tick counts")
+	stall := stallFlag(fs)
 	cfg, log, code := loadConfig(fs, args, stderr)
 	if cfg == nil {
 		return code
@@ -36,7 +38,8 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer in.Close()
-	defer serveMetrics(mln, in, log, started)()
+	judge := judgeOf(in, *stall)
+	defer serveMetrics(mln, in, judge, log, started)()
 	t := time.NewTicker(*every)
 	defer t.Stop()
 	var last int64
@@ -53,7 +56,8 @@ func runIngest(ctx context.Context, args []string, stderr io.Writer) int {
 				dropped += c.PublishDropped
 			}
 			st := in.Publisher.State()
-			log.Info("ticks", "connected", fmt.Sprintf("%d/%d", s.ConnectedCount, s.EnabledConnections),
+			v := judge()
+			log.Info("ticks", "verdict", v.Level, "cause", v.Cause, "connected", fmt.Sprintf("%d/%d", s.ConnectedCount, s.EnabledConnections),
 				"received", s.TotalTicksReceived, "published_per_s", float64(n-last)/every.Seconds(),
 				"dropped", dropped, "errors", s.TotalErrors, "redis", redisState(st), "redis_node", st.Node)
 			last = n
@@ -85,6 +89,23 @@ func loadConfig(fs *flag.FlagSet, args []string, stderr io.Writer) (cfg *config.
 // startIngest runs the connections of cfg, publishing every tick to REDIS_URL.
 func startIngest(ctx context.Context, cfg *config.Config, log *slog.Logger) (*ingest.Ingest, error) {
 	return ingest.Start(ctx, cfg, ingest.Options{Manager: manager.Options{Log: log}, Redis: cfg.Redis})
+}
+
+// stallFlag: how long a connected connection may be silent before the
+// verdict calls it silent (degraded).
+func stallFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("stall-after", verdict.DefaultStallAfter, "a connected connection silent this long is degraded (silent)")
+}
+
+// judgeOf judges in's evidence with one tracker for the process: /health,
+// the status API, the push stream, the metrics and the log read it.
+func judgeOf(in *ingest.Ingest, stallAfter time.Duration) func() verdict.Verdict {
+	t := verdict.NewTracker()
+	return func() verdict.Verdict {
+		ev := verdict.Evidence{At: time.Now(), StallAfter: stallAfter}
+		in.Evidence(&ev)
+		return t.Judge(ev)
+	}
 }
 
 func redisState(s redisbus.PublisherState) string {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,7 +74,8 @@ func TestMetricsFromRunAndServe(t *testing.T) {
 			var text string
 			wait.For(t, "three connections connected and publishing in the scrape", 10*time.Second, func() bool {
 				text = get(t, url)
-				return strings.Count(text, `status="connected"} 1`) == 3 && strings.Contains(text, "\ntickstock_redis_publishing 1\n")
+				return strings.Count(text, `status="connected"} 1`) == 3 && strings.Contains(text, "\ntickstock_redis_publishing 1\n") &&
+					strings.Contains(text, `tickstock_verdict{cause="healthy",level="ok"} 1`)
 			})
 			promtest.CheckMetrics(t, text)
 			if !strings.Contains(text, `tickstock_redis_info{kind="standalone",node="`+srv.Addr+`"} 1`) {
@@ -82,16 +85,33 @@ func TestMetricsFromRunAndServe(t *testing.T) {
 				return
 			}
 			base := strings.Fields(strings.TrimPrefix(<-apiLine, "admin API on "))[0]
+			// Anonymous: the verdict and its sentence, nothing about where Redis is.
+			anon := get(t, base+"/health")
 			var h struct {
-				Status string
-				Redis  struct {
+				Status, Verdict, Sentence string
+				Redis                     *struct {
 					Kind, Node string
 					Publishing bool
 				}
 			}
-			if err := json.Unmarshal([]byte(get(t, base+"/health")), &h); err != nil || h.Status != "ok" ||
+			if err := json.Unmarshal([]byte(anon), &h); err != nil || h.Status != "ok" || h.Verdict != "ok" || h.Sentence == "" ||
+				h.Redis != nil || strings.Contains(anon, srv.Addr) {
+				t.Errorf("anonymous /health: %s %v", anon, err)
+			}
+			// A signed-in admin gets which Redis answers.
+			jar, _ := cookiejar.New(nil)
+			admin := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+			if resp, err := admin.PostForm(base+"/login", neturl.Values{"email": {"admin@x.io"}, "password": {"pw-admin"}}); err != nil || resp.StatusCode != 200 {
+				t.Fatalf("login: %v %v", resp, err)
+			}
+			resp, err := admin.Get(base + "/health")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if err := json.NewDecoder(resp.Body).Decode(&h); err != nil || h.Redis == nil ||
 				h.Redis.Kind != "standalone" || h.Redis.Node != srv.Addr || !h.Redis.Publishing {
-				t.Errorf("/health: %+v %v", h, err)
+				t.Errorf("admin /health: %+v %v", h, err)
 			}
 		})
 	}

@@ -20,6 +20,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	ttl := fs.Duration("session-ttl", 12*time.Hour, "how long a sign-in lasts")
+	stall := stallFlag(fs)
 	cfg, log, code := loadConfig(fs, args, stderr)
 	if cfg == nil {
 		return code
@@ -53,8 +54,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer in.Close()
-	defer serveMetrics(mln, in, log, time.Now())()
-	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, SessionTTL: *ttl,
+	judge := judgeOf(in, *stall)
+	defer serveMetrics(mln, in, judge, log, time.Now())()
+	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Log: log, TLS: certFile != "", Health: in.Health, Verdict: judge, SessionTTL: *ttl,
 		Dashboard: frontend.Dist(), Info: dashboardInfo(cfg, in), Lookup: dashboardLookup(in)})
 	mon := startDashboardMonitor(ctx, cfg, in, api)
 	defer mon.Close()

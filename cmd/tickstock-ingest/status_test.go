@@ -19,6 +19,7 @@ import (
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -31,13 +32,26 @@ func usersJSON(t *testing.T) []byte {
 		admintest.User{Email: "user@x.io", Password: "pw-" + string(adminapi.RoleUser), Role: string(adminapi.RoleUser)})
 }
 
+// apiServer is an admin API whose snapshot has enabled connections, the
+// first connected of them streaming (a fresh last message), the others
+// disconnected.
 func apiServer(t *testing.T, enabled, connected int) string {
 	users, err := adminapi.ParseUsers(usersJSON(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected,
-		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected}}})
+	snap := health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected, Connections: map[string]health.Connection{}}
+	for n := 1; n <= health.Slots; n++ {
+		c := health.Connection{Name: "slot", Status: health.StatusDisabled}
+		switch {
+		case n <= connected:
+			c = health.Connection{Name: "primary", Enabled: true, Status: health.StatusConnected, MessageCount: 10, LastMessageTime: health.Unix(time.Now())}
+		case n <= enabled:
+			c = health.Connection{Name: "secondary", Enabled: true, Status: health.StatusDisconnected}
+		}
+		snap.Connections[health.SlotID(n)] = c
+	}
+	src := admintest.NewHealth(snap)
 	s := adminapi.New(adminapi.Options{Users: users, Snapshots: src})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
@@ -47,10 +61,12 @@ func apiServer(t *testing.T, enabled, connected int) string {
 func status(t *testing.T, url, email, password string, extra ...string) (int, string, string) {
 	t.Setenv("TICKSTOCK_ADMIN_PASSWORD", password)
 	var out, errb strings.Builder
-	code := run(context.Background(), append([]string{"status", "--url", url, "--email", email, "--timeout", "5s"}, extra...), nil, &out, &errb)
+	code := run(context.Background(), append([]string{"status", "--url", url, "--email", email, "--timeout", "5s", "--sample", "200ms"}, extra...), nil, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
+// The plugin convention: 0 OK, 1 WARNING, 2 CRITICAL (down, unreachable),
+// 3 UNKNOWN (cannot judge); the first line says the same.
 func TestStatusExitCodes(t *testing.T) {
 	closed := func() string {
 		l, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -60,20 +76,26 @@ func TestStatusExitCodes(t *testing.T) {
 	cases := []struct {
 		name, url, email, pw string
 		code                 int
+		first                string // the first line on stdout, its start
 		stderr               string
 	}{
-		{"all connected", apiServer(t, 3, 3), "admin@x.io", "pw-admin", 0, ""},
-		{"degraded", apiServer(t, 3, 2), "admin@x.io", "pw-admin", 1, "degraded: 2 of 3"},
-		{"down", apiServer(t, 3, 0), "admin@x.io", "pw-admin", 2, "down: 0 of 3"},
-		{"unreachable", closed, "admin@x.io", "pw-admin", 2, "unreachable"},
-		{"unauthorised", apiServer(t, 3, 3), "admin@x.io", "wr0ng-Pa55", 2, "unauthorised"},
-		{"forbidden", apiServer(t, 3, 3), "user@x.io", "pw-user", 2, "forbidden: user@x.io is not an admin"},
+		{"all connected", apiServer(t, 3, 3), "admin@x.io", "pw-admin", 0, "TICKSTOCK OK - All 3 enabled connections stream. | connected=3;;;0;3 enabled=3 ticks_per_second=0.0 errors=0c dropped=0c queue=0", ""},
+		{"degraded", apiServer(t, 3, 2), "admin@x.io", "pw-admin", 1, "TICKSTOCK WARNING - 2 of 3 enabled connections deliver: Connection 3 is not connected", "degraded: 2 of 3"},
+		{"down", apiServer(t, 3, 0), "admin@x.io", "pw-admin", 2, "TICKSTOCK CRITICAL - 0 of 3 enabled connections deliver", "down: 0 of 3"},
+		{"unreachable", closed, "admin@x.io", "pw-admin", 2, "TICKSTOCK CRITICAL - The server does not answer", "unreachable"},
+		{"unauthorised", apiServer(t, 3, 3), "admin@x.io", "wr0ng-Pa55", 3, "TICKSTOCK UNKNOWN - unauthorised: wrong email or password", "unauthorised"},
+		{"forbidden", apiServer(t, 3, 3), "user@x.io", "pw-user", 3, "TICKSTOCK UNKNOWN - forbidden", "forbidden: user@x.io is not an admin"},
+		{"no URL", "", "admin@x.io", "pw-admin", 3, "TICKSTOCK UNKNOWN - --url and --email are required", "required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("TICKSTOCK_REMOTE_URL", "")
 			code, out, errs := status(t, c.url, c.email, c.pw)
 			if code != c.code || !strings.Contains(errs, c.stderr) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
 				t.Fatalf("exit %d (want %d), stderr %q", code, c.code, errs)
+			}
+			if first, _, _ := strings.Cut(out, "\n"); !strings.HasPrefix(first, c.first) {
+				t.Errorf("first line %q, want it to start %q", first, c.first)
 			}
 			if c.code < 2 && !strings.Contains(out, "connection_1") {
 				t.Errorf("table: %q", out)
@@ -85,10 +107,29 @@ func TestStatusExitCodes(t *testing.T) {
 	}
 }
 
+func TestStatusHelpListsExitCodesAndPasswordSources(t *testing.T) {
+	var out, errb strings.Builder
+	code := run(context.Background(), []string{"status", "--help"}, nil, &out, &errb)
+	for _, want := range []string{"0  OK", "1  WARNING", "2  CRITICAL", "3  UNKNOWN", "keyring", "TICKSTOCK_ADMIN_PASSWORD", "prompt", "-sample"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not say %q:\n%s", want, out.String())
+		}
+	}
+	if code != 0 {
+		t.Errorf("--help exits %d, want 0", code)
+	}
+	if code := run(context.Background(), []string{"status", "--no-such-flag"}, nil, &out, &errb); code != 3 {
+		t.Errorf("a bad flag exits %d, want 3 (UNKNOWN)", code)
+	}
+}
+
 func TestStatusJSON(t *testing.T) {
 	code, out, _ := status(t, apiServer(t, 3, 3), "admin@x.io", "pw-admin", "--json")
-	var snap health.Snapshot
-	if code != 0 || json.Unmarshal([]byte(out), &snap) != nil || snap.ConnectedCount != 3 {
+	var snap struct {
+		health.Snapshot
+		Verdict verdict.Verdict `json:"verdict"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &snap) != nil || snap.ConnectedCount != 3 || snap.Verdict.Level != verdict.OK {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 }
@@ -126,7 +167,7 @@ func TestStatusAgainstATickStockAppV2LikeServer(t *testing.T) {
 	if code, out, errs := status(t, url, "ops@x.io", "flask-pw"); code != 0 || !strings.Contains(out, "2 of 2 enabled") {
 		t.Fatalf("exit %d out %q err %q", code, out, errs)
 	}
-	if code, _, errs := status(t, url, "ops@x.io", "wrong"); code != 2 || !strings.Contains(errs, "unauthorised") {
+	if code, _, errs := status(t, url, "ops@x.io", "wrong"); code != 3 || !strings.Contains(errs, "unauthorised") {
 		t.Fatalf("wrong password: exit %d err %q", code, errs)
 	}
 }
@@ -207,15 +248,15 @@ func TestStatusAgainstTickStockAppV2(t *testing.T) {
 		"connection_3": {Name: "tertiary", Status: "connected", Tickers: []string{"PLTR"}},
 	}})
 	code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword)
-	if code != statusOK || !strings.Contains(out, "2 of 2 enabled connections connected") || !strings.Contains(out, "connection_2") {
+	if code != verdict.ExitOK || !strings.Contains(out, "2 of 2 enabled connections connected") || !strings.Contains(out, "connection_2") {
 		t.Fatalf("all connected: exit %d\n%s%s", code, out, errs)
 	}
 	srv.SetStatus(t, "connection_3", "error")
-	if code, _, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != statusDegraded || !strings.Contains(errs, "degraded: 1 of 2") {
+	if code, _, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != verdict.ExitWarning || !strings.Contains(errs, "degraded: 1 of 2") {
 		t.Errorf("one in error: exit %d %s", code, errs)
 	}
 	srv.SetStatus(t, "connection_1", "reconnect_pending") // a word outside the contract
-	if code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != statusDown || !strings.Contains(out, "reconnect_pending") {
+	if code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword); code != verdict.ExitCritical || !strings.Contains(out, "reconnect_pending") {
 		t.Errorf("none connected: exit %d %s%s", code, out, errs)
 	}
 	for _, c := range []struct{ email, pw, want string }{
@@ -224,8 +265,8 @@ func TestStatusAgainstTickStockAppV2(t *testing.T) {
 		{"mod@example.com", "mod-pw-1", "forbidden"},
 		{"expired@example.com", "expired-pw-1", "subscription"},
 	} {
-		if code, _, errs := status(t, srv.URL, c.email, c.pw); code != statusDown || !strings.Contains(errs, c.want) {
-			t.Errorf("%s: exit %d %q, want 2 and %q", c.email, code, errs, c.want)
+		if code, out, errs := status(t, srv.URL, c.email, c.pw); code != verdict.ExitUnknown || !strings.Contains(errs, c.want) || !strings.HasPrefix(out, "TICKSTOCK UNKNOWN - ") {
+			t.Errorf("%s: exit %d %q %q, want 3 (cannot judge) and %q", c.email, code, out, errs, c.want)
 		}
 	}
 }

@@ -284,6 +284,7 @@ export namespace verdict {
 	    at: number;
 	    connected: number;
 	    enabled: number;
+	    queued: number;
 	    connections: {[key: string]: Conn};
 	}
 

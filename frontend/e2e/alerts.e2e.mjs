@@ -238,7 +238,13 @@ describe('alerts and history', () => {
         await window.go.app.App.SaveProfile(p);
         await window.go.app.App.UseProfile(p.name);
       }, { name: 'e2e-remote', mode: 'remote', server_url: serve.base, admin_email: ADMIN.email, redis_url: redis.url, tick_channel: `${CHANNEL}:serve` });
-      await until('the sign-in panel', async () => (await page.getByTestId('signin-password').count()) === 1, 60000);
+      try {
+        await until('the sign-in panel', async () => (await page.getByTestId('signin-password').count()) === 1, 90000);
+      } catch (e) {
+        await screenshots(page, 'remote-no-sign-in-panel');
+        log('the page:', (await page.locator('body').innerText()).slice(0, 1500), '\napp output:\n', app.output().slice(-3000));
+        throw e;
+      }
       const line = page.getByTestId('verdict');
       await until('the verdict UNKNOWN before sign-in', async () => (await line.getAttribute('data-level')) === 'unknown', 20000);
       await sleep(30000); // the operator types slowly

@@ -238,6 +238,15 @@ describe('alerts and history', () => {
         await window.go.app.App.SaveProfile(p);
         await window.go.app.App.UseProfile(p.name);
       }, { name: 'e2e-remote', mode: 'remote', server_url: serve.base, admin_email: ADMIN.email, redis_url: redis.url, tick_channel: `${CHANNEL}:serve` });
+      // TICKSTOCK_MODE in the environment wins over a profile: the app
+      // starts again without it and opens the profile last chosen.
+      await page.close();
+      await app.stop();
+      const env = ENV();
+      delete env.TICKSTOCK_MODE;
+      app = await startApp(env);
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(APP_URL);
       try {
         await until('the sign-in panel', async () => (await page.getByTestId('signin-password').count()) === 1, 90000);
       } catch (e) {

@@ -46,14 +46,10 @@ func (s *Service) judge(now time.Time) verdict.Verdict {
 	return v
 }
 
-// Verdict is the session's judgement: OK, degraded, down or unknown, with
-// the sentence every surface shows. Judged at least every second.
-func (s *Service) Verdict() verdict.Verdict {
-	if v := s.verdicts.tracker.Last(); v.Level != "" {
-		return v
-	}
-	return s.judge(time.Now())
-}
+// Verdict is the session's judgement now: OK, degraded, down or unknown,
+// with the sentence every surface shows. (It is also judged every second
+// and on every change, which signals VerdictChanged.)
+func (s *Service) Verdict() verdict.Verdict { return s.judge(time.Now()) }
 
 // VerdictChanged is signalled when the verdict changes (level, cause,
 // sentence, counts, a connection's label or lost ticks).

@@ -163,7 +163,11 @@ func judgeAccess(v Verdict, ev Evidence) (Verdict, bool) {
 	case AccessMonitorUnavailable:
 		return v.set(Unknown, CauseMonitorUnavailable, "Signed in, but the server's connection monitor is not available, so nothing can be judged: restart the server (TickStockAppV2 started as `python src/app.py` never has one)."), true
 	}
-	if r.LastData > 0 && ev.At.Sub(health.Time(r.LastData)) > ev.StaleAfter {
+	if r.LastData <= 0 { // signed in, no figures yet
+		v.Detail = ""
+		return v.set(Unknown, CauseStarting, "Signed in; waiting for the server's first health figures."), true
+	}
+	if ev.At.Sub(health.Time(r.LastData)) > ev.StaleAfter {
 		age := ev.At.Sub(health.Time(r.LastData)).Round(time.Second)
 		return v.set(Unknown, CauseStale, fmt.Sprintf("The server's figures are %s old, so nothing current can be judged: check the server and the network.", age)), true
 	}

@@ -95,6 +95,8 @@ func TestJudge(t *testing.T) {
 			level: Down, cause: CauseServerUnreachable, sentence: "The server does not answer: check that it runs"},
 		{name: "remote monitor unavailable", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessMonitorUnavailable}},
 			level: Unknown, cause: CauseMonitorUnavailable, sentence: "restart the server"},
+		{name: "remote signed in, no figures yet", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving}, Snapshot: snap()},
+			level: Unknown, cause: CauseStarting, sentence: "waiting for the server's first health figures"},
 		{name: "remote figures stale", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0.Add(-time.Minute))}, Snapshot: snap(streaming)},
 			level: Unknown, cause: CauseStale, sentence: "1m0s old"},
 		{name: "TickStockAppV2 streaming as status_update", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", true), tsv2(health.StatusDisconnected, false))},

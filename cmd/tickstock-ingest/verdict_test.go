@@ -135,7 +135,7 @@ func TestServeSurfacesUnderFaults(t *testing.T) {
 		t.Run(row.name, func(t *testing.T) {
 			s := startServed(t)
 			s.await(t, "healthy", surfaces{0, okFirst, 200, okMetric}, 15*time.Second)
-			lift := row.inject(t, s)
+			lift := onceCleanup(t, row.inject(t, s))
 			s.await(t, row.name, row.want, 8*time.Second)
 			if lift == nil {
 				return // a refused key is retried after manager.AuthRetryFloor
@@ -219,4 +219,17 @@ func TestMonitorUnavailableIsUnknown(t *testing.T) {
 	if code := failed(&out, &errb, unreachable.Error(), unreachable); code != verdict.ExitCritical {
 		t.Fatalf("unreachable: exit %d", code)
 	}
+}
+
+// onceCleanup makes lift run once, and at the latest when the test ends:
+// a row that fails while Redis is frozen must not leave it frozen (its
+// clients' Close would wait on it).
+func onceCleanup(t *testing.T, lift func()) func() {
+	if lift == nil {
+		return nil
+	}
+	var once sync.Once
+	f := func() { once.Do(lift) }
+	t.Cleanup(f)
+	return f
 }

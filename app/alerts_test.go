@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -52,7 +53,7 @@ func (f *incidentBackend) Snapshot() health.Snapshot {
 func (f *incidentBackend) Title() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return alerts.Title(f.snap, false)
+	return fmt.Sprintf("TickStock Monitor — %d/%d connected", f.snap.ConnectedCount, f.snap.EnabledConnections)
 }
 
 // titles is a recorder that also records window titles.

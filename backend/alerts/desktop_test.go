@@ -27,7 +27,7 @@ func TestDesktopNotifierOverSessionDBus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The engine with the real notifier: an auth failure is notified at once.
+	// The engine with the real notifier: a refused key is notified at once.
 	e := New(Settings{}, WithTimeout(Desktop{}, 5*time.Second), nil)
 	w := newWorld()
 	now := time.Now()
@@ -39,7 +39,7 @@ func TestDesktopNotifierOverSessionDBus(t *testing.T) {
 	}
 	wait.For(t, "the notification on the bus", 5*time.Second, func() bool { return len(svc.Received()) == 1 })
 	n := svc.Received()[0]
-	if n.AppName != AppName || n.Summary != "TickStock Monitor: API key refused" || !strings.Contains(n.Body, "Connection 1 (primary)") || !strings.Contains(n.Body, "the key was refused") {
+	if n.AppName != AppName || n.Summary != "TickStock Monitor: DEGRADED · 2/3 connected · key refused" || !strings.Contains(n.Body, "The provider refused the API key") {
 		t.Fatalf("notification %+v", n)
 	}
 }

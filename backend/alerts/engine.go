@@ -1,7 +1,11 @@
-// Package alerts turns what the monitor already observes (the health
-// snapshot, the tick metrics, the Redis subscription's and the remote
-// sign-in's state) into incident timeline entries and desktop
-// notifications. It works on those observations alone, so it behaves the
+// Package alerts turns what the monitor observes into the incident
+// timeline and desktop notifications. An incident is the time the session's
+// verdict (backend/verdict) is not OK: it opens when the verdict leaves OK,
+// names its root cause (kept up to date as the cause changes) and closes
+// when the verdict is OK again, so several connections failing for one
+// cause are one incident and one notification, and its recovery is another.
+// The per-connection transitions, Redis gaps and sign-in changes are kept as
+// the incident's details. It works on observations alone, so it behaves the
 // same in every mode: demo, embedded, or observing a remote server.
 //
 // An Engine is not safe for concurrent use: one goroutine feeds it.
@@ -11,12 +15,12 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // Observation is everything the engine looks at, at one moment. At comes
@@ -27,10 +31,15 @@ type Observation struct {
 	Metrics      *monitor.Metrics           // nil: no subscription runs
 	Subscription *monitor.SubscriptionState // nil: no subscription runs
 	Remote       *remote.State              // nil: not remote mode
+	// Verdict is the session's judgement at At; nil: none (no incident
+	// opens or closes, the details are still recorded).
+	Verdict *verdict.Verdict
 }
 
-// ThrottleFor is the least time between two notifications of one kind about
-// one connection.
+// ThrottleFor is the least time between two notifications that open an
+// incident: a flapping network opens one a minute at most. An incident
+// that opens within it is notified when the minute is over, if it is still
+// open then. Recoveries are never throttled.
 const ThrottleFor = time.Minute
 
 // Engine follows observations and decides what is recorded and notified.
@@ -40,12 +49,16 @@ type Engine struct {
 	log      *slog.Logger
 
 	conns    map[string]*connTrack
-	redis    outage
 	gapsSeen int
 	remote   string // last remote state
 	remoteAt time.Time
-	remoteDn outage
-	lastSent map[string]time.Time // kind|connection → last notification
+
+	judged   bool      // a verdict other than UNKNOWN was seen: there is something to lose
+	incident *incident // the open incident; nil while OK
+	lastOpen time.Time // the last notification that opened an incident
+	// publishFailed: ticks could not be published while the Redis
+	// subscription was down, so its gap lost them for everyone.
+	publishFailed bool
 }
 
 // connTrack is what the engine remembers of one connection.
@@ -53,20 +66,13 @@ type connTrack struct {
 	status     health.Status
 	since      time.Time
 	reconnects int64
-	down       outage
-	silent     outage
+	silent     time.Time // the verdict calls it silent since; zero: not silent
 }
 
-// outage is a condition that began at since and was alerted or not.
-type outage struct {
-	since   time.Time // zero: not in it
-	alerted bool
-	back    time.Time // connected again at; the outage ends after Settle
-}
-
-// Settle is how long a connection must stay connected for its outage to
-// end: one that connects and drops again at once (a provider that accepts
-// the key and then cuts the subscription) is still down.
+// Settle is how long the verdict must stay OK (and a connection connected)
+// for an incident (an outage) to end: one that connects and drops again at
+// once (a provider that accepts the key and then cuts the subscription) is
+// still down.
 const Settle = 3 * time.Second
 
 // New returns an engine that notifies through n (nil: record only).
@@ -74,7 +80,7 @@ func New(s Settings, n Notifier, log *slog.Logger) *Engine {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Engine{settings: s, notifier: n, log: log, conns: map[string]*connTrack{}, lastSent: map[string]time.Time{}}
+	return &Engine{settings: s, notifier: n, log: log, conns: map[string]*connTrack{}}
 }
 
 // SetSettings replaces the settings; they apply from the next observation.
@@ -97,28 +103,35 @@ func (e *Engine) Observe(o Observation) []Entry {
 	}
 	out = append(out, e.source(o)...)
 	out = append(out, e.remoteState(o)...)
+	judged := e.judge(o)
+	if in := e.incident; in != nil { // the details of the open incident
+		for i := range out {
+			out[i].Incident = health.Unix(in.start)
+		}
+	}
+	out = append(out, judged...)
 	e.notify(o.At, out)
 	return out
 }
 
-// connection follows one connection's status, outage and silence.
+// connection follows one connection's status and silence. A connection
+// without a status word (a remote server not signed in to yet) is not
+// known: nothing is recorded until it has one, and that one is where its
+// record starts, not a transition from nothing.
 func (e *Engine) connection(o Observation, id string, c health.Connection) []Entry {
 	now := o.At
 	t, seen := e.conns[id]
-	if !seen {
-		t = &connTrack{status: c.Status, since: now, reconnects: c.ReconnectCount}
-		e.conns[id] = t
-		if isDown(c) {
-			t.down.since = now
-		}
-		if isFatal(c.Status) {
-			return []Entry{e.fatalAlert(now, id, c, t)}
-		}
+	if c.Status == "" {
+		delete(e.conns, id)
 		return nil
+	}
+	if !seen {
+		e.conns[id] = &connTrack{status: c.Status, since: now, reconnects: c.ReconnectCount}
+		return e.silence(o, id, c, e.conns[id])
 	}
 	var out []Entry
 	if c.Status != t.status {
-		out = append(out, e.transition(changedAt(c, t.since, now), id, c, t)...)
+		out = append(out, e.transition(changedAt(c, t.since, now), id, c, t))
 	} else if c.Status == health.StatusConnected && c.ReconnectCount > t.reconnects {
 		// A drop and reconnect too quick for two observations to see.
 		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
@@ -126,21 +139,6 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%s)", label(id, c), soFar(c.ReconnectCount))})
 	}
 	t.reconnects = c.ReconnectCount
-	if b := t.down.back; !b.IsZero() && c.Status == health.StatusConnected && now.Sub(b) >= Settle {
-		d := b.Sub(t.down.since)
-		if t.down.alerted {
-			out = append(out, Entry{At: health.Unix(b), Connection: id, Kind: EntryAlert, Alert: KindRecovered, To: string(c.Status),
-				Duration: d.Seconds(), Reconnects: c.ReconnectCount,
-				Message: fmt.Sprintf("%s is connected again after an outage of %s (%s)", label(id, c), human(d), soFar(c.ReconnectCount))})
-		}
-		t.down = outage{}
-	}
-	if !t.down.since.IsZero() && t.down.back.IsZero() && !t.down.alerted && now.Sub(t.down.since) >= e.settings.OutageAfter() {
-		t.down.alerted = true
-		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryAlert, Alert: KindOutage, To: string(c.Status),
-			Cause: c.LastError, Duration: now.Sub(t.down.since).Seconds(), Reconnects: c.ReconnectCount,
-			Message: fmt.Sprintf("%s has been down for %s (now %s)%s", label(id, c), human(now.Sub(t.down.since)), c.Status, because(c.LastError))})
-	}
 	return append(out, e.silence(o, id, c, t)...)
 }
 
@@ -158,194 +156,100 @@ func changedAt(c health.Connection, prev, now time.Time) time.Time {
 	return at
 }
 
-// transition records a status change and the alerts it starts or ends.
-func (e *Engine) transition(now time.Time, id string, c health.Connection, t *connTrack) []Entry {
+// transition records a status change.
+func (e *Engine) transition(now time.Time, id string, c health.Connection, t *connTrack) Entry {
 	tr := Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
 		Duration: now.Sub(t.since).Seconds(), Reconnects: c.ReconnectCount}
 	if c.Status != health.StatusConnected {
 		tr.Cause = c.LastError
 	}
 	tr.Message = fmt.Sprintf("%s: %s → %s after %s%s", label(id, c), t.status, c.Status, human(now.Sub(t.since)), because(tr.Cause))
-	out := []Entry{tr}
-	inPrev := now.Sub(t.since)
 	t.status, t.since = c.Status, now
-	switch {
-	case c.Status == health.StatusConnected && !t.down.since.IsZero():
-		d := now.Sub(t.down.since)
-		out[0].Duration = d.Seconds()
-		// Whether it holds is known only after Settle; say what is known now.
-		out[0].Message = fmt.Sprintf("%s: %s → connected after %s; down %s in all (%s)", label(id, c), out[0].From, human(inPrev), human(d), soFar(c.ReconnectCount))
-		t.down.back = now // the outage ends once the connection holds (settled)
-	case c.Status == health.StatusDisabled:
-		t.down = outage{}
-	case isDown(c) && t.down.since.IsZero():
-		t.down.since = now
-	case isDown(c):
-		t.down.back = time.Time{} // dropped again before it settled: one outage
+	return tr
+}
+
+// silence records a connection the verdict calls silent (connected, no
+// tick for its stall threshold), when it begins and when ticks return.
+func (e *Engine) silence(o Observation, id string, c health.Connection, t *connTrack) []Entry {
+	silent := false
+	var sentence string
+	if o.Verdict != nil {
+		vc, ok := o.Verdict.Connections[id]
+		silent, sentence = ok && vc.Cause == verdict.CauseSilent, vc.Sentence
 	}
-	if isFatal(c.Status) {
-		out = append(out, e.fatalAlert(now, id, c, t))
+	switch {
+	case silent && t.silent.IsZero():
+		t.silent = o.At
+		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(c.Status), To: string(verdict.CauseSilent),
+			Reconnects: c.ReconnectCount, Message: fmt.Sprintf("%s is %s but silent: %s", label(id, c), c.Status, sentence)}}
+	case !silent && !t.silent.IsZero():
+		d := o.At.Sub(t.silent)
+		t.silent = time.Time{}
+		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(verdict.CauseSilent), To: string(c.Status),
+			Duration: d.Seconds(), Reconnects: c.ReconnectCount,
+			Message: fmt.Sprintf("%s: silent for %s, now %s", label(id, c), human(d), c.Status)}}
+	}
+	return nil
+}
+
+// source follows the Redis subscription's gaps. When the ticks could not
+// be published either, the gap lost them for every consumer, not only for
+// this monitor, and the entry says so.
+func (e *Engine) source(o Observation) []Entry {
+	s := o.Subscription
+	if s == nil || s.State == monitor.SubscriptionStopped {
+		return nil
+	}
+	if s.State != monitor.SubscriptionSubscribed && notPublishing(o.Verdict) {
+		e.publishFailed = true
+	}
+	var out []Entry
+	if s.Gaps > e.gapsSeen && s.LastGap != nil {
+		g := s.LastGap
+		what := "ticks published then were not seen by this monitor"
+		if e.publishFailed || notPublishing(o.Verdict) {
+			what = "ticks received then could not be published either: they are lost"
+		}
+		out = append(out, Entry{At: g.To, Connection: ConnRedis, Kind: EntryGap, Cause: g.Reason, Duration: g.Seconds,
+			Message: fmt.Sprintf("Redis subscription gap of %s: %s%s", human(secs(g.Seconds)), what, because(g.Reason))})
+	}
+	e.gapsSeen = s.Gaps
+	if s.State == monitor.SubscriptionSubscribed {
+		e.publishFailed = false
 	}
 	return out
 }
 
-// fatalAlert is the at-once alert of auth_failed and max_connections:
-// retrying does not mend them, so nobody should wait for the threshold.
-func (e *Engine) fatalAlert(now time.Time, id string, c health.Connection, t *connTrack) Entry {
-	t.down.alerted = true // the outage is alerted; its end will be too
-	what := "the provider refused the API key"
-	if c.Status == health.StatusMaxConnections {
-		what = "the provider refused another connection for this key (max_connections)"
+// notPublishing: the verdict says some connection's ticks are not published.
+func notPublishing(v *verdict.Verdict) bool {
+	if v == nil {
+		return false
 	}
-	return Entry{At: health.Unix(now), Connection: id, Kind: EntryAlert, Alert: Kind(c.Status), To: string(c.Status),
-		Cause: c.LastError, Reconnects: c.ReconnectCount,
-		Message: fmt.Sprintf("%s: %s", label(id, c), fatalWhat(what, c.LastError))}
-}
-
-// fatalWhat is what happened and why, without saying it twice: the
-// manager's own sentence for a rejected key already names the key.
-func fatalWhat(what, cause string) string {
-	if strings.Contains(cause, "API key") {
-		return cause
+	if v.Cause == verdict.CauseNotPublishing {
+		return true
 	}
-	return what + because(cause)
-}
-
-// soFar is "(1 reconnect so far)", "(3 reconnects so far)".
-func soFar(n int64) string {
-	if n == 1 {
-		return "1 reconnect so far"
-	}
-	return fmt.Sprintf("%d reconnects so far", n)
-}
-
-// silence alerts a connected connection without ticks while others flow,
-// and records the silence when ticks come back.
-func (e *Engine) silence(o Observation, id string, c health.Connection, t *connTrack) []Entry {
-	if o.Metrics == nil || c.Status != health.StatusConnected {
-		t.silent = outage{}
-		return nil
-	}
-	limit := e.settings.SilentAfter()
-	last := t.since // connected at
-	if lt := health.Time(o.Metrics.Connections[id].LastTick); o.Metrics.Connections[id].LastTick > 0 && lt.After(last) {
-		last = lt
-	}
-	quiet := o.At.Sub(last)
-	if t.silent.alerted && quiet < limit {
-		d := last.Sub(t.silent.since)
-		t.silent = outage{}
-		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, Duration: d.Seconds(), Reconnects: c.ReconnectCount,
-			Message: fmt.Sprintf("%s: ticks again after %s without any", label(id, c), human(d))}}
-	}
-	if t.silent.alerted || quiet < limit || !e.othersFlow(o, id, limit) {
-		return nil
-	}
-	t.silent = outage{since: last, alerted: true}
-	return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntryAlert, Alert: KindSilent, To: string(c.Status),
-		Duration: quiet.Seconds(), Reconnects: c.ReconnectCount,
-		Message: fmt.Sprintf("%s is connected but has had no tick for %s while the other connections receive ticks", label(id, c), human(quiet))}}
-}
-
-// othersFlow: another connected connection had a tick within limit.
-func (e *Engine) othersFlow(o Observation, id string, limit time.Duration) bool {
-	for other, c := range o.Snapshot.Connections {
-		if other == id || c.Status != health.StatusConnected {
-			continue
-		}
-		if lt := o.Metrics.Connections[other].LastTick; lt > 0 && o.At.Sub(health.Time(lt)) < limit {
+	for _, c := range v.Connections {
+		if c.Cause == verdict.CauseNotPublishing {
 			return true
 		}
 	}
 	return false
 }
 
-// source follows the Redis subscription: its outages and its gaps.
-func (e *Engine) source(o Observation) []Entry {
-	s := o.Subscription
-	if s == nil || s.State == monitor.SubscriptionStopped {
-		e.redis = outage{}
-		return nil
-	}
-	var out []Entry
-	if s.Gaps > e.gapsSeen && s.LastGap != nil {
-		g := s.LastGap
-		out = append(out, Entry{At: g.To, Connection: ConnRedis, Kind: EntryGap, Cause: g.Reason, Duration: g.Seconds,
-			Message: fmt.Sprintf("Redis subscription gap of %s: ticks published then were not seen%s", human(secs(g.Seconds)), because(g.Reason))})
-		if !e.redis.alerted { // an alerted outage is reported by its recovery
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: g.Reason, Duration: g.Seconds,
-				Message: fmt.Sprintf("Redis subscription gap of %s: ticks in it are lost to this monitor%s", human(secs(g.Seconds)), because(g.Reason))})
-		}
-	}
-	e.gapsSeen = s.Gaps
-	switch {
-	case s.State == monitor.SubscriptionSubscribed:
-		if e.redis.alerted {
-			d := o.At.Sub(e.redis.since)
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
-				Message: fmt.Sprintf("Redis subscription is back after %s", human(d))})
-		}
-		e.redis = outage{}
-	case e.redis.since.IsZero():
-		e.redis.since = o.At
-	case !e.redis.alerted && o.At.Sub(e.redis.since) >= e.settings.OutageAfter():
-		e.redis.alerted = true
-		d := o.At.Sub(e.redis.since)
-		out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRedis, Kind: EntryAlert, Alert: KindRedisGap, Cause: s.Detail, Duration: d.Seconds(),
-			Message: fmt.Sprintf("Redis subscription down for %s: no ticks are seen%s", human(d), because(s.Detail))})
-	}
-	return out
-}
-
-// remoteState follows the remote server's sign-in state.
+// remoteState records the remote server's sign-in state changes.
 func (e *Engine) remoteState(o Observation) []Entry {
 	r := o.Remote
-	if r == nil {
+	if r == nil || r.State == e.remote {
 		return nil
 	}
 	var out []Entry
-	prev := e.remote
-	if r.State != prev {
-		if prev != "" {
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
-				Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
-				Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
-		}
-		e.remote, e.remoteAt = r.State, o.At
-		lost := r.State == remote.StateSessionExpired || r.State == remote.StateWrongCredentials || r.State == remote.StateForbidden
-		if lost && prev == remote.StateObserving {
-			e.remoteDn = outage{since: o.At, alerted: true}
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail,
-				Message: fmt.Sprintf("Sign-in to %s lost (%s)%s", r.Server, r.State, because(r.Detail))})
-		}
+	if prev := e.remote; prev != "" {
+		out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
+			Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
+			Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
 	}
-	switch {
-	case r.State == remote.StateObserving:
-		if e.remoteDn.alerted {
-			d := o.At.Sub(e.remoteDn.since)
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRecovered, Duration: d.Seconds(),
-				Message: fmt.Sprintf("Observing %s again after %s", r.Server, human(d))})
-		}
-		e.remoteDn = outage{}
-	case r.State == remote.StateUnreachable:
-		if e.remoteDn.since.IsZero() {
-			e.remoteDn.since = o.At
-		}
-		if d := o.At.Sub(e.remoteDn.since); !e.remoteDn.alerted && d >= e.settings.OutageAfter() {
-			e.remoteDn.alerted = true
-			out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryAlert, Alert: KindRemote, To: r.State, Cause: r.Detail, Duration: d.Seconds(),
-				Message: fmt.Sprintf("Remote server %s unreachable for %s%s", r.Server, human(d), because(r.Detail))})
-		}
-	}
+	e.remote, e.remoteAt = r.State, o.At
 	return out
-}
-
-func isDown(c health.Connection) bool {
-	return c.Status != health.StatusConnected && c.Status != health.StatusDisabled && (c.Enabled || c.Status != "")
-}
-
-func isFatal(s health.Status) bool {
-	return s == health.StatusAuthFailed || s == health.StatusMaxConnections
 }
 
 // label names a connection for people: "Connection 2 (secondary)".
@@ -378,4 +282,12 @@ func human(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
 	}
+}
+
+// soFar is "1 reconnect so far", "3 reconnects so far".
+func soFar(n int64) string {
+	if n == 1 {
+		return "1 reconnect so far"
+	}
+	return fmt.Sprintf("%d reconnects so far", n)
 }

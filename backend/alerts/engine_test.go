@@ -10,25 +10,31 @@ import (
 	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
-// clock is the fake clock the tests drive the engine with.
-type clock struct{ t time.Time }
+// fakeClock is the clock the tests drive the engine with.
+type fakeClock struct{ t time.Time }
 
-func (c *clock) step(d time.Duration) time.Time { c.t = c.t.Add(d); return c.t }
+func (c *fakeClock) step(d time.Duration) time.Time { c.t = c.t.Add(d); return c.t }
 
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 10, 3, 10, 0, 0, time.UTC)} }
+func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 3, 10, 3, 10, 0, 0, time.UTC)} }
 
-// world is a three-connection snapshot the tests mutate.
+// world is a three-connection session the tests mutate; its verdict is a
+// small stand-in of verdict.Judge (the engine only reads verdicts).
 type world struct {
-	snap health.Snapshot
-	met  monitor.Metrics
-	src  monitor.SubscriptionState
+	snap     health.Snapshot
+	met      monitor.Metrics
+	src      monitor.SubscriptionState
+	remote   *remote.State
+	unpub    bool            // ticks cannot be published
+	silent   map[string]bool // connections the verdict calls silent
+	unjudged bool            // not signed in: UNKNOWN
 }
 
 func newWorld() *world {
 	w := &world{snap: health.Snapshot{Connections: map[string]health.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
-		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}}
+		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}, silent: map[string]bool{}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
 		id := health.SlotIDs[i]
 		w.snap.Connections[id] = health.Connection{Name: n, Enabled: true, Status: health.StatusConnected}
@@ -45,38 +51,72 @@ func (w *world) set(id string, s health.Status, lastErr string) {
 	w.snap.Connections[id] = c
 }
 
-// ticks marks every connected connection but the skipped ones as ticking now.
-func (w *world) ticks(now time.Time, skip ...string) {
-	for id, c := range w.snap.Connections {
-		if c.Status == health.StatusConnected && !strings.Contains(strings.Join(skip, ","), id) {
-			w.met.Connections[id] = monitor.ConnMetrics{LastTick: health.Unix(now)}
-		}
+// verdict judges the world the way verdict.Judge would, in small.
+func (w *world) verdict() *verdict.Verdict {
+	v := &verdict.Verdict{Level: verdict.OK, Cause: verdict.CauseHealthy, Sentence: "All 3 connections stream and publish.", Connections: map[string]verdict.Conn{}}
+	if w.unjudged {
+		return &verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseNotSignedIn, Sentence: "Not signed in: enter the password."}
 	}
+	down, refused := 0, 0
+	for id, c := range w.snap.Connections {
+		vc := verdict.Conn{Level: verdict.OK, Status: string(c.Status), Label: string(c.Status), Streaming: true, Publishing: !w.unpub, Cause: verdict.CauseHealthy}
+		switch {
+		case c.Status == health.StatusAuthFailed:
+			vc.Level, vc.Cause = verdict.Down, verdict.CauseKeyRefused
+			refused++
+		case c.Status != health.StatusConnected:
+			vc.Level, vc.Cause = verdict.Down, verdict.CauseProviderDown
+		case w.unpub:
+			vc.Level, vc.Cause, vc.Label = verdict.Down, verdict.CauseNotPublishing, "connected · not publishing"
+		case w.silent[id]:
+			vc.Level, vc.Cause, vc.Label, vc.Sentence = verdict.Degraded, verdict.CauseSilent, "connected · silent", "no tick for 10 s"
+		}
+		if vc.Level != verdict.OK {
+			down++
+		} else {
+			v.Connected++
+		}
+		v.Enabled++
+		v.Connections[id] = vc
+	}
+	switch {
+	case w.unpub:
+		v.Level, v.Cause, v.Sentence = verdict.Down, verdict.CauseNotPublishing, "Redis not reachable: ticks are not published."
+	case refused > 0:
+		v.Level, v.Cause, v.Sentence = verdict.Degraded, verdict.CauseKeyRefused, "The provider refused the API key."
+	case down > 0 && len(w.silent) > 0:
+		v.Level, v.Cause, v.Sentence = verdict.Degraded, verdict.CauseSilent, "Connected, no ticks."
+	case down > 0:
+		v.Level, v.Cause, v.Sentence = verdict.Degraded, verdict.CauseProviderDown, "A connection is down: it reconnects."
+	}
+	if down == 3 && v.Level == verdict.Degraded && v.Cause != verdict.CauseSilent {
+		v.Level = verdict.Down
+	}
+	return v
 }
 
 func (w *world) obs(now time.Time) Observation {
 	src := w.src
-	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Subscription: &src}
+	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Subscription: &src, Remote: w.remote, Verdict: w.verdict()}
 }
 
-func alertsOf(es []Entry) []Entry {
+func alertsOf(es []Entry) []Entry { return ofKind(es, EntryAlert) }
+
+func ofKind(es []Entry, kind string) []Entry {
 	var out []Entry
 	for _, e := range es {
-		if e.Kind == EntryAlert {
+		if e.Kind == kind {
 			out = append(out, e)
 		}
 	}
 	return out
 }
 
-// run observes once a second for d, ticking on every connected connection
-// except skip, and returns all entries.
-func run(e *Engine, w *world, c *clock, d time.Duration, skip ...string) []Entry {
+// run observes once a second for d and returns all entries.
+func run(e *Engine, w *world, c *fakeClock, d time.Duration) []Entry {
 	var out []Entry
 	for end := c.t.Add(d); c.t.Before(end); {
-		now := c.step(time.Second)
-		w.ticks(now, skip...)
-		out = append(out, e.Observe(w.obs(now))...)
+		out = append(out, e.Observe(w.obs(c.step(time.Second)))...)
 	}
 	return out
 }
@@ -88,38 +128,68 @@ func TestQuickReconnectPagesNobody(t *testing.T) {
 	w.set("connection_2", health.StatusDisconnected, "read tcp: connection reset by peer")
 	got := run(e, w, c, 9*time.Second)
 	w.set("connection_2", health.StatusConnected, "")
-	got = append(got, run(e, w, c, 2*time.Second)...)
+	got = append(got, run(e, w, c, 4*time.Second)...)
 	if len(rec.Sent()) != 0 || len(alertsOf(got)) != 0 {
-		t.Fatalf("a 9 s outage under the 10 s threshold was alerted: %+v", rec.Sent())
+		t.Fatalf("a 9 s outage under the 10 s threshold was notified: %+v", rec.Sent())
 	}
-	if len(got) != 2 || got[0].To != "disconnected" || got[0].Cause != "read tcp: connection reset by peer" || got[1].To != "connected" {
+	tr := ofKind(got, EntryTransition)
+	if len(tr) != 2 || tr[0].To != "disconnected" || tr[0].Cause != "read tcp: connection reset by peer" || tr[1].To != "connected" {
 		t.Fatalf("want two transitions with the cause, got %+v", got)
 	}
-	if got[1].Duration != 9 || got[1].Reconnects != 1 {
-		t.Fatalf("recovery duration %v reconnects %d, want the 9 s outage and 1", got[1].Duration, got[1].Reconnects)
+	if in := ofKind(got, EntryIncident); len(in) != 2 || in[1].To != string(verdict.CauseHealthy) || in[1].Duration != 9 {
+		t.Fatalf("want the incident opened and closed after 9 s, got %+v", in)
+	}
+	if tr[0].Incident != ofKind(got, EntryIncident)[0].Incident || tr[0].Incident == 0 {
+		t.Fatalf("the transition is not a detail of its incident: %+v", got)
+	}
+}
+
+// The figure: one 15 s outage gives exactly one notification that
+// it is down and one that it recovered, naming the verdict's cause.
+func TestOneOutageIsOneDownAndOneRecoveredNotification(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, 2*time.Second)
+	w.set("connection_1", health.StatusDisconnected, "simulated drop")
+	got := run(e, w, c, 15*time.Second)
+	w.set("connection_1", health.StatusConnected, "")
+	got = append(got, run(e, w, c, 10*time.Second)...)
+	sent := rec.Sent()
+	if len(sent) != 2 {
+		t.Fatalf("want 2 notifications, got %d: %+v", len(sent), sent)
+	}
+	if sent[0].Title != "TickStock Monitor: DEGRADED · 2/3 connected · provider down" || !strings.Contains(sent[0].Body, "A connection is down") {
+		t.Fatalf("down notification %+v", sent[0])
+	}
+	if sent[1].Title != "TickStock Monitor: recovered" || !strings.Contains(sent[1].Body, "15.0 s") {
+		t.Fatalf("recovered notification %+v", sent[1])
+	}
+	a := alertsOf(got)
+	if len(a) != 2 || a[0].Connection != "connection_1" || a[0].Duration != 10 || a[1].Alert != KindRecovered || a[1].Duration != 15 {
+		t.Fatalf("alerts %+v", a)
 	}
 }
 
 // An outage lasts what the manager says it lasted (status_since), not what
 // observations a second apart make of it: a drop 0.3 s after one look and a
 // reconnect 0.6 s after another are a 9.3 s outage, not 9 s.
-func TestOutageIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
+func TestTransitionIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
 	down := c.t.Add(300 * time.Millisecond)
 	w.set("connection_2", health.StatusDisconnected, "dropped")
 	setSince(w, "connection_2", down)
-	got := run(e, w, c, 9*time.Second)
+	got := ofKind(run(e, w, c, 9*time.Second), EntryTransition)
 	up := c.t.Add(-400 * time.Millisecond)
 	w.set("connection_2", health.StatusConnected, "")
 	setSince(w, "connection_2", up)
-	got = append(got, run(e, w, c, 2*time.Second)...)
+	got = append(got, ofKind(run(e, w, c, 2*time.Second), EntryTransition)...)
 	if len(got) != 2 || got[0].At != health.Unix(down) || got[1].At != health.Unix(up) {
 		t.Fatalf("transitions at %v and %v, want the status changes at %v and %v (%+v)", got[0].At, got[1].At, health.Unix(down), health.Unix(up), got)
 	}
 	if d := got[1].Duration; math.Abs(d-up.Sub(down).Seconds()) > 1e-6 {
-		t.Fatalf("outage %v s, want %v s", d, up.Sub(down).Seconds())
+		t.Fatalf("time disconnected %v s, want %v s", d, up.Sub(down).Seconds())
 	}
 	// A status_since outside the last observation and now (another clock) is not believed.
 	w.set("connection_2", health.StatusDisconnected, "dropped")
@@ -135,56 +205,25 @@ func setSince(w *world, id string, at time.Time) {
 	w.snap.Connections[id] = cs
 }
 
-func TestOutageAlertedAfterThresholdThenRecovery(t *testing.T) {
-	c, w, rec := newClock(), newWorld(), &Recorder{}
-	e := New(Settings{}, rec, nil)
-	run(e, w, c, 2*time.Second)
-	w.set("connection_1", health.StatusDisconnected, "simulated drop")
-	// Down is first seen at the next observation; 10 s from there is the threshold.
-	got := run(e, w, c, 10*time.Second)
-	if len(alertsOf(got)) != 0 {
-		t.Fatalf("alerted before 10 s: %+v", alertsOf(got))
-	}
-	got = run(e, w, c, time.Second)
-	a := alertsOf(got)
-	if len(a) != 1 || a[0].Alert != KindOutage || !a[0].Notified || a[0].Duration != 10 || a[0].Cause != "simulated drop" {
-		t.Fatalf("want one notified outage alert at 10 s, got %+v", got)
-	}
-	w.set("connection_1", health.StatusConnected, "")
-	got = run(e, w, c, 2*time.Second)
-	if len(alertsOf(got)) != 0 {
-		t.Fatalf("recovery alerted before the connection settled: %+v", got)
-	}
-	got = run(e, w, c, 3*time.Second)
-	a = alertsOf(got)
-	if len(a) != 1 || a[0].Alert != KindRecovered || a[0].Duration != 11 || !strings.Contains(a[0].Message, "11.0 s") {
-		t.Fatalf("want a recovery alert with the 11 s outage, got %+v", got)
-	}
-	sent := rec.Sent()
-	if len(sent) != 2 || !strings.Contains(sent[0].Body, "Connection 1 (primary)") || !strings.Contains(sent[1].Title, "recovered") {
-		t.Fatalf("notifications %+v", sent)
-	}
-}
-
-func TestConnectThenDropAgainIsOneOutage(t *testing.T) {
+// Connecting for a moment and dropping again does not end the incident:
+// the verdict must be OK for Settle.
+func TestConnectThenDropAgainIsOneIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
 	w.set("connection_2", health.StatusDisconnected, "cut")
-	run(e, w, c, 6*time.Second)
-	// The provider accepts the key, then cuts the subscription: connected
-	// for a moment only.
+	got := run(e, w, c, 6*time.Second)
 	w.set("connection_2", health.StatusConnected, "")
-	run(e, w, c, time.Second)
+	got = append(got, run(e, w, c, time.Second)...)
 	w.set("connection_2", health.StatusDisconnected, "cut again")
-	got := run(e, w, c, 4*time.Second)
-	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindOutage || a[0].Duration != 10 || a[0].Cause != "cut again" {
-		t.Fatalf("want one outage alert 10 s after the first drop, got %+v", got)
-	}
+	got = append(got, run(e, w, c, 4*time.Second)...)
 	w.set("connection_2", health.StatusConnected, "")
-	got = run(e, w, c, 4*time.Second)
-	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRecovered || a[0].Duration != 11 || a[0].Reconnects != 2 {
-		t.Fatalf("want one recovery covering the whole 11 s, got %+v", got)
+	got = append(got, run(e, w, c, 4*time.Second)...)
+	if in := ofKind(got, EntryIncident); len(in) != 2 || in[1].Duration != 11 {
+		t.Fatalf("want one incident of 11 s, got %+v", in)
+	}
+	if a := alertsOf(got); len(a) != 2 || a[0].Duration != 10 || a[1].Alert != KindRecovered || a[1].Duration != 11 {
+		t.Fatalf("want one down and one recovery covering the whole 11 s, got %+v", a)
 	}
 }
 
@@ -196,79 +235,168 @@ func TestOutageThresholdFromSettings(t *testing.T) {
 	if a := alertsOf(run(e, w, c, 30*time.Second)); len(a) != 0 {
 		t.Fatalf("alerted before the 30 s threshold: %+v", a)
 	}
-	if a := alertsOf(run(e, w, c, time.Second)); len(a) != 1 {
+	if a := alertsOf(run(e, w, c, time.Second)); len(a) != 1 || !a[0].Notified {
 		t.Fatalf("no alert at 30 s: %+v", a)
 	}
 }
 
-func TestAuthFailedAndMaxConnectionsAtOnce(t *testing.T) {
+// Dropped, then the key refused on every retry: the incident's root cause
+// becomes the refused key, it is notified as an update, and it stays the
+// cause while the connection retries between two refusals.
+func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", health.StatusAuthFailed, "auth_failed: invalid key")
-	got := run(e, w, c, time.Second)
-	a := alertsOf(got)
-	if len(a) != 1 || a[0].Alert != KindAuthFailed || !a[0].Notified {
-		t.Fatalf("auth_failed not alerted at once: %+v", got)
+	w.set("connection_1", health.StatusDisconnected, "dropped")
+	got := run(e, w, c, 12*time.Second)
+	for range 3 { // the retry loop: refused, connecting, refused…
+		w.set("connection_1", health.StatusAuthFailed, "auth_failed: invalid key")
+		got = append(got, run(e, w, c, 2*time.Second)...)
+		w.set("connection_1", health.StatusConnecting, "")
+		got = append(got, run(e, w, c, time.Second)...)
 	}
-	// No second alert for the same outage after the threshold.
-	if a := alertsOf(run(e, w, c, 20*time.Second)); len(a) != 0 {
-		t.Fatalf("auth_failed alerted again as an outage: %+v", a)
-	}
-	w.set("connection_2", health.StatusMaxConnections, "max_connections")
-	a = alertsOf(run(e, w, c, time.Second))
-	if len(a) != 1 || a[0].Alert != KindMaxConnections {
-		t.Fatalf("max_connections: %+v", a)
-	}
-}
-
-func TestSeveralAtOnceMakeOneSummary(t *testing.T) {
-	c, w, rec := newClock(), newWorld(), &Recorder{}
-	e := New(Settings{}, rec, nil)
-	run(e, w, c, time.Second)
-	for _, id := range []string{"connection_1", "connection_2", "connection_3"} {
-		w.set(id, health.StatusDisconnected, "network down")
-	}
-	got := run(e, w, c, 11*time.Second)
-	if a := alertsOf(got); len(a) != 3 {
-		t.Fatalf("want 3 outage alerts, got %+v", a)
+	in := ofKind(got, EntryIncident)
+	if len(in) != 2 || in[0].Cause != string(verdict.CauseProviderDown) || in[1].From != string(verdict.CauseProviderDown) || in[1].To != string(verdict.CauseKeyRefused) {
+		t.Fatalf("want the incident opened as provider_down and changed once to key_refused, got %+v", in)
 	}
 	sent := rec.Sent()
-	if len(sent) != 1 || !strings.Contains(sent[0].Title, "3 alerts") || strings.Count(sent[0].Body, "•") != 3 {
-		t.Fatalf("want one summary of 3, got %+v", sent)
+	if len(sent) != 2 || !strings.Contains(sent[1].Title, "key refused") || !strings.Contains(sent[1].Body, "refused the API key") {
+		t.Fatalf("want the down notification and one update naming the key, got %+v", sent)
+	}
+	if !strings.Contains(sent[1].Body, "down since 03:10:02") && !strings.Contains(sent[1].Body, "down since "+clock(in[0].Time())) {
+		t.Fatalf("the update does not say since when: %q", sent[1].Body)
+	}
+	w.set("connection_1", health.StatusConnected, "")
+	got = run(e, w, c, 4*time.Second)
+	if in := ofKind(got, EntryIncident); len(in) != 1 || in[0].Cause != string(verdict.CauseKeyRefused) || in[0].Duration != 21 {
+		t.Fatalf("closed %+v", in)
+	}
+	if s := rec.Sent(); len(s) != 3 || !strings.Contains(s[2].Body, "key refused") {
+		t.Fatalf("recovery %+v", s)
 	}
 }
 
-func TestThrottleOnePerKindAndConnectionPerMinute(t *testing.T) {
+// The same key refused by all three connections is one incident and one
+// notification, at once (waiting does not mend a key), and one recovery.
+func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
-	e := New(Settings{OutageAfterS: 1}, rec, nil)
+	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	flap := func() []Entry {
-		w.set("connection_2", health.StatusDisconnected, "flap")
-		got := run(e, w, c, 2*time.Second)
-		w.set("connection_2", health.StatusConnected, "")
-		return append(got, run(e, w, c, Settle+time.Second)...)
+	for _, id := range health.SlotIDs {
+		w.set(id, health.StatusAuthFailed, "auth_failed: invalid key")
 	}
-	first := alertsOf(flap())
-	if len(first) != 2 || !first[0].Notified || !first[1].Notified {
-		t.Fatalf("first flap: %+v", first)
+	got := run(e, w, c, time.Second)
+	a := alertsOf(got)
+	if len(a) != 1 || a[0].Alert != KindAuthFailed || !a[0].Notified || a[0].Connection != "" {
+		t.Fatalf("want one notified key alert for all connections, got %+v", got)
 	}
-	second := alertsOf(flap()) // 3 s later: within the minute
-	if len(second) != 2 || second[0].Notified || !strings.Contains(second[0].Note, "per minute") {
-		t.Fatalf("second flap within a minute was notified: %+v", second)
+	got = run(e, w, c, 30*time.Second)
+	for _, id := range health.SlotIDs {
+		w.set(id, health.StatusConnected, "")
 	}
-	if len(rec.Sent()) != 2 {
-		t.Fatalf("sent %d, want 2", len(rec.Sent()))
+	got = append(got, run(e, w, c, 5*time.Second)...)
+	sent := rec.Sent()
+	if len(sent) != 2 || sent[0].Title != "TickStock Monitor: DOWN · 0/3 connected · key refused" || sent[1].Title != "TickStock Monitor: recovered" {
+		t.Fatalf("want one key notification and one recovery, got %+v", sent)
 	}
-	run(e, w, c, time.Minute)
-	third := alertsOf(flap())
-	if !third[0].Notified {
-		t.Fatalf("a flap after a minute was throttled: %+v", third)
+	if in := ofKind(got, EntryIncident); len(in) != 1 {
+		t.Fatalf("incident entries after the first %+v", in)
 	}
-	// Another connection is not throttled by connection_2's alerts.
-	w.set("connection_1", health.StatusDisconnected, "x")
-	if a := alertsOf(run(e, w, c, 2*time.Second)); len(a) != 1 || !a[0].Notified {
-		t.Fatalf("connection_1 throttled by connection_2: %+v", a)
+}
+
+// Two Redis outages a few seconds apart: the second one's opening is held
+// back (one new incident a minute), but the desktop is never left saying
+// "down" while it is up — the first recovery is sent, the second incident
+// is notified when the minute is over while it is still open, and its
+// recovery is sent too.
+func TestRecoveryIsNeverThrottledAway(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, time.Second)
+	w.unpub = true
+	run(e, w, c, 12*time.Second)
+	w.unpub = false
+	run(e, w, c, 5*time.Second)
+	w.unpub = true
+	got := run(e, w, c, 12*time.Second)
+	if a := alertsOf(got); len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "held back") {
+		t.Fatalf("want the second opening held back within the minute, got %+v", a)
+	}
+	if s := rec.Sent(); len(s) != 2 || s[1].Title != "TickStock Monitor: recovered" {
+		t.Fatalf("the first recovery: %+v", s)
+	}
+	got = run(e, w, c, 45*time.Second)
+	if a := alertsOf(got); len(a) != 1 || !a[0].Notified || a[0].Alert != KindRedisGap {
+		t.Fatalf("want the still-open incident notified when the minute is over, got %+v", a)
+	}
+	w.unpub = false
+	run(e, w, c, 5*time.Second)
+	s := rec.Sent()
+	if len(s) != 4 || s[2].Title != "TickStock Monitor: DOWN · not publishing" || s[3].Title != "TickStock Monitor: recovered" {
+		t.Fatalf("want down, recovered, down, recovered: %+v", s)
+	}
+	// A third incident that opens and closes within the minute is never
+	// notified, and neither is its recovery: the desktop's last word, "recovered", stays true.
+	w.unpub = true
+	run(e, w, c, 12*time.Second)
+	w.unpub = false
+	run(e, w, c, 5*time.Second)
+	if s := rec.Sent(); len(s) != 4 {
+		t.Fatalf("an incident within the minute: %+v", s[4:])
+	}
+}
+
+// Before sign-in nothing is judged: connections without a status, an
+// UNKNOWN verdict for 30 s, then signing in — no notification, no incident,
+// no transition from nothing ("undefined → connected").
+func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	w.unjudged = true
+	w.remote = &remote.State{State: remote.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
+	for _, id := range health.SlotIDs {
+		w.snap.Connections[id] = health.Connection{Enabled: true}
+	}
+	e := New(Settings{}, rec, nil)
+	got := run(e, w, c, 30*time.Second)
+	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.unjudged = false
+	for _, id := range health.SlotIDs {
+		w.set(id, health.StatusConnected, "")
+	}
+	got = append(got, run(e, w, c, 10*time.Second)...)
+	if len(rec.Sent()) != 0 {
+		t.Fatalf("notified before sign-in: %+v", rec.Sent())
+	}
+	for _, x := range got {
+		if x.Kind != EntryRemote {
+			t.Fatalf("want only the sign-in's own change, got %+v", got)
+		}
+	}
+	if len(got) != 1 || got[0].From != remote.StateNeedsPassword || got[0].To != remote.StateObserving {
+		t.Fatalf("sign-in entries %+v", got)
+	}
+}
+
+// Once observed, losing the sign-in is an incident (the monitor can no
+// longer judge), notified after the threshold, and so is its end.
+func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, 2*time.Second)
+	w.unjudged = true
+	w.remote = &remote.State{State: remote.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
+	got := run(e, w, c, 11*time.Second)
+	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRemote || a[0].Level != string(verdict.Unknown) || !a[0].Notified {
+		t.Fatalf("sign-in lost: %+v", got)
+	}
+	if r := ofKind(got, EntryRemote); len(r) != 1 || r[0].Incident == 0 {
+		t.Fatalf("the sign-in change is not a detail of the incident: %+v", got)
+	}
+	w.unjudged = false
+	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 1 || a[0].Alert != KindRecovered {
+		t.Fatalf("no recovery: %+v", a)
 	}
 }
 
@@ -281,118 +409,94 @@ func TestQuietAndKindsOff(t *testing.T) {
 	if len(a) != 1 || a[0].Notified || a[0].Note != "quiet mode" || len(rec.Sent()) != 0 {
 		t.Fatalf("quiet mode notified: %+v %+v", a, rec.Sent())
 	}
-	e.SetSettings(Settings{Off: []Kind{KindMaxConnections}})
-	w.set("connection_2", health.StatusMaxConnections, "")
-	a = alertsOf(run(e, w, c, time.Second))
+	w.set("connection_1", health.StatusConnected, "")
+	run(e, w, c, 5*time.Second)
+	e.SetSettings(Settings{Off: []Kind{KindAuthFailed}})
+	w.set("connection_2", health.StatusAuthFailed, "")
+	a = alertsOf(run(e, w, c, 5*time.Second))
 	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "off") {
 		t.Fatalf("kind off notified: %+v", a)
 	}
 }
 
-func TestNotifierErrorIsNotedAndRetried(t *testing.T) {
+func TestNotifierErrorIsNoted(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{Err: errors.New("no notification service")}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
 	w.set("connection_1", health.StatusAuthFailed, "")
 	a := alertsOf(run(e, w, c, time.Second))
-	if a[0].Notified || !strings.Contains(a[0].Note, "no notification service") {
+	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "no notification service") {
 		t.Fatalf("failure not noted: %+v", a)
 	}
-	// A failed send does not count for the throttle.
+	// Nothing reached the desktop, so nothing is to be taken back; the
+	// next incident is not throttled by a send that failed.
 	rec.Err = nil
 	w.set("connection_1", health.StatusConnected, "")
-	run(e, w, c, time.Second)
+	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 0 {
+		t.Fatalf("a recovery of an incident the desktop never heard of: %+v", a)
+	}
 	w.set("connection_1", health.StatusAuthFailed, "")
-	if a := alertsOf(run(e, w, c, time.Second)); !a[0].Notified {
+	if a := alertsOf(run(e, w, c, time.Second)); len(a) != 1 || !a[0].Notified {
 		t.Fatalf("throttled after a failed send: %+v", a)
 	}
 }
 
-func TestSilentConnectionWhileOthersFlow(t *testing.T) {
-	c, w, rec := newClock(), newWorld(), &Recorder{}
-	e := New(Settings{SilentAfterS: 20}, rec, nil)
-	run(e, w, c, time.Second)
-	got := run(e, w, c, 19*time.Second, "connection_3")
-	if len(alertsOf(got)) != 0 {
-		t.Fatalf("silent alerted before 20 s: %+v", got)
-	}
-	a := alertsOf(run(e, w, c, time.Second, "connection_3"))
-	if len(a) != 1 || a[0].Alert != KindSilent || a[0].Connection != "connection_3" || a[0].Duration != 20 {
-		t.Fatalf("want a silent alert for connection_3 at 20 s, got %+v", a)
-	}
-	got = run(e, w, c, time.Second)
-	if len(got) != 1 || got[0].Kind != EntrySilence || got[0].Duration != 21 {
-		t.Fatalf("want the silence recorded when ticks return, got %+v", got)
-	}
-}
-
-func TestNoSilentAlertWhenNothingFlows(t *testing.T) {
+// A stall (connected, no tick for the verdict's stall threshold) is on the
+// timeline: the connection's silence and the incident, also when every
+// connection is silent.
+func TestStallIsRecorded(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	// The market is closed: no connection ticks. Nobody is paged.
-	got := run(e, w, c, 5*time.Minute, "connection_1", "connection_2", "connection_3")
-	if len(got) != 0 {
-		t.Fatalf("a quiet market was alerted: %+v", got)
+	for _, id := range health.SlotIDs {
+		w.silent[id] = true
+	}
+	got := run(e, w, c, 10*time.Second)
+	w.silent = map[string]bool{}
+	got = append(got, run(e, w, c, 5*time.Second)...)
+	if s := ofKind(got, EntrySilence); len(s) != 6 || s[0].To != "silent" || s[3].Duration != 10 {
+		t.Fatalf("want each connection's silence begun and ended, got %+v", s)
+	}
+	if in := ofKind(got, EntryIncident); len(in) != 2 || in[0].Cause != string(verdict.CauseSilent) || in[0].Level != string(verdict.Degraded) || in[1].Duration != 10 {
+		t.Fatalf("want a 10 s silent incident, got %+v", in)
+	}
+	if len(rec.Sent()) != 0 {
+		t.Fatalf("a 10 s stall under the 30 s threshold notified: %+v", rec.Sent())
 	}
 }
 
-func TestRedisOutageGapAndRecovery(t *testing.T) {
+// A Redis gap while ticks could not be published says they are lost, not
+// merely unseen by this monitor.
+func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	// A short gap: recorded and alerted once.
-	t0 := c.t
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(t0.Add(-2 * time.Second)), To: health.Unix(t0), Seconds: 2, Reason: "Redis closed the connection"}}
-	got := run(e, w, c, time.Second)
-	if len(got) != 2 || got[0].Kind != EntryGap || got[0].Duration != 2 || got[1].Alert != KindRedisGap || !got[1].Notified {
-		t.Fatalf("gap: %+v", got)
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionReconnecting, Detail: "i/o timeout"}
+	w.unpub = true
+	run(e, w, c, 8*time.Second)
+	w.unpub = false
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(c.t.Add(-8 * time.Second)), To: health.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
+	got := ofKind(run(e, w, c, time.Second), EntryGap)
+	if len(got) != 1 || !strings.Contains(got[0].Message, "lost") || strings.Contains(got[0].Message, "not seen") {
+		t.Fatalf("gap %+v", got)
 	}
-	// A long outage: alerted at the threshold, then its recovery.
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionReconnecting, Gaps: 1, Detail: "dial tcp 127.0.0.1:6379: connection refused"}
-	got = run(e, w, c, 11*time.Second)
-	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRedisGap || !strings.Contains(a[0].Message, "connection refused") {
-		t.Fatalf("redis outage: %+v", got)
-	}
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{Seconds: 11, Reason: "refused"}}
-	got = run(e, w, c, time.Second)
-	a := alertsOf(got)
-	if len(got) != 2 || got[0].Kind != EntryGap || len(a) != 1 || a[0].Alert != KindRecovered {
-		t.Fatalf("want the gap and one recovery alert (no second gap alert), got %+v", got)
+	// A gap of the monitor's own subscription while publishing went on.
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: health.Unix(c.t), Seconds: 2, Reason: "closed"}}
+	got = ofKind(run(e, w, c, time.Second), EntryGap)
+	if len(got) != 1 || !strings.Contains(got[0].Message, "not seen by this monitor") {
+		t.Fatalf("gap %+v", got)
 	}
 }
 
-func TestRemoteUnreachableAndSignInLost(t *testing.T) {
+func TestRemoteChangesAreRecorded(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
-	r := remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
-	step := func(d time.Duration) []Entry {
-		var out []Entry
-		for end := c.t.Add(d); c.t.Before(end); {
-			o := w.obs(c.step(time.Second))
-			rr := r
-			o.Remote = &rr
-			out = append(out, e.Observe(o)...)
-		}
-		return out
-	}
-	step(time.Second)
-	r.State, r.Detail = remote.StateUnreachable, "connection refused"
-	got := step(10 * time.Second)
-	if len(got) != 1 || got[0].Kind != EntryRemote || len(alertsOf(got)) != 0 {
-		t.Fatalf("unreachable under the threshold: %+v", got)
-	}
-	if a := alertsOf(step(time.Second)); len(a) != 1 || a[0].Alert != KindRemote {
-		t.Fatalf("unreachable for 10 s not alerted: %+v", a)
-	}
-	r.State, r.Detail = remote.StateObserving, ""
-	if a := alertsOf(step(time.Second)); len(a) != 1 || a[0].Alert != KindRecovered {
-		t.Fatalf("no recovery: %+v", a)
-	}
-	step(time.Minute)
-	r.State, r.Detail = remote.StateSessionExpired, "the session expired"
-	if a := alertsOf(step(time.Second)); len(a) != 1 || a[0].Alert != KindRemote || !strings.Contains(a[0].Message, "lost") {
-		t.Fatalf("sign-in lost not alerted at once: %+v", a)
+	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	run(e, w, c, time.Second)
+	w.remote = &remote.State{State: remote.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
+	got := ofKind(run(e, w, c, 2*time.Second), EntryRemote)
+	if len(got) != 1 || got[0].From != remote.StateObserving || got[0].Cause != "connection refused" {
+		t.Fatalf("remote %+v", got)
 	}
 }
 
@@ -410,17 +514,19 @@ func TestQuickFlapBetweenObservationsIsRecorded(t *testing.T) {
 }
 
 func TestTitle(t *testing.T) {
-	s := health.Snapshot{EnabledConnections: 3, ConnectedCount: 2, Connections: map[string]health.Connection{"a": {}}}
-	if got := Title(s, false); got != "TickStock Monitor — 2/3 connected" {
-		t.Fatalf("title %q", got)
-	}
-	if got := Title(s, true); !strings.Contains(got, "not running") {
-		t.Fatalf("title %q", got)
-	}
-	// TickStockAppV2 lists only enabled connections and no enabled count.
-	s = health.Snapshot{ConnectedCount: 1, Connections: map[string]health.Connection{"a": {}, "b": {}}}
-	if got := Title(s, false); got != "TickStock Monitor — 1/2 connected" {
-		t.Fatalf("title %q", got)
+	for _, tc := range []struct {
+		v    verdict.Verdict
+		want string
+	}{
+		{verdict.Verdict{Level: verdict.OK, Cause: verdict.CauseHealthy, Connected: 3, Enabled: 3}, "OK · 3/3 connected — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Down, Cause: verdict.CauseNotPublishing, Connected: 0, Enabled: 3}, "DOWN · not publishing — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Degraded, Cause: verdict.CauseProviderDown, Connected: 2, Enabled: 3}, "DEGRADED · 2/3 connected · provider down — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseNotSignedIn}, "UNKNOWN · not signed in — TickStock Monitor"},
+		{verdict.Verdict{Level: verdict.Unknown, Cause: verdict.CauseConfiguration}, "UNKNOWN · configuration problem — TickStock Monitor"},
+	} {
+		if got := Title(tc.v); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.v, got, tc.want)
+		}
 	}
 }
 

@@ -14,6 +14,9 @@ const (
 	EntryRemote     = "remote"     // the remote server's sign-in state changed
 	EntrySilence    = "silence"    // a connected connection had no tick while others flowed
 	EntrySession    = "session"    // the monitor started or stopped: nothing is known between
+	// EntryIncident: the verdict left OK (an incident opened), its root
+	// cause or level changed, or it was OK again (closed: To "healthy").
+	EntryIncident = "incident"
 )
 
 // Pseudo connection ids for entries that are not about one connection.
@@ -31,7 +34,8 @@ type Entry struct {
 	Alert      Kind    `json:"alert,omitempty"`
 	From       string  `json:"from,omitempty"` // previous status / state
 	To         string  `json:"to,omitempty"`   // new status / state
-	// Cause is the error sentence behind it ("" when none is known).
+	// Cause is the error sentence behind it ("" when none is known); for
+	// incident entries and their alerts, the verdict's cause word.
 	Cause string `json:"cause"`
 	// Duration, seconds: for a return to `connected` the whole outage, for
 	// other transitions the time in the previous status, for a gap or a
@@ -45,6 +49,11 @@ type Entry struct {
 	// Note says why an alert was not notified (off, quiet, throttled, the
 	// notifier's error).
 	Note string `json:"note,omitempty"`
+	// Incident is the start (Unix s) of the incident this entry belongs
+	// to, the incident's key; 0: none was open.
+	Incident float64 `json:"incident"`
+	// Level is the verdict's level, for incident entries and their alerts.
+	Level string `json:"level,omitempty"`
 }
 
 // Time is At as a time.Time.

@@ -4,27 +4,24 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
-// notify sends the alerts among entries, at most one per kind and
-// connection per ThrottleFor, and one summary when several go out at once
-// (a flapping network should not bury the desktop under notifications).
-// It marks each alert Notified or says in Note why not.
+// notify sends the alerts among entries (the incident logic has already
+// decided which and when: see incident.go), one summary when several go
+// out at once, unless the settings say not to. It marks each alert Notified
+// or says in Note why not.
 func (e *Engine) notify(now time.Time, entries []Entry) {
 	var send []*Entry
 	for i := range entries {
 		a := &entries[i]
-		if a.Kind != EntryAlert {
-			continue
-		}
-		key := string(a.Alert) + "|" + a.Connection
-		switch last, ok := e.lastSent[key]; {
+		switch {
+		case a.Kind != EntryAlert || a.Note != "":
 		case e.settings.Quiet:
 			a.Note = "quiet mode"
 		case !e.settings.Notifies(a.Alert):
 			a.Note = "notifications of this kind are off"
-		case ok && now.Sub(last) < ThrottleFor:
-			a.Note = fmt.Sprintf("not notified: one %s notification per connection per minute (last %s ago)", a.Alert, human(now.Sub(last)))
 		default:
 			send = append(send, a)
 		}
@@ -32,7 +29,7 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 	if len(send) == 0 {
 		return
 	}
-	title, body := message(send)
+	title, body := e.message(send)
 	var err error
 	if e.notifier != nil {
 		err = e.notifier.Send(title, body)
@@ -43,7 +40,7 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 			continue
 		}
 		a.Notified = true
-		e.lastSent[string(a.Alert)+"|"+a.Connection] = now
+		e.delivered(a, now)
 	}
 	if err != nil {
 		e.log.Warn("desktop notification failed", "err", err, "title", title)
@@ -53,9 +50,9 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 }
 
 // message is one notification for one alert, or a summary for several.
-func message(alerts []*Entry) (title, body string) {
+func (e *Engine) message(alerts []*Entry) (title, body string) {
 	if len(alerts) == 1 {
-		return titleOf(alerts[0]), alerts[0].Message
+		return e.titleOf(alerts[0]), alerts[0].Message
 	}
 	lines := make([]string, len(alerts))
 	for i, a := range alerts {
@@ -64,11 +61,11 @@ func message(alerts []*Entry) (title, body string) {
 	return fmt.Sprintf("%s: %d alerts", AppName, len(alerts)), strings.Join(lines, "\n")
 }
 
-func titleOf(a *Entry) string {
-	what := map[Kind]string{
-		KindOutage: "connection down", KindRecovered: "recovered", KindAuthFailed: "API key refused",
-		KindMaxConnections: "too many connections", KindSilent: "no ticks", KindRedisGap: "Redis subscription",
-		KindRemote: "remote server",
-	}[a.Alert]
-	return AppName + ": " + what
+// titleOf: the open incident's verdict in the title's words ("TickStock
+// Monitor: DOWN · not publishing"), or "TickStock Monitor: recovered".
+func (e *Engine) titleOf(a *Entry) string {
+	if a.Alert == KindRecovered || e.incident == nil {
+		return AppName + ": recovered"
+	}
+	return AppName + ": " + verdict.Title(e.incident.v)
 }

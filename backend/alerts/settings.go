@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/verdict"
 )
 
 // Kind is what an alert is about. Throttling and the on/off settings are per
@@ -14,24 +15,43 @@ type Kind string
 
 // The alert kinds.
 const (
-	// KindOutage: a connection out of `connected` longer than OutageAfter.
+	// KindOutage: an incident (the verdict not OK) longer than OutageAfter.
 	KindOutage Kind = "outage"
-	// KindRecovered: a connection (or the Redis subscription) back after an
-	// outage that was alerted; the message carries the outage's length.
+	// KindRecovered: the verdict OK again after an incident that was
+	// notified; the message carries its length. Never throttled.
 	KindRecovered Kind = "recovered"
 	// KindAuthFailed and KindMaxConnections are named after the status
 	// words they follow, and fire at once: waiting does not mend them.
 	KindAuthFailed     = Kind(health.StatusAuthFailed)
 	KindMaxConnections = Kind(health.StatusMaxConnections)
-	// KindSilent: a connected connection without a tick for SilentAfter
-	// while ticks flow on the others.
+	// KindSilent: the verdict says silent (connected, no tick for the stall
+	// threshold) for SilentAfter.
 	KindSilent Kind = "silent"
-	// KindRedisGap: the Redis subscription down longer than OutageAfter, or a
-	// gap (ticks published while it was down are lost to this monitor).
+	// KindRedisGap: ticks not published to Redis, or the monitor's own
+	// Redis subscription down, longer than OutageAfter.
 	KindRedisGap Kind = "redis_gap"
-	// KindRemote: the remote server unreachable or the sign-in lost.
+	// KindRemote: the remote server unreachable, its monitor unavailable,
+	// or the sign-in lost after observing.
 	KindRemote Kind = "remote"
 )
+
+// KindOf is the kind of an incident's alert by its root cause: the
+// settings turn notifications on and off per kind.
+func KindOf(c verdict.Cause) Kind {
+	switch c {
+	case verdict.CauseKeyRefused:
+		return KindAuthFailed
+	case verdict.CauseConnectionLimit:
+		return KindMaxConnections
+	case verdict.CauseSilent:
+		return KindSilent
+	case verdict.CauseNotPublishing, verdict.CauseSubscriptionLost:
+		return KindRedisGap
+	case verdict.CauseNotSignedIn, verdict.CauseServerUnreachable, verdict.CauseMonitorUnavailable, verdict.CauseStale:
+		return KindRemote
+	}
+	return KindOutage
+}
 
 // Kinds lists every alert kind, in the order the settings panel shows them.
 var Kinds = []Kind{KindOutage, KindRecovered, KindAuthFailed, KindMaxConnections, KindSilent, KindRedisGap, KindRemote}
@@ -43,11 +63,11 @@ type Settings struct {
 	// Off lists the kinds that are not notified (they still go in the
 	// timeline).
 	Off []Kind `json:"off"`
-	// OutageAfterS: seconds out of `connected` before an outage is alerted
-	// (default 10: a quick reconnect pages nobody).
+	// OutageAfterS: seconds the verdict is not OK before the incident is
+	// notified (default 10: a quick reconnect pages nobody).
 	OutageAfterS float64 `json:"outage_after_s"`
-	// SilentAfterS: seconds without a tick on a connected connection, while
-	// others flow, before it is alerted (default 30).
+	// SilentAfterS: seconds the verdict says silent (connected, no tick)
+	// before the incident is notified (default 30).
 	SilentAfterS float64 `json:"silent_after_s"`
 	// Quiet: record everything, notify nothing.
 	Quiet bool `json:"quiet"`

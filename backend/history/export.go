@@ -27,11 +27,12 @@ func Export(w io.Writer, format string, entries []alerts.Entry) error {
 		return enc.Encode(entries)
 	case FormatCSV:
 		c := csv.NewWriter(w)
-		_ = c.Write([]string{"time", "connection", "kind", "alert", "from", "to", "cause", "duration_s", "reconnects", "notified", "note", "message"})
+		_ = c.Write([]string{"time", "connection", "kind", "alert", "from", "to", "cause", "duration_s", "reconnects", "notified", "note", "message", "incident", "level"})
 		for _, e := range entries {
 			_ = c.Write([]string{
 				e.Time().UTC().Format(time.RFC3339Nano), e.Connection, e.Kind, string(e.Alert), e.From, e.To, e.Cause,
 				strconv.FormatFloat(e.Duration, 'f', 3, 64), strconv.FormatInt(e.Reconnects, 10), strconv.FormatBool(e.Notified), e.Note, e.Message,
+				incidentTime(e.Incident), e.Level,
 			})
 		}
 		c.Flush()
@@ -39,4 +40,13 @@ func Export(w io.Writer, format string, entries []alerts.Entry) error {
 	default:
 		return fmt.Errorf("export format %q: choose csv or json", format)
 	}
+}
+
+// incidentTime is the incident an entry belongs to, by its start, as the
+// CSV writes times; "" for none.
+func incidentTime(at float64) string {
+	if at == 0 {
+		return ""
+	}
+	return alerts.Entry{At: at}.Time().UTC().Format(time.RFC3339Nano)
 }

@@ -50,7 +50,7 @@ func (s *Store) Entries(q Query) ([]alerts.Entry, error) {
 	defer s.mu.Unlock()
 	// where holds only fixed clauses written above; every value is a ? argument.
 	//nolint:gosec // G202: see above
-	rows, err := s.db.Query(`SELECT id,at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note
+	rows, err := s.db.Query(`SELECT id,at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note,incident,level
 		FROM entries WHERE `+strings.Join(where, " AND ")+` ORDER BY at DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the timeline: %w", err)
@@ -60,7 +60,7 @@ func (s *Store) Entries(q Query) ([]alerts.Entry, error) {
 	for rows.Next() {
 		var e alerts.Entry
 		var alert string
-		if err := rows.Scan(&e.ID, &e.At, &e.Connection, &e.Kind, &alert, &e.From, &e.To, &e.Cause, &e.Duration, &e.Reconnects, &e.Message, &e.Notified, &e.Note); err != nil {
+		if err := rows.Scan(&e.ID, &e.At, &e.Connection, &e.Kind, &alert, &e.From, &e.To, &e.Cause, &e.Duration, &e.Reconnects, &e.Message, &e.Notified, &e.Note, &e.Incident, &e.Level); err != nil {
 			return nil, fmt.Errorf("reading the timeline: %w", err)
 		}
 		e.Alert = alerts.Kind(alert)
@@ -171,7 +171,10 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 		case down == nil:
 			down = &Span{From: e.At, Cause: e.Cause}
 		default:
-			back = 0 // dropped again before it settled: the same outage
+			back = 0 // dropped again before it settled, or another word: the same outage
+			if e.Cause != "" {
+				down.Cause = e.Cause // the cause that held it down, not the first one
+			}
 		}
 	}
 	if down != nil {

@@ -160,7 +160,8 @@ CREATE TABLE IF NOT EXISTS entries(
   id INTEGER PRIMARY KEY, at REAL NOT NULL, connection TEXT NOT NULL, kind TEXT NOT NULL,
   alert TEXT NOT NULL DEFAULT '', from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '',
   cause TEXT NOT NULL DEFAULT '', duration REAL NOT NULL DEFAULT 0, reconnects INTEGER NOT NULL DEFAULT 0,
-  message TEXT NOT NULL DEFAULT '', notified INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '');
+  message TEXT NOT NULL DEFAULT '', notified INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '',
+  incident REAL NOT NULL DEFAULT 0, level TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS entries_at ON entries(at);
 CREATE TABLE IF NOT EXISTS minutes(
   connection TEXT NOT NULL, start INTEGER NOT NULL, ticks INTEGER NOT NULL, rate_min REAL NOT NULL,
@@ -239,7 +240,21 @@ func prepare(db *sql.DB) error {
 		return err
 	}
 	// The first write takes the exclusive lock, kept until Close.
-	_, err := db.Exec(schema)
+	if _, err := db.Exec(schema); err != nil {
+		return err
+	}
+	return addIncidentColumns(db)
+}
+
+// addIncidentColumns brings a file written before incidents existed up to
+// date: its entries belong to no incident (0) and have no level.
+func addIncidentColumns(db *sql.DB) error {
+	var n int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('entries') WHERE name = 'incident'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := db.Exec(`ALTER TABLE entries ADD COLUMN incident REAL NOT NULL DEFAULT 0;
+		ALTER TABLE entries ADD COLUMN level TEXT NOT NULL DEFAULT ''`)
 	return err
 }
 
@@ -364,8 +379,8 @@ func (s *Store) commitLocked(batch []any) error {
 	for _, v := range batch {
 		switch v := v.(type) {
 		case alerts.Entry:
-			_, err = tx.Exec(`INSERT INTO entries(at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note)
-				VALUES(?,?,?,?,?,?,?,?,?,?,?,?)`, v.At, v.Connection, v.Kind, string(v.Alert), v.From, v.To, v.Cause, v.Duration, v.Reconnects, v.Message, v.Notified, v.Note)
+			_, err = tx.Exec(`INSERT INTO entries(at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note,incident,level)
+				VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, v.At, v.Connection, v.Kind, string(v.Alert), v.From, v.To, v.Cause, v.Duration, v.Reconnects, v.Message, v.Notified, v.Note, v.Incident, v.Level)
 		case alive:
 			_, err = tx.Exec(`UPDATE entries SET duration = ? WHERE kind = ? AND to_status = 'started' AND at = ?`, v.seconds, alerts.EntrySession, v.startedAt)
 		case Minute:

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -235,7 +236,9 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	add(1, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
 	add(10, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "drop"})
 	add(10.1, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})
-	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "connected", Duration: 15})
+	// The cause that held it down is the outage's cause, not the first one.
+	add(10.15, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "auth_failed", Cause: "auth_failed: invalid key"})
+	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "auth_failed", To: "connected", Duration: 15})
 	add(11, alerts.Entry{Kind: "transition", Connection: "connection_2", From: "connected", To: "disconnected"})
 	// Connected for a moment and cut again: one outage from 12 to 13 min.
 	add(12, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "cut"})
@@ -258,7 +261,7 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "drop"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
+	want := []Span{{From: at(10 * time.Minute), To: at(615 * time.Second), Cause: "auth_failed: invalid key"}, {From: at(12 * time.Minute), To: at(13 * time.Minute), Cause: "cut"}, {From: at(20 * time.Minute), To: at(30 * time.Minute)}}
 	want = append(want, Span{From: at(42 * time.Minute), To: at(44 * time.Minute)})
 	if len(c.Outages) != 4 || c.Outages[0] != want[0] || c.Outages[1] != want[1] || c.Outages[2] != want[2] || c.Outages[3] != want[3] {
 		t.Fatalf("outages %+v, want %+v", c.Outages, want)
@@ -270,14 +273,44 @@ func TestChartOutagesAndUnobserved(t *testing.T) {
 	}
 }
 
+// An incident's entries keep their incident and level; a file written
+// before incidents existed is brought up to date and keeps its entries.
+func TestIncidentAndLevelAreKeptAndOldFilesUpgraded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE entries(
+  id INTEGER PRIMARY KEY, at REAL NOT NULL, connection TEXT NOT NULL, kind TEXT NOT NULL,
+  alert TEXT NOT NULL DEFAULT '', from_status TEXT NOT NULL DEFAULT '', to_status TEXT NOT NULL DEFAULT '',
+  cause TEXT NOT NULL DEFAULT '', duration REAL NOT NULL DEFAULT 0, reconnects INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '', notified INTEGER NOT NULL DEFAULT 0, note TEXT NOT NULL DEFAULT '');
+INSERT INTO entries(at, connection, kind, message) VALUES(?, 'connection_1', 'transition', 'from before');`, at(0)); err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Close()
+	s := open(t, path, Options{Now: func() time.Time { return t0.Add(time.Hour) }})
+	if s.Problem() != "" {
+		t.Fatalf("the old file was not used: %s", s.Problem())
+	}
+	s.AddEntry(alerts.Entry{At: at(time.Minute), Kind: alerts.EntryIncident, Incident: at(time.Minute), Level: "down", Cause: "not_publishing", To: "not_publishing"})
+	got, err := s.Entries(Query{})
+	if err != nil || len(got) != 2 || got[0].Incident != at(time.Minute) || got[0].Level != "down" || got[1].Message != "from before" || got[1].Incident != 0 {
+		t.Fatalf("entries %+v %v", got, err)
+	}
+}
+
 func TestExport(t *testing.T) {
-	es := []alerts.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: alerts.KindOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y"}}
+	es := []alerts.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: alerts.KindOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y",
+		Incident: at(-time.Minute), Level: "down"}}
 	var b bytes.Buffer
 	if err := Export(&b, FormatCSV, es); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][0] != "2026-03-10T00:00:00Z" || rows[1][6] != `said "no", then left` || rows[1][7] != "15.000" || rows[1][11] != "x,y" {
+	if err != nil || len(rows) != 2 || rows[1][0] != "2026-03-10T00:00:00Z" || rows[1][6] != `said "no", then left` || rows[1][7] != "15.000" || rows[1][11] != "x,y" ||
+		rows[0][12] != "incident" || rows[1][12] != "2026-03-09T23:59:00Z" || rows[1][13] != "down" {
 		t.Fatalf("csv %q %v", rows, err)
 	}
 	b.Reset()

@@ -210,7 +210,7 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		g := &Gap{From: from, To: health.Unix(now), Seconds: health.Unix(now) - from, Reason: m.lostReason}
 		m.sub.Gaps++
 		m.sub.LastGap = g
-		gap = fmt.Sprintf(" Gap of %.1f s: ticks published then were not seen.", g.Seconds)
+		gap = fmt.Sprintf(" Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
 		m.opts.Log.Warn("Redis subscription restored after a gap", "seconds", g.Seconds, "reason", g.Reason)
 	case m.sub.State == SubscriptionSubscribed:
 		// go-redis re-subscribed without us seeing an error: still a gap,
@@ -242,7 +242,7 @@ func (m *Monitor) lost(reason string) {
 	if m.started.IsZero() {
 		reason += ". Retrying every second; ticks will show once Redis at " + m.sub.Where + " answers."
 	} else {
-		reason += ". Reconnecting; ticks published meanwhile are not seen."
+		reason += ". Reconnecting; this monitor sees no ticks meanwhile (whether they are published, the verdict says)."
 	}
 	m.sub.Detail = reason
 	m.subDirty = true

@@ -132,13 +132,14 @@ func (w *incidents) run(ctx context.Context) {
 func (w *incidents) observe(now time.Time, sample bool) {
 	o := alerts.Observation{At: now, Snapshot: w.svc.mode.Snapshot()}
 	w.svc.mode.observe(&o, now)
+	v := w.svc.judge(now) // the verdict of this moment: the incidents follow it
+	o.Verdict = &v
 	w.mu.Lock()
 	entries := w.engine.Observe(o)
 	w.mu.Unlock()
 	for _, e := range entries {
 		w.record(e)
 	}
-	w.svc.judge(now)
 	if sample {
 		w.mu.Lock()
 		done := w.agg.Add(now, samples(o))
@@ -174,7 +175,7 @@ func (w *incidents) record(e alerts.Entry) {
 func samples(o alerts.Observation) map[string]history.Sample {
 	out := map[string]history.Sample{}
 	for id, c := range o.Snapshot.Connections {
-		if c.Status == health.StatusDisabled {
+		if c.Status == health.StatusDisabled || c.Status == "" { // "": not known (not signed in yet), not down
 			continue
 		}
 		s := history.Sample{Errors: c.ErrorCount, Reconnects: c.ReconnectCount, P50Ms: -1, P99Ms: -1, Down: c.Status != health.StatusConnected}
@@ -304,8 +305,9 @@ func (s *Service) SetAlertSettings(a alerts.Settings) error {
 
 var errNoProfileStore = fmt.Errorf("there is no user configuration directory to keep them in")
 
-// Title is the window title for the current state.
-func (s *Service) Title() string { return alerts.Title(s.Snapshot(), s.info.Problem != "") }
+// Title is the window title: the verdict ("DOWN · not publishing —
+// TickStock Monitor").
+func (s *Service) Title() string { return alerts.Title(s.Verdict()) }
 
 // FiguresAround returns the minutes from ten minutes before at to ten
 // after, of connection ("" or not a connection: all of them), so the

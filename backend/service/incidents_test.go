@@ -11,6 +11,7 @@ import (
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
+	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -66,13 +67,15 @@ func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 	// look could come after the drop, and then it never saw the connection
 	// up. One observation now makes "connected" its starting point.
 	s.incidents.observe(time.Now(), false)
-	if got := s.Title(); got != "TickStock Monitor — 3/3 connected" {
+	if got := s.Title(); got != "OK · 3/3 connected — TickStock Monitor" {
 		t.Fatalf("title %q", got)
 	}
 	if err := s.DropConnectionFor("connection_2", 8*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	wait.For(t, "the title to show the outage", 5*time.Second, func() bool { return s.Title() == "TickStock Monitor — 2/3 connected" })
+	wait.For(t, "the title to show the outage", 5*time.Second, func() bool {
+		return s.Title() == "DEGRADED · 2/3 connected · provider down — TickStock Monitor"
+	})
 	wait.For(t, "an outage alert", 15*time.Second, func() bool {
 		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindOutage && e.Connection == "connection_2" })
 		return ok
@@ -85,7 +88,7 @@ func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 	if rcv.Duration < 8 || rcv.Duration > 20 || !rcv.Notified {
 		t.Fatalf("recovery %+v", rcv)
 	}
-	if sent := rec.Sent(); len(sent) < 2 || !strings.Contains(sent[0].Body, "Connection 2 (secondary)") {
+	if sent := rec.Sent(); len(sent) != 2 || !strings.Contains(sent[0].Body, "Connection 2") || sent[1].Title != "TickStock Monitor: recovered" {
 		t.Fatalf("notifications %+v", sent)
 	}
 	tl, err := s.Timeline(history.Query{Connection: "connection_2", Kinds: []string{alerts.EntryTransition}})
@@ -135,7 +138,7 @@ func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
 	if got, _ := store.AlertSettings(profiles.SessionKey("", "demo")); !got.Quiet {
 		t.Fatalf("not kept: %+v", got)
 	}
-	if got := s.Title(); !strings.Contains(got, "not running") {
+	if got := s.Title(); got != "UNKNOWN · configuration problem — TickStock Monitor" {
 		t.Fatalf("title of an idle service %q", got)
 	}
 	if _, err := s.HistoryChart("connection_1", 0); err == nil {
@@ -163,20 +166,62 @@ func TestRemoteServerLostIsAlerted(t *testing.T) {
 	wait.For(t, "observing 3 connected", 10*time.Second, func() bool {
 		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
 	})
-	if got := s.Title(); got != "TickStock Monitor — 3/3 connected" {
-		t.Fatalf("title %q", got)
-	}
+	wait.For(t, "the title OK", 5*time.Second, func() bool { return s.Title() == "OK · 3/3 connected — TickStock Monitor" })
 	stop()
+	// The observer first tries to sign in again (nothing to judge), then
+	// finds the server gone: one incident, whose root cause is updated.
 	wait.For(t, "the unreachable server alerted", 20*time.Second, func() bool {
-		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRemote && e.Notified })
+		_, ok := out.find(func(e alerts.Entry) bool {
+			return e.Alert == alerts.KindRemote && e.Notified && e.Cause == string(verdict.CauseServerUnreachable)
+		})
 		return ok
 	})
+	if in, _ := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryIncident }); in.Incident == 0 {
+		t.Fatalf("no incident entry: %+v", in)
+	}
 	tr, ok := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryRemote && e.To == remote.StateUnreachable })
-	if !ok || tr.From != remote.StateObserving || tr.Cause == "" {
+	if !ok || tr.Cause == "" || tr.Incident == 0 {
 		t.Fatalf("remote transition %+v", tr)
 	}
-	if sent := rec.Sent(); len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Body, "unreachable") {
+	if sent := rec.Sent(); len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Title, "server unreachable") {
 		t.Fatalf("notifications %+v", sent)
+	}
+}
+
+// Choosing a remote profile and taking longer than the outage threshold to
+// type the password: nothing is judged before the sign-in, so nothing is
+// notified, no incident or outage is recorded, and signing in is no
+// recovery either (it was "Connection 1 has been down for 11.0 s (now )",
+// then "recovered after an outage of 17.8 s", and "undefined → connected").
+func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
+	srv := redistest.Start(t)
+	ch := redistest.Channel(t)
+	url, _ := ingestServer(t, srv.URL, ch)
+	store := profiles.Open(t.TempDir() + "/profiles.json")
+	if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
+		t.Fatal(err)
+	}
+	rec, out := &alerts.Recorder{}, &entries{}
+	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
+		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{Output: out, Notifier: rec, Profiles: store})
+	wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(s) == remote.StateNeedsPassword })
+	time.Sleep(5 * time.Second) // the operator types slowly: past the 2 s threshold
+	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "observing, the verdict OK", 15*time.Second, func() bool { return s.Verdict().Level == verdict.OK })
+	time.Sleep(5 * time.Second) // past the threshold and Settle after the sign-in
+	if sent := rec.Sent(); len(sent) != 0 {
+		t.Fatalf("notified for a sign-in: %+v", sent)
+	}
+	if e, ok := out.find(func(e alerts.Entry) bool {
+		return e.Kind == alerts.EntryIncident || e.Kind == alerts.EntryAlert || (e.Kind == alerts.EntryTransition && e.From == "")
+	}); ok {
+		t.Fatalf("recorded %+v", e)
+	}
+	ch1, err := s.HistoryChart("connection_1", 1)
+	if err != nil || len(ch1.Outages) != 0 {
+		t.Fatalf("an outage in the history: %+v %v", ch1.Outages, err)
 	}
 }
 

@@ -1,9 +1,11 @@
 // End to end: alerts and history. The real app (wails dev, embedded demo)
 // notifies through the real desktop notifier over a private D-Bus session
 // bus, where internal/notifytest/listen plays the notification service and
-// prints what it receives. A demo connection is held down for 15 s: a
-// notification goes out, the timeline shows the outage with its length, and
-// after a restart of the app the 24 h chart still shows it.
+// prints what it receives. A demo connection is held down for 15 s: exactly
+// one notification opens the incident and one closes it with its length, the
+// timeline shows the incident as one row that opens to its transitions, and
+// after a restart of the app the 24 h chart still shows it. Choosing a remote
+// profile and taking 30 s to sign in sends nothing.
 //   flock /tmp/tickstock-gui.lock scripts/with-xvfb node --test frontend/e2e/alerts.e2e.mjs
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,6 +15,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { APP_URL, ROOT, Redis, SHOTS, freePort, screenshots, sleep, startApp, startBrowser, until as untilFor } from './harness.mjs';
+import { ADMIN, startServe } from './shells.mjs';
 
 const CHANNEL = `tickstock:e2e-alerts:${process.pid}`;
 const log = (...a) => console.log('[e2e alerts]', ...a);
@@ -116,19 +119,24 @@ describe('alerts and history', () => {
   let outage;
 
   test('a connection held down for 15 s is notified on the desktop, and its recovery with the outage length', async () => {
-    if (process.env.DISPLAY) await until('the window title with the count', async () => windowTitles().includes('TickStock Monitor — 3/3 connected'), 10000);
+    if (process.env.DISPLAY) await until('the window title with the verdict', async () => windowTitles().includes('OK · 3/3 connected — TickStock Monitor'), 10000);
+    const before = notifications.length;
     await page.evaluate(() => window.go.app.App.DropConnectionFor('connection_2', 15));
     await until('connection_2 down', async () => (await page.getByTestId('status-connection_2').textContent()) !== 'connected', 10000);
     if (process.env.DISPLAY) {
-      await until('the window title to show 2/3', async () => windowTitles().includes('TickStock Monitor — 2/3 connected'), 10000);
-      log('window title:', windowTitles().split('\n').find((l) => l.includes('TickStock Monitor —')).trim());
+      await until('the window title to show the verdict', async () => windowTitles().includes('DEGRADED · 2/3 connected · provider down — TickStock Monitor'), 10000);
+      log('window title:', windowTitles().split('\n').find((l) => l.includes('— TickStock Monitor')).trim());
     }
-    await until('the outage notification over D-Bus', async () => notifications.some((n) => n.body.includes('Connection 2 (secondary)') && n.summary.includes('connection down')), 20000);
-    const down = notifications.find((n) => n.summary.includes('connection down'));
+    await until('the incident notification over D-Bus', async () => notifications.length > before, 20000);
+    const down = notifications[before];
     assert.equal(down.app_name, 'TickStock Monitor');
-    assert.match(down.body, /down for 1\d\.\d s/);
+    assert.equal(down.summary, 'TickStock Monitor: DEGRADED · 2/3 connected · provider down');
     await until('the recovery notification', async () => notifications.some((n) => n.summary.includes('recovered')), 40000);
-    const up = notifications.find((n) => n.summary.includes('recovered'));
+    await sleep(5000); // nothing more comes: one down, one recovered
+    const mine = notifications.slice(before);
+    assert.equal(mine.length, 2, `one outage, two notifications: ${JSON.stringify(mine)}`);
+    const up = mine[1];
+    assert.equal(up.summary, 'TickStock Monitor: recovered');
     outage = Number(up.body.match(/outage of ([\d.]+) s/)[1]);
     assert.ok(outage >= 15 && outage < 30, `outage of ${outage} s, held for 15 s`);
     writeFileSync(path.join(SHOTS, 'notification-payload.json'), JSON.stringify(notifications, null, 2));
@@ -146,19 +154,20 @@ describe('alerts and history', () => {
   test('the timeline shows the outage with its length, newest first, and exports it', async () => {
     await page.getByTestId('incidents-button').click();
     await page.getByTestId('timeline-connection').selectOption('connection_2');
+    // The outage is one row: its cause, its start and its length.
+    const incident = page.getByTestId('timeline-incident').first();
+    await until('the incident in the timeline', async () => (await incident.count()) === 1 && (await incident.getByTestId('incident-length').textContent()) !== 'ongoing');
+    assert.match(await incident.textContent(), /DEGRADED · .*provider down/);
+    assert.equal((await incident.getByTestId('incident-length').textContent()).trim(), `${outage.toFixed(1)} s`);
+    assert.match(await incident.textContent(), /notified on the desktop/);
+    assert.equal(await page.getByTestId('timeline-incident').evaluateAll((es) => es.length), 1, 'one incident for one outage');
+    // It opens to its transitions and its two notifications.
+    await incident.locator('button.row').click();
     const recovered = page.getByTestId('timeline-entry').filter({ hasText: 'alert: recovered' });
-    await until('the recovery in the timeline', async () => (await recovered.count()) === 1);
+    await until('the recovery among its details', async () => (await recovered.count()) === 1);
     assert.equal((await recovered.getByTestId('entry-duration').textContent()).trim(), `${outage.toFixed(1)} s`);
-    assert.match(await recovered.textContent(), /notified/);
-    const kinds = await page.getByTestId('timeline-entry').evaluateAll((es) => es.map((e) => e.dataset.kind));
-    assert.equal(kinds[0], 'alert', 'newest first: the recovery is on top');
-    // The reconnect loop of the hold is one row that opens to every transition.
-    const loop = page.getByTestId('timeline-group').first();
-    assert.match(await loop.textContent(), /\d+ transitions/);
-    const before = await page.getByTestId('timeline-entry').count();
-    await loop.locator('button.row').click();
-    await until('the loop opened', async () => (await page.getByTestId('timeline-entry').count()) > before + 3);
-    await loop.locator('button.row').click();
+    assert.ok((await page.getByTestId('timeline-entry').filter({ hasText: '→' }).count()) >= 2, 'the transitions are its details');
+    assert.doesNotMatch(await page.getByTestId('timeline').textContent(), /undefined/);
     // The figures around the recovery.
     await recovered.locator('button.row').click();
     await until('the figures around the recovery', async () => (await page.getByTestId('entry-detail').textContent()).includes('ticks/s'));
@@ -167,7 +176,7 @@ describe('alerts and history', () => {
     assert.match(csv.split('\n')[0], /^time,connection,kind,alert,from,to,cause,duration_s,reconnects/);
     assert.match(csv, /connection_2,alert,recovered/);
     const json = JSON.parse(await page.evaluate(() => window.go.app.App.ExportTimeline({ from: 0, to: 0, connection: '', kinds: ['alert'], limit: 100 }, 'json')));
-    assert.ok(json.some((e) => e.alert === 'outage' && e.connection === 'connection_2'));
+    assert.ok(json.some((e) => e.alert === 'outage' && e.connection === 'connection_2' && e.incident > 0));
   });
 
   test('after a restart of the app the 24 h chart still shows the outage and the time the monitor was not running', async () => {
@@ -218,5 +227,55 @@ describe('alerts and history', () => {
     assert.deepEqual(saved.off, ['silent']);
     assert.match(await page.getByTestId('history-file').textContent(), /env-demo\.db, [\d.]+ (KB|MB); kept 30 days/);
     await screenshots(page, 'alert-settings');
+  });
+
+  test('choosing a remote profile and taking 30 s to sign in sends no notification and records no outage', async () => {
+    const serve = await startServe({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: `${CHANNEL}:serve` });
+    try {
+      const before = notifications.length;
+      const since = Date.now() / 1000;
+      await page.evaluate(async (p) => {
+        await window.go.app.App.SaveProfile(p);
+        await window.go.app.App.UseProfile(p.name);
+      }, { name: 'e2e-remote', mode: 'remote', server_url: serve.base, admin_email: ADMIN.email, redis_url: redis.url, tick_channel: `${CHANNEL}:serve` });
+      // TICKSTOCK_MODE in the environment wins over a profile: the app
+      // starts again without it and opens the profile last chosen.
+      await page.close();
+      await app.stop();
+      const env = ENV();
+      delete env.TICKSTOCK_MODE;
+      app = await startApp(env);
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(APP_URL);
+      try {
+        await until('the sign-in panel', async () => (await page.getByTestId('signin-password').count()) === 1, 90000);
+      } catch (e) {
+        await screenshots(page, 'remote-no-sign-in-panel');
+        log('the page:', (await page.locator('body').innerText()).slice(0, 1500), '\napp output:\n', app.output().slice(-3000));
+        throw e;
+      }
+      const line = page.getByTestId('verdict');
+      await until('the verdict UNKNOWN before sign-in', async () => (await line.getAttribute('data-level')) === 'unknown', 20000);
+      await sleep(30000); // the operator types slowly
+      assert.equal((await line.getAttribute('data-level')), 'unknown');
+      for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+        assert.doesNotMatch(await page.getByTestId(`status-${id}`).getAttribute('class'), /\bconnected\b/, `${id} is green before sign-in`);
+      }
+      await screenshots(page, 'remote-before-sign-in');
+      await page.getByTestId('signin-password').fill(ADMIN.password);
+      await page.getByTestId('signin-button').click();
+      await until('observing, the verdict OK', async () => (await line.getAttribute('data-level')) === 'ok', 60000);
+      await sleep(15000); // past the outage threshold after the sign-in
+      assert.deepEqual(notifications.slice(before), [], 'no notification for choosing a profile and signing in');
+      const tl = await page.evaluate((from) => window.go.app.App.Timeline({ from, to: 0, connection: '', kinds: [], limit: 500 }), since);
+      log('the remote session\'s timeline:', JSON.stringify(tl.map((e) => [e.kind, e.connection, e.from, e.to])));
+      assert.ok(!tl.some((e) => e.kind === 'incident' || e.kind === 'alert'), 'no incident before or at sign-in');
+      assert.ok(!tl.some((e) => e.kind === 'transition' && !e.from), 'no transition from nothing ("undefined → connected")');
+      const chart = await page.evaluate(() => window.go.app.App.HistoryChart('connection_1', 1));
+      assert.deepEqual(chart.outages.filter((o) => o.from >= since), [], 'no outage in the history');
+    } finally {
+      await page.evaluate(() => window.go.app.App.UseProfile('')).catch(() => {});
+      await serve.stop();
+    }
   });
 });

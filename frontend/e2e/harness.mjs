@@ -46,6 +46,13 @@ export class Redis {
     }
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
+  /** Freezes redis-server (SIGSTOP): connections stay open, nothing answers. */
+  freeze() {
+    this.proc?.kill('SIGSTOP');
+  }
+  thaw() {
+    this.proc?.kill('SIGCONT');
+  }
   kill() {
     this.proc?.kill('SIGKILL');
     this.proc = undefined;

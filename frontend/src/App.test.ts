@@ -6,7 +6,7 @@ import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import { METRICS, type TermKey } from './lib/definitions';
-import { EventMetrics, EventTicks } from './lib/events';
+import { EventMetrics, EventTicks, EventVerdict } from './lib/events';
 import { fakeApp } from './test-bridge';
 import type { Batch, ConnectionSnapshot, Metrics, Snapshot } from './lib/types';
 
@@ -266,5 +266,28 @@ describe('a narrow window', () => {
     expect(screen.getByTestId('column-connection_2')).toBeInTheDocument();
     expect(screen.queryByTestId('column-connection_1')).toBeNull();
     expect(screen.getByTestId('column-tab-connection_2')).toHaveAttribute('aria-selected', 'true');
+  });
+});
+
+describe('the verdict', () => {
+  const frozen = {
+    level: 'down', cause: 'not_publishing', since: Date.now() / 1000 - 12, at: Date.now() / 1000, connected: 0, enabled: 3,
+    sentence: 'Ticks are not published: Redis does not answer, so every consumer misses them. Check redis-server at REDIS_URL.',
+    connections: Object.fromEntries(['connection_1', 'connection_2', 'connection_3'].map((id) => [id, {
+      level: 'down', status: 'connected', label: 'connected · not publishing', streaming: true, publishing: false, cause: 'not_publishing', sentence: 'Its ticks are not published.', lost: 945,
+    }])),
+  };
+
+  it('is the header line, the title, the badges and the totals, whatever the server counts', async () => {
+    await started();
+    handlers[EventVerdict](frozen);
+    await vi.waitFor(() => expect(screen.getByTestId('verdict')).toHaveTextContent('DOWN'));
+    expect(screen.getByTestId('verdict')).toHaveTextContent(frozen.sentence);
+    await vi.waitFor(() => expect(document.title).toBe('DOWN · not publishing — TickStock Monitor'));
+    for (const id of ['connection_1', 'connection_2', 'connection_3']) {
+      expect(screen.getByTestId(`status-${id}`)).toHaveTextContent(/^connected · not publishing$/);
+      expect(screen.getByTestId(`lost-${id}`)).toHaveTextContent('945');
+    }
+    expect(screen.getByTestId('total-connected')).toHaveTextContent(/^0$/); // the snapshot says 3
   });
 });

@@ -95,6 +95,31 @@ describe('ConnectionColumn stale rows', () => {
     render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn(), rows, now: 0 });
     expect(screen.queryByTestId('stale-connection_1')).toBeNull();
   });
+  it('says since when it is down from the first drop, not the last retry', async () => {
+    const at = (s: number) => new Date(s * 1000).toTimeString().slice(0, 8);
+    const props = { id: 'connection_2', label: 'Connection 2', colour: '#28a745', rows, now: 0 };
+    const { rerender } = render(ConnectionColumn, { ...props, conn: conn({ status: 'disconnected', status_since: 1000 }) });
+    await rerender({ ...props, conn: conn({ status: 'connecting', status_since: 1012 }) });
+    await rerender({ ...props, now: 1_013_500, conn: conn({ status: 'connected', status_since: 1013 }) }); // for a moment
+    await rerender({ ...props, now: 1_014_000, conn: conn({ status: 'auth_failed', status_since: 1014 }) });
+    expect(screen.getByTestId('stale-connection_2')).toHaveTextContent(`Not connected since ${at(1000)}`);
+  });
+});
+
+describe('ConnectionColumn with the verdict', () => {
+  const verdict = { level: 'down' as const, status: 'connected', label: 'connected · not publishing', streaming: true, publishing: false, cause: 'not_publishing', sentence: 'Redis does not answer.', lost: 945 };
+  it('shows the verdict on the badge and the ticks lost as lost', () => {
+    render(ConnectionColumn, { id: 'connection_1', label: 'Connection 1', colour: '#007bff', conn: conn({ publish_dropped: 900 }), now: 0, verdict });
+    expect(screen.getByTestId('status-connection_1')).toHaveTextContent(/^connected · not publishing$/);
+    expect(screen.getByTestId('lost-connection_1')).toHaveTextContent(/^945$/);
+    expect(screen.getByTestId('column-connection_1')).toHaveTextContent('Lost');
+    expect(screen.getByTestId('column-connection_1')).not.toHaveTextContent('not seen');
+  });
+  it('says the rows are the last that reached Redis while its ticks are not published', () => {
+    const rows = [{ key: 1, symbol: 'AAPL', price: 1, volume: 1, ts: 0, recv: 0, dir: 'flat' as const }];
+    render(ConnectionColumn, { id: 'connection_2', label: 'Connection 2', colour: '#28a745', conn: conn(), rows, now: 0, verdict });
+    expect(screen.getByTestId('unpublished-connection_2')).toHaveTextContent('last ones that reached Redis');
+  });
 });
 
 describe('ConnectionColumn uptime', () => {

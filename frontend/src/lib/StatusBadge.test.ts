@@ -2,6 +2,7 @@ import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import StatusBadge from './StatusBadge.svelte';
 import { STATUS_WORDS } from './types';
+import type { ConnVerdict } from './verdict';
 
 describe('StatusBadge', () => {
   it.each(STATUS_WORDS)('shows the status word %s as text and class', (word) => {
@@ -32,5 +33,44 @@ describe('StatusBadge outside the contract', () => {
     expect(screen.getByTestId('status-connection_2')).toHaveClass('neutral');
     render(StatusBadge, { id: 'connection_3', status: 'connected', dim: true });
     expect(screen.getByTestId('status-connection_3')).toHaveClass('dim');
+  });
+});
+
+describe('StatusBadge with the verdict', () => {
+  const conn = (over: Partial<ConnVerdict>): ConnVerdict => ({
+    level: 'ok', status: 'connected', label: 'connected', streaming: true, publishing: true, cause: 'healthy', sentence: '', lost: 0, ...over,
+  });
+
+  it('never reads plain connected while the ticks are not published, and is not green', () => {
+    render(StatusBadge, {
+      id: 'connection_1',
+      status: 'connected',
+      verdict: conn({ level: 'down', label: 'connected · not publishing', publishing: false, cause: 'not_publishing', sentence: 'Redis does not answer.' }),
+    });
+    const badge = screen.getByTestId('status-connection_1');
+    expect(badge).toHaveTextContent(/^connected · not publishing$/);
+    expect(badge).toHaveClass('down');
+    expect(badge).not.toHaveClass('connected');
+    expect(badge.getAttribute('title')).toContain('Redis does not answer.');
+  });
+
+  it('shows a word outside the contract as sent, with what the evidence says', () => {
+    render(StatusBadge, { id: 'connection_2', status: 'status_update', verdict: conn({ status: 'status_update', label: 'status_update · streaming' }) });
+    expect(screen.getByTestId('status-connection_2')).toHaveTextContent(/^status_update · streaming$/);
+  });
+
+  it('a silent connection is amber, a down word keeps its own colour', () => {
+    render(StatusBadge, { id: 'connection_3', status: 'connected', verdict: conn({ level: 'degraded', label: 'connected · silent', cause: 'silent' }) });
+    expect(screen.getByTestId('status-connection_3')).toHaveClass('degraded');
+    render(StatusBadge, { id: 'connection_1', status: 'auth_failed', verdict: conn({ level: 'down', status: 'auth_failed', label: 'auth_failed', cause: 'key_refused' }) });
+    expect(screen.getByTestId('status-connection_1')).toHaveClass('auth_failed');
+  });
+
+  it('is neutral when nothing can be judged, and plain connected when all is well', () => {
+    render(StatusBadge, { id: 'connection_1', status: 'connected', verdict: conn({ level: 'unknown' }) });
+    expect(screen.getByTestId('status-connection_1')).toHaveClass('neutral');
+    render(StatusBadge, { id: 'connection_2', status: 'connected', verdict: conn({}) });
+    expect(screen.getByTestId('status-connection_2')).toHaveTextContent(/^connected$/);
+    expect(screen.getByTestId('status-connection_2')).toHaveClass('connected');
   });
 });

@@ -5,8 +5,8 @@
 // (the monitor is shared by every viewer), so they are sent again after a
 // reconnect.
 import type { Backend } from './bridge';
-import { EventMetrics, EventReopened, EventRemote, EventSource, EventStatus, EventTicks } from './events';
-import type { AppInfo, Lookup, RemoteState, Snapshot, SourceState } from './types';
+import { EventMetrics, EventReopened, EventRemote, EventSource, EventStatus, EventTicks, EventVerdict } from './events';
+import type { AppInfo, Lookup, RemoteState, Snapshot, SourceState, Verdict } from './types';
 
 type Listener = (data: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
@@ -118,6 +118,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 }
 const firstStatus = deferred<Snapshot>();
 const firstSource = deferred<SourceState>();
+const firstVerdict = deferred<Verdict>();
 
 let ws: WebSocket | null = null;
 let live = false; // a message came since the stream (re)opened
@@ -140,7 +141,7 @@ function openStream(): void {
     if (document.hidden) send({ type: 'hidden' });
   };
   sock.onmessage = (e) => {
-    let m: { event?: string; data?: unknown };
+    let m: { event?: string; data?: unknown; verdict?: Verdict };
     try {
       m = JSON.parse(String(e.data));
     } catch {
@@ -155,6 +156,11 @@ function openStream(): void {
     if (name === EventStatus) {
       state.last_data = now();
       firstStatus.resolve(m.data as Snapshot);
+      // The server's verdict comes beside its status (serve judges what it runs).
+      if (m.verdict) {
+        firstVerdict.resolve(m.verdict);
+        emit(EventVerdict, m.verdict);
+      }
     } else if (name === EventSource) {
       firstSource.resolve(m.data as SourceState);
     }
@@ -247,6 +253,8 @@ export const httpBackend: Backend = {
     return firstStatus.promise;
   },
   info: async (): Promise<AppInfo> => getJSON<AppInfo>('/api/admin/info'),
+  // The first verdict the push stream brings; none comes before sign-in (the line stays neutral).
+  verdict: async (): Promise<Verdict> => firstVerdict.promise,
   source: async (): Promise<SourceState> => firstSource.promise,
   pause: async (): Promise<void> => {
     view.paused = true;

@@ -10,7 +10,7 @@ import { EventsOnMultiple } from '../../wailsjs/runtime/runtime';
 import { httpBackend, onHttpEvent } from './bridge-http';
 import { shell } from './shell';
 import type { AlertSettings, Entry, TimelineQuery } from './incidents';
-import type { ProfileList, RemoteState, SourceState } from './types';
+import type { ProfileList, RemoteState, SourceState, Verdict } from './types';
 
 /** The bound methods, exactly as Go declares them (frontend/wailsjs/go/app/App.d.ts). */
 export type BoundApp = typeof App;
@@ -44,6 +44,7 @@ function call<A extends unknown[], R>(m: (...a: A) => Promise<R>): (...a: A) => 
 // type; Narrow keeps every such field tied to a field Go has.
 const windowBackend = {
   snapshot: call(App.Snapshot),
+  verdict: call(App.Verdict) as () => Promise<Verdict>,
   info: call(App.Info),
   source: call(App.Source) as () => Promise<SourceState>,
   pause: call(App.Pause),

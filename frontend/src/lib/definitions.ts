@@ -41,7 +41,7 @@ export const METRICS = {
   },
   dropped: {
     label: 'Dropped',
-    text: 'The sum of the columns’ Not published: ticks received from the provider that never reached Redis (publish queue full or Redis down). Source: the health snapshot (publish_dropped). Since the ingest started.',
+    text: 'Ticks received from the provider that never reached Redis (publish queue full, Redis down or frozen), all connections together; each column counts its own under Lost. Source: the health snapshot (publish_dropped). Since the ingest started.',
   },
   universe: {
     label: 'Universe',
@@ -83,9 +83,9 @@ export const METRICS = {
     label: 'Redis → screen p50 / p99',
     text: 'From the publisher’s published_at stamp to the moment the row reached this window: median and 99th percentile over the last 10 s, sampled from the 5 newest rows of each batch (up to 50 a second per connection). Includes the wait for the next batch (up to 100 ms) and, when the publisher runs on another machine, the difference between its clock and this one’s. “—” when the ticks carry no published_at.',
   },
-  not_published: {
-    label: 'Not published',
-    text: 'Ticks this connection received from the provider that could not be published to Redis (publish queue full or Redis down). Source: the health snapshot (publish_dropped). Since the ingest started. No consumer ever sees them.',
+  lost: {
+    label: 'Lost',
+    text: 'Ticks this connection received from the provider that no consumer got: not published to Redis (publish queue full, Redis down or frozen), or published while nobody was subscribed. Source: the verdict (the publisher’s drops and unheard ticks). Since the ingest started.',
   },
   spark: {
     label: '60 s',

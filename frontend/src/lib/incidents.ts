@@ -4,21 +4,24 @@
 // frontend names.
 import type { alerts, history, service } from '../../wailsjs/go/models';
 import type { Narrow } from './types';
+import { causeTitle, levelWord } from './verdict';
 
 export const ALERT_KINDS = ['outage', 'recovered', 'auth_failed', 'max_connections', 'silent', 'redis_gap', 'remote'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+// A notification opens an incident (the verdict not OK), named by its root
+// cause; these are the kinds of those causes, turned on and off.
 export const ALERT_LABELS: Record<AlertKind, string> = {
-  outage: 'Connection out of “connected” longer than the threshold',
-  recovered: 'Recovery after an alerted outage (with its length)',
-  auth_failed: 'API key refused (auth_failed)',
-  max_connections: 'Too many connections for the key (max_connections)',
-  silent: 'Connected but no tick while the others receive ticks',
-  redis_gap: 'Redis subscription down or a gap in it',
-  remote: 'Remote server unreachable or sign-in lost',
+  outage: 'Connections down (the provider) longer than the threshold',
+  recovered: 'Recovery: the incident is over (with its length; always sent after a notified incident unless turned off)',
+  auth_failed: 'API key refused (auth_failed), at once',
+  max_connections: 'Too many connections for the key (max_connections), at once',
+  silent: 'Connected but no tick (silent) longer than the no-tick threshold',
+  redis_gap: 'Ticks not published to Redis, or this monitor’s Redis subscription lost',
+  remote: 'Remote server unreachable, its monitor unavailable, or the sign-in lost',
 };
 
-export const ENTRY_KINDS = ['transition', 'alert', 'gap', 'silence', 'remote', 'session'] as const;
+export const ENTRY_KINDS = ['incident', 'transition', 'alert', 'gap', 'silence', 'remote', 'session'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** One timeline entry (backend/alerts.Entry). */
@@ -82,4 +85,121 @@ export function chartColumns(c: Chart): [number[], (number | null)[], (number | 
   }
   pts.sort((a, b) => a[0] - b[0]);
   return [pts.map((p) => p[0]), pts.map((p) => p[1]), pts.map((p) => p[2])];
+}
+
+/** An incident as one timeline row: the verdict not OK from `start` until `end`. */
+export interface IncidentSummary {
+  start: number;
+  /** When it was OK again; null while it is open, or when the monitor stopped first (`unobserved`). */
+  end: number | null;
+  /** The monitor stopped (or this window closed) while it was open: its end was not seen. */
+  unobserved: number | null;
+  level: string;
+  cause: string;
+  /** The root causes it had, oldest first ("provider_down", "key_refused"). */
+  causes: string[];
+  sentence: string;
+  where: string;
+  notified: boolean;
+}
+
+export type TimelineRow =
+  | { type: 'entry'; key: string; entry: Entry }
+  | { type: 'loop'; key: string; items: Entry[] }
+  | { type: 'incident'; key: string; incident: IncidentSummary; items: Entry[] };
+
+const keyOf = (e: Entry) => (e.id ? `id${e.id}` : `n${e.at}${e.connection}${e.kind}${e.to}`);
+
+/**
+ * The timeline's rows, newest first: one per incident (its entries are its
+ * details), quick runs of one connection's transitions outside an incident
+ * (a reconnect loop: each within `flapS` of the next, at least `minRun`) as
+ * one row, and every other entry as its own.
+ */
+export function timelineRows(entries: Entry[], flapS = 3, minRun = 4): TimelineRow[] {
+  const groups = new Map<number, Entry[]>();
+  for (const e of entries) {
+    if (!e.incident) continue;
+    const g = groups.get(e.incident);
+    if (g) g.push(e);
+    else groups.set(e.incident, [e]);
+  }
+  // Only a group that has its incident's own entries is shown as one (a filter may have left them out).
+  for (const [k, g] of groups) if (!g.some((e) => e.kind === 'incident')) groups.delete(k);
+
+  const out: TimelineRow[] = [];
+  let run: Entry[] = [];
+  const flush = () => {
+    if (run.length >= minRun) out.push({ type: 'loop', key: `g${keyOf(run[run.length - 1])}`, items: run });
+    else for (const e of run) out.push({ type: 'entry', key: keyOf(e), entry: e });
+    run = [];
+  };
+  const shown = new Set<number>();
+  let sessionAfter: number | null = null; // the oldest session entry seen so far (newer than what follows)
+  for (const e of entries) {
+    const g = e.incident ? groups.get(e.incident) : undefined;
+    if (g) {
+      if (!shown.has(e.incident)) {
+        flush();
+        shown.add(e.incident);
+        out.push({ type: 'incident', key: `i${e.incident}`, incident: summarise(e.incident, g, sessionAfter), items: g });
+      }
+      continue;
+    }
+    if (e.kind === 'session') sessionAfter = e.at;
+    const last = run[run.length - 1];
+    if (e.kind === 'transition' && (!last || (last.connection === e.connection && last.at - e.at <= flapS))) {
+      run.push(e);
+      continue;
+    }
+    flush();
+    if (e.kind === 'transition') run.push(e);
+    else out.push({ type: 'entry', key: keyOf(e), entry: e });
+  }
+  flush();
+  return out;
+}
+
+function summarise(start: number, items: Entry[], sessionAfter: number | null): IncidentSummary {
+  const own = items.filter((e) => e.kind === 'incident'); // newest first
+  const closed = own.find((e) => e.to === 'healthy');
+  const current = own.find((e) => e.to !== 'healthy') ?? own[0];
+  const causes: string[] = [];
+  for (const e of [...own].reverse()) {
+    const c = e.to === 'healthy' ? e.from : e.to;
+    if (c && causes[causes.length - 1] !== c) causes.push(c);
+  }
+  return {
+    start,
+    end: closed ? closed.at : null,
+    unobserved: !closed && sessionAfter !== null && sessionAfter > start ? sessionAfter : null,
+    level: current?.level ?? '',
+    cause: closed?.cause || current?.cause || '',
+    causes,
+    sentence: current?.message ?? '',
+    where: current?.connection ?? '',
+    notified: items.some((e) => e.kind === 'alert' && e.notified),
+  };
+}
+
+/** "DOWN · not publishing" for an incident; its length, or "ongoing". */
+export function incidentWhat(i: IncidentSummary): string {
+  return `${levelWord(i.level)} · ${causeTitle(i.cause)}`;
+}
+
+export function incidentLength(i: IncidentSummary): string {
+  if (i.end !== null) return formatSpan(i.end - i.start);
+  if (i.unobserved !== null) return `≥ ${formatSpan(i.unobserved - i.start)}`;
+  return 'ongoing';
+}
+
+/** An entry's short "what": a transition's words, never "undefined". */
+export function entryWhat(e: Entry): string {
+  // An incident's alert names its cause word; an older alert (before incidents) its kind.
+  if (e.kind === 'alert') return `alert: ${e.incident && e.alert !== 'recovered' ? causeTitle(e.cause) : e.alert}`;
+  if (e.kind === 'incident') return e.to === 'healthy' ? 'OK again' : `${levelWord(e.level ?? '')} · ${causeTitle(e.to ?? '')}`;
+  if ((e.kind === 'transition' || e.kind === 'remote' || e.kind === 'silence') && e.to && e.from !== e.to) {
+    return e.from ? `${e.from} → ${e.to}` : `→ ${e.to}`;
+  }
+  return e.kind;
 }

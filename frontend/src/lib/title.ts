@@ -1,26 +1,12 @@
-// The page's <title>: the state at a glance in a browser tab strip or a
-// screen reader's window list ("⚠ 2/3 connected", "Paused", "not signed in").
-import type { RemoteState, Snapshot } from './types';
+// The page's <title>: the verdict at a glance in a browser tab strip, the
+// taskbar or a screen reader's window list ("DOWN · not publishing —
+// TickStock Monitor"). The window's own title says the same (Go:
+// service.Title, from backend/verdict's Title).
+import { verdictTitle, type Verdict } from './verdict';
 
 const NAME = 'TickStock Monitor';
 
-// What a sign-in state means for the figures, in the tab strip's few words.
-const signIn: Record<string, string> = {
-  needs_password: 'not signed in',
-  wrong_credentials: 'not signed in',
-  subscription_expired: 'not signed in',
-  session_failing: 'not signed in',
-  session_expired: 'signing in',
-  signing_in: 'signing in',
-  forbidden: 'not an admin',
-  unreachable: 'unreachable',
-  stopped: 'stopped',
-};
-
-export function pageTitle(s: Snapshot | null, r: RemoteState | null, paused: boolean): string {
-  if (r && r.state !== 'observing') return `${signIn[r.state] ?? r.state} — ${NAME}`;
-  if (!s) return `Starting… — ${NAME}`;
-  const down = s.enabled_connections - s.connected_count;
-  const stale = r?.stale ? 'stale · ' : '';
-  return `${down > 0 ? '⚠ ' : ''}${paused ? 'Paused · ' : ''}${stale}${s.connected_count}/${s.enabled_connections} connected — ${NAME}`;
+export function pageTitle(v: Verdict | null, paused: boolean): string {
+  if (!v) return `Starting… — ${NAME}`;
+  return `${paused ? 'Paused · ' : ''}${verdictTitle(v)} — ${NAME}`;
 }

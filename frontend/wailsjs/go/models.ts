@@ -14,6 +14,8 @@ export namespace alerts {
 	    message: string;
 	    notified: boolean;
 	    note?: string;
+	    incident: number;
+	    level?: string;
 	}
 	export interface Settings {
 	    off: string[];

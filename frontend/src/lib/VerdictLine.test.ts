@@ -1,0 +1,48 @@
+import { render, screen } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import VerdictLine from './VerdictLine.svelte';
+import type { Verdict } from './verdict';
+
+const long =
+  'Ticks are not published: Redis does not answer (the publisher has 753 ticks queued and dropped 945). Every consumer of the channel misses them. Check that redis-server runs and answers at the configured REDIS_URL.';
+const frozen: Verdict = { level: 'down', cause: 'not_publishing', sentence: long, since: 1000, at: 1024, connected: 0, enabled: 3, queued: 0, connections: {} };
+
+describe('VerdictLine', () => {
+  it('shows the level and the whole sentence, and since when', () => {
+    render(VerdictLine, { verdict: frozen, now: 1024_000 });
+    const line = screen.getByTestId('verdict');
+    expect(line).toHaveTextContent('DOWN');
+    expect(line).toHaveTextContent(long); // never cut
+    expect(line).toHaveTextContent('(24 s)');
+    expect(line).toHaveClass('down');
+    expect(line).toHaveAttribute('data-level', 'down');
+  });
+
+  it('is neutral and not green before anything is judged', () => {
+    const { rerender } = render(VerdictLine, { verdict: null, now: 0 });
+    expect(screen.getByTestId('verdict')).toHaveClass('unknown');
+    rerender({ verdict: { ...frozen, level: 'unknown', cause: 'not_signed_in', sentence: 'Not signed in: enter the admin password.' }, now: 1024_000 });
+    expect(screen.getByTestId('verdict')).toHaveClass('unknown');
+    expect(screen.getByTestId('verdict')).toHaveTextContent('UNKNOWN');
+    expect(screen.getByTestId('verdict')).not.toHaveClass('ok');
+  });
+
+  it('says since when from the start of the incident, not from a retry that connected for a moment', async () => {
+    const at = (s: number) => new Date(s * 1000).toTimeString().slice(0, 8);
+    const { rerender } = render(VerdictLine, { verdict: { ...frozen, since: 1000, at: 1000 }, now: 1010_000 });
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1011, at: 1011 }, now: 1011_000 });
+    await rerender({ verdict: { ...frozen, since: 1012, at: 1012 }, now: 1020_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1000)} (20 s)`);
+    // OK for longer than the settle time: the next incident is a new one.
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1021 }, now: 1021_000 });
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1025 }, now: 1025_000 });
+    await rerender({ verdict: { ...frozen, since: 1030, at: 1030 }, now: 1032_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1030)} (2 s)`);
+  });
+
+  it('says nothing of since when all is well', () => {
+    render(VerdictLine, { verdict: { ...frozen, level: 'ok', cause: 'healthy', sentence: 'All 3 connections stream and publish.' }, now: 1024_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent('OK');
+    expect(screen.getByTestId('verdict')).not.toHaveTextContent('since');
+  });
+});

@@ -14,7 +14,6 @@ import { ADMIN, USER, signInPage, startServe } from './shells.mjs';
 const CHANNEL = `tickstock:e2e-browser:${process.pid}`;
 let redis, serve, browser;
 
-
 const text = (page, id) => page.getByTestId(id).textContent();
 const num = async (page, id) => Number(await text(page, id));
 const rowsOf = (page, id) => page.getByTestId(`stream-${id}`).getByTestId('tick-symbol').allTextContents();
@@ -58,7 +57,8 @@ describe('browser: sign-in', () => {
     // The Redis state comes only to admins: not signed in, it is not "starting".
     assert.match(await text(page, 'source-status'), /^\s*Redis: sign in to see it\s*$/);
     // A sign-in page: nothing to pause or filter, and no "Connected 0 / 0".
-    for (const id of ['pause-button', 'filter-input', 'total-connected']) assert.equal(await page.getByTestId(id).count(), 0, `${id} on the sign-in page`);
+    for (const id of ['pause-button', 'filter-input', 'total-connected'])
+      assert.equal(await page.getByTestId(id).count(), 0, `${id} on the sign-in page`);
     await shot(page, 'signin');
     await page.getByTestId('signin-email').fill(ADMIN.email);
     await page.getByTestId('signin-password').fill('not-the-password');
@@ -76,10 +76,19 @@ describe('browser: sign-in', () => {
 
   test('a user who is not an admin is told so, and sees no figures', async () => {
     const page = await tab(USER);
-    await until('the not-an-admin panel', async () => /not an admin|for admins only/.test(await text(page, 'remote-state')));
-    assert.match(await text(page, 'remote-state'), /Signed in as user@e2e\.test \(role user\): this dashboard is for admins only/);
+    await until('the not-an-admin panel', async () =>
+      /not an admin|for admins only/.test(await text(page, 'remote-state')),
+    );
+    assert.match(
+      await text(page, 'remote-state'),
+      /Signed in as user@e2e\.test \(role user\): this dashboard is for admins only/,
+    );
     assert.match(await page.title(), /^not an admin — /);
-    assert.equal(await page.getByTestId('total-ticks').count(), 0, 'figures (or a Connected 0 / 0) shown to a non-admin');
+    assert.equal(
+      await page.getByTestId('total-ticks').count(),
+      0,
+      'figures (or a Connected 0 / 0) shown to a non-admin',
+    );
     assert.equal(await page.getByTestId('tick-row').count(), 0);
     // The Redis subscription's state is an admin's figure too: said so,
     // instead of a "starting…" that never ends (the state never comes).
@@ -90,7 +99,10 @@ describe('browser: sign-in', () => {
   });
 
   test('when the session expires the tab says so, keeps the last figures marked stale, and asks to sign in again', async () => {
-    const short = await startServe({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: `${CHANNEL}:short` }, ['--session-ttl', '6s']);
+    const short = await startServe({ TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: `${CHANNEL}:short` }, [
+      '--session-ttl',
+      '6s',
+    ]);
     try {
       const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
       const page = await ctx.newPage();
@@ -125,11 +137,19 @@ describe('browser: a restart of serve', () => {
       const restarted = Date.now();
       assert.notEqual(own.pid, before, 'serve was not restarted');
       // Live again: the push stream is back and its figures move.
-      await until('the push stream back', async () => /Live · push/.test(await text(page, 'remote-link')) && (await num(page, 'total-connected')) === 3, 10000);
+      await until(
+        'the push stream back',
+        async () => /Live · push/.test(await text(page, 'remote-link')) && (await num(page, 'total-connected')) === 3,
+        10000,
+      );
       console.log(`[e2e] the tab was live again ${Date.now() - restarted} ms after the restarted serve answered`);
       const t1 = await num(page, 'total-ticks');
       await until('the totals moving', async () => (await num(page, 'total-ticks')) !== t1, 5000);
-      assert.equal(await page.getByTestId('signin-password').count(), 0, 'the tab asked for a sign-in after the restart');
+      assert.equal(
+        await page.getByTestId('signin-password').count(),
+        0,
+        'the tab asked for a sign-in after the restart',
+      );
       assert.doesNotMatch(await text(page, 'remote-state'), /session ended/i);
       mkdirSync(SHOTS, { recursive: true });
       const file = path.join(SHOTS, 'browser-serve-restart.png');
@@ -150,16 +170,27 @@ describe('browser: the filter', () => {
     const at = async () => JSON.stringify(await input.boundingBox());
     const before = await at();
     await input.pressSequentially('t', { delay: 50 });
-    await until('the statement', async () => /Shows only T \(a whole ticker\)/.test(await text(page, 'filter-lookup')), 5000);
+    await until(
+      'the statement',
+      async () => /Shows only T \(a whole ticker\)/.test(await text(page, 'filter-lookup')),
+      5000,
+    );
     assert.equal(await at(), before, 'the box moved when the answer appeared');
     await sleep(2500);
     for (const id of ['connection_1', 'connection_2', 'connection_3']) {
       const rows = await rowsOf(page, id);
-      assert.ok(rows.every((s) => s === 'T'), `${id} shows ${[...new Set(rows)]} for the filter T`);
+      assert.ok(
+        rows.every((s) => s === 'T'),
+        `${id} shows ${[...new Set(rows)]} for the filter T`,
+      );
     }
     assert.ok((await rowsOf(page, 'connection_3')).length > 0, 'no T rows on connection 3 (the demo puts T there)');
     await input.pressSequentially(',mr', { delay: 50 });
-    await until('the second statement', async () => /tickers starting with MR/.test(await text(page, 'filter-lookup')), 5000);
+    await until(
+      'the second statement',
+      async () => /tickers starting with MR/.test(await text(page, 'filter-lookup')),
+      5000,
+    );
     assert.equal(await at(), before, 'the box moved as the answer grew');
     await page.context().close();
   });
@@ -202,9 +233,12 @@ describe('browser: layout', () => {
     for (const width of [360, 390, 767, 768, 1440, 1920, 2560]) {
       await page.setViewportSize({ width, height: width < 768 ? 844 : 1000 });
       await sleep(300);
-      const [a, b] = await Promise.all(['connection_1', 'connection_2'].map((id) => page.getByTestId(`column-${id}`).boundingBox()));
+      const [a, b] = await Promise.all(
+        ['connection_1', 'connection_2'].map((id) => page.getByTestId(`column-${id}`).boundingBox()),
+      );
       if (width < 768) assert.ok(b.y >= a.y + a.height - 1, `${width} px: the columns do not stack`);
-      else assert.ok(Math.abs(b.y - a.y) < 1 && b.x > a.x + a.width - 1, `${width} px: the columns are not side by side`);
+      else
+        assert.ok(Math.abs(b.y - a.y) < 1 && b.x > a.x + a.width - 1, `${width} px: the columns are not side by side`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${width} px: the page is ${overflow} px wider than the screen`);
       if (width === 390) {
@@ -230,7 +264,7 @@ describe('browser: layout', () => {
     await page.keyboard.press('Space');
     await page.getByTestId('paused-banner').waitFor();
     assert.equal(await page.getByTestId('pause-button').getAttribute('aria-pressed'), 'true');
-    assert.ok(await page.getByRole('status').count() > 0, 'no status region for screen readers');
+    assert.ok((await page.getByRole('status').count()) > 0, 'no status region for screen readers');
     await page.context().close();
   });
 });
@@ -243,7 +277,12 @@ const setPaused = async (page, want) => {
     const b = document.querySelector('[data-testid="pause-button"]');
     if ((b.getAttribute('aria-pressed') === 'true') !== want) b.click();
   }, want);
-  await page.waitForFunction((want) => (document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true') === want, want, { timeout: 30000 });
+  await page.waitForFunction(
+    (want) =>
+      (document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true') === want,
+    want,
+    { timeout: 30000 },
+  );
 };
 
 describe('browser: 100 tabs', () => {
@@ -263,7 +302,9 @@ describe('browser: 100 tabs', () => {
     const t0open = Date.now();
     for (let s = 0; s < TABS / 5; s++) {
       const ctx = await browser.newContext({ viewport: { width: 640, height: 480 } });
-      const r = await ctx.request.post(`${serve.base}/login`, { data: { email: ADMIN.email, password: ADMIN.password } });
+      const r = await ctx.request.post(`${serve.base}/login`, {
+        data: { email: ADMIN.email, password: ADMIN.password },
+      });
       assert.equal(r.status(), 200);
       // The five tabs of a sign-in open together; each is counted at
       // Chromium's network layer (what the server delivered to that tab).
@@ -274,7 +315,17 @@ describe('browser: 100 tabs', () => {
           // (their server time against this machine's, the same clock here).
           // recent: connection 1's rate in the last 6 metrics the tab was sent
           // (a current tab shows one of them: it is at most 3 s behind).
-          const c = { batches: 0, metrics: 0, seq: 0, lag: 0, zeros: 0, zerosOnTime: 0, zeroAts: [], prevAt: 0, recent: [] };
+          const c = {
+            batches: 0,
+            metrics: 0,
+            seq: 0,
+            lag: 0,
+            zeros: 0,
+            zerosOnTime: 0,
+            zeroAts: [],
+            prevAt: 0,
+            recent: [],
+          };
           counts.set(page, c);
           page.on('websocket', (ws) =>
             ws.on('framereceived', (f) => {
@@ -308,13 +359,26 @@ describe('browser: 100 tabs', () => {
           pages.push(page);
         }),
       );
-      if ((s + 1) % 4 === 0) console.log(`[e2e] ${pages.length} tabs open after ${Math.round((Date.now() - t0open) / 1000)} s`);
+      if ((s + 1) % 4 === 0)
+        console.log(`[e2e] ${pages.length} tabs open after ${Math.round((Date.now() - t0open) / 1000)} s`);
     }
     await Promise.all(pages.map((p) => setPaused(p, false))); // every tab live
     // The load runs in its own process, at a higher priority than Chromium
     // (renice is tried; without the right it runs at the default).
     flowing = Date.now() / 1000;
-    const pub = spawn('nice', ['-n', '-5', process.execPath, path.join(import.meta.dirname, 'publisher.mjs'), String(redis.port), CHANNEL, '1000'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const pub = spawn(
+      'nice',
+      [
+        '-n',
+        '-5',
+        process.execPath,
+        path.join(import.meta.dirname, 'publisher.mjs'),
+        String(redis.port),
+        CHANNEL,
+        '1000',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     pub.stdin.end(JSON.stringify(symbols));
     const load = { stop: () => pub.kill('SIGTERM') };
     try {
@@ -360,7 +424,9 @@ describe('browser: 100 tabs', () => {
       // A 0 is a fault only when the server did not say it: on this loaded
       // machine the server's own intake sometimes stands still for a second
       // (server_rate_0_* below), and a tab that shows that is right.
-      const zeroAsLive = states.map((x, i) => ({ ...x, tab: i })).filter((x) => x.rate === 0 && x.current !== false && !x.sent.includes(0));
+      const zeroAsLive = states
+        .map((x, i) => ({ ...x, tab: i }))
+        .filter((x) => x.rate === 0 && x.current !== false && !x.sent.includes(0));
       // While ticks flow every tab, once current (waited for, not slept),
       // reads a rate above 0: no tab stays behind, and none reads 0.
       const currentRates = await Promise.all(
@@ -375,14 +441,22 @@ describe('browser: 100 tabs', () => {
               { timeout: 60000, polling: 250 },
             )
             .then((h) => h.jsonValue())
-            .then((x) => ({ rate: x.rate, sent: [...counts.get(p).recent] }), () => null),
+            .then(
+              (x) => ({ rate: x.rate, sent: [...counts.get(p).recent] }),
+              () => null,
+            ),
         ),
       );
       const shown = currentRates.filter((r) => r !== null).map((r) => r.rate);
       const odd = states.map((x, i) => ({ ...x, share: +shares[i].toFixed(3) })).filter((x) => x.share < 0.98);
-      if (odd.length) console.log(`[e2e] tabs behind the monitor: ${JSON.stringify(odd.slice(0, 5))} (${odd.length} in all)`);
+      if (odd.length)
+        console.log(`[e2e] tabs behind the monitor: ${JSON.stringify(odd.slice(0, 5))} (${odd.length} in all)`);
       // The same load with no tab open: what the tabs cost the server.
-      for (const p of pages) await p.context().close().catch(() => {});
+      for (const p of pages)
+        await p
+          .context()
+          .close()
+          .catch(() => {});
       await sleep(3000);
       const i0 = serve.cpuSeconds();
       await sleep(10000);
@@ -425,7 +499,10 @@ describe('browser: 100 tabs', () => {
       assert.doesNotMatch(serve.output(), /viewer too slow/, 'the server dropped a tab as too slow');
       for (const [i, p] of pages.entries()) {
         assert.ok(counts.get(p).batches > before[i].batches, `tab ${i} got no batch in ${secs.toFixed(0)} s`);
-        assert.ok(counts.get(p).metrics - before[i].metrics >= secs / 4, `tab ${i} got ${counts.get(p).metrics - before[i].metrics} metrics in ${secs.toFixed(0)} s`);
+        assert.ok(
+          counts.get(p).metrics - before[i].metrics >= secs / 4,
+          `tab ${i} got ${counts.get(p).metrics - before[i].metrics} metrics in ${secs.toFixed(0)} s`,
+        );
       }
       // The ceiling is the measured figure with room for a loaded CI machine
       // (docs/browser.md has the runs): one core.
@@ -434,7 +511,11 @@ describe('browser: 100 tabs', () => {
       const stuck = currentRates.flatMap((r, i) => (r === null ? [i] : []));
       assert.deepEqual(stuck, [], 'tabs whose figures did not become current within 60 s while ticks flowed');
       const zero = currentRates.flatMap((r, i) => (r?.rate === 0 && !r.sent.includes(0) ? [i] : []));
-      assert.deepEqual(zero, [], 'tabs read Ticks/s 0 for connection 1 while ticks flowed and the server said otherwise');
+      assert.deepEqual(
+        zero,
+        [],
+        'tabs read Ticks/s 0 for connection 1 while ticks flowed and the server said otherwise',
+      );
     } catch (e) {
       console.log(`[e2e] serve's output:\n${serve.output().slice(-4000)}`);
       throw e;

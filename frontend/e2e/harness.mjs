@@ -37,7 +37,11 @@ export class Redis {
     return `redis://127.0.0.1:${this.port}/0`;
   }
   async start() {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    this.proc = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 100; i++) {
       try {
         if ((await this.command('PING')) === '+PONG') return;
@@ -171,7 +175,16 @@ export async function startApp(env) {
 export async function startBrowser() {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -198,7 +211,17 @@ export function percentile(sorted, q) {
  */
 export async function assertHeaderFits(page, width) {
   const boxes = await page.evaluate(() => {
-    const ids = ['pause-button', 'filter-input', 'source-status', 'remote-link', 'shortcuts-button', 'header-menu-button', 'profile-button', 'about-button', 'mode'];
+    const ids = [
+      'pause-button',
+      'filter-input',
+      'source-status',
+      'remote-link',
+      'shortcuts-button',
+      'header-menu-button',
+      'profile-button',
+      'about-button',
+      'mode',
+    ];
     const out = {};
     for (const id of ids) {
       const el = document.querySelector(`[data-testid="${id}"]`);
@@ -210,12 +233,16 @@ export async function assertHeaderFits(page, width) {
   const names = Object.keys(boxes);
   for (const n of names) {
     const b = boxes[n];
-    assert.ok(b.width > 0 && b.left >= 0 && b.right <= width + 0.5, `${width} px: ${n} is cut off (${b.left}–${b.right})`);
+    assert.ok(
+      b.width > 0 && b.left >= 0 && b.right <= width + 0.5,
+      `${width} px: ${n} is cut off (${b.left}–${b.right})`,
+    );
   }
   for (let i = 0; i < names.length; i++)
     for (let j = i + 1; j < names.length; j++) {
       const [a, b] = [boxes[names[i]], boxes[names[j]]];
-      const overlap = a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+      const overlap =
+        a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
       assert.ok(!overlap, `${width} px: ${names[i]} overlaps ${names[j]}`);
     }
   return boxes;

@@ -16,7 +16,6 @@ let master, replica, sentinel, app, browser, page;
 const procs = [];
 const dirs = [];
 
-
 /** A Redis-protocol process (redis-server or redis-sentinel) on port. */
 async function startProc(bin, args, port) {
   const p = spawn(bin, args, { stdio: 'ignore' });
@@ -40,26 +39,55 @@ const header = () => page.getByTestId('source-status').textContent();
 before(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-sentinel-'));
   dirs.push(dir);
-  const fast = ['--save', '', '--appendonly', 'no', '--bind', '127.0.0.1', '--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'];
+  const fast = [
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--bind',
+    '127.0.0.1',
+    '--repl-diskless-sync',
+    'yes',
+    '--repl-diskless-sync-delay',
+    '0',
+  ];
   const [mp, rp, sp] = [await freePort(), await freePort(), await freePort()];
   master = await startProc('redis-server', ['--port', String(mp), '--dir', dir, ...fast], mp);
-  replica = await startProc('redis-server', ['--port', String(rp), '--dir', dir, ...fast, '--replicaof', '127.0.0.1', String(mp)], rp);
-  await until('the replica in sync', async () => (await info(rp, 'replication')).includes('master_link_status:up'), 10000);
+  replica = await startProc(
+    'redis-server',
+    ['--port', String(rp), '--dir', dir, ...fast, '--replicaof', '127.0.0.1', String(mp)],
+    rp,
+  );
+  await until(
+    'the replica in sync',
+    async () => (await info(rp, 'replication')).includes('master_link_status:up'),
+    10000,
+  );
   const conf = path.join(dir, 'sentinel.conf');
-  writeFileSync(conf, `port ${sp}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${MASTER_NAME} 127.0.0.1 ${mp} 1\n` +
-    `sentinel down-after-milliseconds ${MASTER_NAME} 400\nsentinel failover-timeout ${MASTER_NAME} 2000\n`);
+  writeFileSync(
+    conf,
+    `port ${sp}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${MASTER_NAME} 127.0.0.1 ${mp} 1\n` +
+      `sentinel down-after-milliseconds ${MASTER_NAME} 400\nsentinel failover-timeout ${MASTER_NAME} 2000\n`,
+  );
   sentinel = await startProc('redis-sentinel', [conf], sp);
   await until('the sentinel knows the replica', async () => (await info(sp, 'sentinel')).includes('slaves=1'), 10000);
 
   app = await startApp({
-    TICKSTOCK_MODE: 'demo', REDIS_URL: 'redis://127.0.0.1/0', TICK_CHANNEL: `tickstock:e2e-sentinel:${process.pid}`,
-    REDIS_SENTINEL_ADDRS: `127.0.0.1:${sp}`, REDIS_SENTINEL_MASTER: MASTER_NAME,
+    TICKSTOCK_MODE: 'demo',
+    REDIS_URL: 'redis://127.0.0.1/0',
+    TICK_CHANNEL: `tickstock:e2e-sentinel:${process.pid}`,
+    REDIS_SENTINEL_ADDRS: `127.0.0.1:${sp}`,
+    REDIS_SENTINEL_MASTER: MASTER_NAME,
   });
   browser = await startBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => console.log('[page error]', e.message));
   await page.goto(APP_URL);
-  await until('three connected columns', async () => Number(await page.getByTestId('total-connected').textContent()) === 3, 30000);
+  await until(
+    'three connected columns',
+    async () => Number(await page.getByTestId('total-connected').textContent()) === 3,
+    30000,
+  );
 });
 
 after(async () => {
@@ -82,12 +110,22 @@ describe('Redis behind Sentinel', () => {
     const killed = Date.now();
     const want = `Redis subscribed · 127.0.0.1:${replica.port} db 0 (Sentinel master ${MASTER_NAME})`;
     await until(`header "${want}"`, async () => (await header()).includes(want), 20000);
-    console.log(`[e2e] the header names the promoted replica ${((Date.now() - killed) / 1000).toFixed(1)} s after the kill`);
+    console.log(
+      `[e2e] the header names the promoted replica ${((Date.now() - killed) / 1000).toFixed(1)} s after the kill`,
+    );
     const chip = page.getByTestId('source-status').locator('.gap');
     assert.match(await chip.textContent(), /^1 gap; last \d+\.\d s$/);
-    assert.match(await chip.getAttribute('title'), new RegExp(`Sentinel failover: the master moved from 127\\.0\\.0\\.1:${master.port} to 127\\.0\\.0\\.1:${replica.port}`));
+    assert.match(
+      await chip.getAttribute('title'),
+      new RegExp(
+        `Sentinel failover: the master moved from 127\\.0\\.0\\.1:${master.port} to 127\\.0\\.0\\.1:${replica.port}`,
+      ),
+    );
     const before = Number(await page.getByTestId('total-ticks').textContent());
-    await until('ticks flowing again', async () => Number(await page.getByTestId('total-ticks').textContent()) > before + 50);
+    await until(
+      'ticks flowing again',
+      async () => Number(await page.getByTestId('total-ticks').textContent()) > before + 50,
+    );
     await screenshots(page, 'sentinel-after-failover');
   });
 });

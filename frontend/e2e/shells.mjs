@@ -21,7 +21,10 @@ function ingestBinary() {
   if (binary) return binary;
   if (!existsSync(path.join(ROOT, 'frontend/dist/index.html'))) {
     log('building the frontend (frontend/dist has no index.html)…');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: path.join(ROOT, 'frontend'), stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+      cwd: path.join(ROOT, 'frontend'),
+      stdio: 'inherit',
+    });
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-ingest-'));
   binary = path.join(dir, 'tickstock-ingest');
@@ -31,7 +34,9 @@ function ingestBinary() {
 }
 
 function hash(password) {
-  return execFileSync(ingestBinary(), ['hash-password'], { input: `${password}\n` }).toString().trim();
+  return execFileSync(ingestBinary(), ['hash-password'], { input: `${password}\n` })
+    .toString()
+    .trim();
 }
 
 /** `tickstock-ingest serve` on a free loopback port, with an admin and a plain user. */
@@ -39,10 +44,14 @@ export async function startServe(env, args = []) {
   const bin = ingestBinary();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'e2e-serve-'));
   const users = path.join(dir, 'users.json');
-  writeFileSync(users, JSON.stringify([
-    { email: ADMIN.email, password_bcrypt: hash(ADMIN.password), role: 'admin' },
-    { email: USER.email, password_bcrypt: hash(USER.password), role: 'user' },
-  ]), { mode: 0o600 });
+  writeFileSync(
+    users,
+    JSON.stringify([
+      { email: ADMIN.email, password_bcrypt: hash(ADMIN.password), role: 'admin' },
+      { email: USER.email, password_bcrypt: hash(USER.password), role: 'user' },
+    ]),
+    { mode: 0o600 },
+  );
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let proc, run;
@@ -134,7 +143,9 @@ const browserShell = {
   },
 };
 
-export const SHELLS = [windowShell, browserShell].filter((s) => !process.env.E2E_SHELLS || process.env.E2E_SHELLS.split(',').includes(s.name));
+export const SHELLS = [windowShell, browserShell].filter(
+  (s) => !process.env.E2E_SHELLS || process.env.E2E_SHELLS.split(',').includes(s.name),
+);
 
 /**
  * Publishes market ticks to Redis at `perSecond` over one connection,
@@ -153,7 +164,14 @@ export function publishTicks(port, channel, symbols, perSecond) {
     let buf = '';
     for (let k = 0; k < due; k++) {
       const sym = symbols[i++ % symbols.length];
-      const tick = JSON.stringify({ type: 'market_tick', symbol: sym, price: 100 + (i % 100) / 10, volume: 1, timestamp: Date.now() / 1000, source: 'e2e-load' });
+      const tick = JSON.stringify({
+        type: 'market_tick',
+        symbol: sym,
+        price: 100 + (i % 100) / 10,
+        volume: 1,
+        timestamp: Date.now() / 1000,
+        source: 'e2e-load',
+      });
       buf += `*3\r\n$7\r\nPUBLISH\r\n$${Buffer.byteLength(channel)}\r\n${channel}\r\n$${Buffer.byteLength(tick)}\r\n${tick}\r\n`;
     }
     if (due > 0) {

@@ -9,7 +9,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { APP_URL, ROOT, Redis, assertHeaderFits, freePort, screenshots, sleep, startApp, startBrowser, until as untilFor } from './harness.mjs';
+import {
+  APP_URL,
+  ROOT,
+  Redis,
+  assertHeaderFits,
+  freePort,
+  screenshots,
+  sleep,
+  startApp,
+  startBrowser,
+  until as untilFor,
+} from './harness.mjs';
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'e2e-admin-pw';
@@ -46,11 +57,19 @@ class StandIn {
     writeFileSync(this.config, JSON.stringify(this.settings));
   }
   async post(route, body) {
-    const r = await fetch(`${this.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${this.url}${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     assert.equal(r.status, 200, `${route}: ${r.status}`);
   }
   async start() {
-    this.proc = spawn('/usr/bin/python3', [path.join(ROOT, 'internal/tsv2test/standin.py'), '--port', String(this.port), '--config', this.config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(
+      '/usr/bin/python3',
+      [path.join(ROOT, 'internal/tsv2test/standin.py'), '--port', String(this.port), '--config', this.config],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.proc.stdout.on('data', (d) => this.log.push(String(d)));
     this.proc.stderr.on('data', (d) => this.log.push(String(d)));
     for (let i = 0; i < 200; i++) {
@@ -84,7 +103,10 @@ before(async () => {
   standin = new StandIn(await freePort(), redis.url);
   await standin.start();
   app = await startApp({
-    TICKSTOCK_MODE: 'remote', TICKSTOCK_REMOTE_URL: standin.url, TICKSTOCK_ADMIN_EMAIL: EMAIL, REDIS_URL: redis.url,
+    TICKSTOCK_MODE: 'remote',
+    TICKSTOCK_REMOTE_URL: standin.url,
+    TICKSTOCK_ADMIN_EMAIL: EMAIL,
+    REDIS_URL: redis.url,
     TICK_CHANNEL: 'tickstock:market:ticks',
   });
   browser = await startBrowser();
@@ -124,11 +146,18 @@ describe('observing TickStockAppV2', () => {
     assert.equal(await text('status-connection_2'), 'disabled');
     assert.equal(await text('status-connection_3'), 'connected');
     assert.equal(await text('total-connected'), '2');
-    await until('rows in both enabled columns', async () => (await symbolsIn('connection_1')).length >= 5 && (await symbolsIn('connection_3')).length >= 5);
+    await until(
+      'rows in both enabled columns',
+      async () => (await symbolsIn('connection_1')).length >= 5 && (await symbolsIn('connection_3')).length >= 5,
+    );
     for (const [id, own] of Object.entries(TICKERS)) {
       for (const sym of await symbolsIn(id)) assert.ok(own.includes(sym), `${sym} shown in ${id}`);
     }
-    await until('a rate per column', async () => Number(await text('msgs-per-sec-connection_1')) > 0 && Number(await text('msgs-per-sec-connection_3')) > 0);
+    await until(
+      'a rate per column',
+      async () =>
+        Number(await text('msgs-per-sec-connection_1')) > 0 && Number(await text('msgs-per-sec-connection_3')) > 0,
+    );
     assert.match(await text('source-status'), /Ticks: server push/);
     // Before sign-in no tick could be placed, so none was taken from Redis.
     assert.equal(await text('total-unassigned'), '0');
@@ -177,7 +206,11 @@ describe('observing TickStockAppV2', () => {
     standin.kill();
     standin.reconfigure({ launch: 'script' });
     await standin.start();
-    await until('monitor unavailable', async () => /connection monitor is not available/.test(await text('remote-state')), 90000);
+    await until(
+      'monitor unavailable',
+      async () => /connection monitor is not available/.test(await text('remote-state')),
+      90000,
+    );
     const detail = await text('remote-state');
     const want = `Signed in to ${standin.url} as ${EMAIL}; its connection monitor is not available: 500 WebSocket connection manager not available. TickStockAppV2 started with \`python src/app.py\` has this fault; see docs/operators.md.`;
     assert.ok(detail.includes(want), `panel: ${detail}`);

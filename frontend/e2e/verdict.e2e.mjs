@@ -58,14 +58,22 @@ before(async () => {
   redis = new Redis(await freePort());
   await redis.start();
   app = await startApp({
-    TICKSTOCK_MODE: 'demo', REDIS_URL: redis.url, TICK_CHANNEL: CHANNEL,
-    MASSIVE_WEBSOCKET_RECONNECT_DELAY: '1', MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY: '2',
+    TICKSTOCK_MODE: 'demo',
+    REDIS_URL: redis.url,
+    TICK_CHANNEL: CHANNEL,
+    MASSIVE_WEBSOCKET_RECONNECT_DELAY: '1',
+    MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY: '2',
   });
   browser = await startBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.on('pageerror', (e) => log('[page error]', e.message));
   await page.goto(APP_URL);
-  await until('the verdict OK with 3 connected', async () => (await level()) === 'ok' && (await text('total-connected')) === '3', 90000, 200);
+  await until(
+    'the verdict OK with 3 connected',
+    async () => (await level()) === 'ok' && (await text('total-connected')) === '3',
+    90000,
+    200,
+  );
 });
 
 after(async () => {
@@ -77,15 +85,25 @@ after(async () => {
 
 describe('the verdict in the window', () => {
   test('Redis frozen: DOWN, every badge "not publishing", 0/3 connected, the title says it', async () => {
-    if (process.env.DISPLAY) await until('the window title OK', async () => windowTitles().includes('OK · 3/3 connected — TickStock Monitor'), 10000);
+    if (process.env.DISPLAY)
+      await until(
+        'the window title OK',
+        async () => windowTitles().includes('OK · 3/3 connected — TickStock Monitor'),
+        10000,
+      );
     const t0 = Date.now();
     redis.freeze();
     await until('the verdict DOWN', async () => (await level()) === 'down', 15000, 50);
     const verdictMs = Date.now() - t0;
-    await until('every badge to say not publishing', async () => {
-      for (const id of SLOTS) if (!(await text(`status-${id}`)).includes('not publishing')) return false;
-      return true;
-    }, 15000, 50);
+    await until(
+      'every badge to say not publishing',
+      async () => {
+        for (const id of SLOTS) if (!(await text(`status-${id}`)).includes('not publishing')) return false;
+        return true;
+      },
+      15000,
+      50,
+    );
     const badgesMs = Date.now() - t0;
     log(`Redis frozen: verdict DOWN after ${verdictMs} ms, badges after ${badgesMs} ms (the issue asks for 2 s)`);
     const line = await text('verdict');
@@ -100,7 +118,11 @@ describe('the verdict in the window', () => {
     assert.equal(await text('total-connected'), '0');
     assert.match(await page.title(), /^DOWN · not publishing — TickStock Monitor$/);
     if (process.env.DISPLAY) {
-      await until('the window title DOWN', async () => windowTitles().includes('DOWN · not publishing — TickStock Monitor'), 10000);
+      await until(
+        'the window title DOWN',
+        async () => windowTitles().includes('DOWN · not publishing — TickStock Monitor'),
+        10000,
+      );
     }
     await assertVerdictWhole();
     await sleep(6000); // some ticks are lost meanwhile: the columns count them as lost
@@ -123,7 +145,10 @@ describe('the verdict in the window', () => {
     // Since when: this outage, not the Redis incident before it.
     const daySecs = (hms) => hms.split(':').reduce((a, x) => a * 60 + Number(x), 0);
     const since = line.match(/since (\d\d:\d\d:\d\d)/)?.[1];
-    assert.ok(since && Math.abs(daySecs(since) - daySecs(dropAt.toTimeString().slice(0, 8))) <= 3, `since ${since}, dropped at ${dropAt.toTimeString().slice(0, 8)}`);
+    assert.ok(
+      since && Math.abs(daySecs(since) - daySecs(dropAt.toTimeString().slice(0, 8))) <= 3,
+      `since ${since}, dropped at ${dropAt.toTimeString().slice(0, 8)}`,
+    );
     assert.equal(await text('total-connected'), '0');
     for (const id of SLOTS) assert.notEqual(await text(`status-${id}`), 'connected');
     assert.match(await page.title(), /^DOWN · 0\/3 connected · provider down — TickStock Monitor$/);

@@ -12,14 +12,32 @@ import type { Batch, ConnectionSnapshot, Metrics, Snapshot } from './lib/types';
 
 function conn(name: string, tickers: string[], over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
   return {
-    name, enabled: true, status: 'connected', universe_key: 'demo', assigned_tickers: tickers.length, tickers,
-    message_count: 100, error_count: 1, reconnect_count: 1, last_message_time: 1, connected_since: 1, last_error: '',
-    status_since: 1, retry_at: 0, publish_dropped: 3, subscribed_channels: 1, ...over,
+    name,
+    enabled: true,
+    status: 'connected',
+    universe_key: 'demo',
+    assigned_tickers: tickers.length,
+    tickers,
+    message_count: 100,
+    error_count: 1,
+    reconnect_count: 1,
+    last_message_time: 1,
+    connected_since: 1,
+    last_error: '',
+    status_since: 1,
+    retry_at: 0,
+    publish_dropped: 3,
+    subscribed_channels: 1,
+    ...over,
   };
 }
 
 const snapshot: Snapshot = {
-  total_connections: 3, enabled_connections: 3, connected_count: 3, total_ticks_received: 300, total_errors: 3,
+  total_connections: 3,
+  enabled_connections: 3,
+  connected_count: 3,
+  total_ticks_received: 300,
+  total_errors: 3,
   connections: {
     connection_1: conn('primary', ['AAPL', 'MSFT']),
     connection_2: conn('secondary', ['PLTR']),
@@ -27,11 +45,30 @@ const snapshot: Snapshot = {
   },
 };
 
-const cm = { received: 5, rate_1s: 2, rate_10s: 2, last_tick: 1, latency_p50_ms: 5, latency_p99_ms: 9, provider_p50_ms: 4, provider_p99_ms: 8, spark: [1, 2], silent: 1, silent_sample: ['MSFT'] };
+const cm = {
+  received: 5,
+  rate_1s: 2,
+  rate_10s: 2,
+  last_tick: 1,
+  latency_p50_ms: 5,
+  latency_p99_ms: 9,
+  provider_p50_ms: 4,
+  provider_p99_ms: 8,
+  spark: [1, 2],
+  silent: 1,
+  silent_sample: ['MSFT'],
+};
 const metrics: Metrics = {
-  at: 1, connections: { connection_1: cm, connection_2: cm, connection_3: cm },
-  unassigned: { count: 4, top: [{ symbol: 'ZZZ', count: 4 }], other: 0 }, invalid: { count: 2, last_error: 'not JSON', sample: 'x', at: 1 },
-  total: 15, rate_1s: 6, rate_10s: 6, paused: false, paused_since: 0, arrived_while_paused: 0,
+  at: 1,
+  connections: { connection_1: cm, connection_2: cm, connection_3: cm },
+  unassigned: { count: 4, top: [{ symbol: 'ZZZ', count: 4 }], other: 0 },
+  invalid: { count: 2, last_error: 'not JSON', sample: 'x', at: 1 },
+  total: 15,
+  rate_1s: 6,
+  rate_10s: 6,
+  paused: false,
+  paused_since: 0,
+  arrived_while_paused: 0,
 };
 
 let handlers: Record<string, (d: unknown) => void>;
@@ -45,11 +82,22 @@ let goPaused = false;
 let seq = 1;
 function matching(f: string): Batch['connections'] {
   const out: Batch['connections'] = {};
-  for (const [id, cb] of Object.entries(live)) out[id] = { ticks: cb.ticks.filter((r) => r.symbol.includes(f)), more: 0 };
+  for (const [id, cb] of Object.entries(live))
+    out[id] = { ticks: cb.ticks.filter((r) => r.symbol.includes(f)), more: 0 };
   return out;
 }
 function send(over: Partial<Batch>) {
-  handlers[EventTicks]({ seq: ++seq, replace: false, resumed: false, filter: goFilter, paused: goPaused, rows: 50, unassigned_rows: 10, connections: {}, ...over });
+  handlers[EventTicks]({
+    seq: ++seq,
+    replace: false,
+    resumed: false,
+    filter: goFilter,
+    paused: goPaused,
+    rows: 50,
+    unassigned_rows: 10,
+    connections: {},
+    ...over,
+  });
 }
 
 beforeEach(() => {
@@ -58,8 +106,31 @@ beforeEach(() => {
   window.runtime = { EventsOnMultiple: (name, cb) => ((handlers[name] = cb), () => delete handlers[name]) };
   fakeApp({
     Snapshot: vi.fn(async () => snapshot),
-    Info: vi.fn(async () => ({ product: 'TickStock Connections Monitor', version: '1.2.3', mode: 'demo', warnings: [], problem: '', profile: '', remote: '', keyring_problem: '' })),
-    Source: vi.fn(async () => ({ state: 'subscribed' as const, kind: 'standalone' as const, node: 'localhost:6379', where: 'localhost:6379 db 0', channel: 'c', pattern: false, detail: 'Subscribed.', since: 1, gaps: 1, last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' }, feed: 'redis' as const, feed_detail: '', skipped: 0 })),
+    Info: vi.fn(async () => ({
+      product: 'TickStock Connections Monitor',
+      version: '1.2.3',
+      mode: 'demo',
+      warnings: [],
+      problem: '',
+      profile: '',
+      remote: '',
+      keyring_problem: '',
+    })),
+    Source: vi.fn(async () => ({
+      state: 'subscribed' as const,
+      kind: 'standalone' as const,
+      node: 'localhost:6379',
+      where: 'localhost:6379 db 0',
+      channel: 'c',
+      pattern: false,
+      detail: 'Subscribed.',
+      since: 1,
+      gaps: 1,
+      last_gap: { from: 1, to: 2, seconds: 1, reason: 'x' },
+      feed: 'redis' as const,
+      feed_detail: '',
+      skipped: 0,
+    })),
     Pause: vi.fn(async () => {
       goPaused = true;
       send({});
@@ -72,7 +143,13 @@ beforeEach(() => {
       goFilter = f;
       send({ replace: true, connections: matching(f) });
     }),
-    LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: true, connection_id: 'connection_1', name: 'primary', message: `${s} is on Connection 1 (primary).` })),
+    LookupSymbol: vi.fn(async (s: string) => ({
+      symbol: s,
+      found: true,
+      connection_id: 'connection_1',
+      name: 'primary',
+      message: `${s} is on Connection 1 (primary).`,
+    })),
   });
 });
 
@@ -87,9 +164,21 @@ async function started() {
   handlers[EventMetrics](metrics);
   const now = Date.now() / 1000;
   const b: Batch = {
-    seq: 1, replace: false, resumed: false, filter: '', paused: false, rows: 50, unassigned_rows: 10,
+    seq: 1,
+    replace: false,
+    resumed: false,
+    filter: '',
+    paused: false,
+    rows: 50,
+    unassigned_rows: 10,
     connections: {
-      connection_1: { ticks: [{ symbol: 'AAPL', price: 1, volume: 1, ts: now - 5, recv: now, rd: 2 }, { symbol: 'MSFT', price: 2, volume: 1, ts: now, recv: now }], more: 0 },
+      connection_1: {
+        ticks: [
+          { symbol: 'AAPL', price: 1, volume: 1, ts: now - 5, recv: now, rd: 2 },
+          { symbol: 'MSFT', price: 2, volume: 1, ts: now, recv: now },
+        ],
+        more: 0,
+      },
       connection_2: { ticks: [{ symbol: 'PLTR', price: 1, volume: 1, ts: now, recv: now }], more: 0 },
     },
     unassigned: { ticks: [{ symbol: 'ZZZ', price: 1, volume: 1, ts: now, recv: now }], more: 0 },
@@ -137,8 +226,16 @@ describe('every figure in the window carries its definition', () => {
     }
     // Every metric hook of the contract is among them.
     for (const id of ['msgs-per-sec', 'message-count', 'error-count', 'uptime', 'ticker-count', 'universe'])
-      for (const c of ['connection_1', 'connection_2', 'connection_3']) expect(figures).toContain(screen.getByTestId(`${id}-${c}`));
-    for (const id of ['total-ticks', 'total-connected', 'total-errors', 'total-invalid', 'total-unassigned', 'total-dropped'])
+      for (const c of ['connection_1', 'connection_2', 'connection_3'])
+        expect(figures).toContain(screen.getByTestId(`${id}-${c}`));
+    for (const id of [
+      'total-ticks',
+      'total-connected',
+      'total-errors',
+      'total-invalid',
+      'total-unassigned',
+      'total-dropped',
+    ])
       expect(figures).toContain(screen.getByTestId(id));
     expect(within(screen.getByTestId('source-status')).getByText(/1 gap/).closest('[data-term]')).not.toBeNull();
   });
@@ -218,19 +315,33 @@ describe('the filter', () => {
   it('keeps the matching rows and says, in the other columns, where the symbol is', async () => {
     await started();
     await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 'aapl' } });
-    await vi.waitFor(() => expect(screen.getByTestId('filter-elsewhere-connection_2')).toHaveTextContent('AAPL is on Connection 1 (primary).'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('filter-elsewhere-connection_2')).toHaveTextContent(
+        'AAPL is on Connection 1 (primary).',
+      ),
+    );
     expect(screen.getByTestId('filter-elsewhere-connection_3')).toHaveTextContent('AAPL is on Connection 1');
-    expect(within(screen.getByTestId('stream-connection_1')).getAllByTestId('tick-symbol').map((e) => e.textContent)).toEqual(['AAPL']);
+    expect(
+      within(screen.getByTestId('stream-connection_1'))
+        .getAllByTestId('tick-symbol')
+        .map((e) => e.textContent),
+    ).toEqual(['AAPL']);
     // Escape in the filter clears it: every row is back.
     await fireEvent.keyDown(screen.getByTestId('filter-input'), { key: 'Escape' });
-    await vi.waitFor(() => expect(within(screen.getByTestId('stream-connection_1')).getAllByTestId('tick-row')).toHaveLength(2));
+    await vi.waitFor(() =>
+      expect(within(screen.getByTestId('stream-connection_1')).getAllByTestId('tick-row')).toHaveLength(2),
+    );
     expect(screen.queryByTestId('filter-elsewhere-connection_2')).toBeNull();
   });
 });
 
 describe('a narrow window', () => {
   beforeEach(() => {
-    window.matchMedia = ((q: string) => ({ matches: q.includes('max-width'), addEventListener() {}, removeEventListener() {} })) as unknown as typeof window.matchMedia;
+    window.matchMedia = ((q: string) => ({
+      matches: q.includes('max-width'),
+      addEventListener() {},
+      removeEventListener() {},
+    })) as unknown as typeof window.matchMedia;
   });
   afterEach(() => {
     delete (window as { matchMedia?: unknown }).matchMedia;
@@ -261,7 +372,9 @@ describe('a narrow window', () => {
     await vi.waitFor(() => expect(screen.getByTestId('column-tabs')).toBeInTheDocument());
     expect(screen.getByTestId('column-connection_1')).toBeInTheDocument();
     expect(screen.queryByTestId('column-connection_2')).toBeNull();
-    await vi.waitFor(() => expect(screen.getByTestId('column-tab-connection_2')).toHaveTextContent(/Connection 2\s*\w+/));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('column-tab-connection_2')).toHaveTextContent(/Connection 2\s*\w+/),
+    );
     await fireEvent.click(screen.getByTestId('column-tab-connection_2'));
     expect(screen.getByTestId('column-connection_2')).toBeInTheDocument();
     expect(screen.queryByTestId('column-connection_1')).toBeNull();
@@ -271,11 +384,29 @@ describe('a narrow window', () => {
 
 describe('the verdict', () => {
   const frozen = {
-    level: 'down', cause: 'not_publishing', since: Date.now() / 1000 - 12, at: Date.now() / 1000, connected: 0, enabled: 3,
-    sentence: 'Ticks are not published: Redis does not answer, so every consumer misses them. Check redis-server at REDIS_URL.',
-    connections: Object.fromEntries(['connection_1', 'connection_2', 'connection_3'].map((id) => [id, {
-      level: 'down', status: 'connected', label: 'connected · not publishing', streaming: true, publishing: false, cause: 'not_publishing', sentence: 'Its ticks are not published.', lost: 945,
-    }])),
+    level: 'down',
+    cause: 'not_publishing',
+    since: Date.now() / 1000 - 12,
+    at: Date.now() / 1000,
+    connected: 0,
+    enabled: 3,
+    sentence:
+      'Ticks are not published: Redis does not answer, so every consumer misses them. Check redis-server at REDIS_URL.',
+    connections: Object.fromEntries(
+      ['connection_1', 'connection_2', 'connection_3'].map((id) => [
+        id,
+        {
+          level: 'down',
+          status: 'connected',
+          label: 'connected · not publishing',
+          streaming: true,
+          publishing: false,
+          cause: 'not_publishing',
+          sentence: 'Its ticks are not published.',
+          lost: 945,
+        },
+      ]),
+    ),
   };
 
   it('is the header line, the title, the badges and the totals, whatever the server counts', async () => {

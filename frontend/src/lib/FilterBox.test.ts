@@ -8,16 +8,32 @@ describe('FilterBox', () => {
 
   it('sets the filter upper-cased and says which connection carries the symbol', async () => {
     const app = fakeApp({
-      LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: true, connection_id: 'connection_1', name: 'primary', message: `${s} is on Connection 1 (primary).` })),
+      LookupSymbol: vi.fn(async (s: string) => ({
+        symbol: s,
+        found: true,
+        connection_id: 'connection_1',
+        name: 'primary',
+        message: `${s} is on Connection 1 (primary).`,
+      })),
     });
     render(FilterBox);
     await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 'aapl' } });
-    await vi.waitFor(() => expect(screen.getByTestId('filter-lookup')).toHaveTextContent('AAPL is on Connection 1 (primary).'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('filter-lookup')).toHaveTextContent('AAPL is on Connection 1 (primary).'),
+    );
     expect(app.SetFilter).toHaveBeenCalledWith('AAPL');
   });
 
   it('states what the monitor matched; several tickers are sent as typed, with no lookup', async () => {
-    const app = fakeApp({ LookupSymbol: vi.fn(async (s: string) => ({ symbol: s, found: false, connection_id: '', name: '', message: 'not for several' })) });
+    const app = fakeApp({
+      LookupSymbol: vi.fn(async (s: string) => ({
+        symbol: s,
+        found: false,
+        connection_id: '',
+        name: '',
+        message: 'not for several',
+      })),
+    });
     const r = render(FilterBox, { says: '' });
     await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 't, f' } });
     await vi.waitFor(() => expect(app.SetFilter).toHaveBeenCalledWith('T, F'));
@@ -30,6 +46,10 @@ describe('FilterBox', () => {
     fakeApp({ SetFilter: vi.fn(async () => Promise.reject(new Error('the monitor is still starting'))) });
     render(FilterBox);
     await fireEvent.input(screen.getByTestId('filter-input'), { target: { value: 'X' } });
-    await vi.waitFor(() => expect(screen.getByTestId('filter-lookup')).toHaveTextContent('could not be applied: the monitor is still starting'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('filter-lookup')).toHaveTextContent(
+        'could not be applied: the monitor is still starting',
+      ),
+    );
   });
 });

@@ -26,15 +26,26 @@ describe('HistoryChart', () => {
   it('never shows a late answer under the connection picked since', async () => {
     (globalThis as any).ResizeObserver = RO;
     let release: (v: unknown) => void = () => {};
-    const chart = (connection: string) => ({ connection, from: 0, to: 86400, minutes: [], outages: [], unobserved: [] });
+    const chart = (connection: string) => ({
+      connection,
+      from: 0,
+      to: 86400,
+      minutes: [],
+      outages: [],
+      unobserved: [],
+    });
     fakeApp({
       HistoryChart: vi.fn((connection: string) =>
-        connection === 'connection_1' ? new Promise((r) => (release = () => r(chart(connection)))) : Promise.resolve(chart(connection)),
+        connection === 'connection_1'
+          ? new Promise((r) => (release = () => r(chart(connection))))
+          : Promise.resolve(chart(connection)),
       ) as any,
     });
     render(HistoryChart);
     await fireEvent.click(screen.getByTestId('history-connection_2'));
-    await vi.waitFor(() => expect(screen.getByTestId('history-summary')).toHaveAttribute('data-connection', 'connection_2'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('history-summary')).toHaveAttribute('data-connection', 'connection_2'),
+    );
     release(null); // connection 1's answer arrives last
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.getByTestId('history-summary')).toHaveAttribute('data-connection', 'connection_2');
@@ -51,8 +62,25 @@ describe('HistoryChart', () => {
     const to = 1_800_000_000;
     const app = fakeApp({
       HistoryChart: vi.fn(async (connection: string, hours: number) => ({
-        connection, from: to - hours * 3600, to,
-        minutes: [{ connection, start: to - 600, ticks: 600, rate_min: 8, rate_avg: 10, rate_max: 14, errors: 0, reconnects: 0, p50_ms: 3, p99_ms: 9, down_s: 0, samples: 60 }],
+        connection,
+        from: to - hours * 3600,
+        to,
+        minutes: [
+          {
+            connection,
+            start: to - 600,
+            ticks: 600,
+            rate_min: 8,
+            rate_avg: 10,
+            rate_max: 14,
+            errors: 0,
+            reconnects: 0,
+            p50_ms: 3,
+            p99_ms: 9,
+            down_s: 0,
+            samples: 60,
+          },
+        ],
         outages: [{ from: to - 300, to: to - 285, cause: 'dropped' }],
         unobserved: [{ from: to - 7200, to: to - 3600, cause: '' }],
       })),
@@ -65,7 +93,9 @@ describe('HistoryChart', () => {
     expect(screen.getByTestId('history-outages')).toHaveTextContent('dropped');
     await fireEvent.click(screen.getByTestId('history-connection_3'));
     await vi.waitFor(() => expect(app.HistoryChart).toHaveBeenLastCalledWith('connection_3', 24));
-    await vi.waitFor(() => expect(screen.getByTestId('history-summary')).toHaveAttribute('data-connection', 'connection_3'));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('history-summary')).toHaveAttribute('data-connection', 'connection_3'),
+    );
     await fireEvent.click(screen.getByTestId('history-span-15min'));
     await vi.waitFor(() => expect(app.HistoryChart).toHaveBeenLastCalledWith('connection_3', 0.25));
     expect(screen.getByTestId('history-summary')).toHaveTextContent('last 15 min');

@@ -24,7 +24,20 @@ describe('IncidentsMenu', () => {
     };
     const app = fakeApp();
     render(IncidentsMenu);
-    const emit = (kind: string) => handlers.forEach((h) => h({ id: 0, at: 1, connection: 'connection_1', kind, cause: '', duration: 0, reconnects: 0, message: kind, notified: true }));
+    const emit = (kind: string) =>
+      handlers.forEach((h) =>
+        h({
+          id: 0,
+          at: 1,
+          connection: 'connection_1',
+          kind,
+          cause: '',
+          duration: 0,
+          reconnects: 0,
+          message: kind,
+          notified: true,
+        }),
+      );
     emit('transition'); // not an alert: not counted
     emit('alert');
     emit('alert');

@@ -5,8 +5,20 @@ import type { RemoteState } from './types';
 import { fakeApp } from '../test-bridge';
 
 const state = (over: Partial<RemoteState>): RemoteState => ({
-  state: 'needs_password', server: 'http://ingest:8765', email: 'ops@x.io', detail: 'Enter the admin password for ops@x.io.',
-  retry_at: 0, since: 0, push: true, counts_only: false, kind: '', feed: '', stale: false, last_data: 0, push_dropped: 0, ...over,
+  state: 'needs_password',
+  server: 'http://ingest:8765',
+  email: 'ops@x.io',
+  detail: 'Enter the admin password for ops@x.io.',
+  retry_at: 0,
+  since: 0,
+  push: true,
+  counts_only: false,
+  kind: '',
+  feed: '',
+  stale: false,
+  last_data: 0,
+  push_dropped: 0,
+  ...over,
 });
 
 describe('SignInPanel', () => {
@@ -23,17 +35,24 @@ describe('SignInPanel', () => {
   });
 
   it('says the states in words and hides the form while observing', () => {
-    const { rerender } = render(SignInPanel, { remote: state({ state: 'forbidden', detail: 'This account is not an admin on http://ingest:8765.' }) });
+    const { rerender } = render(SignInPanel, {
+      remote: state({ state: 'forbidden', detail: 'This account is not an admin on http://ingest:8765.' }),
+    });
     expect(screen.getByTestId('remote-state')).toHaveTextContent('This account is not an admin');
     expect(screen.getByTestId('signin-password')).toBeInTheDocument();
-    rerender({ remote: state({ state: 'observing', detail: 'Observing http://ingest:8765 as ops@x.io.', counts_only: true }) });
+    rerender({
+      remote: state({ state: 'observing', detail: 'Observing http://ingest:8765 as ops@x.io.', counts_only: true }),
+    });
     expect(screen.queryByTestId('signin-password')).toBeNull();
     expect(screen.getByText(/reports counts only/)).toBeInTheDocument();
   });
 
   it('offers this session only when there is no keyring', () => {
     fakeApp();
-    render(SignInPanel, { remote: state({}), keyringProblem: 'no keyring is available: no Secret Service on the session bus' });
+    render(SignInPanel, {
+      remote: state({}),
+      keyringProblem: 'no keyring is available: no Secret Service on the session bus',
+    });
     expect(screen.getByTestId('signin-remember')).toBeDisabled();
     expect(screen.getByText(/no Secret Service/)).toBeInTheDocument();
   });

@@ -38,14 +38,28 @@ describe('StatusBadge outside the contract', () => {
 
 describe('StatusBadge with the verdict', () => {
   const conn = (over: Partial<ConnVerdict>): ConnVerdict => ({
-    level: 'ok', status: 'connected', label: 'connected', streaming: true, publishing: true, cause: 'healthy', sentence: '', lost: 0, ...over,
+    level: 'ok',
+    status: 'connected',
+    label: 'connected',
+    streaming: true,
+    publishing: true,
+    cause: 'healthy',
+    sentence: '',
+    lost: 0,
+    ...over,
   });
 
   it('never reads plain connected while the ticks are not published, and is not green', () => {
     render(StatusBadge, {
       id: 'connection_1',
       status: 'connected',
-      verdict: conn({ level: 'down', label: 'connected · not publishing', publishing: false, cause: 'not_publishing', sentence: 'Redis does not answer.' }),
+      verdict: conn({
+        level: 'down',
+        label: 'connected · not publishing',
+        publishing: false,
+        cause: 'not_publishing',
+        sentence: 'Redis does not answer.',
+      }),
     });
     const badge = screen.getByTestId('status-connection_1');
     expect(badge).toHaveTextContent(/^connected · not publishing$/);
@@ -55,14 +69,26 @@ describe('StatusBadge with the verdict', () => {
   });
 
   it('shows a word outside the contract as sent, with what the evidence says', () => {
-    render(StatusBadge, { id: 'connection_2', status: 'status_update', verdict: conn({ status: 'status_update', label: 'status_update · streaming' }) });
+    render(StatusBadge, {
+      id: 'connection_2',
+      status: 'status_update',
+      verdict: conn({ status: 'status_update', label: 'status_update · streaming' }),
+    });
     expect(screen.getByTestId('status-connection_2')).toHaveTextContent(/^status_update · streaming$/);
   });
 
   it('a silent connection is amber, a down word keeps its own colour', () => {
-    render(StatusBadge, { id: 'connection_3', status: 'connected', verdict: conn({ level: 'degraded', label: 'connected · silent', cause: 'silent' }) });
+    render(StatusBadge, {
+      id: 'connection_3',
+      status: 'connected',
+      verdict: conn({ level: 'degraded', label: 'connected · silent', cause: 'silent' }),
+    });
     expect(screen.getByTestId('status-connection_3')).toHaveClass('degraded');
-    render(StatusBadge, { id: 'connection_1', status: 'auth_failed', verdict: conn({ level: 'down', status: 'auth_failed', label: 'auth_failed', cause: 'key_refused' }) });
+    render(StatusBadge, {
+      id: 'connection_1',
+      status: 'auth_failed',
+      verdict: conn({ level: 'down', status: 'auth_failed', label: 'auth_failed', cause: 'key_refused' }),
+    });
     expect(screen.getByTestId('status-connection_1')).toHaveClass('auth_failed');
   });
 

@@ -4,7 +4,13 @@ import Stream from './Stream.svelte';
 import type { ShownRow } from '../stores/ticks.svelte';
 
 const r = (key: number, symbol: string, price: number, dir: ShownRow['dir'] = 'flat'): ShownRow => ({
-  key, symbol, price, volume: 1234567, ts: 0, recv: new Date(2026, 0, 2, 9, 5, 7, 42).getTime() / 1000, dir,
+  key,
+  symbol,
+  price,
+  volume: 1234567,
+  ts: 0,
+  recv: new Date(2026, 0, 2, 9, 5, 7, 42).getTime() / 1000,
+  dir,
 });
 
 describe('Stream', () => {
@@ -27,7 +33,10 @@ describe('Stream', () => {
   });
 
   it('shades the rows the store marks, whatever their position', () => {
-    render(Stream, { id: 'connection_1', rows: [{ ...r(3, 'C', 1), stripe: true }, r(2, 'B', 1), { ...r(1, 'A', 1), stripe: true }] });
+    render(Stream, {
+      id: 'connection_1',
+      rows: [{ ...r(3, 'C', 1), stripe: true }, r(2, 'B', 1), { ...r(1, 'A', 1), stripe: true }],
+    });
     expect(screen.getAllByTestId('tick-row').map((e) => e.classList.contains('stripe'))).toEqual([true, false, true]);
   });
 

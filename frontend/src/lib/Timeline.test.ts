@@ -6,9 +6,49 @@ import type { Entry } from './incidents';
 
 const now = Date.now() / 1000;
 const entries: Entry[] = [
-  { id: 3, at: now - 5, connection: 'connection_2', kind: 'alert', alert: 'recovered', to: 'connected', cause: '', duration: 15.2, reconnects: 1, message: 'Connection 2 (secondary) is connected again after an outage of 15.2 s', notified: true, incident: 0 },
-  { id: 2, at: now - 10, connection: 'connection_2', kind: 'alert', alert: 'outage', to: 'disconnected', cause: 'dropped', duration: 10, reconnects: 1, message: 'Connection 2 (secondary) has been out', notified: false, note: 'quiet mode', incident: 0 },
-  { id: 1, at: now - 20, connection: 'connection_2', kind: 'transition', from: 'connected', to: 'disconnected', cause: 'the provider connection dropped', duration: 300, reconnects: 1, message: 'Connection 2: connected → disconnected', notified: false, incident: 0 },
+  {
+    id: 3,
+    at: now - 5,
+    connection: 'connection_2',
+    kind: 'alert',
+    alert: 'recovered',
+    to: 'connected',
+    cause: '',
+    duration: 15.2,
+    reconnects: 1,
+    message: 'Connection 2 (secondary) is connected again after an outage of 15.2 s',
+    notified: true,
+    incident: 0,
+  },
+  {
+    id: 2,
+    at: now - 10,
+    connection: 'connection_2',
+    kind: 'alert',
+    alert: 'outage',
+    to: 'disconnected',
+    cause: 'dropped',
+    duration: 10,
+    reconnects: 1,
+    message: 'Connection 2 (secondary) has been out',
+    notified: false,
+    note: 'quiet mode',
+    incident: 0,
+  },
+  {
+    id: 1,
+    at: now - 20,
+    connection: 'connection_2',
+    kind: 'transition',
+    from: 'connected',
+    to: 'disconnected',
+    cause: 'the provider connection dropped',
+    duration: 300,
+    reconnects: 1,
+    message: 'Connection 2: connected → disconnected',
+    notified: false,
+    incident: 0,
+  },
 ];
 
 describe('Timeline', () => {
@@ -36,14 +76,33 @@ describe('Timeline', () => {
     await vi.waitFor(() => expect(screen.getByText(/Nothing recorded/)).toBeInTheDocument());
     await fireEvent.change(screen.getByTestId('timeline-connection'), { target: { value: 'connection_3' } });
     await fireEvent.change(screen.getByTestId('timeline-kind'), { target: { value: 'gap' } });
-    await vi.waitFor(() => expect(app.Timeline).toHaveBeenLastCalledWith(expect.objectContaining({ connection: 'connection_3', kinds: ['gap'] })));
+    await vi.waitFor(() =>
+      expect(app.Timeline).toHaveBeenLastCalledWith(
+        expect.objectContaining({ connection: 'connection_3', kinds: ['gap'] }),
+      ),
+    );
     expect(screen.getByText(/for this filter/)).toBeInTheDocument();
   });
 
   it('shows the figures around an entry when clicked', async () => {
     const app = fakeApp({
       Timeline: vi.fn(async () => entries),
-      FiguresAround: vi.fn(async () => [{ connection: 'connection_2', start: Math.floor((now - 20) / 60) * 60, ticks: 120, rate_min: 0, rate_avg: 2, rate_max: 9, errors: 1, reconnects: 1, p50_ms: 4, p99_ms: 30, down_s: 15, samples: 60 }]),
+      FiguresAround: vi.fn(async () => [
+        {
+          connection: 'connection_2',
+          start: Math.floor((now - 20) / 60) * 60,
+          ticks: 120,
+          rate_min: 0,
+          rate_avg: 2,
+          rate_max: 9,
+          errors: 1,
+          reconnects: 1,
+          p50_ms: 4,
+          p99_ms: 30,
+          down_s: 15,
+          samples: 60,
+        },
+      ]),
     });
     render(Timeline);
     await vi.waitFor(() => expect(screen.getAllByTestId('timeline-entry')).toHaveLength(3));
@@ -58,7 +117,20 @@ describe('Timeline', () => {
     const loop: Entry[] = [];
     for (let i = 0; i < 9; i++) {
       const to = ['disconnected', 'connecting', 'connected'][i % 3];
-      loop.push({ id: 100 - i, at: now - 30 - i, connection: 'connection_1', kind: 'transition', from: 'x', to, cause: 'cut', duration: 1, reconnects: 9 - Math.floor(i / 3), message: `t${i}`, notified: false, incident: 0 });
+      loop.push({
+        id: 100 - i,
+        at: now - 30 - i,
+        connection: 'connection_1',
+        kind: 'transition',
+        from: 'x',
+        to,
+        cause: 'cut',
+        duration: 1,
+        reconnects: 9 - Math.floor(i / 3),
+        message: `t${i}`,
+        notified: false,
+        incident: 0,
+      });
     }
     fakeApp({ Timeline: vi.fn(async () => [entries[0], ...loop]) });
     render(Timeline);
@@ -73,13 +145,104 @@ describe('Timeline', () => {
   it('shows one row per incident with its cause and length, which opens to its transitions', async () => {
     const start = now - 60;
     const incident: Entry[] = [
-      { id: 18, at: start + 15, connection: '', kind: 'alert', alert: 'recovered', cause: 'key_refused', level: 'ok', duration: 15, reconnects: 0, message: 'Recovered after an outage of 15.0 s', notified: true, incident: start },
-      { id: 17, at: start + 15, connection: '', kind: 'incident', from: 'key_refused', to: 'healthy', cause: 'key_refused', level: 'ok', duration: 15, reconnects: 0, message: 'OK again after 15.0 s', notified: false, incident: start },
-      ...['connection_1', 'connection_2', 'connection_3'].map((c, n): Entry => ({ id: 14 - n, at: start + 14, connection: c, kind: 'transition', from: 'auth_failed', to: 'connected', cause: '', duration: 12, reconnects: 1, message: `${c} back`, notified: false, incident: start })),
-      { id: 11, at: start + 3, connection: '', kind: 'incident', from: 'provider_down', to: 'key_refused', cause: 'key_refused', level: 'down', duration: 3, reconnects: 0, message: 'DOWN: The provider refused the API key: check MASSIVE_API_KEY.', notified: false, incident: start },
-      { id: 10, at: start, connection: 'connection_1', kind: 'transition', to: 'disconnected', cause: 'dropped', duration: 0, reconnects: 1, message: 'first seen down', notified: false, incident: start },
-      { id: 9, at: start, connection: '', kind: 'incident', to: 'provider_down', cause: 'provider_down', level: 'down', duration: 0, reconnects: 0, message: 'DOWN: 3 connections down.', notified: false, incident: start },
-      { id: 1, at: start - 100, connection: '', kind: 'session', to: 'started', cause: '', duration: 0, reconnects: 0, message: 'Monitor started (demo mode)', notified: false, incident: 0 },
+      {
+        id: 18,
+        at: start + 15,
+        connection: '',
+        kind: 'alert',
+        alert: 'recovered',
+        cause: 'key_refused',
+        level: 'ok',
+        duration: 15,
+        reconnects: 0,
+        message: 'Recovered after an outage of 15.0 s',
+        notified: true,
+        incident: start,
+      },
+      {
+        id: 17,
+        at: start + 15,
+        connection: '',
+        kind: 'incident',
+        from: 'key_refused',
+        to: 'healthy',
+        cause: 'key_refused',
+        level: 'ok',
+        duration: 15,
+        reconnects: 0,
+        message: 'OK again after 15.0 s',
+        notified: false,
+        incident: start,
+      },
+      ...['connection_1', 'connection_2', 'connection_3'].map((c, n): Entry => ({
+        id: 14 - n,
+        at: start + 14,
+        connection: c,
+        kind: 'transition',
+        from: 'auth_failed',
+        to: 'connected',
+        cause: '',
+        duration: 12,
+        reconnects: 1,
+        message: `${c} back`,
+        notified: false,
+        incident: start,
+      })),
+      {
+        id: 11,
+        at: start + 3,
+        connection: '',
+        kind: 'incident',
+        from: 'provider_down',
+        to: 'key_refused',
+        cause: 'key_refused',
+        level: 'down',
+        duration: 3,
+        reconnects: 0,
+        message: 'DOWN: The provider refused the API key: check MASSIVE_API_KEY.',
+        notified: false,
+        incident: start,
+      },
+      {
+        id: 10,
+        at: start,
+        connection: 'connection_1',
+        kind: 'transition',
+        to: 'disconnected',
+        cause: 'dropped',
+        duration: 0,
+        reconnects: 1,
+        message: 'first seen down',
+        notified: false,
+        incident: start,
+      },
+      {
+        id: 9,
+        at: start,
+        connection: '',
+        kind: 'incident',
+        to: 'provider_down',
+        cause: 'provider_down',
+        level: 'down',
+        duration: 0,
+        reconnects: 0,
+        message: 'DOWN: 3 connections down.',
+        notified: false,
+        incident: start,
+      },
+      {
+        id: 1,
+        at: start - 100,
+        connection: '',
+        kind: 'session',
+        to: 'started',
+        cause: '',
+        duration: 0,
+        reconnects: 0,
+        message: 'Monitor started (demo mode)',
+        notified: false,
+        incident: 0,
+      },
     ];
     fakeApp({ Timeline: vi.fn(async () => incident) });
     render(Timeline);
@@ -98,7 +261,24 @@ describe('Timeline', () => {
   });
 
   it('says an open incident is ongoing', async () => {
-    fakeApp({ Timeline: vi.fn(async () => [{ id: 2, at: now - 5, connection: 'redis', kind: 'incident', to: 'not_publishing', cause: 'not_publishing', level: 'down', duration: 0, reconnects: 0, message: 'DOWN: Redis does not answer.', notified: false, incident: now - 5 } as Entry]) });
+    fakeApp({
+      Timeline: vi.fn(async () => [
+        {
+          id: 2,
+          at: now - 5,
+          connection: 'redis',
+          kind: 'incident',
+          to: 'not_publishing',
+          cause: 'not_publishing',
+          level: 'down',
+          duration: 0,
+          reconnects: 0,
+          message: 'DOWN: Redis does not answer.',
+          notified: false,
+          incident: now - 5,
+        } as Entry,
+      ]),
+    });
     render(Timeline);
     await vi.waitFor(() => expect(screen.getByTestId('incident-length')).toHaveTextContent('ongoing'));
     expect(screen.getByTestId('timeline-incident')).toHaveTextContent('DOWN · not publishing');

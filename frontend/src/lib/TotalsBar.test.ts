@@ -6,7 +6,11 @@ import type { Verdict } from './verdict';
 
 function snapshot(totalErrors: number): Snapshot {
   return {
-    total_connections: 3, enabled_connections: 3, connected_count: 3, total_ticks_received: 10, total_errors: totalErrors,
+    total_connections: 3,
+    enabled_connections: 3,
+    connected_count: 3,
+    total_ticks_received: 10,
+    total_errors: totalErrors,
     connections: {},
   } as unknown as Snapshot;
 }
@@ -25,7 +29,16 @@ describe('TotalsBar', () => {
   });
 
   it('counts connected from the verdict: 0/3 while Redis is frozen, though the server says 3', () => {
-    const verdict = { level: 'down', cause: 'not_publishing', sentence: '', since: 0, at: 0, connected: 0, enabled: 3, connections: {} } as unknown as Verdict;
+    const verdict = {
+      level: 'down',
+      cause: 'not_publishing',
+      sentence: '',
+      since: 0,
+      at: 0,
+      connected: 0,
+      enabled: 3,
+      connections: {},
+    } as unknown as Verdict;
     render(TotalsBar, { snapshot: snapshot(0), metrics: null, verdict });
     expect(screen.getByTestId('total-connected')).toHaveTextContent(/^0$/);
     expect(screen.getByTestId('total-connected').parentElement).toHaveTextContent('0 / 3');

@@ -5,7 +5,17 @@ import type { Verdict } from './verdict';
 
 const long =
   'Ticks are not published: Redis does not answer (the publisher has 753 ticks queued and dropped 945). Every consumer of the channel misses them. Check that redis-server runs and answers at the configured REDIS_URL.';
-const frozen: Verdict = { level: 'down', cause: 'not_publishing', sentence: long, since: 1000, at: 1024, connected: 0, enabled: 3, queued: 0, connections: {} };
+const frozen: Verdict = {
+  level: 'down',
+  cause: 'not_publishing',
+  sentence: long,
+  since: 1000,
+  at: 1024,
+  connected: 0,
+  enabled: 3,
+  queued: 0,
+  connections: {},
+};
 
 describe('VerdictLine', () => {
   it('shows the level and the whole sentence, and since when', () => {
@@ -21,7 +31,15 @@ describe('VerdictLine', () => {
   it('is neutral and not green before anything is judged', () => {
     const { rerender } = render(VerdictLine, { verdict: null, now: 0 });
     expect(screen.getByTestId('verdict')).toHaveClass('unknown');
-    rerender({ verdict: { ...frozen, level: 'unknown', cause: 'not_signed_in', sentence: 'Not signed in: enter the admin password.' }, now: 1024_000 });
+    rerender({
+      verdict: {
+        ...frozen,
+        level: 'unknown',
+        cause: 'not_signed_in',
+        sentence: 'Not signed in: enter the admin password.',
+      },
+      now: 1024_000,
+    });
     expect(screen.getByTestId('verdict')).toHaveClass('unknown');
     expect(screen.getByTestId('verdict')).toHaveTextContent('UNKNOWN');
     expect(screen.getByTestId('verdict')).not.toHaveClass('ok');
@@ -41,7 +59,10 @@ describe('VerdictLine', () => {
   });
 
   it('says nothing of since when all is well', () => {
-    render(VerdictLine, { verdict: { ...frozen, level: 'ok', cause: 'healthy', sentence: 'All 3 connections stream and publish.' }, now: 1024_000 });
+    render(VerdictLine, {
+      verdict: { ...frozen, level: 'ok', cause: 'healthy', sentence: 'All 3 connections stream and publish.' },
+      now: 1024_000,
+    });
     expect(screen.getByTestId('verdict')).toHaveTextContent('OK');
     expect(screen.getByTestId('verdict')).not.toHaveTextContent('since');
   });

@@ -151,7 +151,12 @@ function openStream(): void {
     if (!name) return; // an event this page does not know (a newer server)
     if (!live) {
       live = true;
-      setState({ state: 'observing', stale: false, retry_at: 0, detail: `Signed in to ${location.host} as ${state.email}: live figures through the server's push stream.` });
+      setState({
+        state: 'observing',
+        stale: false,
+        retry_at: 0,
+        detail: `Signed in to ${location.host} as ${state.email}: live figures through the server's push stream.`,
+      });
     }
     if (name === EventStatus) {
       state.last_data = now();
@@ -186,7 +191,11 @@ async function afterClose(): Promise<void> {
       // The server says why (expired, signed out, its key changed); a
       // restart alone does not end a session (the server signs them).
       const why = refusal ? ` (the server says: ${refusal})` : ' (it expired, or you signed out elsewhere)';
-      setState({ state: 'needs_password', stale: true, detail: `Your session ended${why}: sign in again. The figures below are the last ones received.` });
+      setState({
+        state: 'needs_password',
+        stale: true,
+        detail: `Your session ended${why}: sign in again. The figures below are the last ones received.`,
+      });
       return;
     }
     if (!s.admin) {
@@ -200,13 +209,22 @@ async function afterClose(): Promise<void> {
   // server's restart (its session outlives the restart).
   const wait = retryMs;
   retryMs = Math.min(retryMs * 2, 5000);
-  setState({ state: 'unreachable', stale: true, retry_at: now() + wait / 1000, detail: `The push stream from ${location.host} broke; reconnecting in ${Math.round(wait / 1000)} s.` });
+  setState({
+    state: 'unreachable',
+    stale: true,
+    retry_at: now() + wait / 1000,
+    detail: `The push stream from ${location.host} broke; reconnecting in ${Math.round(wait / 1000)} s.`,
+  });
   clearTimeout(retryTimer);
   retryTimer = setTimeout(openStream, wait);
 }
 
 function forbidden(s: Session): void {
-  setState({ state: 'forbidden', email: s.email, detail: `Signed in as ${s.email} (role ${s.role}): this dashboard is for admins only. Sign in with an admin account.` });
+  setState({
+    state: 'forbidden',
+    email: s.email,
+    detail: `Signed in as ${s.email} (role ${s.role}): this dashboard is for admins only. Sign in with an admin account.`,
+  });
 }
 
 // A background tab paints nothing (no animation frames), so the batches it
@@ -229,11 +247,18 @@ function start(): Promise<void> {
       } else if (!s.admin) {
         forbidden(s);
       } else {
-        setState({ state: 'observing', email: s.email, detail: `Signed in to ${location.host} as ${s.email}: connecting to the push stream…` });
+        setState({
+          state: 'observing',
+          email: s.email,
+          detail: `Signed in to ${location.host} as ${s.email}: connecting to the push stream…`,
+        });
         openStream();
       }
     } catch (e) {
-      setState({ state: 'unreachable', detail: `${location.host} does not answer (${e instanceof Error ? e.message : String(e)}): reload the page to try again.` });
+      setState({
+        state: 'unreachable',
+        detail: `${location.host} does not answer (${e instanceof Error ? e.message : String(e)}): reload the page to try again.`,
+      });
     }
   })();
   return started;
@@ -268,7 +293,8 @@ export const httpBackend: Backend = {
     view.filter = symbol.trim().toUpperCase();
     send({ type: 'filter', filter: view.filter });
   },
-  lookupSymbol: async (symbol: string): Promise<Lookup> => getJSON<Lookup>(`/api/admin/lookup?symbol=${encodeURIComponent(symbol)}`),
+  lookupSymbol: async (symbol: string): Promise<Lookup> =>
+    getJSON<Lookup>(`/api/admin/lookup?symbol=${encodeURIComponent(symbol)}`),
   dropConnection: async () => notHere('Drop'),
   stallConnection: async () => notHere('Stall'),
   dropConnectionFor: async () => notHere('Drop'),

@@ -28,7 +28,10 @@ declare global {
 }
 
 function connected(): void {
-  if (!window.go?.app?.App) throw new Error('The Go backend is not connected (window.go is missing). Open the app through Wails, not the Vite URL.');
+  if (!window.go?.app?.App)
+    throw new Error(
+      'The Go backend is not connected (window.go is missing). Open the app through Wails, not the Vite URL.',
+    );
 }
 
 /** Wraps a bound method so a missing backend is a rejected promise, never a throw. */

@@ -40,7 +40,15 @@ describe('definitions', () => {
   });
 
   it('the troubleshooting table covers the failures operators meet', () => {
-    for (const f of ['auth_failed', 'max_connections', 'Redis gap', 'unassigned', 'silent ticker in market hours', 'skewed clock', '403'])
+    for (const f of [
+      'auth_failed',
+      'max_connections',
+      'Redis gap',
+      'unassigned',
+      'silent ticker in market hours',
+      'skewed clock',
+      '403',
+    ])
       expect(doc, f).toContain(f);
     expect(doc).toContain('## How to read a gap');
   });

@@ -119,39 +119,49 @@ export interface StatusDefinition {
 /** Every status word of the contract: what it means, and what to do. */
 export const STATUSES = {
   disabled: {
-    meaning: 'Not enabled in the configuration (WEBSOCKET_CONNECTION_N_ENABLED is false, or USE_MULTI_CONNECTION is false for connections 2 and 3).',
+    meaning:
+      'Not enabled in the configuration (WEBSOCKET_CONNECTION_N_ENABLED is false, or USE_MULTI_CONNECTION is false for connections 2 and 3).',
     action: 'Nothing, unless this connection should run: enable it and restart the ingest.',
   },
   connecting: {
     meaning: 'Opening the WebSocket, signing in with the API key and subscribing the tickers.',
-    action: 'Wait a few seconds. If it stays, check MASSIVE_WEBSOCKET_URL and the network; the column says when the next attempt is.',
+    action:
+      'Wait a few seconds. If it stays, check MASSIVE_WEBSOCKET_URL and the network; the column says when the next attempt is.',
   },
   connected: {
     meaning: 'Signed in and subscribed; ticks flow.',
     action: 'Nothing. If its rows stay empty, see “A silent ticker in market hours”.',
   },
   disconnected: {
-    meaning: 'The connection dropped (network, provider closed it, or nothing arrived before the read deadline); the next attempt waits a backoff of 5 s doubling up to 60 s.',
-    action: 'Usually nothing: it reconnects by itself and Reconnects counts it. Repeated drops: check the network and the provider’s status page.',
+    meaning:
+      'The connection dropped (network, provider closed it, or nothing arrived before the read deadline); the next attempt waits a backoff of 5 s doubling up to 60 s.',
+    action:
+      'Usually nothing: it reconnects by itself and Reconnects counts it. Repeated drops: check the network and the provider’s status page.',
   },
   error: {
     meaning: 'The ingest gave up on this connection after MASSIVE_WEBSOCKET_MAX_RETRIES consecutive failures.',
-    action: 'Read the column’s error, fix its cause, then restart the ingest (or set MASSIVE_WEBSOCKET_MAX_RETRIES=0 to retry forever).',
+    action:
+      'Read the column’s error, fix its cause, then restart the ingest (or set MASSIVE_WEBSOCKET_MAX_RETRIES=0 to retry forever).',
   },
   auth_failed: {
     meaning: 'The provider refused the API key, every attempt up to the backoff ceiling.',
-    action: 'Check MASSIVE_API_KEY (in the window: the keyring entry <profile>/massive-api-key) and that the plan is active; then restart.',
+    action:
+      'Check MASSIVE_API_KEY (in the window: the keyring entry <profile>/massive-api-key) and that the plan is active; then restart.',
   },
   max_connections: {
-    meaning: 'The provider refused the connection because the account’s connection limit is reached: another process uses the same key.',
-    action: 'Find and stop the other process (another monitor or ingest, a notebook, a second TickStockAppV2), or enable fewer connections. Retries wait at least 60 s.',
+    meaning:
+      'The provider refused the connection because the account’s connection limit is reached: another process uses the same key.',
+    action:
+      'Find and stop the other process (another monitor or ingest, a notebook, a second TickStockAppV2), or enable fewer connections. Retries wait at least 60 s.',
   },
 } as const satisfies Record<string, StatusDefinition>;
 
 /** The tables of docs/operators.md that this module generates. */
 export function metricsMarkdown(): string {
   const rows = Object.entries(METRICS).map(([key, d]) => `| ${d.label} | \`${key}\` | ${d.text} |`);
-  return ['| figure | key | what it counts, from where, over which window |', '| --- | --- | --- |', ...rows].join('\n');
+  return ['| figure | key | what it counts, from where, over which window |', '| --- | --- | --- |', ...rows].join(
+    '\n',
+  );
 }
 
 export function statusesMarkdown(): string {

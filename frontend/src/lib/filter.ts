@@ -14,7 +14,10 @@ function picks(terms: string[], all: Set<string>, t: string): boolean {
 
 /** Per connection id, the note for a column that does not carry the filter's symbol. */
 export function filterNotes(filter: string, snapshot: Snapshot | null): Record<string, string> {
-  const terms = filter.toUpperCase().split(/[\s,;]+/).filter(Boolean);
+  const terms = filter
+    .toUpperCase()
+    .split(/[\s,;]+/)
+    .filter(Boolean);
   if (!terms.length || !snapshot) return {};
   const f = terms.join(', ');
   const lists = CONNECTIONS.map((c) => ({ ...c, conn: snapshot.connections[c.id] }));
@@ -28,7 +31,9 @@ export function filterNotes(filter: string, snapshot: Snapshot | null): Record<s
   for (const c of lists) {
     if (carriers.includes(c)) continue;
     if (exact) out[c.id] = `${f} is on ${name(exact)}.`;
-    else if (carriers.length) out[c.id] = `No ticker here matches ${f}; ${carriers.map(name).join(' and ')} ${carriers.length > 1 ? 'carry' : 'carries'} matching tickers.`;
+    else if (carriers.length)
+      out[c.id] =
+        `No ticker here matches ${f}; ${carriers.map(name).join(' and ')} ${carriers.length > 1 ? 'carry' : 'carries'} matching tickers.`;
     else out[c.id] = `${f} is on no connection: its ticks, if any, go to Unassigned.`;
   }
   return out;

@@ -6,14 +6,23 @@ import type { alerts, history, service } from '../../wailsjs/go/models';
 import type { Narrow } from './types';
 import { causeTitle, levelWord } from './verdict';
 
-export const ALERT_KINDS = ['outage', 'recovered', 'auth_failed', 'max_connections', 'silent', 'redis_gap', 'remote'] as const;
+export const ALERT_KINDS = [
+  'outage',
+  'recovered',
+  'auth_failed',
+  'max_connections',
+  'silent',
+  'redis_gap',
+  'remote',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 // A notification opens an incident (the verdict not OK), named by its root
 // cause; these are the kinds of those causes, turned on and off.
 export const ALERT_LABELS: Record<AlertKind, string> = {
   outage: 'Connections down (the provider) longer than the threshold',
-  recovered: 'Recovery: the incident is over (with its length; always sent after a notified incident unless turned off)',
+  recovered:
+    'Recovery: the incident is over (with its length; always sent after a notified incident unless turned off)',
   auth_failed: 'API key refused (auth_failed), at once',
   max_connections: 'Too many connections for the key (max_connections), at once',
   silent: 'Connected but no tick (silent) longer than the no-tick threshold',
@@ -142,7 +151,12 @@ export function timelineRows(entries: Entry[], flapS = 3, minRun = 4): TimelineR
       if (!shown.has(e.incident)) {
         flush();
         shown.add(e.incident);
-        out.push({ type: 'incident', key: `i${e.incident}`, incident: summarise(e.incident, g, sessionAfter), items: g });
+        out.push({
+          type: 'incident',
+          key: `i${e.incident}`,
+          incident: summarise(e.incident, g, sessionAfter),
+          items: g,
+        });
       }
       continue;
     }
@@ -197,7 +211,8 @@ export function incidentLength(i: IncidentSummary): string {
 export function entryWhat(e: Entry): string {
   // An incident's alert names its cause word; an older alert (before incidents) its kind.
   if (e.kind === 'alert') return `alert: ${e.incident && e.alert !== 'recovered' ? causeTitle(e.cause) : e.alert}`;
-  if (e.kind === 'incident') return e.to === 'healthy' ? 'OK again' : `${levelWord(e.level ?? '')} · ${causeTitle(e.to ?? '')}`;
+  if (e.kind === 'incident')
+    return e.to === 'healthy' ? 'OK again' : `${levelWord(e.level ?? '')} · ${causeTitle(e.to ?? '')}`;
   if ((e.kind === 'transition' || e.kind === 'remote' || e.kind === 'silence') && e.to && e.from !== e.to) {
     return e.from ? `${e.from} → ${e.to}` : `→ ${e.to}`;
   }

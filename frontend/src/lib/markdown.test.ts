@@ -9,7 +9,9 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<h1 id="guide">Guide</h1>');
     expect(html).toContain('<a href="#how-to-read-a-gap">the gap</a>');
     expect(html).toContain('x (https://example.com)');
-    expect(html).toContain('<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td><code>x</code></td><td><b>y</b></td></tr></tbody></table>');
+    expect(html).toContain(
+      '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td><code>x</code></td><td><b>y</b></td></tr></tbody></table>',
+    );
     expect(html).toContain('<ul><li>one more</li><li>two</li></ul>');
     expect(html).toContain('<pre><code>&lt;raw&gt;</code></pre>');
     expect(html).toContain('See <em>below</em> and');

@@ -29,7 +29,12 @@ function inline(s: string): string {
   return out.replace(/\u0000(\d+)\u0000/g, (_, i: string) => codes[Number(i)]);
 }
 
-const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+const cells = (line: string) =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
 
 export function renderMarkdown(md: string): string {
   const lines = md.replace(/<!--[\s\S]*?-->/g, '').split('\n');
@@ -66,11 +71,13 @@ export function renderMarkdown(md: string): string {
       flush();
       const items: string[] = [];
       let cur = line.replace(/^\s*[-*] /, '');
-      while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]) && !/^\s*[-*] /.test(lines[i + 1])) cur += ' ' + lines[++i].trim();
+      while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]) && !/^\s*[-*] /.test(lines[i + 1]))
+        cur += ' ' + lines[++i].trim();
       items.push(cur);
       while (i + 1 < lines.length && /^\s*[-*] /.test(lines[i + 1])) {
         cur = lines[++i].replace(/^\s*[-*] /, '');
-        while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]) && !/^\s*[-*] /.test(lines[i + 1])) cur += ' ' + lines[++i].trim();
+        while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1]) && !/^\s*[-*] /.test(lines[i + 1]))
+          cur += ' ' + lines[++i].trim();
         items.push(cur);
       }
       html.push(`<ul>${items.map((it) => `<li>${inline(it)}</li>`).join('')}</ul>`);

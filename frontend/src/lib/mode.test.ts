@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { modeLabel } from './mode';
 import type { AppInfo } from './types';
 
-const info = (mode: string, remote = ''): AppInfo => ({ product: 'p', version: 'v', mode, warnings: [], problem: '', profile: '', remote, keyring_problem: '' });
+const info = (mode: string, remote = ''): AppInfo => ({
+  product: 'p',
+  version: 'v',
+  mode,
+  warnings: [],
+  problem: '',
+  profile: '',
+  remote,
+  keyring_problem: '',
+});
 
 describe('modeLabel', () => {
   it('names the window’s own mode, as it always did', () => {

@@ -3,7 +3,22 @@ import { linkLine, observed, sourceWithheld, withAge } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
-  return { state: 'observing', server: 'http://h', email: 'a@b.c', detail: 'd', retry_at: 0, since: 0, push: true, counts_only: false, kind: '', feed: '', stale: false, last_data: 0, push_dropped: 0, ...over };
+  return {
+    state: 'observing',
+    server: 'http://h',
+    email: 'a@b.c',
+    detail: 'd',
+    retry_at: 0,
+    since: 0,
+    push: true,
+    counts_only: false,
+    kind: '',
+    feed: '',
+    stale: false,
+    last_data: 0,
+    push_dropped: 0,
+    ...over,
+  };
 }
 
 describe('observed', () => {
@@ -15,10 +30,16 @@ describe('observed', () => {
     expect(observed(remote({ last_data: 100 }))).toMatchObject({ neutral: false, stale: false });
   });
   it('is stale with the time of the last data when the link is lost', () => {
-    expect(observed(remote({ state: 'unreachable', stale: true, last_data: 100 }))).toMatchObject({ neutral: false, stale: true, since: 100 });
+    expect(observed(remote({ state: 'unreachable', stale: true, last_data: 100 }))).toMatchObject({
+      neutral: false,
+      stale: true,
+      since: 100,
+    });
   });
   it('says in the header what is wrong and when the next try is', () => {
-    expect(linkLine(remote({ state: 'unreachable', retry_at: 105 }), 100_000)).toBe('Server unreachable · next try in 5 s');
+    expect(linkLine(remote({ state: 'unreachable', retry_at: 105 }), 100_000)).toBe(
+      'Server unreachable · next try in 5 s',
+    );
     expect(linkLine(remote({ kind: 'TickStockAppV2', feed: 'push' }), 0)).toBe('Live · push from TickStockAppV2');
     expect(linkLine(remote({ feed: 'polling', push: false }), 0)).toContain('polling every 2 s');
   });
@@ -42,7 +63,11 @@ describe('withAge', () => {
     expect(v).toMatchObject({ stale: true, neutral: false, since: 100, behind: 7.4 });
     expect(v.why).toContain('7 s old');
     // A metrics 2.4 s after the previous one: the server itself stalled.
-    expect(withAge(undefined, 0.2, 100, 3, 2.4)).toMatchObject({ stale: true, behind: 0, why: expect.stringContaining('stalled for 2.4 s') });
+    expect(withAge(undefined, 0.2, 100, 3, 2.4)).toMatchObject({
+      stale: true,
+      behind: 0,
+      why: expect.stringContaining('stalled for 2.4 s'),
+    });
     expect(withAge(undefined, 0.2, 100, 3, 0)).toBeUndefined();
     const live = observed(remote({ last_data: 100 }));
     expect(withAge(live, 0.5, 100, 3)).toBe(live);

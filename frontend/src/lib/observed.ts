@@ -35,7 +35,13 @@ export function observed(r: RemoteState | null): Observed | undefined {
   if (!r) return undefined;
   const known = (r.last_data ?? 0) > 0;
   if (!known) {
-    return { neutral: r.state !== 'observing', label: waiting[r.state] ?? r.state, stale: false, since: 0, why: r.detail };
+    return {
+      neutral: r.state !== 'observing',
+      label: waiting[r.state] ?? r.state,
+      stale: false,
+      since: 0,
+      why: r.detail,
+    };
   }
   const stale = !!r.stale && r.state !== 'observing';
   return { neutral: false, label: '', stale, since: r.last_data ?? 0, why: r.detail };
@@ -47,18 +53,21 @@ export function linkLine(r: RemoteState, nowMs: number): string {
     return r.feed === 'polling' ? 'Live · polling every 2 s (no push)' : `Live · push from ${r.kind || 'the server'}`;
   }
   const next = r.retry_at ? ` · next try in ${Math.max(0, Math.ceil(r.retry_at - nowMs / 1000))} s` : '';
-  const what = ({
-    unreachable: 'Server unreachable',
-    monitor_unavailable: "Signed in · the server's monitor is not available",
-    session_expired: 'Session lost',
-    signing_in: 'Signing in',
-    needs_password: 'Not signed in',
-    wrong_credentials: 'Sign-in refused',
-    forbidden: 'Not an admin',
-    subscription_expired: 'Subscription expired',
-    session_failing: 'Sessions end at once',
-    stopped: 'Stopped',
-  } as Record<string, string>)[r.state] ?? r.state;
+  const what =
+    (
+      {
+        unreachable: 'Server unreachable',
+        monitor_unavailable: "Signed in · the server's monitor is not available",
+        session_expired: 'Session lost',
+        signing_in: 'Signing in',
+        needs_password: 'Not signed in',
+        wrong_credentials: 'Sign-in refused',
+        forbidden: 'Not an admin',
+        subscription_expired: 'Subscription expired',
+        session_failing: 'Sessions end at once',
+        stopped: 'Stopped',
+      } as Record<string, string>
+    )[r.state] ?? r.state;
   return `${what}${next}`;
 }
 
@@ -84,16 +93,36 @@ export function sourceWithheld(r: RemoteState | null): string {
  * than NOT_CURRENT_AFTER seconds behind shows them as stale (from `since`,
  * local Unix s), as a lost link does. A neutral or already stale view wins.
  */
-export function withAge(v: Observed | undefined, behind: number, since: number, limit: number, stalled = 0): Observed | undefined {
+export function withAge(
+  v: Observed | undefined,
+  behind: number,
+  since: number,
+  limit: number,
+  stalled = 0,
+): Observed | undefined {
   if (v?.neutral || v?.stale) return v;
   if (behind > limit) {
-    return { neutral: false, label: '', stale: true, since, behind, why: `${Math.round(behind)} s old: this page is behind its stream and catching up.` };
+    return {
+      neutral: false,
+      label: '',
+      stale: true,
+      since,
+      behind,
+      why: `${Math.round(behind)} s old: this page is behind its stream and catching up.`,
+    };
   }
   // The server emits metrics every second; one that comes `stalled` seconds
   // after the previous says the server itself did not run meanwhile, so its
   // "last whole second" counts what it managed to read, not what flowed.
   if (stalled > 0) {
-    return { neutral: false, label: '', stale: true, since, behind: 0, why: `when the server had stalled for ${stalled.toFixed(1)} s: its last second is not a full one.` };
+    return {
+      neutral: false,
+      label: '',
+      stale: true,
+      since,
+      behind: 0,
+      why: `when the server had stalled for ${stalled.toFixed(1)} s: its last second is not a full one.`,
+    };
   }
   return v;
 }

@@ -9,7 +9,9 @@ describe('pageTitle', () => {
   test('the verdict, as the window title says it', () => {
     expect(pageTitle(v('ok', 'healthy'), false)).toBe('OK · 3/3 connected — TickStock Monitor');
     expect(pageTitle(v('down', 'not_publishing', 0), false)).toBe('DOWN · not publishing — TickStock Monitor');
-    expect(pageTitle(v('degraded', 'provider_down', 2), false)).toBe('DEGRADED · 2/3 connected · provider down — TickStock Monitor');
+    expect(pageTitle(v('degraded', 'provider_down', 2), false)).toBe(
+      'DEGRADED · 2/3 connected · provider down — TickStock Monitor',
+    );
     expect(pageTitle(v('ok', 'healthy'), true)).toBe('Paused · OK · 3/3 connected — TickStock Monitor');
   });
   test('before sign-in nothing is judged, and nothing is known before the first verdict', () => {

@@ -17,8 +17,13 @@ export class StatusStore {
 
   /** Loads the first snapshot and follows the event stream; returns a stop function. */
   connect(): () => void {
-    return follow(EventStatus, backend.snapshot, (s) => this.apply(s), (msg) => {
-      this.error = `Could not read the connection status: ${msg}`;
-    });
+    return follow(
+      EventStatus,
+      backend.snapshot,
+      (s) => this.apply(s),
+      (msg) => {
+        this.error = `Could not read the connection status: ${msg}`;
+      },
+    );
   }
 }

@@ -5,7 +5,14 @@ import { StatusStore } from './status.svelte';
 import { fakeApp } from '../test-bridge';
 
 function snap(total: number): Snapshot {
-  return { total_connections: 3, enabled_connections: 3, connected_count: 1, total_ticks_received: total, total_errors: 0, connections: {} };
+  return {
+    total_connections: 3,
+    enabled_connections: 3,
+    connected_count: 1,
+    total_ticks_received: total,
+    total_errors: 0,
+    connections: {},
+  };
 }
 
 describe('StatusStore', () => {
@@ -16,7 +23,13 @@ describe('StatusStore', () => {
 
   it('loads the first snapshot and follows events', async () => {
     let handler: ((d: unknown) => void) | undefined;
-    window.runtime = { EventsOnMultiple: (name, cb) => { expect(name).toBe(EventStatus); handler = cb; return () => {}; } };
+    window.runtime = {
+      EventsOnMultiple: (name, cb) => {
+        expect(name).toBe(EventStatus);
+        handler = cb;
+        return () => {};
+      },
+    };
     fakeApp({ Snapshot: () => Promise.resolve(snap(5)) });
     const s = new StatusStore();
     s.connect();

@@ -85,7 +85,8 @@ export class TickStore {
     for (const rows of Object.values(this.rows)) for (const r of rows) onScreen.add(r.symbol);
     for (const r of this.unassigned) onScreen.add(r.symbol);
     if (this.#lastPrice.size <= this.#known.size + onScreen.size + PRICE_SLACK) return;
-    for (const sym of this.#lastPrice.keys()) if (!onScreen.has(sym) && !this.#known.has(sym)) this.#lastPrice.delete(sym);
+    for (const sym of this.#lastPrice.keys())
+      if (!onScreen.has(sym) && !this.#known.has(sym)) this.#lastPrice.delete(sym);
   }
 
   apply(b: Batch, nowMs = Date.now()): void {
@@ -109,7 +110,9 @@ export class TickStore {
     this.rows = rows;
     if (b.unassigned) {
       const old = b.replace ? [] : this.unassigned;
-      this.unassigned = this.#shown(b.unassigned.ticks ?? [], old[0]).concat(old).slice(0, b.unassigned_rows);
+      this.unassigned = this.#shown(b.unassigned.ticks ?? [], old[0])
+        .concat(old)
+        .slice(0, b.unassigned_rows);
     }
     this.#prune();
   }

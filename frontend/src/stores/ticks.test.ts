@@ -8,7 +8,15 @@ const LIMITS = { paused: false, rows: 50, unassigned_rows: 10 };
 const row = (symbol: string, price: number, recv = 1): Row => ({ symbol, price, volume: 100, ts: recv, recv });
 
 function batch(rows: Row[], over: Partial<Batch> = {}): Batch {
-  return { ...LIMITS, seq: 1, connections: { connection_1: { ticks: rows, more: 0 } }, replace: false, resumed: false, filter: '', ...over };
+  return {
+    ...LIMITS,
+    seq: 1,
+    connections: { connection_1: { ticks: rows, more: 0 } },
+    replace: false,
+    resumed: false,
+    filter: '',
+    ...over,
+  };
 }
 
 describe('TickStore', () => {
@@ -38,7 +46,14 @@ describe('TickStore', () => {
 
   it('keeps rows of one connection out of the others', () => {
     const s = new TickStore();
-    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
+    s.apply({
+      ...LIMITS,
+      seq: 1,
+      replace: false,
+      resumed: false,
+      filter: '',
+      connections: { connection_2: { ticks: [row('PLTR', 1)], more: 0 } },
+    });
     expect(s.rows.connection_1).toBeUndefined();
     expect(s.rows.connection_2[0].symbol).toBe('PLTR');
   });
@@ -52,15 +67,35 @@ describe('TickStore', () => {
       replace: true,
       resumed: true,
       filter: '',
-      connections: { connection_1: { ticks: [row('NEW', 2)], more: 0, arrived_while_paused: 700 }, connection_2: { ticks: [], more: 0, arrived_while_paused: 5 } },
+      connections: {
+        connection_1: { ticks: [row('NEW', 2)], more: 0, arrived_while_paused: 700 },
+        connection_2: { ticks: [], more: 0, arrived_while_paused: 5 },
+      },
     });
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['NEW']);
   });
 
   it('empties every column when a new filter replaces the rows', () => {
     const s = new TickStore();
-    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: { connection_1: { ticks: [row('MSFT', 1)], more: 0 }, connection_2: { ticks: [row('PLTR', 1)], more: 0 } } });
-    s.apply({ ...LIMITS, seq: 2, replace: true, resumed: false, filter: 'AAPL', connections: { connection_1: { ticks: [row('AAPL', 2)], more: 0 } } });
+    s.apply({
+      ...LIMITS,
+      seq: 1,
+      replace: false,
+      resumed: false,
+      filter: '',
+      connections: {
+        connection_1: { ticks: [row('MSFT', 1)], more: 0 },
+        connection_2: { ticks: [row('PLTR', 1)], more: 0 },
+      },
+    });
+    s.apply({
+      ...LIMITS,
+      seq: 2,
+      replace: true,
+      resumed: false,
+      filter: 'AAPL',
+      connections: { connection_1: { ticks: [row('AAPL', 2)], more: 0 } },
+    });
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['AAPL']);
     expect(s.rows.connection_2).toEqual([]);
   });
@@ -74,15 +109,38 @@ describe('TickStore', () => {
     s.apply({ ...LIMITS, seq: 2, replace: false, resumed: false, filter: 'A', paused: true, connections: {} });
     expect([s.filter, s.paused]).toEqual(['A', true]);
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['A', 'B']);
-    s.apply({ ...LIMITS, seq: 3, replace: true, resumed: true, filter: 'A', connections: { connection_1: { ticks: [row('A', 4)], more: 0 } } });
+    s.apply({
+      ...LIMITS,
+      seq: 3,
+      replace: true,
+      resumed: true,
+      filter: 'A',
+      connections: { connection_1: { ticks: [row('A', 4)], more: 0 } },
+    });
     expect(s.paused).toBe(false);
     expect(s.rows.connection_1.map((r) => r.price)).toEqual([4]);
   });
 
   it('keeps a short unassigned strip', () => {
     const s = new TickStore();
-    s.apply({ ...LIMITS, seq: 1, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 } });
-    s.apply({ ...LIMITS, seq: 2, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 } });
+    s.apply({
+      ...LIMITS,
+      seq: 1,
+      replace: false,
+      resumed: false,
+      filter: '',
+      connections: {},
+      unassigned: { ticks: Array.from({ length: 5 }, (_, i) => row('U' + i, i)), more: 0 },
+    });
+    s.apply({
+      ...LIMITS,
+      seq: 2,
+      replace: false,
+      resumed: false,
+      filter: '',
+      connections: {},
+      unassigned: { ticks: Array.from({ length: 8 }, (_, i) => row('V' + i, i)), more: 0 },
+    });
     expect(s.unassigned).toHaveLength(10);
     expect(s.unassigned[0].symbol).toBe('V0');
   });
@@ -96,7 +154,16 @@ describe('TickStore', () => {
     for (let i = 0; i < 100_000; i += 20) {
       const rows = Array.from({ length: 20 }, (_, j) => row(`S${i + j}`, 1));
       // Half the batches go to the unassigned strip, as remote counts-only ticks do.
-      if ((i / 20) % 2) s.apply({ ...LIMITS, seq: i, replace: false, resumed: false, filter: '', connections: {}, unassigned: { ticks: rows, more: 0 } });
+      if ((i / 20) % 2)
+        s.apply({
+          ...LIMITS,
+          seq: i,
+          replace: false,
+          resumed: false,
+          filter: '',
+          connections: {},
+          unassigned: { ticks: rows, more: 0 },
+        });
       else s.apply(batch(rows));
       peak = Math.max(peak, s.priceMapSize);
     }
@@ -132,7 +199,8 @@ describe('TickStore', () => {
     const s = new TickStore();
     const t0 = 1_700_000_000_000;
     // Received by the monitor 40 ms before the batch is applied; 3 ms from publish to receive.
-    const sampled = (n: number): Row[] => Array.from({ length: n }, () => ({ ...row('AAPL', 1, (t0 - 40) / 1000), rd: 3 }));
+    const sampled = (n: number): Row[] =>
+      Array.from({ length: n }, () => ({ ...row('AAPL', 1, (t0 - 40) / 1000), rd: 3 }));
     s.apply(batch([...sampled(5), row('AAPL', 1, (t0 - 40) / 1000)]), t0);
     s.refreshLatency(t0 + 500);
     expect(s.screenLatency.connection_1).toEqual({ p50: 43, p99: 43 });
@@ -155,7 +223,12 @@ describe('TickStore.connect', () => {
 
   it('applies the batches of a frame together and says which it painted', async () => {
     let handler: ((d: unknown) => void) | undefined;
-    window.runtime = { EventsOnMultiple: (_name, cb) => { handler = cb; return () => {}; } };
+    window.runtime = {
+      EventsOnMultiple: (_name, cb) => {
+        handler = cb;
+        return () => {};
+      },
+    };
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => frames.push(cb));
     const painted = vi.fn(async (_seq: number) => {});

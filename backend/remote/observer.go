@@ -474,11 +474,17 @@ func (o *Observer) awaitMonitor(ctx context.Context, err error) (health.Snapshot
 
 // monitorUnavailable is the sentence of StateMonitorUnavailable.
 func (o *Observer) monitorUnavailable(err error) string {
-	s := "Signed in to " + o.client.URL() + " as " + o.email + "; " + err.Error() + "."
-	if o.client.Kind() == KindTSV2 {
-		s += " TickStockAppV2 started with `python src/app.py` has this fault; see docs/operators.md."
+	return "Signed in to " + o.client.URL() + " as " + o.email + "; " + err.Error() + ". " + o.client.MonitorUnavailableHint()
+}
+
+// MonitorUnavailableHint says what to do when the server's connection
+// monitor is not available (ErrMonitorUnavailable), for the kind of server
+// signed in to: the window's sentence and status's say the same.
+func (c *Client) MonitorUnavailableHint() string {
+	if c.Kind() == KindTSV2 {
+		return "TickStockAppV2 started with `python src/app.py` has this fault; see docs/operators.md."
 	}
-	return s
+	return "See the server's log, and restart it."
 }
 
 func (o *Observer) pollLoop(ctx context.Context) error {

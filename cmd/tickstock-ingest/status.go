@@ -105,7 +105,7 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	j, err := observe(ctx, c, *email, password, *sample)
 	if err != nil {
-		return failed(stdout, stderr, scrub(explain(err, *email, c.URL())), err)
+		return failed(stdout, stderr, scrub(explain(c, err, *email)), err)
 	}
 	v := j.v
 	word, code := verdict.Plugin(v.Level)
@@ -201,11 +201,12 @@ func failed(stdout, stderr io.Writer, msg string, err error) int {
 }
 
 // explain says what a sign-in or status error means, naming the account.
-func explain(err error, email, url string) string {
+func explain(c *remote.Client, err error, email string) string {
+	url := c.URL()
 	var refused *remote.SignInRefusedError
 	switch {
 	case errors.Is(err, remote.ErrMonitorUnavailable):
-		return fmt.Sprintf("signed in to %s, but %v: restart the server", url, err)
+		return fmt.Sprintf("signed in to %s, but %v. %s", url, err, c.MonitorUnavailableHint())
 	case errors.Is(err, remote.ErrSubscriptionExpired):
 		return fmt.Sprintf("unauthorised: the subscription of %s on %s has expired", email, url)
 	case errors.As(err, &refused) && refused.Flash != "":

@@ -17,6 +17,7 @@ import (
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -211,7 +212,11 @@ func TestStatusJudgesTickStockAppV2ByItsCounters(t *testing.T) {
 func TestMonitorUnavailableIsUnknown(t *testing.T) {
 	var out, errb strings.Builder
 	err := fmt.Errorf("status: %w", remote.ErrMonitorUnavailable)
-	if code := failed(&out, &errb, explain(err, "a@x.io", "http://h"), err); code != verdict.ExitUnknown ||
+	c, cerr := remote.NewClient("http://h")
+	if cerr != nil {
+		t.Fatal(cerr)
+	}
+	if code := failed(&out, &errb, explain(c, err, "a@x.io"), err); code != verdict.ExitUnknown ||
 		!strings.HasPrefix(out.String(), "TICKSTOCK UNKNOWN - signed in to http://h, but") {
 		t.Fatalf("exit %d %q", code, out.String())
 	}
@@ -232,4 +237,47 @@ func onceCleanup(t *testing.T, lift func()) func() {
 	f := func() { once.Do(lift) }
 	t.Cleanup(f)
 	return f
+}
+
+// The fault matrix's TickStockAppV2 rows, against the stand-in on its real
+// stack: a connection that reports status_update while its counters move
+// streams (OK, exit 0), though the server's connected_count says 0; the
+// server launched as `python src/app.py` answers its status API with 500,
+// which is UNKNOWN (exit 3) with the server's own words, not "unreachable".
+func TestStatusAgainstTheStandInAsItReallyRuns(t *testing.T) {
+	conns := map[string]tsv2test.Connection{"connection_1": {Name: "primary", Status: "status_update", Tickers: []string{"AAPL"}}}
+	t.Run("status_update with moving counters", func(t *testing.T) {
+		srv := tsv2test.Start(t, tsv2test.Options{Connections: conns})
+		stop := make(chan struct{})
+		ticked := make(chan struct{})
+		go func() {
+			defer close(ticked)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				case <-time.After(50 * time.Millisecond):
+					srv.Tick(t, "AAPL", 100+float64(i%10))
+				}
+			}
+		}()
+		code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword)
+		close(stop)
+		<-ticked
+		first, _, _ := strings.Cut(out, "\n")
+		if code != verdict.ExitOK || !strings.HasPrefix(first, "TICKSTOCK OK - ") || !strings.Contains(out, "status_update · streaming") {
+			t.Fatalf("exit %d, want 0 (streaming by its counters)\n%s%s", code, out, errs)
+		}
+	})
+	t.Run("launched as python src/app.py", func(t *testing.T) {
+		srv := tsv2test.Start(t, tsv2test.Options{Connections: conns, Launch: tsv2test.LaunchScript})
+		code, out, errs := status(t, srv.URL, tsv2test.AdminEmail, tsv2test.AdminPassword)
+		first, _, _ := strings.Cut(out, "\n")
+		if code != verdict.ExitUnknown || !strings.HasPrefix(first, "TICKSTOCK UNKNOWN - ") ||
+			!strings.Contains(first, "WebSocket connection manager not available") || !strings.Contains(first, "`python src/app.py` has this fault") ||
+			strings.Contains(first, "unreachable") {
+			t.Fatalf("exit %d, want 3 (its monitor unavailable, in its own words)\n%s%s", code, out, errs)
+		}
+		t.Logf("%s", first)
+	})
 }

@@ -99,4 +99,3 @@ func (f SymbolFilter) Says() string {
 	}
 	return strings.Join(parts, "; and ")
 }
-

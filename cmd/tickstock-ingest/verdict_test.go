@@ -17,8 +17,8 @@ import (
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/verdict"
-	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/wait"
 )
 

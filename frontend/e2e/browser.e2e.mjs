@@ -52,7 +52,7 @@ describe('browser: sign-in', () => {
   test('an anonymous visitor gets the sign-in panel; a wrong password is said; the right one shows the live dashboard', async () => {
     const page = await tab(null, { width: 1440, height: 900 });
     await page.getByTestId('signin-email').waitFor();
-    assert.match(await page.title(), /^not signed in — TickStock Monitor$/);
+    assert.match(await page.title(), /^UNKNOWN · not signed in — TickStock Monitor$/);
     assert.match(await text(page, 'remote-state'), /Sign in to 127\.0\.0\.1:\d+ with an admin account/);
     // The Redis state comes only to admins: not signed in, it is not "starting".
     assert.match(await text(page, 'source-status'), /^\s*Redis: sign in to see it\s*$/);
@@ -66,7 +66,7 @@ describe('browser: sign-in', () => {
     await page.getByText('wrong email or password').waitFor();
     await signInPage(page, ADMIN);
     await until('three connected columns', async () => (await num(page, 'total-connected')) === 3, 30000);
-    assert.match(await page.title(), /^3\/3 connected — TickStock Monitor$/);
+    assert.match(await page.title(), /^OK · 3\/3 connected — TickStock Monitor$/);
     assert.match(await text(page, 'remote-link'), /Live · push/);
     // The tab runs nothing: its chip says it is a browser showing a server.
     assert.equal(await text(page, 'mode'), `Browser · ${new URL(serve.base).host} (server: embedded demo)`);
@@ -83,7 +83,7 @@ describe('browser: sign-in', () => {
       await text(page, 'remote-state'),
       /Signed in as user@e2e\.test \(role user\): this dashboard is for admins only/,
     );
-    assert.match(await page.title(), /^not an admin — /);
+    assert.match(await page.title(), /^UNKNOWN · not signed in — /);
     assert.equal(
       await page.getByTestId('total-ticks').count(),
       0,
@@ -113,7 +113,7 @@ describe('browser: sign-in', () => {
       assert.ok(await page.getByTestId('signin-password').isVisible(), 'no sign-in form after expiry');
       // The last Redis state received is kept, as last known, not as live.
       assert.match(await text(page, 'source-status'), /^\s*Last known: Redis subscribed/);
-      assert.match(await page.title(), /^not signed in — /);
+      assert.match(await page.title(), /^UNKNOWN · not signed in — /);
       await signInPage(page, ADMIN);
       await until('live again', async () => /Live · push/.test(await text(page, 'remote-link')), 15000);
       await ctx.close();
@@ -210,7 +210,7 @@ describe('browser: one tab does not touch another', () => {
     assert.notEqual(await b.getByTestId('stream-connection_1').innerText(), bBefore, 'the other tab stopped with it');
     assert.match(await text(a, 'paused-banner'), /Paused — \d+ ticks arrived/);
     assert.equal(await b.getByTestId('paused-banner').count(), 0);
-    assert.match(await a.title(), /^Paused · 3\/3 connected/);
+    assert.match(await a.title(), /^Paused · OK · 3\/3 connected/);
 
     // b filters on a ticker of connection 1; a (resumed) still gets every symbol.
     await a.getByTestId('pause-button').click();
@@ -227,18 +227,37 @@ describe('browser: one tab does not touch another', () => {
 });
 
 describe('browser: layout', () => {
-  test('360–2560 px: the columns stack under 768 px, nothing is wider than the screen; screenshots at 390 px and desktop width', async () => {
+  test('360–2560 px: one column with connection tabs under 768 px, side by side above, nothing wider than the screen; screenshots at 390 px and desktop width', async () => {
     const page = await tab(ADMIN, { width: 390, height: 844 });
     await until('rows', async () => (await rowsOf(page, 'connection_1')).length >= 5, 20000);
     for (const width of [360, 390, 767, 768, 1440, 1920, 2560]) {
       await page.setViewportSize({ width, height: width < 768 ? 844 : 1000 });
       await sleep(300);
-      const [a, b] = await Promise.all(
-        ['connection_1', 'connection_2'].map((id) => page.getByTestId(`column-${id}`).boundingBox()),
-      );
-      if (width < 768) assert.ok(b.y >= a.y + a.height - 1, `${width} px: the columns do not stack`);
-      else
+      if (width < 768) {
+        // A phone: tabs pick the one column shown, instead of 150 rows stacked.
+        await page.getByTestId('column-tab-connection_2').click();
+        await until(
+          `${width} px: connection 2 alone`,
+          async () =>
+            (await page.getByTestId('column-connection_2').count()) === 1 &&
+            (await page.getByTestId('column-connection_1').count()) === 0,
+          5000,
+        );
+        await page.getByTestId('column-tab-connection_1').click();
+        await until(
+          `${width} px: connection 1 alone`,
+          async () =>
+            (await page.getByTestId('column-connection_1').count()) === 1 &&
+            (await page.getByTestId('column-connection_2').count()) === 0,
+          5000,
+        );
+      } else {
+        assert.equal(await page.getByTestId('column-tabs').count(), 0, `${width} px: connection tabs on a wide screen`);
+        const [a, b] = await Promise.all(
+          ['connection_1', 'connection_2'].map((id) => page.getByTestId(`column-${id}`).boundingBox()),
+        );
         assert.ok(Math.abs(b.y - a.y) < 1 && b.x > a.x + a.width - 1, `${width} px: the columns are not side by side`);
+      }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${width} px: the page is ${overflow} px wider than the screen`);
       if (width === 390) {
@@ -350,7 +369,22 @@ describe('browser: 100 tabs', () => {
               }
             }),
           );
-          await page.goto(serve.url, { waitUntil: 'domcontentloaded', timeout: 300000 });
+          // Chromium's own network service, starved on two cores by ~60
+          // renderers, can fail a navigation before it reaches the server
+          // (ERR_SOCKET_NOT_CONNECTED): that is the browser's limit, not the
+          // server's, so a failed navigation is tried again (and said).
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await page.goto(serve.url, { waitUntil: 'domcontentloaded', timeout: 300000 });
+              break;
+            } catch (e) {
+              if (attempt === 3 || !/ERR_SOCKET_NOT_CONNECTED|ERR_NETWORK_CHANGED/.test(String(e))) throw e;
+              console.log(
+                `[e2e] tab ${pages.length + 1}: navigation failed in Chromium (${String(e).split('\n')[0]}); again`,
+              );
+              await sleep(2000);
+            }
+          }
           // Each tab is paused while the others open (it is sent no rows,
           // so it costs Chromium little): 100 tabs painting 10 batches/s
           // each on this machine's two cores starve Chromium's own network

@@ -84,6 +84,31 @@ function setState(s: Partial<RemoteState>): void {
   const changed = s.state !== undefined && s.state !== state.state;
   state = { ...state, ...s, since: changed ? now() : state.since };
   emit(EventRemote, state);
+  const v = accessVerdict(state);
+  if (v) {
+    firstVerdict.resolve(v);
+    emit(EventVerdict, v);
+  }
+}
+
+/**
+ * The tab's verdict while the server's cannot reach it: not signed in or not
+ * an admin is UNKNOWN (nothing can be judged), a server that does not answer
+ * is DOWN — the words of the window's verdict for the same states
+ * (backend/verdict). The last verdict the server sent is never left showing
+ * as current once the session or the link has ended.
+ */
+function accessVerdict(s: RemoteState): Verdict | null {
+  const base = { sentence: s.detail, since: s.since, at: now(), connected: 0, enabled: 0, queued: 0, connections: {} };
+  switch (s.state) {
+    case 'needs_password':
+    case 'forbidden':
+    case 'session_expired':
+      return { ...base, level: 'unknown', cause: 'not_signed_in' };
+    case 'unreachable':
+      return { ...base, level: 'down', cause: 'server_unreachable' };
+  }
+  return null;
 }
 
 interface Session {

@@ -292,6 +292,9 @@ describe('browser: layout', () => {
 // The button shows what the server's answer says (the monitor owns the
 // pause), so it is clicked once and then awaited, not assumed.
 const setPaused = async (page, want) => {
+  // Pause is offered once the tab knows it is signed in (not on the
+  // sign-in page), which a tab among a hundred learns late.
+  await page.getByTestId('pause-button').waitFor({ timeout: 120000 });
   await page.evaluate((want) => {
     const b = document.querySelector('[data-testid="pause-button"]');
     if ((b.getAttribute('aria-pressed') === 'true') !== want) b.click();

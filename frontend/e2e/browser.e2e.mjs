@@ -303,7 +303,9 @@ const setPaused = async (page, want) => {
     (want) =>
       (document.querySelector('[data-testid="pause-button"]')?.getAttribute('aria-pressed') === 'true') === want,
     want,
-    { timeout: 30000 },
+    // The server answers a pause at once; a renderer among ~100 on two
+    // cores can take long to paint that answer.
+    { timeout: 120000 },
   );
 };
 

@@ -81,7 +81,10 @@ func TestABadFrameCountsOneError(t *testing.T) {
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: &recordingSink{}})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
 	frame := []byte("[" + strings.Repeat(`{"ev":"T","sym":"not a symbol!"},`, 1000) + `{}]`)
-	sim.SendFrame("AAPL", frame)
+	subscribedAt(t, sim, "AAPL")
+	if n := sim.SendFrame("AAPL", frame); n != 1 {
+		t.Fatalf("frame sent on %d sessions", n)
+	}
 	wait.For(t, "the bad frame to be counted", 10*time.Second, func() bool { return m.Snapshot().TotalErrors > 0 })
 	// A frame's errors are added in one step: the first count seen is whole.
 	if n := m.Snapshot().TotalErrors; n != 1 {

@@ -180,6 +180,17 @@ func allConnected(m *Manager, n int) func() bool {
 }
 
 // sessionFor finds the simulator session subscribed to sym.
+// subscribedAt waits until the provider has read a subscription to sym:
+// "connected" means authenticated, and the subscribe frame follows it, so a
+// fault aimed at sym's session before then reaches no one.
+func subscribedAt(t *testing.T, s *simulator.Server, sym string) {
+	t.Helper()
+	wait.For(t, sym+"'s subscription at the provider", 10*time.Second, func() bool {
+		_, ok := sessionFor(s, sym)
+		return ok
+	})
+}
+
 func sessionFor(s *simulator.Server, sym string) (simulator.SessionInfo, bool) {
 	for _, ss := range s.Sessions() {
 		if slices.Contains(ss.Symbols, sym) {
@@ -302,7 +313,7 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 	m := startManager(t, testConfig(t, sim.URL(), 3), Options{Sink: sink, Log: slog.New(log)})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	before := len(log.of("connection_2"))
-
+	subscribedAt(t, sim, "PLTR")
 	if n := sim.Drop("PLTR"); n != 1 {
 		t.Fatalf("dropped %d sessions", n)
 	}
@@ -335,7 +346,10 @@ func TestStallIsDetectedAndReconnected(t *testing.T) {
 	sim := startFeed(t, simulator.Options{})
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{PingInterval: 100 * time.Millisecond, PongWait: 150 * time.Millisecond})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
-	sim.Stall("AAPL", time.Hour)
+	subscribedAt(t, sim, "AAPL")
+	if n := sim.Stall("AAPL", time.Hour); n != 1 {
+		t.Fatalf("stalled %d sessions", n)
+	}
 	wait.For(t, "the stall to be detected", 10*time.Second, func() bool {
 		return m.Snapshot().Connections["connection_1"].ReconnectCount >= 1
 	})
@@ -350,7 +364,10 @@ func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
 	sink := &recordingSink{}
 	m := startManager(t, testConfig(t, sim.URL(), 1), Options{Sink: sink})
 	wait.For(t, "connected", 10*time.Second, allConnected(m, 1))
-	sim.SendGarbage("AAPL")
+	subscribedAt(t, sim, "AAPL")
+	if n := sim.SendGarbage("AAPL"); n != 1 {
+		t.Fatalf("garbage sent on %d sessions", n)
+	}
 	wait.For(t, "the error to be counted", 10*time.Second, func() bool { return m.Snapshot().TotalErrors == 1 })
 	mark := sink.len()
 	wait.For(t, "ticks after the garbage", 10*time.Second, func() bool { return sink.len() > mark+10 })

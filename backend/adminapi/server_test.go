@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -304,31 +305,47 @@ func TestPushStreamSendsStatusOnChangeAndMetrics(t *testing.T) {
 	}
 }
 
-// readAll counts the messages each conn receives until deadline.
-func readAll(conns []*websocket.Conn, deadline time.Time) []int64 {
+// countReads reads every conn in the background until the test ends and
+// counts the messages each one received so far.
+func countReads(t *testing.T, conns []*websocket.Conn) func() []int64 {
+	t.Helper()
 	counts := make([]atomic.Int64, len(conns))
 	var wg sync.WaitGroup
 	for i, c := range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
-				c.SetReadDeadline(deadline)
 				if _, _, err := c.ReadMessage(); err != nil {
 					return
 				}
 				counts[i].Add(1)
 			}
-		}()
+		})
 	}
-	wg.Wait()
-	out := make([]int64, len(conns))
-	for i := range counts {
-		out[i] = counts[i].Load()
+	t.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+		wg.Wait()
+	})
+	return func() []int64 {
+		out := make([]int64, len(conns))
+		for i := range counts {
+			out[i] = counts[i].Load()
+		}
+		return out
 	}
-	return out
 }
 
+// atLeast: every count has reached n.
+func atLeast(counts func() []int64, n int64) func() bool {
+	return func() bool {
+		return slices.Min(counts()) >= n
+	}
+}
+
+// Every one of 100 viewers keeps receiving: none is starved by the others.
+// (How fast is measured by the benchmarks, not here: a loaded machine
+// delivers fewer messages per second to everyone.)
 func TestHundredViewersStream(t *testing.T) {
 	f := start(t, Options{PushInterval: 20 * time.Millisecond})
 	conns := make([]*websocket.Conn, 100)
@@ -338,14 +355,15 @@ func TestHundredViewersStream(t *testing.T) {
 	// The server counts a viewer once its handler has registered it, which
 	// can come just after the client's dial returns.
 	wait.For(t, "100 viewers registered", 5*time.Second, func() bool { return f.srv.Viewers() == 100 })
-	// 3 s at one status per 20 ms (plus metrics) is ~150 messages each.
-	for i, n := range readAll(conns, time.Now().Add(3*time.Second)) {
-		if n < 50 {
-			t.Errorf("viewer %d received only %d messages", i, n)
-		}
+	counts := countReads(t, conns)
+	wait.For(t, "50 messages at every viewer", 30*time.Second, atLeast(counts, 50))
+	if v := f.srv.Viewers(); v != 100 {
+		t.Errorf("%d viewers connected, want all 100", v)
 	}
 }
 
+// A viewer that reads nothing is dropped once its queue is full; the ones
+// that read are neither dropped nor held up by it.
 func TestStalledViewerIsDroppedWhileOthersKeepTheirRate(t *testing.T) {
 	f := start(t, Options{PushInterval: 20 * time.Millisecond, ViewerQueue: 8})
 	// ~100 kB snapshots, so a viewer that reads nothing fills its socket fast.
@@ -358,14 +376,12 @@ func TestStalledViewerIsDroppedWhileOthersKeepTheirRate(t *testing.T) {
 	})
 	good := []*websocket.Conn{f.viewerConn(t), f.viewerConn(t), f.viewerConn(t)}
 	f.viewerConn(t) // stalled: never reads
-	counts := readAll(good, time.Now().Add(4*time.Second))
+	counts := countReads(t, good)
+	wait.For(t, "the stalled viewer to be dropped", 20*time.Second, func() bool { return f.srv.Viewers() == 3 })
+	after := slices.Max(counts())
+	wait.For(t, "20 more messages at every good viewer", 20*time.Second, atLeast(counts, after+20))
 	if v := f.srv.Viewers(); v != 3 {
-		t.Errorf("%d viewers still connected, want 3: the stalled one was not dropped", v)
-	}
-	for i, n := range counts {
-		if n < 80 {
-			t.Errorf("good viewer %d received only %d messages in 4 s", i, n)
-		}
+		t.Errorf("%d viewers connected, want the 3 that read", v)
 	}
 }
 

@@ -61,7 +61,9 @@ func apiServer(t *testing.T, enabled, connected int) string {
 func status(t *testing.T, url, email, password string, extra ...string) (int, string, string) {
 	t.Setenv("TICKSTOCK_ADMIN_PASSWORD", password)
 	var out, errb strings.Builder
-	code := run(context.Background(), append([]string{"status", "--url", url, "--email", email, "--timeout", "5s", "--sample", "200ms"}, extra...), nil, &out, &errb)
+	// The default --timeout: a sign-in is a bcrypt check, which -race on a
+	// loaded 2-core machine can stretch past 5 s.
+	code := run(context.Background(), append([]string{"status", "--url", url, "--email", email, "--timeout", "15s", "--sample", "200ms"}, extra...), nil, &out, &errb)
 	return code, out.String(), errb.String()
 }
 

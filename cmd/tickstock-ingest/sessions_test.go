@@ -81,7 +81,7 @@ func TestSessionsSurviveARestartOfServe(t *testing.T) {
 	base := first.url
 	addr := strings.TrimPrefix(base, "http://")
 	jar, _ := cookiejar.New(nil)
-	wall := &http.Client{Jar: jar, Timeout: 5 * time.Second}
+	wall := &http.Client{Jar: jar, Timeout: 15 * time.Second} // a bcrypt sign-in under -race on a loaded machine
 	resp, err := wall.PostForm(base+"/login", url.Values{"email": {"admin@x.io"}, "password": {"pw-admin"}})
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("sign-in: %v %v", resp, err)
@@ -102,7 +102,7 @@ func TestSessionsSurviveARestartOfServe(t *testing.T) {
 	}
 	// Signed out: the restarted server does not take the cookie back.
 	jar2, _ := cookiejar.New(nil)
-	other := &http.Client{Jar: jar2, Timeout: 5 * time.Second}
+	other := &http.Client{Jar: jar2, Timeout: 15 * time.Second}
 	resp, err = other.PostForm(base+"/login", url.Values{"email": {"admin@x.io"}, "password": {"pw-admin"}})
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("second sign-in: %v %v", resp, err)

@@ -427,7 +427,9 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 		return signedIn, err
 	}
 	o.Health(snap)
-	o.setObserving(true, "")
+	// Observing by push is said once the stream is open (Linked), not
+	// before: a server without one would read "following its push stream"
+	// until its refusal arrived.
 	err = o.client.Stream(ctx, o)
 	switch {
 	case errors.Is(err, ErrNoPushStream):
@@ -573,6 +575,9 @@ func (o *Observer) learn(sym, connectionID string) {
 	m[sym] = connectionID
 	o.learned.Store(&m)
 }
+
+// Linked: the push stream is open; from now on it is followed (Push).
+func (o *Observer) Linked() { o.setObserving(true, "") }
 
 // ServerError takes the push namespace's error event (Push).
 func (o *Observer) ServerError(message string) {

@@ -17,6 +17,10 @@ import (
 
 // Push receives what a push stream carries. Calls come from one goroutine.
 type Push interface {
+	// Linked says the stream is open (serve's WebSocket upgraded, or the
+	// /admin-ws namespace connected): its events follow. Until then the
+	// caller does not know whether it will follow a push or poll.
+	Linked()
 	// Health is a full health snapshot (connection_status_update, or
 	// metrics_update in reply to request_metrics).
 	Health(health.Snapshot)
@@ -68,6 +72,7 @@ func (c *Client) streamJSON(ctx context.Context, p Push) error {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 	conn.SetReadLimit(maxHealthBytes)
+	p.Linked()
 	for {
 		// serve pushes at least every PushPeriod; silence for three is a dead link.
 		_ = conn.SetReadDeadline(time.Now().Add(3 * c.PushPeriod))
@@ -177,8 +182,9 @@ func (c *Client) followSocketIO(ctx context.Context, p Push, link <-chan *sioLin
 			if e.live() {
 				stale.Reset(2 * period)
 			}
-			if _, ok := e.(evConnected); ok {
+			if _, ok := e.(evConnected); ok && !connected {
 				connected = true
+				p.Linked()
 			}
 			if err := deliver(e, p); err != nil {
 				return err

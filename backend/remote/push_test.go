@@ -18,6 +18,7 @@ func (discardPush) Metrics([]byte)         {}
 func (discardPush) Tick([]byte, string)    {}
 func (discardPush) ServerError(string)     {}
 func (discardPush) Refused(int64)          {}
+func (discardPush) Linked()                {}
 
 // silentServer accepts TCP connections and never answers, as a frozen
 // (SIGSTOPped) or wedged server does.

@@ -49,6 +49,7 @@ func (r *recordPush) Tick(_ []byte, id string) {
 }
 func (r *recordPush) ServerError(m string) { r.mu.Lock(); r.errs = append(r.errs, m); r.mu.Unlock() }
 func (r *recordPush) Refused(n int64)      { r.mu.Lock(); r.refused = append(r.refused, n); r.mu.Unlock() }
+func (r *recordPush) Linked()              {}
 
 func TestScriptLaunchStatusIsMonitorUnavailableNotUnreachable(t *testing.T) {
 	srv := tsv2test.Start(t, tsv2test.Options{Connections: tsv2Connections(), Launch: tsv2test.LaunchScript, MetricsInterval: 0.5})

@@ -262,7 +262,9 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			sentence: notPublishingSentence, connected: 0, conn: "connected · not publishing", notes: incident("DOWN · not publishing", notPublishingSentence)},
 		{name: "remote server killed and restarted", signedIn: true, inject: func(t *testing.T, w *remoteWorld) func() {
 			w.stop()
-			return func() { w.url, w.stop = ingestServerAt(t, strings.TrimPrefix(w.url, "http://"), w.published.URL, w.channel) }
+			return func() {
+				w.url, w.stop = ingestServerAt(t, strings.TrimPrefix(w.url, "http://"), w.published.URL, w.channel)
+			}
 		}, within: 15 * time.Second, level: verdict.Down, cause: verdict.CauseServerUnreachable, title: "DOWN · server unreachable",
 			sentence: unreachable, connected: -1, notes: incident("DOWN · server unreachable", unreachable)},
 		{name: "remote server answering 500 after sign-in", standIn: &tsv2test.Options{Connections: streaming, Launch: tsv2test.LaunchScript},

@@ -118,9 +118,7 @@ func TestWindowVerdictUnderFaults(t *testing.T) {
 			if row.bus {
 				desk = onTheBus(t)
 			}
-			// Quick reconnects: a lifted fault is OK again without a backoff's wait.
-			s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t),
-				"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "0.1", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "0.5"},
+			s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t)},
 				Options{StallAfter: time.Second, Profiles: store, Notifier: desk.notifier})
 			waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
 			if sent := desk.sent(); len(sent) != 0 {

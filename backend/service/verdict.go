@@ -112,15 +112,15 @@ func subscriptionOK(s monitor.SubscriptionState) bool {
 }
 
 // accessOf is what the observer's state means for judging. Signing in
-// again by itself, once figures had arrived (after the server was
-// unreachable or the session ended), means what the state before it meant
-// until the server answers: a server back after an outage is still down
-// while the sign-in takes its seconds, not "not signed in" (which would be
-// news on the desktop under a loaded bcrypt).
+// again by itself after the server was unreachable (once figures had
+// arrived) is still unreachable until the server answers: a server back
+// after an outage is still down while the sign-in takes its seconds, not
+// "not signed in" (which would be news on the desktop under a loaded
+// bcrypt).
 func (r *observed) accessOf(st remote.State) verdict.Access {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st.State == remote.StateSigningIn && st.LastData > 0 && r.settled != "" {
+	if st.State == remote.StateSigningIn && st.LastData > 0 && r.settled == verdict.AccessUnreachable {
 		return r.settled
 	}
 	r.settled = access(st.State)

@@ -408,6 +408,7 @@ func TestSigningInAgainMeansWhatItWas(t *testing.T) {
 		{remote.StateUnreachable, 1, verdict.AccessUnreachable},
 		{remote.StateSigningIn, 1, verdict.AccessUnreachable},
 		{remote.StateObserving, 2, verdict.AccessObserving},
+		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
 		{remote.StateSessionExpired, 2, verdict.AccessNotSignedIn},
 		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
 	} {

@@ -543,3 +543,28 @@ func TestSettingsCheck(t *testing.T) {
 		t.Fatalf("defaults %+v", f)
 	}
 }
+
+// A refused key mended: the connections come back one by one, so the
+// verdict eases from DOWN to DEGRADED before it is OK. That is the
+// incident closing, not news: the desktop gets the key's notification and
+// the recovery, which names what it was told (the matrix's "key refused"
+// row found a "Now DEGRADED" sent at once in between, naming 0 of 3).
+func TestConnectionsComingBackAreNoUpdate(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	e := New(Settings{}, rec, nil)
+	run(e, w, c, time.Second)
+	for _, id := range health.SlotIDs {
+		w.set(id, health.StatusAuthFailed, "auth_failed: invalid key")
+	}
+	run(e, w, c, 5*time.Second)
+	for _, id := range health.SlotIDs {
+		w.set(id, health.StatusConnected, "")
+		run(e, w, c, time.Second)
+	}
+	run(e, w, c, 5*time.Second)
+	sent := rec.Sent()
+	if len(sent) != 2 || sent[0].Title != "TickStock Monitor: DOWN · 0/3 connected · key refused" || sent[1].Title != "TickStock Monitor: recovered" ||
+		!strings.Contains(sent[1].Body, "(it was DOWN · 0/3 connected · key refused, since ") {
+		t.Fatalf("want the key's notification and its recovery, got %+v", sent)
+	}
+}

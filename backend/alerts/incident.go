@@ -17,6 +17,7 @@ type incident struct {
 	v        verdict.Verdict // the newest verdict not OK: what the notifications' titles say
 	where    string          // the entries' Connection: one slot, redis, remote, or "" for several
 	causeAt  time.Time       // when the root cause last changed
+	levelAt  time.Time       // when the level last changed
 	back     time.Time       // the verdict OK again since; the incident ends after Settle
 
 	// notified: a notification opened it on the desktop, so its recovery
@@ -24,6 +25,7 @@ type incident struct {
 	notified bool
 	shown    verdict.Cause
 	shownLvl verdict.Level
+	told     string // the title of the desktop's last notification of it, which its recovery names
 	// tried is the cause whose opening notification was decided (sent,
 	// refused by the settings or by the notifier): it is not tried again.
 	tried    verdict.Cause
@@ -90,13 +92,16 @@ func (e *Engine) update(now time.Time, v *verdict.Verdict) []Entry {
 		}
 		return e.alertUpdate(now)
 	}
-	prev := in.cause
+	prev, prevLvl := in.cause, in.level
 	in.level, in.cause, in.where = v.Level, cause, where(v)
 	if cause == v.Cause {
 		in.sentence = v.Sentence
 	}
 	if cause != prev {
 		in.causeAt = now
+	}
+	if v.Level != prevLvl {
+		in.levelAt = now
 	}
 	out := []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryIncident, Incident: health.Unix(in.start),
 		From: string(prev), To: string(cause), Level: string(v.Level), Cause: string(cause), Duration: now.Sub(in.start).Seconds(),
@@ -137,7 +142,7 @@ func (e *Engine) settle(now time.Time) []Entry {
 	if in.notified { // the desktop said it was down: it must hear it is back, throttle or not
 		out = append(out, Entry{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindRecovered, Incident: id,
 			Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
-			Message: fmt.Sprintf("Recovered after an outage of %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))})
+			Message: fmt.Sprintf("Recovered after an outage of %s (it was %s, since %s)", human(d), in.told, clock(in.start))})
 	}
 	return out
 }
@@ -169,14 +174,16 @@ func (e *Engine) alertOpen(now time.Time) []Entry {
 }
 
 // alertUpdate tells the desktop the incident's new root cause or level once
-// it has held for Settle (a retry loop between two words is not news),
-// at once when the new cause is one that waiting does not mend.
+// it has held for Settle (a retry loop between two words is not news, nor
+// is a level that eases while the connections come back one by one), at
+// once when the new cause is one that waiting does not mend.
 func (e *Engine) alertUpdate(now time.Time) []Entry {
 	in := e.incident
 	if !in.notified || (in.shown == in.cause && in.shownLvl == in.level) {
 		return nil
 	}
-	if now.Sub(in.causeAt) < Settle && e.threshold(in.cause) > 0 {
+	newMendless := in.shown != in.cause && e.threshold(in.cause) == 0
+	if !newMendless && (now.Sub(in.causeAt) < Settle || now.Sub(in.levelAt) < Settle) {
 		return nil
 	}
 	in.shown, in.shownLvl = in.cause, in.level
@@ -196,6 +203,7 @@ func (e *Engine) delivered(a *Entry, at time.Time) {
 	}
 	in.notified = true
 	in.shown, in.shownLvl = verdict.Cause(a.Cause), verdict.Level(a.Level)
+	in.told = verdict.Title(in.v) // what titleOf showed
 }
 
 // threshold is how long an incident of cause lasts before it is notified.

@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
@@ -104,6 +105,9 @@ type observed struct {
 	*remote.Observer
 	withMonitor
 	passwordKey string // keyring profile of the remote password
+
+	mu      sync.Mutex
+	settled verdict.Access // what the last state word other than a re-sign-in meant (accessOf)
 }
 
 func (r *observed) observe(o *alerts.Observation, now time.Time) {

@@ -35,6 +35,13 @@ import (
 // in the middle (the test's cleanup stops it otherwise).
 func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	t.Helper()
+	return ingestServerAt(t, "127.0.0.1:0", redisURL, channel)
+}
+
+// ingestServerAt is ingestServer listening on addr: the same address again
+// is the server restarted (a new process: its sessions are gone).
+func ingestServerAt(t *testing.T, addr, redisURL, channel string) (string, func()) {
+	t.Helper()
 	cfg, err := config.FromLookup(func(k string) (string, bool) {
 		// Both set explicitly: only then does a demo publish to that Redis.
 		v, ok := map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": redisURL, "TICK_CHANNEL": channel}[k]
@@ -63,7 +70,13 @@ func ingestServer(t *testing.T, redisURL, channel string) (string, func()) {
 	api := adminapi.New(adminapi.Options{Users: users, Snapshots: in, Verdict: judge})
 	runDone := make(chan struct{})
 	go func() { api.Run(ctx); close(runDone) }()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		cancel()
+		<-runDone
+		in.Close()
+		t.Fatal(err)
+	}
 	hs := &http.Server{Handler: api.Handler()}
 	go hs.Serve(l)
 	var once sync.Once

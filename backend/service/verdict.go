@@ -65,7 +65,7 @@ func (l *local) evidence(ev *verdict.Evidence) {
 func (r *observed) evidence(ev *verdict.Evidence) {
 	ev.Mode = verdict.ModeRemote
 	st := r.Observer.State()
-	ev.Remote = &verdict.Remote{Access: access(st.State), Detail: st.Detail, LastData: st.LastData}
+	ev.Remote = &verdict.Remote{Access: r.accessOf(st), Detail: st.Detail, LastData: st.LastData}
 	snap := r.Observer.Snapshot()
 	ev.Snapshot = &snap
 	if sv, ok := r.Observer.ServerVerdict(); ok && st.State == remote.StateObserving {
@@ -109,6 +109,22 @@ func subscriptionOK(s monitor.SubscriptionState) bool {
 		return true
 	}
 	return s.State == monitor.SubscriptionSubscribed
+}
+
+// accessOf is what the observer's state means for judging. Signing in
+// again by itself after the server was unreachable (once figures had
+// arrived) is still unreachable until the server answers: a server back
+// after an outage is still down while the sign-in takes its seconds, not
+// "not signed in" (which would be news on the desktop under a loaded
+// bcrypt).
+func (r *observed) accessOf(st remote.State) verdict.Access {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if st.State == remote.StateSigningIn && st.LastData > 0 && r.settled == verdict.AccessUnreachable {
+		return r.settled
+	}
+	r.settled = access(st.State)
+	return r.settled
 }
 
 // access reduces the observer's state words to what they mean for judging.

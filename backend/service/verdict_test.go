@@ -1,21 +1,31 @@
 package service
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/adminapi"
+	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/internal/redistest"
+	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
 // The window's verdict under the faults of the matrix (issue 22), through
 // the real pipeline: simulator → manager → redis-server → monitor. Each row
 // injects its fault into a healthy demo session publishing to a private
-// redis-server, and waits for the verdict, the title and the badge it must
-// give; then it lifts the fault and waits for OK again.
+// redis-server, and waits for the verdict, the title, the header's sentence
+// and the badge it must give, and for the incident's notification; then it
+// lifts the fault, waits for OK again and for the recovery's notification,
+// and checks that these were all the notifications the row sent.
 func TestWindowVerdictUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a redis-server and the demo per row")
@@ -27,54 +37,102 @@ func TestWindowVerdictUnderFaults(t *testing.T) {
 		level  verdict.Level
 		cause  verdict.Cause
 		title  string
+		// sentence: the header's sentence during the fault (a prefix).
+		sentence string
 		// conn: the badge label of connection_1 during the fault.
 		conn string
+		// notes: every desktop notification the row sends, in order.
+		notes []note
+		// bus: the notifications go through the real desktop notifier
+		// and a session bus, as the app sends them; else to a recorder.
+		bus bool
+		// outageAfter: the alert settings' outage threshold (default 2 s).
+		outageAfter float64
 	}
+	notPublishingSentence := "No tick reaches Redis: 3 of 3 enabled connections receive ticks that cannot be published, so every consumer misses them."
 	rows := []fault{
 		{name: "healthy", inject: func(*testing.T, *Service, *redistest.Server) func() { return func() {} },
-			within: 5 * time.Second, level: verdict.OK, cause: verdict.CauseHealthy, title: "OK · 3/3 connected", conn: "connected"},
+			within: 5 * time.Second, level: verdict.OK, cause: verdict.CauseHealthy, title: "OK · 3/3 connected", conn: "connected",
+			sentence: "All 3 enabled connections stream and their ticks are published to Redis."},
 		{name: "Redis frozen (SIGSTOP)", inject: func(t *testing.T, _ *Service, srv *redistest.Server) func() {
 			srv.Freeze(t)
 			return func() { srv.Thaw(t) }
 			// The publisher says so within 2 s (redisbus's TestFrozenRedisIsNotPublishingWithinTwoSeconds);
 			// 3 s here leaves room for a loaded machine's scheduling.
-		}, within: 3 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing", conn: "connected · not publishing"},
+		}, within: 3 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing", conn: "connected · not publishing",
+			sentence: notPublishingSentence, notes: incident("DOWN · not publishing", "No tick reaches Redis: ")},
 		{name: "Redis killed and restarted", inject: func(t *testing.T, _ *Service, srv *redistest.Server) func() {
 			srv.Kill(t)
 			return func() { srv.Restart(t) }
-		}, within: 2 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing", conn: "connected · not publishing"},
+		}, within: 2 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing", conn: "connected · not publishing",
+			sentence: notPublishingSentence, notes: incident("DOWN · not publishing", "No tick reaches Redis: ")},
 		{name: "one provider connection dropped", inject: func(t *testing.T, s *Service, _ *redistest.Server) func() {
-			if err := s.DropConnectionFor("connection_1", 4*time.Second); err != nil {
+			if err := s.DropConnectionFor("connection_1", 6*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			return func() {}
-		}, within: 3 * time.Second, level: verdict.Degraded, cause: verdict.CauseProviderDown, title: "DEGRADED · 2/3 connected · provider down"},
+		}, within: 3 * time.Second, level: verdict.Degraded, cause: verdict.CauseProviderDown, title: "DEGRADED · 2/3 connected · provider down",
+			sentence: "2 of 3 enabled connections deliver: Connection 1 is not connected to the provider;",
+			notes:    incident("DEGRADED · 2/3 connected · provider down", "2 of 3 enabled connections deliver: Connection 1 is not connected"), bus: true},
 		{name: "key refused", inject: func(t *testing.T, s *Service, _ *redistest.Server) func() {
 			sim := ingestOf(t, s).Simulator
 			sim.SetRefuseAuth(true)
 			sim.Drop("")
-			return nil // a refused key is retried after manager.AuthRetryFloor, not within a test
-
-		}, within: 5 * time.Second, level: verdict.Down, cause: verdict.CauseKeyRefused, title: "DOWN · 0/3 connected · key refused"},
+			return func() { // as the operator does once the key is mended: reconnect now
+				sim.SetRefuseAuth(false)
+				for _, id := range []string{"connection_1", "connection_2", "connection_3"} {
+					if err := s.ReconnectNow(id); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		}, within: 5 * time.Second, level: verdict.Down, cause: verdict.CauseKeyRefused, title: "DOWN · 0/3 connected · key refused",
+			sentence: "0 of 3 enabled connections deliver: Connection 1, Connection 2 and Connection 3 are refused by the provider: the API key was not accepted; check MASSIVE_API_KEY.",
+			notes:    incident("DOWN · 0/3 connected · key refused", "0 of 3 enabled connections deliver: Connection 1, Connection 2 and Connection 3 are refused"),
+			// A refused key is notified at once; the outage threshold is
+			// the default, so the retries' "provider down" before the
+			// first refusal is not notified on its own.
+			outageAfter: alerts.DefaultOutageAfter.Seconds()},
 		{name: "provider stall", inject: func(t *testing.T, s *Service, _ *redistest.Server) func() {
-			if err := s.StallConnection("connection_1", 4*time.Second); err != nil {
+			// Silent after StallAfter (1 s), notified after SilentAfterS (5 s).
+			if err := s.StallConnection("connection_1", 9*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			return func() {}
-		}, within: 3 * time.Second, level: verdict.Degraded, cause: verdict.CauseSilent, title: "DEGRADED · 2/3 connected · silent", conn: "connected · silent"},
+		}, within: 3 * time.Second, level: verdict.Degraded, cause: verdict.CauseSilent, title: "DEGRADED · 2/3 connected · silent", conn: "connected · silent",
+			sentence: "Connection 1 is connected but silent for over 1s: check the provider's feed",
+			notes:    incident("DEGRADED · 2/3 connected · silent", "Connection 1 is connected but silent for over 1s")},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			srv := redistest.Start(t)
+			outage := row.outageAfter
+			if outage == 0 {
+				outage = 2
+			}
+			store := profiles.Open(t.TempDir() + "/profiles.json")
+			if err := store.SetAlertSettings(profiles.SessionKey("", "demo"), alerts.Settings{OutageAfterS: outage, SilentAfterS: 5}); err != nil {
+				t.Fatal(err)
+			}
+			desk := recorded()
+			if row.bus {
+				desk = onTheBus(t)
+			}
 			s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t)},
-				Options{StallAfter: time.Second})
+				Options{StallAfter: time.Second, Profiles: store, Notifier: desk.notifier})
 			waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+			if sent := desk.sent(); len(sent) != 0 {
+				t.Fatalf("notified while starting: %+v", sent)
+			}
 			lift := onceCleanup(t, row.inject(t, s, srv))
 			injected := time.Now()
 			v := waitVerdict(t, s, row.within, row.level, row.cause)
 			t.Logf("%s/%s after %v: %q", v.Level, v.Cause, time.Since(injected).Round(10*time.Millisecond), v.Sentence)
 			if got := verdict.Title(v); got != row.title {
 				t.Errorf("title %q, want %q", got, row.title)
+			}
+			if !strings.HasPrefix(v.Sentence, row.sentence) {
+				t.Errorf("header sentence %q, want it to begin %q", v.Sentence, row.sentence)
 			}
 			if row.conn != "" && v.Connections["connection_1"].Label != row.conn {
 				t.Errorf("connection_1's badge %q, want %q", v.Connections["connection_1"].Label, row.conn)
@@ -83,15 +141,17 @@ func TestWindowVerdictUnderFaults(t *testing.T) {
 				notPublishing(t, s, v)
 			}
 			since := v.Since
-			time.Sleep(1500 * time.Millisecond) // retries happen meanwhile
+			if len(row.notes) > 0 { // retries happen meanwhile
+				wait.For(t, "the incident's notification", 20*time.Second, func() bool { return len(desk.sent()) > 0 })
+			} else {
+				time.Sleep(time.Duration(outage*float64(time.Second)) + time.Second) // past the threshold: still nothing
+			}
 			if v := s.Verdict(); v.Level == row.level && v.Cause == row.cause && v.Since != since {
 				t.Errorf("Since moved from %v to %v during one incident", since, v.Since)
 			}
-			if lift == nil {
-				return
-			}
 			lift()
 			waitVerdict(t, s, 20*time.Second, verdict.OK, verdict.CauseHealthy)
+			desk.expect(t, row.notes)
 		})
 	}
 }
@@ -137,69 +197,224 @@ func TestIdleIsUnknown(t *testing.T) {
 	}
 }
 
-// Before sign-in nothing is judged, however long it takes to type the
-// password; after it, serve's connections are judged by their evidence.
-func TestRemoteIsUnknownUntilSignedIn(t *testing.T) {
-	srv := redistest.Start(t)
-	ch := redistest.Channel(t)
-	url, _ := ingestServer(t, srv.URL, ch)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
-		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{})
-	time.Sleep(1500 * time.Millisecond) // not signed in for a while: still nothing judged
-	if v := s.Verdict(); v.Level != verdict.Unknown || v.Cause != verdict.CauseNotSignedIn || verdict.Title(v) != "UNKNOWN · not signed in" {
-		t.Errorf("before sign-in: %s/%s %q", v.Level, v.Cause, verdict.Title(v))
+// remoteWorld is what a remote row of the matrix runs: the server the
+// window observes (serve's parts publishing to one redis-server, or the
+// TickStockAppV2 stand-in), and the window's session, whose own Redis
+// subscription is on another redis-server.
+type remoteWorld struct {
+	published, watched *redistest.Server
+	channel            string
+	url                string
+	stop               func() // serve taken away
+	standIn            *tsv2test.Server
+	s                  *Service
+}
+
+// The window observing a remote server, under the remote rows of the fault
+// matrix (issue 22): serve's own verdict says whether its ticks reach Redis
+// (only it can see that); the window's own subscription is judged apart; a
+// server that stops answering is down until it is back; before sign-in, and
+// when the server cannot say, nothing is judged and nothing is notified; a
+// TickStockAppV2 connection is judged by its counters. Each row asserts the
+// verdict, the title, the header's sentence and every notification sent.
+func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve's parts or the TickStockAppV2 stand-in, two redis-servers and a window session per row")
 	}
-	if err := s.SignIn(adminPassword("admin"), false); err != nil {
-		t.Fatal(err)
+	type fault struct {
+		name string
+		// standIn: observe the TickStockAppV2 stand-in; nil: serve.
+		standIn *tsv2test.Options
+		// signedIn: sign in and wait for OK before the fault.
+		signedIn bool
+		inject   func(t *testing.T, w *remoteWorld) (lift func())
+		within   time.Duration
+		level    verdict.Level
+		cause    verdict.Cause
+		title    string
+		sentence string // the header's sentence (a prefix)
+		// connected: the verdict's count of connected connections (-1: any).
+		connected int
+		conn      string // connection_1's badge ("": any)
+		notes     []note
 	}
-	v := waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
-	if v.Connected != 3 {
-		t.Errorf("observing serve: connected %d", v.Connected)
+	subscriptionLost := "All 3 enabled connections stream and publish, but this monitor's own Redis subscription is down, so its rows and rates are not current:"
+	unreachable := "The server does not answer: check that it runs and that this machine can reach it."
+	streaming := map[string]tsv2test.Connection{"connection_1": {Name: "primary", Status: "status_update", Tickers: []string{"AAPL"}}}
+	notPublishingSentence := "No tick reaches Redis: 3 of 3 enabled connections receive ticks that cannot be published, so every consumer misses them."
+	rows := []fault{
+		{name: "remote not signed in", inject: func(t *testing.T, w *remoteWorld) func() {
+			wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(w.s) == remote.StateNeedsPassword })
+			return func() { signIn(t, w.s, adminPassword(adminapi.RoleAdmin)) } // however late: no recovery either
+		}, within: 10 * time.Second, level: verdict.Unknown, cause: verdict.CauseNotSignedIn, title: "UNKNOWN · not signed in",
+			sentence: "Not signed in to the server, so nothing is judged: ", connected: -1},
+		{name: "the window's own subscription lost while the server publishes", signedIn: true, inject: func(t *testing.T, w *remoteWorld) func() {
+			w.watched.Kill(t)
+			return func() { w.watched.Restart(t) }
+		}, within: 10 * time.Second, level: verdict.Degraded, cause: verdict.CauseSubscriptionLost, title: "DEGRADED · monitor's subscription lost",
+			sentence: subscriptionLost, connected: 3, conn: "connected", notes: incident("DEGRADED · monitor's subscription lost", subscriptionLost)},
+		{name: "serve's Redis frozen (SIGSTOP)", signedIn: true, inject: func(t *testing.T, w *remoteWorld) func() {
+			w.published.Freeze(t)
+			return func() { w.published.Thaw(t) }
+		}, within: 10 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing",
+			sentence: notPublishingSentence, connected: 0, conn: "connected · not publishing", notes: incident("DOWN · not publishing", notPublishingSentence)},
+		{name: "remote server killed and restarted", signedIn: true, inject: func(t *testing.T, w *remoteWorld) func() {
+			w.stop()
+			return func() {
+				w.url, w.stop = ingestServerAt(t, strings.TrimPrefix(w.url, "http://"), w.published.URL, w.channel)
+			}
+		}, within: 15 * time.Second, level: verdict.Down, cause: verdict.CauseServerUnreachable, title: "DOWN · server unreachable",
+			sentence: unreachable, connected: -1, notes: incident("DOWN · server unreachable", unreachable)},
+		{name: "remote server answering 500 after sign-in", standIn: &tsv2test.Options{Connections: streaming, Launch: tsv2test.LaunchScript},
+			inject: func(t *testing.T, w *remoteWorld) func() {
+				signIn(t, w.s, tsv2test.AdminPassword)
+				return nil // the server cannot say until it is launched otherwise
+			}, within: 15 * time.Second, level: verdict.Unknown, cause: verdict.CauseMonitorUnavailable, title: "UNKNOWN · server's monitor unavailable",
+			sentence: "Signed in, but the server's connection monitor is not available, so nothing can be judged: restart the server", connected: -1},
+		{name: "TickStockAppV2 reporting status_update with moving counters", standIn: &tsv2test.Options{Connections: streaming, MetricsInterval: 1},
+			inject: func(t *testing.T, w *remoteWorld) func() {
+				stop := ticking(t, w.standIn, "AAPL")
+				signIn(t, w.s, tsv2test.AdminPassword)
+				return stop
+			}, within: 20 * time.Second, level: verdict.OK, cause: verdict.CauseHealthy, title: "OK · 1/1 connected",
+			sentence: "All 1 enabled connections stream.", connected: 1, conn: "status_update · streaming"},
+	}
+	channel := redistest.Channel(t) // each row has its own redis-servers
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			// The rows wait on servers and sign-ins, not on the CPU: they run
+			// side by side (their configuration in .env, not the process's).
+			t.Parallel()
+			w := &remoteWorld{watched: redistest.Start(t), channel: channel}
+			email := tsv2test.AdminEmail
+			if row.standIn != nil {
+				w.standIn = tsv2test.Start(t, *row.standIn)
+				w.url = w.standIn.URL
+			} else {
+				email = "admin@x.io"
+				w.published = redistest.Start(t)
+				w.url, w.stop = ingestServer(t, w.published.URL, w.channel)
+			}
+			store := profiles.Open(t.TempDir() + "/profiles.json")
+			if err := store.SetAlertSettings(profiles.SessionKey("", "remote"), alerts.Settings{OutageAfterS: 2}); err != nil {
+				t.Fatal(err)
+			}
+			desk := recorded()
+			w.s = openDotEnv(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": w.url, "TICKSTOCK_ADMIN_EMAIL": email,
+				"REDIS_URL": w.watched.URL, "TICK_CHANNEL": w.channel}, Options{Profiles: store, Notifier: desk.notifier})
+			if row.signedIn {
+				signIn(t, w.s, adminPassword(adminapi.RoleAdmin))
+				waitVerdict(t, w.s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+				if sent := desk.sent(); len(sent) != 0 {
+					t.Fatalf("notified while signing in: %+v", sent)
+				}
+			}
+			lift := onceCleanup(t, row.inject(t, w))
+			// The badge is awaited too: "status_update · streaming" says the
+			// counters were seen moving (the word alone is OK already).
+			var v verdict.Verdict
+			wait.For(t, string(row.level)+"/"+string(row.cause)+" "+row.conn, row.within, func() bool {
+				v = w.s.Verdict()
+				return v.Level == row.level && v.Cause == row.cause && (row.conn == "" || v.Connections["connection_1"].Label == row.conn)
+			})
+			t.Logf("%s/%s: %q", v.Level, v.Cause, v.Sentence)
+			if got := verdict.Title(v); got != row.title {
+				t.Errorf("title %q, want %q", got, row.title)
+			}
+			if !strings.HasPrefix(v.Sentence, row.sentence) {
+				t.Errorf("header sentence %q, want it to begin %q", v.Sentence, row.sentence)
+			}
+			if row.connected >= 0 && v.Connected != row.connected {
+				t.Errorf("connected %d, want %d", v.Connected, row.connected)
+			}
+			if c := v.Connections["connection_1"]; row.conn != "" && c.Label != row.conn {
+				t.Errorf("connection_1's badge %q, want %q", c.Label, row.conn)
+			}
+			if len(row.notes) > 0 {
+				wait.For(t, "the incident's notification", 20*time.Second, func() bool { return len(desk.sent()) > 0 })
+			} else {
+				time.Sleep(3 * time.Second) // past the 2 s threshold: still nothing
+			}
+			if lift != nil {
+				lift()
+				if row.level != verdict.OK {
+					waitVerdict(t, w.s, 20*time.Second, verdict.OK, verdict.CauseHealthy)
+				}
+			}
+			desk.expect(t, row.notes)
+		})
 	}
 }
 
-// The window observing serve: serve's own verdict says whether its ticks
-// reach Redis (only it can see that); the window's own subscription is
-// judged apart; a server that stops answering is down.
-func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs serve's parts, two redis-servers and a window session")
+// openDotEnv is open with the configuration in the session's .env instead
+// of the process environment, so that sessions can run side by side.
+func openDotEnv(t *testing.T, env map[string]string, o Options) *Service {
+	t.Helper()
+	o.EnvDir = t.TempDir()
+	var lines []string
+	for k, v := range env {
+		lines = append(lines, k+"="+v)
 	}
-	published := redistest.Start(t) // where serve publishes
-	watched := redistest.Start(t)   // where the window subscribes (another Redis: its own subscription)
-	ch := redistest.Channel(t)
-	url, stop := ingestServer(t, published.URL, ch)
-	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
-		"REDIS_URL": watched.URL, "TICK_CHANNEL": ch}, Options{})
-	if err := s.SignIn(adminPassword("admin"), false); err != nil {
+	if err := os.WriteFile(filepath.Join(o.EnvDir, ".env"), []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+	s := Open(context.Background(), o)
+	t.Cleanup(s.Close)
+	return s
+}
 
-	// The window's own subscription lost while the server publishes.
-	watched.Kill(t)
-	v := waitVerdict(t, s, 10*time.Second, verdict.Degraded, verdict.CauseSubscriptionLost)
-	if v.Connected != 3 || verdict.Title(v) != "DEGRADED · monitor's subscription lost" {
-		t.Errorf("subscription lost: connected %d, title %q", v.Connected, verdict.Title(v))
+func signIn(t *testing.T, s *Service, password string) {
+	t.Helper()
+	if err := s.SignIn(password, false); err != nil {
+		t.Fatal(err)
 	}
-	watched.Restart(t)
-	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+}
 
-	// serve's Redis frozen: serve says its ticks are not published.
-	published.Freeze(t)
-	thaw := onceCleanup(t, func() { published.Thaw(t) })
-	v = waitVerdict(t, s, 10*time.Second, verdict.Down, verdict.CauseNotPublishing)
-	if c := v.Connections["connection_1"]; c.Label != "connected · not publishing" || c.Publishing || v.Connected != 0 {
-		t.Errorf("serve not publishing: connection_1 %+v, connected %d", c, v.Connected)
-	}
-	thaw()
-	waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
+// ticking sends the stand-in a tick of symbol every 50 ms, as a streaming
+// provider connection would, until the returned stop (or the test's end).
+func ticking(t *testing.T, srv *tsv2test.Server, symbol string) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-quit:
+				return
+			case <-time.After(50 * time.Millisecond):
+				srv.Tick(t, symbol, 100+float64(i%10))
+			}
+		}
+	}()
+	var once sync.Once
+	stop = func() { once.Do(func() { close(quit); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
 
-	// The server killed.
-	stop()
-	v = waitVerdict(t, s, 15*time.Second, verdict.Down, verdict.CauseServerUnreachable)
-	if verdict.Title(v) != "DOWN · server unreachable" {
-		t.Errorf("title %q", verdict.Title(v))
+// The observer signing in again by itself after the server was unreachable
+// is still "unreachable" until the server answers (the matrix's "killed and
+// restarted" row, on a loaded machine, notified "Now UNKNOWN · not signed
+// in" while the restarted server checked the password); a first sign-in,
+// or one after the session ended, is not signed in.
+func TestSigningInAgainMeansWhatItWas(t *testing.T) {
+	r := &observed{}
+	for _, step := range []struct {
+		state    string
+		lastData float64
+		want     verdict.Access
+	}{
+		{remote.StateSigningIn, 0, verdict.AccessNotSignedIn},
+		{remote.StateObserving, 1, verdict.AccessObserving},
+		{remote.StateUnreachable, 1, verdict.AccessUnreachable},
+		{remote.StateSigningIn, 1, verdict.AccessUnreachable},
+		{remote.StateObserving, 2, verdict.AccessObserving},
+		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
+		{remote.StateSessionExpired, 2, verdict.AccessNotSignedIn},
+		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
+	} {
+		if got := r.accessOf(remote.State{State: step.state, LastData: step.lastData}); got != step.want {
+			t.Errorf("%s after data %v: %q, want %q", step.state, step.lastData, got, step.want)
+		}
 	}
 }
 

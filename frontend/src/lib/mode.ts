@@ -37,3 +37,12 @@ export function modeLabel(info: AppInfo, kind: ShellKind, host: string): ModeLab
   const text = WINDOW[info.mode] ?? info.mode;
   return { text, word: text, title: text };
 }
+
+/**
+ * How a start-up notice is shown: the demo's own notice (where its simulated
+ * ticks go, backend/ingest's Notice, which begins "Demo:") is information
+ * the operator asked for, in a neutral colour; any other is a warning.
+ */
+export function noticeTone(notice: string, mode: string): 'info' | 'warn' {
+  return mode === 'demo' && notice.startsWith('Demo:') ? 'info' : 'warn';
+}

@@ -427,8 +427,9 @@ describe('the demo’s notice', () => {
   it('is shown as information, not in the warning yellow', async () => {
     const notice =
       'Demo: simulated ticks ("source":"demo") are being published to the Redis at localhost:6379, channel c, because TICKSTOCK_MODE=demo and REDIS_URL are both set.';
-    const info = await window.go!.app.App.Info();
-    window.go!.app.App.Info = vi.fn(async () => ({ ...info, warnings: [notice] }));
+    const app = window.go!.app!.App!;
+    const info = await app.Info();
+    app.Info = vi.fn(async () => ({ ...info, warnings: [notice] }));
     await started();
     const banner = await screen.findByText(notice);
     expect(banner).toHaveClass('info');

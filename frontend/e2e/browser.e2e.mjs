@@ -145,6 +145,8 @@ describe('browser: a restart of serve', () => {
           () => document.body.innerText.match(/next try in \d+ s|[Rr]etrying in|reconnecting in \d/g) ?? [],
         );
         assert.equal(countdowns.length, 1, `countdowns while serve is down: ${JSON.stringify(countdowns)}`);
+        // The last known totals still know there are 3 connections: "0 / 3", never "Connected 0 / 0".
+        assert.match(await page.getByTestId('total-connected').locator('..').innerText(), /^Connected\s*0\s*\/\s*3$/);
         mkdirSync(SHOTS, { recursive: true });
         await page.screenshot({ path: path.join(SHOTS, 'browser-serve-down.png') });
       });

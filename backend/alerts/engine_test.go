@@ -377,6 +377,33 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	}
 }
 
+// A mistyped password is the operator's typing, not an incident of the
+// ingest: refused twice over a minute, then right — no alert (the Incidents
+// badge counts alerts), no incident, only the sign-in's own changes.
+func TestAMistypedPasswordIsNoIncident(t *testing.T) {
+	c, w, rec := newClock(), newWorld(), &Recorder{}
+	const server = "http://127.0.0.1:8765"
+	w.unjudged = true
+	w.remote = &remote.State{State: remote.StateNeedsPassword, Server: server}
+	e := New(Settings{}, rec, nil)
+	got := run(e, w, c, 5*time.Second)
+	w.remote = &remote.State{State: remote.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	got = append(got, run(e, w, c, 40*time.Second)...)
+	w.remote = &remote.State{State: remote.StateSigningIn, Server: server}
+	got = append(got, run(e, w, c, time.Second)...)
+	w.remote = &remote.State{State: remote.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	got = append(got, run(e, w, c, 30*time.Second)...)
+	w.unjudged = false
+	w.remote = &remote.State{State: remote.StateObserving, Server: server}
+	got = append(got, run(e, w, c, 10*time.Second)...)
+	if a := alertsOf(got); len(a) != 0 || len(rec.Sent()) != 0 {
+		t.Fatalf("a mistyped password alerted: %+v, sent %+v", a, rec.Sent())
+	}
+	if in := ofKind(got, EntryIncident); len(in) != 0 {
+		t.Fatalf("a mistyped password opened an incident: %+v", in)
+	}
+}
+
 // Once observed, losing the sign-in is an incident (the monitor can no
 // longer judge), notified after the threshold, and so is its end.
 func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {

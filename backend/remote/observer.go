@@ -365,11 +365,13 @@ func (o *Observer) loop(ctx context.Context) {
 				continue
 			}
 			d := bo.next()
-			o.setState(StateSessionExpired, fmt.Sprintf("The session on %s ended (the server restarted or signed us out). Signing in again in %s.", server, roundDelay(d)), time.Now().Add(d))
+			// The delay is RetryAt's, which the window counts down: a number
+			// here would be a second countdown, frozen at the start.
+			o.setState(StateSessionExpired, fmt.Sprintf("The session on %s ended (the server restarted or signed us out). Signing in again after a pause.", server), time.Now().Add(d))
 			o.sleep(ctx, d)
 		default:
 			d := bo.next()
-			o.setState(StateUnreachable, sentence(errText(err))+". Retrying in "+roundDelay(d)+".", time.Now().Add(d))
+			o.setState(StateUnreachable, sentence(errText(err))+". Retrying, with a longer pause after each failure.", time.Now().Add(d))
 			o.sleep(ctx, d)
 		}
 	}
@@ -457,7 +459,7 @@ func (o *Observer) awaitMonitor(ctx context.Context, err error) (health.Snapshot
 	bo := newBackoff(o.opts.FirstRetry, o.opts.MaxRetry)
 	for errors.Is(err, ErrMonitorUnavailable) {
 		d := bo.next()
-		o.setState(StateMonitorUnavailable, o.monitorUnavailable(err)+" Asking again in "+roundDelay(d)+".", time.Now().Add(d))
+		o.setState(StateMonitorUnavailable, o.monitorUnavailable(err)+" Asking again after a pause.", time.Now().Add(d))
 		o.log.Warn("the server's connection monitor is not available", "server", o.client.URL(), "err", err)
 		t := time.NewTimer(d)
 		select {
@@ -697,10 +699,6 @@ func firstSentence(s string) string {
 		return s[:i+1]
 	}
 	return s
-}
-
-func roundDelay(d time.Duration) string {
-	return d.Round(100 * time.Millisecond).String()
 }
 
 func now() float64 { return health.Unix(time.Now()) }

@@ -225,7 +225,7 @@ func TestRestartIsStaleThenRecoversWithoutASignInStorm(t *testing.T) {
 	srv.Kill(t)
 	wait.For(t, "stale", 10*time.Second, func() bool { st := o.State(); return st.State == StateUnreachable && st.Stale })
 	st := o.State()
-	if st.LastData == 0 || st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying in") {
+	if st.LastData == 0 || st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying") || strings.Contains(st.Detail, "Retrying in") {
 		t.Errorf("state while down %+v", st)
 	}
 	if first := st.RetryAt - st.Since; first < 0.99 {

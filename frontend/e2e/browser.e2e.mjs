@@ -133,7 +133,23 @@ describe('browser: a restart of serve', () => {
       await signInPage(page, ADMIN);
       await until('live', async () => (await num(page, 'total-connected')) === 3, 30000);
       const before = own.pid;
-      await own.restart(); // SIGKILL: a crash, nothing said to the tab
+      // SIGKILL: a crash, nothing said to the tab. While it is down, the
+      // tab counts down to its next try once, in the header, and nowhere else.
+      await own.restart(async () => {
+        await until(
+          'the tab to say the server is down',
+          async () => /^Server unreachable · next try in \d+ s$/.test(await text(page, 'remote-link')),
+          10000,
+        );
+        const countdowns = await page.evaluate(
+          () => document.body.innerText.match(/next try in \d+ s|[Rr]etrying in|reconnecting in \d/g) ?? [],
+        );
+        assert.equal(countdowns.length, 1, `countdowns while serve is down: ${JSON.stringify(countdowns)}`);
+        // The last known totals still know there are 3 connections: "0 / 3", never "Connected 0 / 0".
+        assert.match(await page.getByTestId('total-connected').locator('..').innerText(), /^Connected\s*0\s*\/\s*3$/);
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SHOTS, 'browser-serve-down.png') });
+      });
       const restarted = Date.now();
       assert.notEqual(own.pid, before, 'serve was not restarted');
       // Live again: the push stream is back and its figures move.

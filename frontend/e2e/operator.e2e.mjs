@@ -259,11 +259,100 @@ for (const shell of SHELLS) {
       assert.equal(await page.getByTestId('shortcuts-panel').count(), 0);
     });
 
-    test('the header at 1440, 768 and 360 px: nothing overlaps, nothing is cut off', async () => {
-      for (const width of [1440, 768, 360]) {
-        await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    test('at 390 px a term’s definition opens inside the screen, also at the right edge (the row time)', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await sleep(600);
+      // The row time heads the stream, below the column's figures: bring it on the screen.
+      await page.evaluate(() => document.querySelector('[data-term="row_time"]').scrollIntoView({ block: 'center' }));
+      await sleep(200);
+      const ids = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-term]')]
+          .map((el, i) => ((el.dataset.e2eTip = String(i)), { i, r: el.getBoundingClientRect() }))
+          .filter(
+            ({ r }) => r.width > 0 && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth,
+          )
+          .sort((a, b) => b.r.right - a.r.right)
+          .slice(0, 8)
+          .map(({ i }) => String(i)),
+      );
+      assert.ok(ids.length > 0, 'no term on the screen at 390 px');
+      let rowTime = false;
+      for (const i of ids) {
+        const term = page.locator(`[data-e2e-tip="${i}"]`);
+        await term.hover();
+        const tip = await term.evaluate((el) => {
+          const r = el.getBoundingClientRect();
+          const a = getComputedStyle(el, '::after');
+          const width = parseFloat(a.width);
+          const left = el.classList.contains('end') ? r.right - width : r.left;
+          return { term: el.dataset.term, display: a.display, left, right: left + width, vw: innerWidth };
+        });
+        assert.equal(tip.display, 'block', `the definition of ${tip.term} does not show on hover`);
+        assert.ok(
+          tip.left >= -0.5 && tip.right <= tip.vw + 0.5,
+          `390 px: the definition of ${tip.term} runs off the screen (${tip.left.toFixed(0)}–${tip.right.toFixed(0)} px)`,
+        );
+        if (tip.term === 'row_time') {
+          rowTime = true;
+          await screenshots(page, 'operator-390-row-time-tip');
+        }
+      }
+      assert.ok(rowTime, 'the row time’s definition was not among the terms at the right edge');
+      await page.mouse.move(5, 400);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.setViewportSize({ width: 1440, height: 900 });
+    });
+
+    /** Each header chip's word (its state) drawn whole: not clipped, inside its chip and the screen. */
+    async function assertChipWordsWhole(width) {
+      const chips = await page.evaluate(() =>
+        ['mode', 'remote-link', 'source-status'].flatMap((id) => {
+          const chip = document.querySelector(`[data-testid="${id}"]`);
+          const word = chip?.querySelector('.word');
+          if (!word) return chip ? [{ id, missing: true }] : [];
+          const c = chip.getBoundingClientRect();
+          const w = word.getBoundingClientRect();
+          const rest = chip.querySelector('.rest');
+          return [
+            {
+              id,
+              text: word.textContent,
+              clipped: word.scrollWidth > word.clientWidth + 0.5,
+              inside: w.left >= c.left - 0.5 && w.right <= c.right + 0.5 && w.right <= innerWidth + 0.5,
+              restCut: !!rest && rest.scrollWidth > rest.clientWidth + 0.5,
+              // As drawn (the grid's items on lines of their own): no space lost between the word and the rest.
+              drawn: chip.innerText.replace(/\n/g, ''),
+              whole: chip.textContent,
+            },
+          ];
+        }),
+      );
+      for (const c of chips) {
+        assert.ok(!c.missing, `${width} px: the ${c.id} chip has no word that is kept whole`);
+        assert.ok(!c.clipped && c.inside, `${width} px: the ${c.id} chip's word “${c.text}” is cut`);
+        if (c.id !== 'source-status')
+          assert.equal(c.drawn, c.whole, `${width} px: the ${c.id} chip is drawn otherwise than it reads`);
+      }
+      const cut = chips.filter((c) => c.restCut).map((c) => c.id);
+      console.log(
+        `[e2e] ${width} px: chip words whole (${chips.map((c) => c.text).join(' | ')}); rest given way: ${cut.join(', ') || 'none'}`,
+      );
+      return chips;
+    }
+
+    test('the header at 1440, 1024, 768, 390 and 360 px: nothing overlaps, nothing is cut off, each chip’s word whole', async () => {
+      for (const width of [1440, 1024, 768, 390, 360]) {
+        await page.setViewportSize({ width, height: width < 400 ? 780 : 900 });
         await sleep(400);
         const boxes = await assertHeaderFits(page, width);
+        const chips = await assertChipWordsWhole(width);
+        // Wide enough for every chip whole: nothing of them gives way, they wrap instead.
+        if (width >= 1024)
+          assert.deepEqual(
+            chips.filter((c) => c.restCut).map((c) => c.id),
+            [],
+            `${width} px: a chip gave way where the header could wrap it`,
+          );
         assert.ok(
           boxes['filter-input'].width >= 140,
           `${width} px: the filter box is only ${boxes['filter-input'].width} px wide`,

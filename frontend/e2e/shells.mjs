@@ -86,11 +86,15 @@ export async function startServe(env, args = []) {
       const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
     },
-    /** Kills serve (SIGKILL, as a crash) and starts it again on the same port and files. */
-    async restart() {
+    /**
+     * Kills serve (SIGKILL, as a crash) and starts it again on the same port
+     * and files; whileDown, if given, runs between the two.
+     */
+    async restart(whileDown) {
       const gone = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await gone;
+      await whileDown?.();
       await launch();
     },
     async stop() {

@@ -422,3 +422,17 @@ describe('the verdict', () => {
     expect(screen.getByTestId('total-connected')).toHaveTextContent(/^0$/); // the snapshot says 3
   });
 });
+
+describe('the demo’s notice', () => {
+  it('is shown as information, not in the warning yellow', async () => {
+    const notice =
+      'Demo: simulated ticks ("source":"demo") are being published to the Redis at localhost:6379, channel c, because TICKSTOCK_MODE=demo and REDIS_URL are both set.';
+    const app = window.go!.app!.App!;
+    const info = await app.Info();
+    app.Info = vi.fn(async () => ({ ...info, warnings: [notice] }));
+    await started();
+    const banner = await screen.findByText(notice);
+    expect(banner).toHaveClass('info');
+    expect(banner).not.toHaveClass('warn');
+  });
+});

@@ -44,6 +44,12 @@ describe('TotalsBar', () => {
     expect(screen.getByTestId('total-connected').parentElement).toHaveTextContent('0 / 3');
   });
 
+  it('says 0 / 3, not 0 / 0, while the server is down and its last figures are shown', () => {
+    const down = { level: 'down', cause: 'server_unreachable', connected: 0, enabled: 0, connections: {} };
+    render(TotalsBar, { snapshot: snapshot(0), metrics: null, verdict: down as unknown as Verdict });
+    expect(screen.getByTestId('total-connected').parentElement).toHaveTextContent(/Connected\s*0\s*\/\s*3/);
+  });
+
   it('falls back to the snapshot before the first verdict', () => {
     render(TotalsBar, { snapshot: snapshot(0), metrics: null });
     expect(screen.getByTestId('total-connected')).toHaveTextContent(/^3$/);

@@ -238,7 +238,8 @@ async function afterClose(): Promise<void> {
     state: 'unreachable',
     stale: true,
     retry_at: now() + wait / 1000,
-    detail: `The push stream from ${location.host} broke; reconnecting in ${Math.round(wait / 1000)} s.`,
+    // The delay is retry_at's, which the header counts down: no second, frozen number here.
+    detail: `The push stream from ${location.host} broke; reconnecting.`,
   });
   clearTimeout(retryTimer);
   retryTimer = setTimeout(openStream, wait);

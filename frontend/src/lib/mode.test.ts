@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modeLabel } from './mode';
+import { modeLabel, noticeTone } from './mode';
 import type { AppInfo } from './types';
 
 const info = (mode: string, remote = ''): AppInfo => ({
@@ -27,5 +27,15 @@ describe('modeLabel', () => {
     expect(l.text).not.toMatch(/^Embedded/);
     expect(l.title).toContain('Nothing runs in the tab');
     expect(modeLabel(info('embedded'), 'browser', 'h:1').text).toBe('Browser · h:1 (server: live provider)');
+  });
+});
+
+describe('noticeTone', () => {
+  it('shows the demo’s own notice as information, not in the warning yellow', () => {
+    const notice =
+      'Demo: simulated ticks ("source":"demo") are being published to the Redis at localhost:6379, channel c.';
+    expect(noticeTone(notice, 'demo')).toBe('info');
+    expect(noticeTone('Alert settings could not be read, the defaults apply: x', 'demo')).toBe('warn');
+    expect(noticeTone('Demo: looks like the demo', 'embedded')).toBe('warn');
   });
 });

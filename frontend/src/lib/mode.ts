@@ -7,6 +7,8 @@ import type { ShellKind } from './shell';
 
 export interface ModeLabel {
   text: string;
+  /** The part of text that is never cut; the rest (the host) may give way on a narrow screen. */
+  word: string;
   /** The chip's hover: the same in a sentence. */
   title: string;
 }
@@ -20,6 +22,7 @@ export function modeLabel(info: AppInfo, kind: ShellKind, host: string): ModeLab
     const mode = SERVER[info.mode] ?? info.mode;
     return {
       text: `Browser · ${host} (server: ${mode})`,
+      word: 'Browser',
       title: `This browser tab shows the figures of the server at ${host}, which runs the ${mode}${info.mode === 'demo' ? ' (simulated ticks)' : ''}. Nothing runs in the tab itself.`,
     };
   }
@@ -29,8 +32,17 @@ export function modeLabel(info: AppInfo, kind: ShellKind, host: string): ModeLab
       host = new URL(info.remote).host;
     } catch {}
     const text = host ? `Remote: ${host}` : 'Remote';
-    return { text, title: text };
+    return { text, word: 'Remote', title: text };
   }
   const text = WINDOW[info.mode] ?? info.mode;
-  return { text, title: text };
+  return { text, word: text, title: text };
+}
+
+/**
+ * How a start-up notice is shown: the demo's own notice (where its simulated
+ * ticks go, backend/ingest's Notice, which begins "Demo:") is information
+ * the operator asked for, in a neutral colour; any other is a warning.
+ */
+export function noticeTone(notice: string, mode: string): 'info' | 'warn' {
+  return mode === 'demo' && notice.startsWith('Demo:') ? 'info' : 'warn';
 }

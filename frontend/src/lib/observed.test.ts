@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkLine, observed, sourceWithheld, withAge } from './observed';
+import { linkChip, linkLine, observed, sourceWithheld, withAge } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
@@ -42,6 +42,21 @@ describe('observed', () => {
     );
     expect(linkLine(remote({ kind: 'TickStockAppV2', feed: 'push' }), 0)).toBe('Live · push from TickStockAppV2');
     expect(linkLine(remote({ feed: 'polling', push: false }), 0)).toContain('polling every 2 s');
+  });
+  it('splits the header chip into the word that is never cut and the rest, with the whole sentence on hover', () => {
+    const c = linkChip(
+      remote({ state: 'unreachable', retry_at: 105, detail: 'Cannot reach the server. Retrying.' }),
+      100_000,
+    );
+    expect(c).toEqual({
+      word: 'Server unreachable',
+      rest: ' · next try in 5 s',
+      title: 'Server unreachable · next try in 5 s\nCannot reach the server. Retrying.',
+    });
+    expect(linkChip(remote({ kind: 'serve', feed: 'push' }), 0)).toMatchObject({
+      word: 'Live',
+      rest: ' · push from serve',
+    });
   });
 });
 

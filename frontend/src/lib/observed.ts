@@ -47,28 +47,50 @@ export function observed(r: RemoteState | null): Observed | undefined {
   return { neutral: false, label: '', stale, since: r.last_data ?? 0, why: r.detail };
 }
 
-/** The header's one line about the link: live, polling, or stale with the next try. */
-export function linkLine(r: RemoteState, nowMs: number): string {
+/**
+ * The header's chip about the link, in two parts: `word` (live, or what is
+ * wrong) is never cut; `rest` (where the figures come from, or the one
+ * countdown to the next try) may give way on a narrow screen, so `title`
+ * says the whole of it, with the observer's sentence.
+ */
+export interface LinkChip {
+  word: string;
+  rest: string;
+  title: string;
+}
+
+const linkWords: Record<string, string> = {
+  unreachable: 'Server unreachable',
+  monitor_unavailable: "Signed in · the server's monitor is not available",
+  session_expired: 'Session lost',
+  signing_in: 'Signing in',
+  needs_password: 'Not signed in',
+  wrong_credentials: 'Sign-in refused',
+  forbidden: 'Not an admin',
+  subscription_expired: 'Subscription expired',
+  session_failing: 'Sessions end at once',
+  stopped: 'Stopped',
+};
+
+export function linkChip(r: RemoteState, nowMs: number): LinkChip {
+  let word: string, rest: string;
   if (r.state === 'observing') {
-    return r.feed === 'polling' ? 'Live · polling every 2 s (no push)' : `Live · push from ${r.kind || 'the server'}`;
+    word = 'Live';
+    rest = r.feed === 'polling' ? ' · polling every 2 s (no push)' : ` · push from ${r.kind || 'the server'}`;
+  } else {
+    // The one countdown of the server's retry: the observer's sentence
+    // (the title) states no delay of its own.
+    word = linkWords[r.state] ?? r.state;
+    rest = r.retry_at ? ` · next try in ${Math.max(0, Math.ceil(r.retry_at - nowMs / 1000))} s` : '';
   }
-  const next = r.retry_at ? ` · next try in ${Math.max(0, Math.ceil(r.retry_at - nowMs / 1000))} s` : '';
-  const what =
-    (
-      {
-        unreachable: 'Server unreachable',
-        monitor_unavailable: "Signed in · the server's monitor is not available",
-        session_expired: 'Session lost',
-        signing_in: 'Signing in',
-        needs_password: 'Not signed in',
-        wrong_credentials: 'Sign-in refused',
-        forbidden: 'Not an admin',
-        subscription_expired: 'Subscription expired',
-        session_failing: 'Sessions end at once',
-        stopped: 'Stopped',
-      } as Record<string, string>
-    )[r.state] ?? r.state;
-  return `${what}${next}`;
+  const line = word + rest;
+  return { word, rest, title: r.detail && r.detail !== line ? `${line}\n${r.detail}` : line };
+}
+
+/** The header's one line about the link: live, polling, or what is wrong with the next try. */
+export function linkLine(r: RemoteState, nowMs: number): string {
+  const c = linkChip(r, nowMs);
+  return c.word + c.rest;
 }
 
 // Why a browser tab will not get the Redis subscription's state: it comes

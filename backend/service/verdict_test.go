@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -220,13 +220,13 @@ func onceCleanup(t *testing.T, lift func()) func() {
 // before sign-in (or refused) nothing is judged; unreachable is down; the
 // server's monitor unavailable cannot be judged.
 func TestAccessOfEveryRemoteState(t *testing.T) {
-	for state, want := range map[string]verdict.Access{
-		remote.StateNeedsPassword: verdict.AccessNotSignedIn, remote.StateSigningIn: verdict.AccessNotSignedIn,
-		remote.StateWrongCredentials: verdict.AccessNotSignedIn, remote.StateForbidden: verdict.AccessNotSignedIn,
-		remote.StateSubscriptionExpired: verdict.AccessNotSignedIn, remote.StateSessionExpired: verdict.AccessNotSignedIn,
-		remote.StateSessionFailing: verdict.AccessNotSignedIn, remote.StateStopped: verdict.AccessNotSignedIn,
-		remote.StateObserving: verdict.AccessObserving, remote.StateUnreachable: verdict.AccessUnreachable,
-		remote.StateMonitorUnavailable: verdict.AccessMonitorUnavailable,
+	for state, want := range map[wire.SignInState]verdict.Access{
+		wire.StateNeedsPassword: verdict.AccessNotSignedIn, wire.StateSigningIn: verdict.AccessNotSignedIn,
+		wire.StateWrongCredentials: verdict.AccessNotSignedIn, wire.StateForbidden: verdict.AccessNotSignedIn,
+		wire.StateSubscriptionExpired: verdict.AccessNotSignedIn, wire.StateSessionExpired: verdict.AccessNotSignedIn,
+		wire.StateSessionFailing: verdict.AccessNotSignedIn, wire.StateStopped: verdict.AccessNotSignedIn,
+		wire.StateObserving: verdict.AccessObserving, wire.StateUnreachable: verdict.AccessUnreachable,
+		wire.StateMonitorUnavailable: verdict.AccessMonitorUnavailable,
 	} {
 		if got := access(state); got != want {
 			t.Errorf("access(%q) = %q, want %q", state, got, want)

@@ -39,6 +39,26 @@ func tsUnion(t *testing.T, path, typ, field string) []string {
 	return out
 }
 
+// tsList returns the words of `export const NAME = [...] as const` in
+// path, sorted.
+func tsList(t *testing.T, path, name string) []string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`export const ` + name + ` = \[([^\]]*)\] as const`).FindStringSubmatch(string(src))
+	if m == nil {
+		t.Fatalf("%s: no list %s", path, name)
+	}
+	var out []string
+	for _, w := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(m[1], -1) {
+		out = append(out, w[1])
+	}
+	slices.Sort(out)
+	return out
+}
+
 func sorted[T ~string](ws ...T) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
@@ -49,12 +69,16 @@ func sorted[T ~string](ws ...T) []string {
 }
 
 // TestWordSetsMatchFrontend: the window and the browser tab switch on the
-// remote observer's words (frontend/src/lib/types.ts RemoteState, which
-// bridge-http.ts and the components are type-checked against); they are
-// the ones this package defines. (The subscription's phases and row feeds
+// seven status words (frontend/src/lib/types.ts STATUS_WORDS) and on the
+// remote observer's words (RemoteState, which bridge-http.ts and the
+// components are type-checked against); they are the ones this package
+// defines. (The subscription's phases and row feeds
 // are held to SourceState by monitor's test of the same name.)
 func TestWordSetsMatchFrontend(t *testing.T) {
 	const types = "../../frontend/src/lib/types.ts"
+	if ts, goWords := tsList(t, types, "STATUS_WORDS"), sorted(Statuses[:]...); !slices.Equal(ts, goWords) {
+		t.Errorf("STATUS_WORDS: frontend %v, Go %v", ts, goWords)
+	}
 	for field, goWords := range map[string][]string{
 		"state": sorted(SignInStates...),
 		// "" is the zero value before the first observation.

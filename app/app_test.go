@@ -72,7 +72,7 @@ type fakeBackend struct {
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
 func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
 func (f *fakeBackend) Subscription() monitor.SubscriptionState {
-	return monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}
+	return monitor.SubscriptionState{State: wire.SubscriptionSubscribed}
 }
 func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
@@ -86,7 +86,7 @@ func (f *fakeBackend) LookupSymbol(s string) service.Lookup {
 	return service.Lookup{Symbol: s, Found: true, ConnectionID: "connection_1"}
 }
 func (f *fakeBackend) Remote() *remote.State {
-	return &remote.State{State: remote.StateObserving}
+	return &remote.State{State: wire.StateObserving}
 }
 func (f *fakeBackend) SignIn(pw string, remember bool) error {
 	f.mu.Lock()
@@ -148,7 +148,7 @@ func TestBoundMethodsTranslate(t *testing.T) {
 	if i, err := a.Info(); err != nil || i.Mode != "demo" {
 		t.Fatalf("Info() = %+v, %v", i, err)
 	}
-	if s, err := a.Source(); err != nil || s.State != monitor.SubscriptionSubscribed {
+	if s, err := a.Source(); err != nil || s.State != wire.SubscriptionSubscribed {
 		t.Fatalf("Source() = %+v, %v", s, err)
 	}
 	if v, err := a.Verdict(); err != nil || v.Level != verdict.OK || v.Connected != 2 {
@@ -234,7 +234,7 @@ func TestMonitorOutputBecomesEvents(t *testing.T) {
 	_, rec := started(t, b, time.Hour)
 	b.out.Batch(&monitor.Batch{Seq: 1})
 	b.out.Metrics(&monitor.Metrics{Total: 5})
-	b.out.Subscription(monitor.SubscriptionState{State: monitor.SubscriptionReconnecting})
+	b.out.Subscription(monitor.SubscriptionState{State: wire.SubscriptionReconnecting})
 	if rec.count(EventTicks) != 1 || rec.count(EventMetrics) != 1 || rec.count(EventSource) != 1 {
 		t.Fatalf("events %v", rec.events)
 	}

@@ -38,7 +38,7 @@ func (s *Server) routeDashboard() {
 	s.mux.HandleFunc("GET /api/admin/source", s.adminJSON(func(*http.Request) any {
 		st, ok := s.Source()
 		if !ok {
-			return monitor.SubscriptionState{State: monitor.SubscriptionConnecting, Detail: "The server's tick monitor has not reported yet.", Feed: monitor.FeedRedis}
+			return monitor.SubscriptionState{State: wire.SubscriptionConnecting, Detail: "The server's tick monitor has not reported yet.", Feed: wire.FeedRedis}
 		}
 		return st
 	}))

@@ -237,7 +237,7 @@ func TestPlainViewersGetOnlyTheOldEvents(t *testing.T) {
 	conn := f.viewerConn(t)
 	next(t, conn, EventStatus)
 	out := f.srv.MonitorOutput()
-	out.Subscription(monitor.SubscriptionState{State: monitor.SubscriptionSubscribed})
+	out.Subscription(monitor.SubscriptionState{State: wire.SubscriptionSubscribed})
 	out.Batch(&monitor.Batch{Seq: 1, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
 	// Metrics come every second; read for two and see nothing new.
 	deadline := time.Now().Add(2200 * time.Millisecond)

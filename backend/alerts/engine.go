@@ -50,7 +50,7 @@ type Engine struct {
 
 	conns    map[string]*connTrack
 	gapsSeen int
-	remote   string // last remote state
+	remote   wire.SignInState // last remote state
 	remoteAt time.Time
 
 	judged   bool      // a verdict other than UNKNOWN was seen: there is something to lose
@@ -197,10 +197,10 @@ func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTra
 // this monitor, and the entry says so.
 func (e *Engine) source(o Observation) []Entry {
 	s := o.Subscription
-	if s == nil || s.State == monitor.SubscriptionStopped {
+	if s == nil || s.State == wire.SubscriptionStopped {
 		return nil
 	}
-	if s.State != monitor.SubscriptionSubscribed && notPublishing(o.Verdict) {
+	if s.State != wire.SubscriptionSubscribed && notPublishing(o.Verdict) {
 		e.publishFailed = true
 	}
 	var out []Entry
@@ -214,7 +214,7 @@ func (e *Engine) source(o Observation) []Entry {
 			Message: fmt.Sprintf("Redis subscription gap of %s: %s%s", human(secs(g.Seconds)), what, because(g.Reason))})
 	}
 	e.gapsSeen = s.Gaps
-	if s.State == monitor.SubscriptionSubscribed {
+	if s.State == wire.SubscriptionSubscribed {
 		e.publishFailed = false
 	}
 	return out
@@ -244,7 +244,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 	}
 	var out []Entry
 	if prev := e.remote; prev != "" {
-		out = append(out, Entry{At: wire.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
+		out = append(out, Entry{At: wire.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: string(prev), To: string(r.State),
 			Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
 			Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
 	}

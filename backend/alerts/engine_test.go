@@ -34,7 +34,7 @@ type world struct {
 
 func newWorld() *world {
 	w := &world{snap: wire.Snapshot{Connections: map[string]wire.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
-		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}, silent: map[string]bool{}}
+		src: monitor.SubscriptionState{State: wire.SubscriptionSubscribed}, silent: map[string]bool{}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
 		id := wire.SlotIDs[i]
 		w.snap.Connections[id] = wire.Connection{Name: n, Enabled: true, Status: wire.StatusConnected}
@@ -352,13 +352,13 @@ func TestRecoveryIsNeverThrottledAway(t *testing.T) {
 func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	w.unjudged = true
-	w.remote = &remote.State{State: remote.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
+	w.remote = &remote.State{State: wire.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
 	for _, id := range wire.SlotIDs {
 		w.snap.Connections[id] = wire.Connection{Enabled: true}
 	}
 	e := New(Settings{}, rec, nil)
 	got := run(e, w, c, 30*time.Second)
-	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	w.unjudged = false
 	for _, id := range wire.SlotIDs {
 		w.set(id, wire.StatusConnected, "")
@@ -372,7 +372,7 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 			t.Fatalf("want only the sign-in's own change, got %+v", got)
 		}
 	}
-	if len(got) != 1 || got[0].From != remote.StateNeedsPassword || got[0].To != remote.StateObserving {
+	if len(got) != 1 || got[0].From != string(wire.StateNeedsPassword) || got[0].To != string(wire.StateObserving) {
 		t.Fatalf("sign-in entries %+v", got)
 	}
 }
@@ -384,17 +384,17 @@ func TestAMistypedPasswordIsNoIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	const server = "http://127.0.0.1:8765"
 	w.unjudged = true
-	w.remote = &remote.State{State: remote.StateNeedsPassword, Server: server}
+	w.remote = &remote.State{State: wire.StateNeedsPassword, Server: server}
 	e := New(Settings{}, rec, nil)
 	got := run(e, w, c, 5*time.Second)
-	w.remote = &remote.State{State: remote.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	w.remote = &remote.State{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
 	got = append(got, run(e, w, c, 40*time.Second)...)
-	w.remote = &remote.State{State: remote.StateSigningIn, Server: server}
+	w.remote = &remote.State{State: wire.StateSigningIn, Server: server}
 	got = append(got, run(e, w, c, time.Second)...)
-	w.remote = &remote.State{State: remote.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	w.remote = &remote.State{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
 	got = append(got, run(e, w, c, 30*time.Second)...)
 	w.unjudged = false
-	w.remote = &remote.State{State: remote.StateObserving, Server: server}
+	w.remote = &remote.State{State: wire.StateObserving, Server: server}
 	got = append(got, run(e, w, c, 10*time.Second)...)
 	if a := alertsOf(got); len(a) != 0 || len(rec.Sent()) != 0 {
 		t.Fatalf("a mistyped password alerted: %+v, sent %+v", a, rec.Sent())
@@ -408,11 +408,11 @@ func TestAMistypedPasswordIsNoIncident(t *testing.T) {
 // longer judge), notified after the threshold, and so is its end.
 func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
-	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
 	w.unjudged = true
-	w.remote = &remote.State{State: remote.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
+	w.remote = &remote.State{State: wire.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
 	got := run(e, w, c, 11*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRemote || a[0].Level != string(verdict.Unknown) || !a[0].Notified {
 		t.Fatalf("sign-in lost: %+v", got)
@@ -421,7 +421,7 @@ func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
 		t.Fatalf("the sign-in change is not a detail of the incident: %+v", got)
 	}
 	w.unjudged = false
-	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 1 || a[0].Alert != KindRecovered {
 		t.Fatalf("no recovery: %+v", a)
 	}
@@ -498,17 +498,17 @@ func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionReconnecting, Detail: "i/o timeout"}
+	w.src = monitor.SubscriptionState{State: wire.SubscriptionReconnecting, Detail: "i/o timeout"}
 	w.unpub = true
 	run(e, w, c, 8*time.Second)
 	w.unpub = false
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: wire.Unix(c.t.Add(-8 * time.Second)), To: wire.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
+	w.src = monitor.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: wire.Unix(c.t.Add(-8 * time.Second)), To: wire.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
 	got := ofKind(run(e, w, c, time.Second), EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "lost") || strings.Contains(got[0].Message, "not seen") {
 		t.Fatalf("gap %+v", got)
 	}
 	// A gap of the monitor's own subscription while publishing went on.
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: wire.Unix(c.t), Seconds: 2, Reason: "closed"}}
+	w.src = monitor.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: wire.Unix(c.t), Seconds: 2, Reason: "closed"}}
 	got = ofKind(run(e, w, c, time.Second), EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "not seen by this monitor") {
 		t.Fatalf("gap %+v", got)
@@ -518,11 +518,11 @@ func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 func TestRemoteChangesAreRecorded(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
-	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	run(e, w, c, time.Second)
-	w.remote = &remote.State{State: remote.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
+	w.remote = &remote.State{State: wire.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
 	got := ofKind(run(e, w, c, 2*time.Second), EntryRemote)
-	if len(got) != 1 || got[0].From != remote.StateObserving || got[0].Cause != "connection refused" {
+	if len(got) != 1 || got[0].From != string(wire.StateObserving) || got[0].Cause != "connection refused" {
 		t.Fatalf("remote %+v", got)
 	}
 }

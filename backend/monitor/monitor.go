@@ -158,7 +158,7 @@ func New(opts Options) *Monitor {
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.sub = SubscriptionState{State: SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
+	m.sub = SubscriptionState{State: wire.SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: wire.FeedRedis, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: wire.Unix(time.Now())}
 	m.subDirty = true
 	return m
@@ -391,7 +391,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			m.setSubscription(SubscriptionStopped, "Stopped.")
+			m.setSubscription(wire.SubscriptionStopped, "Stopped.")
 			m.emitSubscription()
 			return
 		case <-m.wake:

@@ -115,7 +115,7 @@ func publisher(t *testing.T, srv *redistest.Server) *redis.Client {
 }
 
 func subscribed(m *Monitor) func() bool {
-	return func() bool { return m.Subscription().State == SubscriptionSubscribed }
+	return func() bool { return m.Subscription().State == wire.SubscriptionSubscribed }
 }
 
 func tickJSON(sym string, price float64) string {
@@ -205,14 +205,14 @@ func TestSubscribedOnlyAfterConfirmationAndEmitted(t *testing.T) {
 	wait.For(t, "subscribed emitted", 5*time.Second, func() bool {
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
-		return len(rec.sources) > 0 && rec.sources[len(rec.sources)-1].State == SubscriptionSubscribed
+		return len(rec.sources) > 0 && rec.sources[len(rec.sources)-1].State == wire.SubscriptionSubscribed
 	})
 	// The subscription exists on the server by the time it is reported.
 	n, err := publisher(t, srv).Publish(context.Background(), m.opts.Channel, tickJSON("AAPL", 1)).Result()
 	if err != nil || n != 1 {
 		t.Fatalf("PUBLISH reached %d subscribers, %v", n, err)
 	}
-	if rec.sources[0].State != SubscriptionConnecting {
+	if rec.sources[0].State != wire.SubscriptionConnecting {
 		t.Errorf("first state %q", rec.sources[0].State)
 	}
 }
@@ -223,7 +223,7 @@ func TestRedisDownAtStartThenUp(t *testing.T) {
 	m, _ := start(t, srv, Options{})
 	wait.For(t, "reported down", 5*time.Second, func() bool {
 		s := m.Subscription()
-		return s.State == SubscriptionReconnecting && strings.Contains(s.Detail, "refused") && strings.Contains(s.Detail, "Retrying")
+		return s.State == wire.SubscriptionReconnecting && strings.Contains(s.Detail, "refused") && strings.Contains(s.Detail, "Retrying")
 	})
 	srv.Restart(t)
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
@@ -256,7 +256,7 @@ func TestRedisRestartIsAReportedGap(t *testing.T) {
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	exactAfter(t, m, publisher(t, srv), 500)
 	srv.Kill(t)
-	wait.For(t, "the loss noticed", 5*time.Second, func() bool { return m.Subscription().State == SubscriptionReconnecting })
+	wait.For(t, "the loss noticed", 5*time.Second, func() bool { return m.Subscription().State == wire.SubscriptionReconnecting })
 	time.Sleep(300 * time.Millisecond)
 	srv.Restart(t)
 	restarted := time.Now()
@@ -276,7 +276,7 @@ func TestClientKillIsAReportedGap(t *testing.T) {
 	if r, err := srv.Do(context.Background(), "CLIENT", "KILL", "TYPE", "pubsub"); err != nil || !strings.HasPrefix(r, ":1") {
 		t.Fatalf("CLIENT KILL: %q %v", r, err)
 	}
-	wait.For(t, "gap reported", 5*time.Second, func() bool { s := m.Subscription(); return s.Gaps == 1 && s.State == SubscriptionSubscribed })
+	wait.For(t, "gap reported", 5*time.Second, func() bool { s := m.Subscription(); return s.Gaps == 1 && s.State == wire.SubscriptionSubscribed })
 	if r := m.Subscription().LastGap.Reason; !strings.Contains(r, "closed the connection") {
 		t.Errorf("gap reason %q", r)
 	}
@@ -308,7 +308,7 @@ func TestSlowSubscriberDisconnectIsDetected(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	stalled.Store(false)
 	close(stall)
-	wait.For(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Subscription(); return s.Gaps >= 1 && s.State == SubscriptionSubscribed })
+	wait.For(t, "the disconnect reported as a gap", 10*time.Second, func() bool { s := m.Subscription(); return s.Gaps >= 1 && s.State == wire.SubscriptionSubscribed })
 	if got := metricsNow(m).Total; got >= 8000 {
 		t.Errorf("received %d: Redis did not cut the slow subscriber", got)
 	}
@@ -595,7 +595,7 @@ func TestWatchdogDoesNotMistakeAStarvedReaderForASilentServer(t *testing.T) {
 	}
 	publishAll(t, c, m.opts.Channel, msgs)
 	wait.For(t, "the ticks published during the stall", 10*time.Second, func() bool { return metricsNow(m).Total == before+300 })
-	if s := m.Subscription(); s.Gaps != 0 || s.State != SubscriptionSubscribed {
+	if s := m.Subscription(); s.Gaps != 0 || s.State != wire.SubscriptionSubscribed {
 		t.Fatalf("subscription %+v: a starved reader was taken for a silent server", s)
 	}
 }
@@ -607,14 +607,14 @@ func TestWatchdogReplacesASilentConnection(t *testing.T) {
 	m, _ := start(t, srv, Options{PingEvery: 200 * time.Millisecond, DeadAfter: 600 * time.Millisecond})
 	wait.For(t, "subscribed", 5*time.Second, subscribed(m))
 	srv.Freeze(t)
-	wait.For(t, "the silent connection noticed", 5*time.Second, func() bool { return m.Subscription().State == SubscriptionReconnecting })
+	wait.For(t, "the silent connection noticed", 5*time.Second, func() bool { return m.Subscription().State == wire.SubscriptionReconnecting })
 	if d := m.Subscription().Detail; !strings.Contains(d, "no message and no PING reply") {
 		t.Errorf("detail %q", d)
 	}
 	srv.Thaw(t)
 	wait.For(t, "subscribed again, with the gap reported", 10*time.Second, func() bool {
 		s := m.Subscription()
-		return s.State == SubscriptionSubscribed && s.Gaps == 1
+		return s.State == wire.SubscriptionSubscribed && s.Gaps == 1
 	})
 	exactAfter(t, m, publisher(t, srv), 100)
 }

@@ -1,5 +1,7 @@
 package monitor
 
+import "github.com/tickstock/monitor/backend/wire"
+
 // Offer hands the monitor one tick that did not come from Redis (TickStockAppV2's
 // tick_update). It never blocks: false when the buffer is full (the caller
 // counts it as dropped).
@@ -12,18 +14,16 @@ func (m *Monitor) Offer(payload []byte) bool {
 	}
 }
 
-// UseFeed says what feeds the rows: FeedRedis (this subscription), FeedPush
-// (ticks handed to Offer; Redis messages are skipped, so each tick counts
-// once) or FeedNone (Redis messages are skipped until a remote server says
-// which connection carries which ticker). detail says so in the source
-// status. (feed is a plain string: remote.TickSink's word, any other word
-// means FeedRedis.)
-func (m *Monitor) UseFeed(word, detail string) {
-	feed := Feed(word)
-	if feed != FeedPush && feed != FeedNone {
-		feed, detail = FeedRedis, ""
+// UseFeed says what feeds the rows: wire.FeedRedis (this subscription),
+// wire.FeedPush (ticks handed to Offer; Redis messages are skipped, so each
+// tick counts once) or wire.FeedNone (Redis messages are skipped until a
+// remote server says which connection carries which ticker). detail says so
+// in the source status. Any other word means wire.FeedRedis.
+func (m *Monitor) UseFeed(feed wire.Feed, detail string) {
+	if feed != wire.FeedPush && feed != wire.FeedNone {
+		feed, detail = wire.FeedRedis, ""
 	}
-	m.skipRedis.Store(feed != FeedRedis)
+	m.skipRedis.Store(feed != wire.FeedRedis)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.sub.Feed == feed && m.sub.FeedDetail == detail {

@@ -24,7 +24,7 @@ import (
 func (m *Monitor) readLoop(ctx context.Context) {
 	client, err := redisbus.NewClient(m.opts.Redis, redisbus.ForSubscriber)
 	if err != nil {
-		m.setSubscription(SubscriptionReconnecting, err.Error()+" Fix the Redis settings and restart.")
+		m.setSubscription(wire.SubscriptionReconnecting, err.Error()+" Fix the Redis settings and restart.")
 		<-ctx.Done()
 		return
 	}
@@ -187,7 +187,7 @@ func (m *Monitor) describe(err error) string {
 func (m *Monitor) subscribed(now time.Time, node string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if prev := m.sub.Node; prev != "" && node != "" && prev != node && m.sub.State == SubscriptionReconnecting {
+	if prev := m.sub.Node; prev != "" && node != "" && prev != node && m.sub.State == wire.SubscriptionReconnecting {
 		switch m.sub.Kind {
 		case config.RedisSentinel:
 			m.lostReason += "; Sentinel failover: the master moved from " + prev + " to " + node
@@ -205,21 +205,21 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 	switch {
 	case m.started.IsZero():
 		m.started = now // the first subscription: nothing was missed yet
-	case m.sub.State == SubscriptionReconnecting:
+	case m.sub.State == wire.SubscriptionReconnecting:
 		from := m.sub.Since
 		g := &Gap{From: from, To: wire.Unix(now), Seconds: wire.Unix(now) - from, Reason: m.lostReason}
 		m.sub.Gaps++
 		m.sub.LastGap = g
 		gap = fmt.Sprintf(" Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
 		m.opts.Log.Warn("Redis subscription restored after a gap", "seconds", g.Seconds, "reason", g.Reason)
-	case m.sub.State == SubscriptionSubscribed:
+	case m.sub.State == wire.SubscriptionSubscribed:
 		// go-redis re-subscribed without us seeing an error: still a gap,
 		// of unknown start.
 		m.sub.Gaps++
 		m.sub.LastGap = &Gap{From: wire.Unix(now), To: wire.Unix(now), Reason: "the connection was re-established silently"}
 		gap = " A silent reconnect was detected: ticks may have been missed."
 	}
-	m.sub.State, m.sub.Since = SubscriptionSubscribed, wire.Unix(now)
+	m.sub.State, m.sub.Since = wire.SubscriptionSubscribed, wire.Unix(now)
 	verb := "Subscribed to "
 	if m.sub.Pattern {
 		verb = "Subscribed to the pattern "
@@ -233,12 +233,12 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 func (m *Monitor) lost(reason string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.sub.State == SubscriptionReconnecting {
+	if m.sub.State == wire.SubscriptionReconnecting {
 		return
 	}
 	m.opts.Log.Warn("Redis subscription lost", "reason", reason)
 	m.lostReason = reason
-	m.sub.State, m.sub.Since = SubscriptionReconnecting, wire.Unix(time.Now())
+	m.sub.State, m.sub.Since = wire.SubscriptionReconnecting, wire.Unix(time.Now())
 	if m.started.IsZero() {
 		reason += ". Retrying every second; ticks will show once Redis at " + m.sub.Where + " answers."
 	} else {
@@ -248,7 +248,7 @@ func (m *Monitor) lost(reason string) {
 	m.subDirty = true
 }
 
-func (m *Monitor) setSubscription(state SubscriptionPhase, detail string) {
+func (m *Monitor) setSubscription(state wire.SubscriptionPhase, detail string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sub.State, m.sub.Detail, m.sub.Since = state, detail, wire.Unix(time.Now())

@@ -1,5 +1,7 @@
 package monitor
 
+import "github.com/tickstock/monitor/backend/wire"
+
 // Row is one tick as the dashboard shows it.
 type Row struct {
 	Symbol string  `json:"symbol"`
@@ -105,26 +107,9 @@ type InvalidMetrics struct {
 	At        float64 `json:"at"`
 }
 
-// SubscriptionPhase is where the Redis subscription is in its life (the
-// "state" of SubscriptionState): connecting, then subscribed and
-// reconnecting in turn, until stopped.
-type SubscriptionPhase string
-
-// The subscription's phases.
-const (
-	SubscriptionConnecting   SubscriptionPhase = "connecting"
-	SubscriptionSubscribed   SubscriptionPhase = "subscribed"
-	SubscriptionReconnecting SubscriptionPhase = "reconnecting"
-	SubscriptionStopped      SubscriptionPhase = "stopped"
-)
-
-// SubscriptionPhases lists every phase (TestWordSetsMatchFrontend holds the
-// frontend's copy to it).
-var SubscriptionPhases = []SubscriptionPhase{SubscriptionConnecting, SubscriptionSubscribed, SubscriptionReconnecting, SubscriptionStopped}
-
 // SubscriptionState describes the Redis subscription.
 type SubscriptionState struct {
-	State SubscriptionPhase `json:"state"`
+	State wire.SubscriptionPhase `json:"state"`
 	// Where is "localhost:6379 db 0", "Sentinel master mymaster (1 sentinel)
 	// db 0 at 127.0.0.1:6380" (with the node that answers), or a label such
 	// as "built-in demo Redis".
@@ -137,28 +122,15 @@ type SubscriptionState struct {
 	Since   float64 `json:"since"`
 	Gaps    int     `json:"gaps"`
 	LastGap *Gap    `json:"last_gap,omitempty"`
-	// Feed is what feeds the rows: FeedRedis (this subscription), FeedPush
-	// (a remote server's pushed ticks) or FeedNone (not yet signed in to the
-	// remote server); Redis messages are skipped unless FeedRedis.
-	Feed       Feed   `json:"feed"`
-	FeedDetail string `json:"feed_detail"`
+	// Feed is what feeds the rows (wire.RowFeeds): wire.FeedRedis (this
+	// subscription), wire.FeedPush (a remote server's pushed ticks) or wire.FeedNone
+	// (not yet signed in to the remote server); Redis messages are skipped
+	// unless wire.FeedRedis.
+	Feed       wire.Feed `json:"feed"`
+	FeedDetail string    `json:"feed_detail"`
 	// Skipped counts Redis messages not used because the push fed the rows.
 	Skipped int64 `json:"skipped"`
 }
-
-// Feed is what feeds the monitor's rows.
-type Feed string
-
-// The feeds of the rows.
-const (
-	FeedRedis Feed = "redis"
-	FeedPush  Feed = "push"
-	FeedNone  Feed = "none"
-)
-
-// Feeds lists every feed (TestWordSetsMatchFrontend holds the frontend's
-// copy to it).
-var Feeds = []Feed{FeedRedis, FeedPush, FeedNone}
 
 // Gap is a time when the subscription was down: ticks published then were
 // not seen by this monitor (Redis pub/sub keeps nothing for absent subscribers).

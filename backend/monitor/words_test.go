@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/tickstock/monitor/backend/config"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // frontendUnion returns the words of the union type given to field inside
@@ -50,8 +51,8 @@ func words[T ~string](ws ...T) []string {
 func TestWordSetsMatchFrontend(t *testing.T) {
 	const types = "../../frontend/src/lib/types.ts"
 	for field, goWords := range map[string][]string{
-		"state": words(SubscriptionPhases...),
-		"feed":  words(Feeds...),
+		"state": words(wire.SubscriptionPhases...),
+		"feed":  words(wire.RowFeeds...),
 		"kind":  words(config.RedisStandalone, config.RedisSentinel, config.RedisCluster),
 	} {
 		if ts := frontendUnion(t, types, "SourceState", field); !slices.Equal(ts, goWords) {

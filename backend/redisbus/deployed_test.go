@@ -69,7 +69,7 @@ func (pp *pipe) offer(n int) {
 // published once and seen once.
 func (pp *pipe) roundTrip(t *testing.T, n int) {
 	t.Helper()
-	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == monitor.SubscriptionSubscribed })
+	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == wire.SubscriptionSubscribed })
 	pub0, got0, drop0 := pp.pub.Published(), pp.received(), pp.pub.Dropped()["connection_1"]
 	pp.offer(n)
 	wait.For(t, fmt.Sprintf("%d ticks published and seen", n), 10*time.Second, func() bool {
@@ -159,13 +159,13 @@ func TestACLUserWithOnlyPublishAndSubscribeOnTheChannel(t *testing.T) {
 		// The watchdog's PING is refused (no +ping) but still proves the
 		// connection alive: the subscription must not flap.
 		time.Sleep(time.Second)
-		if s := pp.mon.Subscription(); s.State != monitor.SubscriptionSubscribed || s.Gaps != 0 {
+		if s := pp.mon.Subscription(); s.State != wire.SubscriptionSubscribed || s.Gaps != 0 {
 			t.Errorf("source %+v", s)
 		}
 	})
 	t.Run("a user that may not PUBLISH is a clear error", func(t *testing.T) {
 		pp := startOn(t, user("reader", "reader-s3cret"), user("reader", "reader-s3cret"))
-		wait.For(t, "the reader subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == monitor.SubscriptionSubscribed })
+		wait.For(t, "the reader subscribed", 10*time.Second, func() bool { return pp.mon.Subscription().State == wire.SubscriptionSubscribed })
 		pp.offer(5)
 		wait.For(t, "the publisher names the missing right", 10*time.Second, func() bool {
 			d := pp.pub.State().Detail
@@ -245,7 +245,7 @@ func TestSentinelFailover(t *testing.T) {
 	promoted := time.Since(killed)
 	wait.For(t, "publishing and monitoring resumed on the new master", 20*time.Second, func() bool {
 		ps, ms := pp.pub.State(), pp.mon.Subscription()
-		return ps.Connected && ps.Node == st.Replica.Addr && ms.State == monitor.SubscriptionSubscribed && ms.Node == st.Replica.Addr
+		return ps.Connected && ps.Node == st.Replica.Addr && ms.State == wire.SubscriptionSubscribed && ms.Node == st.Replica.Addr
 	})
 	time.Sleep(300 * time.Millisecond) // ticks flowing on the new master
 	close(stop)
@@ -285,7 +285,7 @@ func TestClusterPubSubAcrossNodes(t *testing.T) {
 	m := monitor.New(monitor.Options{Redis: clusterR, Channel: ch, Assigner: oneConn{}})
 	m.Start(context.Background())
 	t.Cleanup(m.Close)
-	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return m.Subscription().State == monitor.SubscriptionSubscribed })
+	wait.For(t, "the monitor subscribed", 10*time.Second, func() bool { return m.Subscription().State == wire.SubscriptionSubscribed })
 	monNode := m.Subscription().Node
 	var through string
 	for _, a := range c.Addrs() {

@@ -105,13 +105,6 @@ type UnreachableError struct{ Cause string }
 
 func (e *UnreachableError) Error() string { return "the server is unreachable: " + e.Cause }
 
-// Server kinds, told apart by their answers.
-const (
-	KindUnknown = ""
-	KindServe   = "tickstock-ingest serve"
-	KindTSV2    = "TickStockAppV2"
-)
-
 // statusPaths are tried in order: this project's route, then TickStockAppV2's
 // blueprint-prefixed one.
 var statusPaths = []string{"/api/admin/websocket-status", "/admin/api/admin/websocket-status"}
@@ -121,7 +114,7 @@ var statusPaths = []string{"/api/admin/websocket-status", "/admin/api/admin/webs
 type Client struct {
 	base       *url.URL
 	http       *http.Client
-	kind       string
+	kind       wire.ServerKind
 	statusPath string
 	// PushPeriod is how often the server pushes at the latest (TickStockAppV2
 	// sends metrics_update every 5 s); silence for twice that is a stale link.
@@ -155,7 +148,7 @@ func NewClient(baseURL string) (*Client, error) {
 func (c *Client) URL() string { return c.base.String() }
 
 // Kind is the kind of server, known after the first Login.
-func (c *Client) Kind() string { return c.kind }
+func (c *Client) Kind() wire.ServerKind { return c.kind }
 
 // Login signs in. It asks GET /login first: a Flask-WTF form with a CSRF
 // token is TickStockAppV2, anything else is serve (form fields email and
@@ -175,10 +168,10 @@ func (c *Client) Login(ctx context.Context, email, password string) error {
 		return fmt.Errorf("%s answered 404 Not Found for /login: TickStockAppV2 answers 404 when the URL's host is not its SERVER_NAME (APP_HOST:APP_PORT): use exactly the host and port it was started with", c.URL())
 	}
 	if token, ok := csrfToken(page.body); ok && page.status == http.StatusOK {
-		c.kind = KindTSV2
+		c.kind = wire.KindTSV2
 		return c.loginForm(ctx, email, password, token)
 	}
-	c.kind = KindServe
+	c.kind = wire.KindServe
 	return c.loginServe(ctx, email, password)
 }
 
@@ -258,7 +251,7 @@ func (c *Client) Status(ctx context.Context) (wire.Snapshot, error) {
 	switch {
 	case c.statusPath != "":
 		paths = []string{c.statusPath}
-	case c.kind == KindTSV2:
+	case c.kind == wire.KindTSV2:
 		paths = statusPaths[1:]
 	}
 	var lastErr error

@@ -16,46 +16,19 @@ import (
 	"github.com/tickstock/monitor/backend/wire"
 )
 
-// Sign-in states, as the window shows them.
-const (
-	StateNeedsPassword       = "needs_password"
-	StateSigningIn           = "signing_in"
-	StateObserving           = "observing"
-	StateWrongCredentials    = "wrong_credentials" //nolint:gosec // G101: a state name, not a credential
-	StateForbidden           = "forbidden"
-	StateSubscriptionExpired = "subscription_expired"
-	StateUnreachable         = "unreachable"
-	StateSessionExpired      = "session_expired"
-	// StateSessionFailing: the server ended the session right after each of
-	// several sign-ins; the observer stops and says so instead of looping.
-	StateSessionFailing = "session_failing"
-	StateStopped        = "stopped"
-	// StateMonitorUnavailable: signed in, but the server's connection
-	// monitor is not available (TickStockAppV2 launched as `python
-	// src/app.py` answers its status API with 500); polling goes on with
-	// backoff, without signing in again.
-	StateMonitorUnavailable = "monitor_unavailable"
-)
-
-// Feeds of the rows: the server's push (tick_update) or the Redis channel.
-const (
-	FeedPush    = "push"
-	FeedPolling = "polling"
-)
-
 // State is the observer's sign-in and link state.
 type State struct {
-	State   string  `json:"state"`
-	Server  string  `json:"server"`
-	Email   string  `json:"email"`
-	Kind    string  `json:"kind"`   // KindServe or KindTSV2 once known
-	Detail  string  `json:"detail"` // a sentence: what is wrong and what happens next
-	RetryAt float64 `json:"retry_at"`
-	Since   float64 `json:"since"`
+	State   wire.SignInState `json:"state"`
+	Server  string           `json:"server"`
+	Email   string           `json:"email"`
+	Kind    wire.ServerKind  `json:"kind"`   // wire.KindServe or wire.KindTSV2 once known
+	Detail  string           `json:"detail"` // a sentence: what is wrong and what happens next
+	RetryAt float64          `json:"retry_at"`
+	Since   float64          `json:"since"`
 	// Push: following the server's push stream; otherwise polling the
 	// status API every 2 s (Feed says which).
-	Push bool   `json:"push"`
-	Feed string `json:"feed"`
+	Push bool      `json:"push"`
+	Feed wire.Feed `json:"feed"` // wire.RemoteFeeds
 	// CountsOnly: the server gives counts but no ticker lists and sends no
 	// tick_update, so ticks cannot be placed in columns.
 	CountsOnly bool `json:"counts_only"`
@@ -99,7 +72,7 @@ const maxMoves = 50
 // or "none" (nothing known yet of which connection carries which ticker).
 type TickSink interface {
 	Offer(payload []byte) bool
-	UseFeed(feed, detail string)
+	UseFeed(feed wire.Feed, detail string)
 }
 
 // Options tune an Observer; zero values take the defaults.
@@ -114,7 +87,7 @@ type Options struct {
 	// MaxPushEvent caps one Socket.IO event in bytes; default 8 MiB.
 	MaxPushEvent int64
 	// QuickExpiries sessions in a row that end within StableAfter of their
-	// sign-in stop the observer with StateSessionFailing; defaults 3, 30 s.
+	// sign-in stop the observer with wire.StateSessionFailing; defaults 3, 30 s.
 	QuickExpiries int
 	StableAfter   time.Duration
 }
@@ -189,7 +162,7 @@ func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 	empty, none := map[string]string{}, map[string]string{}
 	o.assign.Store(&empty)
 	o.learned.Store(&none)
-	o.state = State{State: StateNeedsPassword, Server: c.URL(), Email: email,
+	o.state = State{State: wire.StateNeedsPassword, Server: c.URL(), Email: email,
 		Detail: "Not signed in: enter the admin password for " + email + " to observe " + c.URL() + ".", Since: now()}
 	o.snap = idleSnapshot()
 	return o, nil
@@ -199,7 +172,7 @@ func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 // first answer of the server the sink shows no rows: no tick could be placed.
 func (o *Observer) SetTickSink(sink TickSink) {
 	o.sink = sink
-	sink.UseFeed("none", "Ticks show once signed in to "+o.client.URL()+": the server says which connection carries which ticker.")
+	sink.UseFeed(wire.FeedNone, "Ticks show once signed in to "+o.client.URL()+": the server says which connection carries which ticker.")
 }
 
 // SignIn sets the password for this run and (re)starts signing in.
@@ -238,9 +211,9 @@ func (o *Observer) State() State {
 		st.LastData = t
 	}
 	// Counts only: no ticker lists, and no tick_update either (polling).
-	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == FeedPolling
+	st.CountsOnly = st.LastData > 0 && !o.lists && st.Feed == wire.FeedPolling
 	st.UncountedErrors = uncountedErrors(o.snap)
-	if st.ServerError != "" && st.State == StateObserving {
+	if st.ServerError != "" && st.State == wire.StateObserving {
 		st.Detail += fmt.Sprintf(" Its push namespace sent an error: %q.", st.ServerError)
 	}
 	o.learnMu.Lock()
@@ -345,21 +318,21 @@ func (o *Observer) loop(ctx context.Context) {
 			// Never again by itself: TickStockAppV2 locks the account after
 			// 5 failed sign-ins.
 			o.forgetPassword()
-			o.setState(StateWrongCredentials, refusedDetail(err, o.email, server), time.Time{})
+			o.setState(wire.StateWrongCredentials, refusedDetail(err, o.email, server), time.Time{})
 			bo.reset()
 		case errors.Is(err, ErrSubscriptionExpired):
 			o.forgetPassword()
-			o.setState(StateSubscriptionExpired, "The password for "+o.email+" is right, but the account's subscription on "+server+" has expired: TickStockAppV2 offers to renew it on its login page (a code is sent to the account's phone). Renew it there in a browser, then sign in again here.", time.Time{})
+			o.setState(wire.StateSubscriptionExpired, "The password for "+o.email+" is right, but the account's subscription on "+server+" has expired: TickStockAppV2 offers to renew it on its login page (a code is sent to the account's phone). Renew it there in a browser, then sign in again here.", time.Time{})
 		case errors.Is(err, ErrForbidden):
 			o.forgetPassword()
-			o.setState(StateForbidden, "Signed in, but "+o.email+" is not an admin on "+server+": sign in with an admin or super account.", time.Time{})
+			o.setState(wire.StateForbidden, "Signed in, but "+o.email+" is not an admin on "+server+": sign in with an admin or super account.", time.Time{})
 		case errors.Is(err, ErrUnauthorized):
 			// Signed in, then the session was refused: the server restarted
 			// or signed us out. Sign in again, after a backoff.
 			quick++
 			if quick >= o.opts.QuickExpiries {
 				o.forgetPassword()
-				o.setState(StateSessionFailing, fmt.Sprintf("The server ended the session right after sign-in %d times in a row, so signing in again was stopped: check the account and the server's session settings, then sign in again.", quick), time.Time{})
+				o.setState(wire.StateSessionFailing, fmt.Sprintf("The server ended the session right after sign-in %d times in a row, so signing in again was stopped: check the account and the server's session settings, then sign in again.", quick), time.Time{})
 				quick = 0
 				bo.reset()
 				continue
@@ -367,15 +340,15 @@ func (o *Observer) loop(ctx context.Context) {
 			d := bo.next()
 			// The delay is RetryAt's, which the window counts down: a number
 			// here would be a second countdown, frozen at the start.
-			o.setState(StateSessionExpired, fmt.Sprintf("The session on %s ended (the server restarted or signed us out). Signing in again after a pause.", server), time.Now().Add(d))
+			o.setState(wire.StateSessionExpired, fmt.Sprintf("The session on %s ended (the server restarted or signed us out). Signing in again after a pause.", server), time.Now().Add(d))
 			o.sleep(ctx, d)
 		default:
 			d := bo.next()
-			o.setState(StateUnreachable, sentence(errText(err))+". Retrying, with a longer pause after each failure.", time.Now().Add(d))
+			o.setState(wire.StateUnreachable, sentence(errText(err))+". Retrying, with a longer pause after each failure.", time.Now().Add(d))
 			o.sleep(ctx, d)
 		}
 	}
-	o.setState(StateStopped, "Stopped.", time.Time{})
+	o.setState(wire.StateStopped, "Stopped.", time.Time{})
 }
 
 func (o *Observer) forgetPassword() {
@@ -408,11 +381,11 @@ func (o *Observer) waitForSignIn(ctx context.Context) bool {
 func (o *Observer) session(ctx context.Context, password string) (time.Time, error) {
 	detail := "Signing in to " + o.client.URL() + " as " + o.email + "…"
 	o.mu.Lock()
-	if prev := o.state; prev.LastData > 0 && (prev.State == StateUnreachable || prev.State == StateSessionExpired) {
+	if prev := o.state; prev.LastData > 0 && (prev.State == wire.StateUnreachable || prev.State == wire.StateSessionExpired) {
 		detail = "Signing in again to " + o.client.URL() + " (" + strings.TrimSuffix(firstSentence(prev.Detail), ".") + ")…"
 	}
 	o.mu.Unlock()
-	o.setState(StateSigningIn, detail, time.Time{})
+	o.setState(wire.StateSigningIn, detail, time.Time{})
 	if err := o.client.Login(ctx, o.email, password); err != nil {
 		return time.Time{}, err
 	}
@@ -459,7 +432,7 @@ func (o *Observer) awaitMonitor(ctx context.Context, err error) (wire.Snapshot, 
 	bo := newBackoff(o.opts.FirstRetry, o.opts.MaxRetry)
 	for errors.Is(err, ErrMonitorUnavailable) {
 		d := bo.next()
-		o.setState(StateMonitorUnavailable, o.monitorUnavailable(err)+" Asking again after a pause.", time.Now().Add(d))
+		o.setState(wire.StateMonitorUnavailable, o.monitorUnavailable(err)+" Asking again after a pause.", time.Now().Add(d))
 		o.log.Warn("the server's connection monitor is not available", "server", o.client.URL(), "err", err)
 		t := time.NewTimer(d)
 		select {
@@ -476,7 +449,7 @@ func (o *Observer) awaitMonitor(ctx context.Context, err error) (wire.Snapshot, 
 	return wire.Snapshot{}, err
 }
 
-// monitorUnavailable is the sentence of StateMonitorUnavailable.
+// monitorUnavailable is the sentence of wire.StateMonitorUnavailable.
 func (o *Observer) monitorUnavailable(err error) string {
 	return "Signed in to " + o.client.URL() + " as " + o.email + "; " + err.Error() + ". " + o.client.MonitorUnavailableHint()
 }
@@ -485,7 +458,7 @@ func (o *Observer) monitorUnavailable(err error) string {
 // monitor is not available (ErrMonitorUnavailable), for the kind of server
 // signed in to: the window's sentence and status's say the same.
 func (c *Client) MonitorUnavailableHint() string {
-	if c.Kind() == KindTSV2 {
+	if c.Kind() == wire.KindTSV2 {
 		return "TickStockAppV2 started with `python src/app.py` has this fault; see docs/operators.md."
 	}
 	return "See the server's log, and restart it."
@@ -600,7 +573,7 @@ func (o *Observer) Refused(size int64) {
 	o.signal()
 }
 
-func (o *Observer) useFeed(feed, detail string) {
+func (o *Observer) useFeed(feed wire.Feed, detail string) {
 	if o.sink != nil {
 		o.sink.UseFeed(feed, detail)
 	}
@@ -610,45 +583,45 @@ func (o *Observer) useFeed(feed, detail string) {
 // carries which ticker is known (ticker lists, or tick_update seen).
 func (o *Observer) feedAfterSession() {
 	if len(*o.assign.Load()) > 0 || len(*o.learned.Load()) > 0 {
-		o.useFeed("redis", "")
+		o.useFeed(wire.FeedRedis, "")
 		return
 	}
-	o.useFeed("none", "Ticks show once "+o.client.URL()+" answers: it says which connection carries which ticker.")
+	o.useFeed(wire.FeedNone, "Ticks show once "+o.client.URL()+" answers: it says which connection carries which ticker.")
 }
 
 func (o *Observer) setObserving(push bool, why string) {
-	feed := FeedPush
+	feed := wire.FeedPush
 	how := "following its push stream"
-	if o.client.Kind() == KindTSV2 {
+	if o.client.Kind() == wire.KindTSV2 {
 		how = "following its Socket.IO push (/admin-ws)"
 	}
 	if !push {
-		feed = FeedPolling
+		feed = wire.FeedPolling
 		how = "polling its status API every " + o.opts.PollInterval.String() + " (" + why + ")"
 	}
 	o.mu.Lock()
 	o.state.Push, o.state.Feed, o.state.Kind = push, feed, o.client.Kind()
 	o.mu.Unlock()
 	o.log.Info("observing", "server", o.client.URL(), "kind", o.client.Kind(), "feed", feed)
-	if push && o.client.Kind() == KindTSV2 {
-		o.useFeed("push", "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
+	if push && o.client.Kind() == wire.KindTSV2 {
+		o.useFeed(wire.FeedPush, "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
 	} else {
-		o.useFeed("redis", "")
+		o.useFeed(wire.FeedRedis, "")
 	}
-	o.setState(StateObserving, "Observing "+o.client.URL()+" ("+o.client.Kind()+") as "+o.email+", "+how+".", time.Time{})
+	o.setState(wire.StateObserving, "Observing "+o.client.URL()+" ("+string(o.client.Kind())+") as "+o.email+", "+how+".", time.Time{})
 }
 
-func (o *Observer) setState(state, detail string, retry time.Time) {
+func (o *Observer) setState(state wire.SignInState, detail string, retry time.Time) {
 	o.mu.Lock()
 	if o.state.State != state {
 		o.state.Since = now()
 	}
 	o.state.State, o.state.Detail = state, detail
-	if state != StateObserving {
+	if state != wire.StateObserving {
 		o.state.Push = false
 	}
 	// Anything but observing, after figures arrived, leaves them stale.
-	o.state.Stale = state != StateObserving && o.state.LastData > 0
+	o.state.Stale = state != wire.StateObserving && o.state.LastData > 0
 	o.state.RetryAt = 0
 	if !retry.IsZero() {
 		o.state.RetryAt = wire.Unix(retry)

@@ -100,16 +100,18 @@ func observer(t *testing.T, url, email string) *Observer {
 	return o
 }
 
-func stateIs(o *Observer, s string) func() bool { return func() bool { return o.State().State == s } }
+func stateIs(o *Observer, s wire.SignInState) func() bool {
+	return func() bool { return o.State().State == s }
+}
 
 func TestObservesThroughThePushStream(t *testing.T) {
 	srv := newServer(t)
 	o := observer(t, "http://"+srv.addr, "admin@x.io")
-	if st := o.State(); st.State != StateNeedsPassword || !strings.Contains(st.Detail, "admin@x.io") {
+	if st := o.State(); st.State != wire.StateNeedsPassword || !strings.Contains(st.Detail, "admin@x.io") {
 		t.Fatalf("before sign-in: %+v", st)
 	}
 	o.SignIn("pw-admin")
-	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, wire.StateObserving))
 	if st := o.State(); !st.Push || st.CountsOnly {
 		t.Errorf("state %+v", st)
 	}
@@ -124,13 +126,13 @@ func TestWrongPasswordAndForbidden(t *testing.T) {
 	srv := newServer(t)
 	o := observer(t, "http://"+srv.addr, "admin@x.io")
 	o.SignIn("nope")
-	wait.For(t, "wrong credentials", 10*time.Second, stateIs(o, StateWrongCredentials))
+	wait.For(t, "wrong credentials", 10*time.Second, stateIs(o, wire.StateWrongCredentials))
 	o.SignIn("pw-admin")
-	wait.For(t, "observing after a retry", 10*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing after a retry", 10*time.Second, stateIs(o, wire.StateObserving))
 
 	m := observer(t, "http://"+srv.addr, "mod@x.io")
 	m.SignIn("pw-moderator")
-	wait.For(t, "forbidden", 10*time.Second, stateIs(m, StateForbidden))
+	wait.For(t, "forbidden", 10*time.Second, stateIs(m, wire.StateForbidden))
 	if !strings.Contains(m.State().Detail, "not an admin") {
 		t.Errorf("detail %q", m.State().Detail)
 	}
@@ -140,9 +142,9 @@ func TestServerRestartIsSurvived(t *testing.T) {
 	srv := newServer(t)
 	o := observer(t, "http://"+srv.addr, "admin@x.io")
 	o.SignIn("pw-admin")
-	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, wire.StateObserving))
 	srv.stop()
-	wait.For(t, "unreachable", 10*time.Second, stateIs(o, StateUnreachable))
+	wait.For(t, "unreachable", 10*time.Second, stateIs(o, wire.StateUnreachable))
 	if st := o.State(); st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying") || strings.Contains(st.Detail, "Retrying in") {
 		t.Errorf("state %+v", st)
 	}
@@ -151,7 +153,7 @@ func TestServerRestartIsSurvived(t *testing.T) {
 		t.Error("the snapshot was cleared")
 	}
 	srv.restart() // new process: old sessions are gone, the observer signs in again
-	wait.For(t, "observing again", 10*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing again", 10*time.Second, stateIs(o, wire.StateObserving))
 }
 
 func TestUnreachableFromTheStart(t *testing.T) {
@@ -160,7 +162,7 @@ func TestUnreachableFromTheStart(t *testing.T) {
 	l.Close()
 	o := observer(t, "http://"+addr, "admin@x.io")
 	o.SignIn("pw")
-	wait.For(t, "unreachable", 10*time.Second, stateIs(o, StateUnreachable))
+	wait.For(t, "unreachable", 10*time.Second, stateIs(o, wire.StateUnreachable))
 	if d := o.State().Detail; !strings.Contains(d, "connection refused") {
 		t.Errorf("detail %q", d)
 	}
@@ -181,7 +183,7 @@ func TestPollingAndCountsOnly(t *testing.T) {
 	defer hs.Close()
 	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
 	o.SignIn("pw")
-	wait.For(t, "observing", 10*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing", 10*time.Second, stateIs(o, wire.StateObserving))
 	st := o.State()
 	if st.Push || !st.CountsOnly || !strings.Contains(st.Detail, "polling") {
 		t.Fatalf("state %+v", st)
@@ -213,11 +215,11 @@ func TestRepeatedSessionExpiryIsAnErrorNotALoop(t *testing.T) {
 	defer hs.Close()
 	o := observer(t, "http://"+l.Addr().String(), "ops@x.io")
 	o.SignIn("pw")
-	wait.For(t, "session expired, retrying later", 10*time.Second, stateIs(o, StateSessionExpired))
+	wait.For(t, "session expired, retrying later", 10*time.Second, stateIs(o, wire.StateSessionExpired))
 	if st := o.State(); st.RetryAt-st.Since < 0.99 {
 		t.Errorf("signs in again after %.2f s, want ≥ 1 s", st.RetryAt-st.Since)
 	}
-	wait.For(t, "session failing", 30*time.Second, stateIs(o, StateSessionFailing))
+	wait.For(t, "session failing", 30*time.Second, stateIs(o, wire.StateSessionFailing))
 	time.Sleep(1500 * time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()

@@ -40,7 +40,7 @@ type Push interface {
 // Stream follows the server's push stream until it breaks or ctx ends.
 // ErrNoPushStream / ErrPushRefused: the caller polls instead.
 func (c *Client) Stream(ctx context.Context, p Push) error {
-	if c.kind == KindTSV2 {
+	if c.kind == wire.KindTSV2 {
 		return c.streamSocketIO(ctx, p)
 	}
 	return c.streamJSON(ctx, p)

@@ -61,7 +61,7 @@ func TestSocketIODialToASilentServerDoesNotHoldTheCaller(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.kind = KindTSV2
+	c.kind = wire.KindTSV2
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	ended := make(chan error, 1)

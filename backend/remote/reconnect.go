@@ -27,7 +27,7 @@ func (c *Client) ReconnectNow(ctx context.Context, id string) error {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(a.body, &b) != nil || b.Message == "" {
-		if c.kind == KindTSV2 || a.status == http.StatusNotFound || a.status == http.StatusFound {
+		if c.kind == wire.KindTSV2 || a.status == http.StatusNotFound || a.status == http.StatusFound {
 			return fmt.Errorf("%s does not offer \"reconnect now\": its connections retry on their own schedule", c.URL())
 		}
 		return fmt.Errorf("the server answered %s to \"reconnect now\"", a.statusText)

@@ -100,15 +100,15 @@ func TestMonitorUnavailableIsItsOwnStatePolledWithoutSigningInAgain(t *testing.T
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "monitor unavailable", 20*time.Second, stateIs(o, StateMonitorUnavailable))
+	wait.For(t, "monitor unavailable", 20*time.Second, stateIs(o, wire.StateMonitorUnavailable))
 	st := o.State()
 	want := "Signed in to " + srv.URL + " as " + tsv2test.AdminEmail + "; its connection monitor is not available: 500 WebSocket connection manager not available. TickStockAppV2 started with `python src/app.py` has this fault; see docs/operators.md."
-	if !strings.HasPrefix(st.Detail, want) || st.RetryAt == 0 || st.Kind != KindTSV2 {
+	if !strings.HasPrefix(st.Detail, want) || st.RetryAt == 0 || st.Kind != wire.KindTSV2 {
 		t.Errorf("state %+v\nwant the detail to start %q", st, want)
 	}
 	// Polling goes on with backoff (1 s, then about 2 s), on the same session.
 	wait.For(t, "the status API asked again", 20*time.Second, func() bool { return srv.Stats(t).StatusGets >= 3 })
-	if o.State().State != StateMonitorUnavailable {
+	if o.State().State != wire.StateMonitorUnavailable {
 		t.Errorf("state %q while the monitor is still broken", o.State().State)
 	}
 	if st := srv.Stats(t); st.LoginPosts != 1 {
@@ -154,7 +154,7 @@ func TestATimedOutConnectionIsAnUncountedError(t *testing.T) {
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing", 20*time.Second, stateIs(o, StateObserving))
+	wait.For(t, "observing", 20*time.Second, stateIs(o, wire.StateObserving))
 	if got := o.State().UncountedErrors; len(got) != 0 {
 		t.Fatalf("uncounted errors %v before any error", got)
 	}
@@ -197,7 +197,7 @@ func TestTickersMoveWithTheirConnectionID(t *testing.T) {
 	mon.Start(ctx)
 	defer mon.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push })
+	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push })
 	// The stand-in subscribes to Redis when the first admin connects.
 	tickUntil := func(what, sym string, cond func() bool) {
 		t.Helper()
@@ -234,14 +234,14 @@ func TestTickersMoveWithTheirConnectionID(t *testing.T) {
 
 // countPosts signs in with an observer and waits long enough for any
 // automatic retry to show.
-func countPosts(t *testing.T, srv *tsv2test.Server, email, password, wantState string) State {
+func countPosts(t *testing.T, srv *tsv2test.Server, email, password string, wantState wire.SignInState) State {
 	t.Helper()
 	before := srv.Stats(t).LoginPosts
 	o := fastObserver(t, srv, email)
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(password)
-	wait.For(t, wantState, 20*time.Second, stateIs(o, wantState))
+	wait.For(t, string(wantState), 20*time.Second, stateIs(o, wantState))
 	time.Sleep(2500 * time.Millisecond) // longer than the first retry (1–2 s)
 	st := o.State()
 	if st.State != wantState {
@@ -256,19 +256,19 @@ func countPosts(t *testing.T, srv *tsv2test.Server, email, password, wantState s
 func TestRefusedSignInsAreOnePostEachAndSayWhy(t *testing.T) {
 	srv := tsv2test.Start(t, tsv2test.Options{Connections: tsv2Connections()})
 
-	st := countPosts(t, srv, tsv2test.AdminEmail, "wrong", StateWrongCredentials)
+	st := countPosts(t, srv, tsv2test.AdminEmail, "wrong", wire.StateWrongCredentials)
 	if !strings.Contains(st.Detail, "Failure to authenticate") {
 		t.Errorf("wrong password: %q", st.Detail)
 	}
-	st = countPosts(t, srv, "expired@example.com", "expired-pw-1", StateSubscriptionExpired)
+	st = countPosts(t, srv, "expired@example.com", "expired-pw-1", wire.StateSubscriptionExpired)
 	if !strings.Contains(st.Detail, "renew") || !strings.Contains(st.Detail, "phone") {
 		t.Errorf("renewal modal: %q", st.Detail)
 	}
-	st = countPosts(t, srv, "unverified@example.com", "unverified-pw-1", StateWrongCredentials)
+	st = countPosts(t, srv, "unverified@example.com", "unverified-pw-1", wire.StateWrongCredentials)
 	if !strings.Contains(st.Detail, "not verified") {
 		t.Errorf("unverified: %q", st.Detail)
 	}
-	st = countPosts(t, srv, "disabled@example.com", "disabled-pw-1", StateWrongCredentials)
+	st = countPosts(t, srv, "disabled@example.com", "disabled-pw-1", wire.StateWrongCredentials)
 	if !strings.Contains(st.Detail, "disabled") {
 		t.Errorf("disabled: %q", st.Detail)
 	}
@@ -285,7 +285,7 @@ func TestRefusedSignInsAreOnePostEachAndSayWhy(t *testing.T) {
 	if !errors.As(err, &refused) || refused.Reason() != RefusedLocked {
 		t.Fatalf("the fifth failed sign-in: %v, want the lockout", err)
 	}
-	st = countPosts(t, srv, "super@example.com", "super-pw-1", StateWrongCredentials)
+	st = countPosts(t, srv, "super@example.com", "super-pw-1", wire.StateWrongCredentials)
 	if !strings.Contains(st.Detail, "locked") || !strings.Contains(st.Detail, "Not retried") {
 		t.Errorf("locked: %q", st.Detail)
 	}
@@ -350,7 +350,7 @@ func TestAnonymousAPIGoesToLoginWithoutNextAndAFlash(t *testing.T) {
 		t.Errorf("flashed %q", got)
 	}
 	anon, _ := NewClient(srv.URL)
-	anon.kind = KindTSV2
+	anon.kind = wire.KindTSV2
 	if _, err := anon.Status(context.Background()); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("the client reads it as %v", err)
 	}
@@ -411,7 +411,7 @@ func TestOversizedPushEventsAreRefusedAndCounted(t *testing.T) {
 		return o.State().PushRefused == 2 && id == "connection_3"
 	})
 	st := o.State()
-	if st.PushRefusedMax <= 2<<20 || st.State != StateObserving || !st.Push {
+	if st.PushRefusedMax <= 2<<20 || st.State != wire.StateObserving || !st.Push {
 		t.Errorf("state %+v", st)
 	}
 	if _, ok := o.ConnectionOf("AAPL"); ok {
@@ -428,7 +428,7 @@ func TestThePushNamespacesErrorEventIsShown(t *testing.T) {
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push })
+	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push })
 	// Observing by push is said as the link opens, before the namespace is
 	// joined; and under load the 0.5 s push period can drop and reopen the
 	// link. An event sent in between reaches no one: sent again until seen.

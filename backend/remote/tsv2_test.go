@@ -54,7 +54,7 @@ func TestSignInToTickStockAppV2(t *testing.T) {
 	}
 
 	c, err := login(t, srv, tsv2test.AdminEmail, tsv2test.AdminPassword)
-	if err != nil || c.Kind() != KindTSV2 {
+	if err != nil || c.Kind() != wire.KindTSV2 {
 		t.Fatalf("right password: %v (kind %q)", err, c.Kind())
 	}
 	snap, err := c.Status(context.Background())
@@ -98,7 +98,7 @@ func TestSignInToTickStockAppV2(t *testing.T) {
 
 	// Without a session, the status route sends to the login page.
 	anon, _ := NewClient(srv.URL)
-	anon.kind = KindTSV2
+	anon.kind = wire.KindTSV2
 	if _, err := anon.Status(context.Background()); !errors.Is(err, ErrUnauthorized) {
 		t.Errorf("anonymous status: %v", err)
 	}
@@ -147,12 +147,12 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	mon.Start(ctx)
 	defer mon.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push })
-	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Subscription().State == monitor.SubscriptionSubscribed })
-	if st := o.State(); st.Kind != KindTSV2 || st.Feed != FeedPush || st.CountsOnly {
+	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push })
+	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Subscription().State == wire.SubscriptionSubscribed })
+	if st := o.State(); st.Kind != wire.KindTSV2 || st.Feed != wire.FeedPush || st.CountsOnly {
 		t.Fatalf("state %+v", st)
 	}
-	if src := mon.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := mon.Subscription(); src.Feed != wire.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	// The stand-in subscribes to Redis when the first admin connects (as
@@ -219,11 +219,11 @@ func TestRestartIsStaleThenRecoversWithoutASignInStorm(t *testing.T) {
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing", 20*time.Second, func() bool { return o.State().State == StateObserving && o.State().Push })
+	wait.For(t, "observing", 20*time.Second, func() bool { return o.State().State == wire.StateObserving && o.State().Push })
 	before := srv.Stats(t).LoginPosts
 
 	srv.Kill(t)
-	wait.For(t, "stale", 10*time.Second, func() bool { st := o.State(); return st.State == StateUnreachable && st.Stale })
+	wait.For(t, "stale", 10*time.Second, func() bool { st := o.State(); return st.State == wire.StateUnreachable && st.Stale })
 	st := o.State()
 	if st.LastData == 0 || st.RetryAt == 0 || !strings.Contains(st.Detail, "Retrying") || strings.Contains(st.Detail, "Retrying in") {
 		t.Errorf("state while down %+v", st)
@@ -236,7 +236,7 @@ func TestRestartIsStaleThenRecoversWithoutASignInStorm(t *testing.T) {
 	}
 	time.Sleep(5 * time.Second) // several retries fail while it is down
 	srv.Restart(t)              // a new secret key: the old session is void
-	wait.For(t, "observing again", 90*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Push && !st.Stale })
+	wait.For(t, "observing again", 90*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push && !st.Stale })
 	after := srv.Stats(t).LoginPosts
 	t.Logf("sign-ins: %d before the restart, %d after it", before, after)
 	if before != 1 || after != 1 {
@@ -250,7 +250,7 @@ func TestFrozenPushIsStale(t *testing.T) {
 	o.Start(context.Background())
 	defer o.Close()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing", 20*time.Second, func() bool { return o.State().State == StateObserving })
+	wait.For(t, "observing", 20*time.Second, func() bool { return o.State().State == wire.StateObserving })
 	srv.Freeze(t)
 	frozen := time.Now()
 	wait.For(t, "stale, saying the push went silent", 15*time.Second, func() bool {
@@ -259,7 +259,7 @@ func TestFrozenPushIsStale(t *testing.T) {
 	})
 	t.Logf("stale %v after the freeze (push period 0.5 s)", time.Since(frozen).Round(10*time.Millisecond))
 	srv.Thaw(t)
-	wait.For(t, "live again", 90*time.Second, func() bool { st := o.State(); return st.State == StateObserving && !st.Stale })
+	wait.For(t, "live again", 90*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && !st.Stale })
 }
 
 func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
@@ -274,7 +274,7 @@ func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
 		}
 	}()
 	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "polling", 20*time.Second, func() bool { st := o.State(); return st.State == StateObserving && st.Feed == FeedPolling })
+	wait.For(t, "polling", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Feed == wire.FeedPolling })
 	st := o.State()
 	if st.Push || !st.CountsOnly || !strings.Contains(st.Detail, "refused") {
 		t.Errorf("state %+v", st)
@@ -285,11 +285,11 @@ func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
 
 func TestSubscriptionExpiredAndForbiddenWaitForTheUser(t *testing.T) {
 	srv := tsv2test.Start(t, tsv2test.Options{Connections: tsv2Connections()})
-	for email, want := range map[string]string{"expired@example.com": StateSubscriptionExpired, "user@example.com": StateForbidden} {
+	for email, want := range map[string]wire.SignInState{"expired@example.com": wire.StateSubscriptionExpired, "user@example.com": wire.StateForbidden} {
 		o := fastObserver(t, srv, email)
 		o.Start(context.Background())
 		o.SignIn(map[string]string{"expired@example.com": "expired-pw-1", "user@example.com": "user-pw-1"}[email])
-		wait.For(t, want, 20*time.Second, func() bool { return o.State().State == want })
+		wait.For(t, string(want), 20*time.Second, func() bool { return o.State().State == want })
 		time.Sleep(1500 * time.Millisecond)
 		if st := o.State(); st.State != want {
 			t.Errorf("%s: moved on to %q by itself", email, st.State)

@@ -10,8 +10,8 @@ import (
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -164,7 +164,7 @@ func TestRemoteServerLostIsAlerted(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait.For(t, "observing 3 connected", 10*time.Second, func() bool {
-		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
+		return remoteState(s) == wire.StateObserving && s.Snapshot().ConnectedCount == 3
 	})
 	wait.For(t, "the title OK", 5*time.Second, func() bool { return s.Title() == "OK · 3/3 connected — TickStock Monitor" })
 	stop()
@@ -179,7 +179,9 @@ func TestRemoteServerLostIsAlerted(t *testing.T) {
 	if in, _ := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryIncident }); in.Incident == 0 {
 		t.Fatalf("no incident entry: %+v", in)
 	}
-	tr, ok := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryRemote && e.To == remote.StateUnreachable })
+	tr, ok := out.find(func(e alerts.Entry) bool {
+		return e.Kind == alerts.EntryRemote && e.To == string(wire.StateUnreachable)
+	})
 	if !ok || tr.Cause == "" || tr.Incident == 0 {
 		t.Fatalf("remote transition %+v", tr)
 	}
@@ -204,7 +206,7 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	rec, out := &alerts.Recorder{}, &entries{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "admin@x.io",
 		"REDIS_URL": srv.URL, "TICK_CHANNEL": ch}, Options{Output: out, Notifier: rec, Profiles: store})
-	wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(s) == remote.StateNeedsPassword })
+	wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(s) == wire.StateNeedsPassword })
 	time.Sleep(5 * time.Second) // the operator types slowly: past the 2 s threshold
 	if err := s.SignIn(adminPassword(adminapi.RoleAdmin), false); err != nil {
 		t.Fatal(err)

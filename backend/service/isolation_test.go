@@ -15,8 +15,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -81,7 +81,7 @@ func TestDemoNeverPublishesToTheDefaultRedis(t *testing.T) {
 	n, _ := listen(t, addr, ch)
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "", "MASSIVE_API_KEY": "", "REDIS_URL": "", "TICK_CHANNEL": ch}, Options{})
 	wait.For(t, "the demo's ticks through its built-in Redis", 10*time.Second, func() bool {
-		return s.Subscription().State == monitor.SubscriptionSubscribed && metricsNow(t, s).Total > 50
+		return s.Subscription().State == wire.SubscriptionSubscribed && metricsNow(t, s).Total > 50
 	})
 	time.Sleep(300 * time.Millisecond)
 	if got := n.Load(); got != 0 || s.Info().Mode != "demo" || s.Subscription().Where != redisbus.DemoLabel {

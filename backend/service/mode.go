@@ -27,7 +27,7 @@ import (
 //     the demo, publisher) and the Redis monitor;
 //   - observed: remote, a remote.Observer and the Redis monitor. The
 //     observer itself tells tickstock-ingest serve from TickStockAppV2 at
-//     sign-in (remote.KindServe / remote.KindTSV2): the sign-in form, the
+//     sign-in (wire.KindServe / wire.KindTSV2): the sign-in form, the
 //     health JSON and the push stream differ there, nothing here does;
 //   - idle: nothing runs (a configuration error), every slot disabled.
 //
@@ -166,9 +166,9 @@ func (r *observed) answer(asked float64, within time.Duration) signInAnswer {
 	for time.Now().Before(deadline) {
 		if st := r.Observer.State(); st.Since >= asked {
 			switch st.State {
-			case remote.StateWrongCredentials:
+			case wire.StateWrongCredentials:
 				return answerWrong
-			case remote.StateObserving, remote.StateForbidden, remote.StateMonitorUnavailable, remote.StateSubscriptionExpired:
+			case wire.StateObserving, wire.StateForbidden, wire.StateMonitorUnavailable, wire.StateSubscriptionExpired:
 				return answerRight
 			}
 		}
@@ -214,7 +214,7 @@ func (*idle) ConnectionOf(string) (string, bool) {
 }
 
 func (i *idle) Subscription() monitor.SubscriptionState {
-	return monitor.SubscriptionState{State: monitor.SubscriptionStopped, Detail: "Nothing runs: " + i.problem}
+	return monitor.SubscriptionState{State: wire.SubscriptionStopped, Detail: "Nothing runs: " + i.problem}
 }
 func (*idle) Pause()                                    {}
 func (*idle) Resume()                                   {}

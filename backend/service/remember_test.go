@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
 )
@@ -22,7 +22,7 @@ func TestOnlyAnAcceptedPasswordIsRemembered(t *testing.T) {
 	if err := s.SignIn("Wr0ng-typed-password", true); err != nil {
 		t.Fatalf("a wrong password: %v (the panel says it is wrong; no error of its own)", err)
 	}
-	if remoteState(s) != remote.StateWrongCredentials {
+	if remoteState(s) != wire.StateWrongCredentials {
 		t.Fatalf("SignIn returned before the server's answer: state %q", remoteState(s))
 	}
 	if pw, err := secrets.Get(key, secrets.AdminPassword); err == nil {

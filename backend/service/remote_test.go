@@ -18,7 +18,6 @@ import (
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -87,7 +86,7 @@ func ingestServerAt(t *testing.T, addr, redisURL, channel string) (string, func(
 
 func adminPassword(r adminapi.Role) string { return "Adm1n-Secret-XYZZY-" + string(r) }
 
-func remoteState(s *Service) string {
+func remoteState(s *Service) wire.SignInState {
 	if r := s.Remote(); r != nil {
 		return r.State
 	}
@@ -107,7 +106,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	wait.For(t, "observing 3 connected connections", 10*time.Second, func() bool {
-		return remoteState(s) == remote.StateObserving && s.Snapshot().ConnectedCount == 3
+		return remoteState(s) == wire.StateObserving && s.Snapshot().ConnectedCount == 3
 	})
 	// Ticks from Redis land in the columns through the remote ticker lists.
 	// (Ticks that arrived before the first snapshot were rightly unassigned:
@@ -135,7 +134,7 @@ func TestRemoteWrongRoleIsForbidden(t *testing.T) {
 	url, _ := ingestServer(t, srv.URL, redistest.Channel(t))
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": url, "TICKSTOCK_ADMIN_EMAIL": "mod@x.io", "REDIS_URL": srv.URL}, Options{})
 	s.SignIn(adminPassword(adminapi.RoleModerator), false)
-	wait.For(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == remote.StateForbidden })
+	wait.For(t, "forbidden", 10*time.Second, func() bool { return remoteState(s) == wire.StateForbidden })
 	if s.Snapshot().ConnectedCount != 0 {
 		t.Error("a forbidden observer shows a snapshot")
 	}
@@ -210,11 +209,11 @@ func TestNoSecretInLogsEventsProfilesOrErrors(t *testing.T) {
 		}
 	}
 	note(s.SignIn(wrongPW, false))
-	wait.For(t, "wrong credentials", 10*time.Second, func() bool { return remoteState(s) == remote.StateWrongCredentials })
+	wait.For(t, "wrong credentials", 10*time.Second, func() bool { return remoteState(s) == wire.StateWrongCredentials })
 	out.add(s.Remote())
 	note(s.SignIn(rightPW, true))
 	wait.For(t, "observing with ticks through the password-protected Redis", 15*time.Second, func() bool {
-		return remoteState(s) == remote.StateObserving && metricsNow(t, s).Total > 20
+		return remoteState(s) == wire.StateObserving && metricsNow(t, s).Total > 20
 	})
 	if pw, err := secrets.Get(key, secrets.AdminPassword); err != nil || pw != rightPW {
 		t.Fatalf("the password was not remembered: %v", err)
@@ -251,18 +250,18 @@ func TestRemoteTickStockAppV2PushFeedsTheRows(t *testing.T) {
 	}})
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "remote", "TICKSTOCK_REMOTE_URL": tsv2.URL, "TICKSTOCK_ADMIN_EMAIL": tsv2test.AdminEmail,
 		"REDIS_URL": rds.URL, "TICK_CHANNEL": ch}, Options{})
-	if src := s.Subscription(); src.Feed != monitor.FeedNone {
+	if src := s.Subscription(); src.Feed != wire.FeedNone {
 		t.Errorf("before sign-in the rows are fed by %q", src.Feed)
 	}
 	if err := s.SignIn(tsv2test.AdminPassword, false); err != nil {
 		t.Fatal(err)
 	}
-	wait.For(t, "observing by push", 20*time.Second, func() bool { r := s.Remote(); return r.State == remote.StateObserving && r.Push })
+	wait.For(t, "observing by push", 20*time.Second, func() bool { r := s.Remote(); return r.State == wire.StateObserving && r.Push })
 	wait.For(t, "the stand-in and the monitor subscribed", 30*time.Second, func() bool {
 		out, err := rds.Do(context.Background(), "PUBLISH", ch, "not a tick") // answers the subscriber count
 		return err == nil && strings.TrimSpace(out) == ":2"
 	})
-	if src := s.Subscription(); src.Feed != monitor.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
+	if src := s.Subscription(); src.Feed != wire.FeedPush || !strings.Contains(src.FeedDetail, "tick_update") {
 		t.Errorf("source %+v", src)
 	}
 	if c := s.Snapshot().Connections; c["connection_1"].Enabled || !c["connection_2"].Enabled || c["connection_3"].Status != "disabled" {

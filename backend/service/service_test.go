@@ -97,7 +97,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 		t.Fatal(s.info.Problem)
 	}
 	wait.For(t, "3 connected and subscribed", 10*time.Second, func() bool {
-		return s.Snapshot().ConnectedCount == 3 && s.Subscription().State == monitor.SubscriptionSubscribed
+		return s.Snapshot().ConnectedCount == 3 && s.Subscription().State == wire.SubscriptionSubscribed
 	})
 	sim := ingestOf(t, s).Simulator
 	sim.SetRate(0)
@@ -138,7 +138,7 @@ func TestDemoWithoutRedisUsesTheBuiltInOne(t *testing.T) {
 	out := &sources{}
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": ""}, Options{Output: out})
 	wait.For(t, "ticks through the built-in Redis", 10*time.Second, func() bool {
-		return s.Subscription().State == monitor.SubscriptionSubscribed && metricsNow(t, s).Total > 10
+		return s.Subscription().State == wire.SubscriptionSubscribed && metricsNow(t, s).Total > 10
 	})
 	if w := s.Subscription().Where; w != redisbus.DemoLabel {
 		t.Errorf("source where = %q", w)
@@ -150,7 +150,7 @@ func TestConfiguredRedisDownIsShownNotReplaced(t *testing.T) {
 	s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": "redis://" + addr + "/0"}, Options{})
 	wait.For(t, "the outage shown", 10*time.Second, func() bool {
 		src := s.Subscription()
-		return src.State == monitor.SubscriptionReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
+		return src.State == wire.SubscriptionReconnecting && strings.Contains(src.Detail, "refused") && strings.Contains(src.Where, addr)
 	})
 	if ingestOf(t, s).RedisLabel != "" {
 		t.Fatal("a configured REDIS_URL was silently replaced by the built-in Redis")
@@ -168,7 +168,7 @@ func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
 	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != wire.StatusDisabled {
 		t.Errorf("idle snapshot %+v", snap)
 	}
-	if src := s.Subscription(); src.State != monitor.SubscriptionStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
+	if src := s.Subscription(); src.State != wire.SubscriptionStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
 		t.Errorf("source %+v", src)
 	}
 	s.Pause()

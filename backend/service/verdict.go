@@ -8,6 +8,7 @@ import (
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // verdicts keeps the session's verdict: judged on every change and every
@@ -68,7 +69,7 @@ func (r *observed) evidence(ev *verdict.Evidence) {
 	ev.Remote = &verdict.Remote{Access: r.accessOf(st), Detail: st.Detail, LastData: st.LastData}
 	snap := r.Observer.Snapshot()
 	ev.Snapshot = &snap
-	if sv, ok := r.Observer.ServerVerdict(); ok && st.State == remote.StateObserving {
+	if sv, ok := r.Observer.ServerVerdict(); ok && st.State == wire.StateObserving {
 		ev.Publishing = serverPublishing(sv)
 	}
 	r.withMonitor.evidence(ev)
@@ -103,12 +104,12 @@ func (m withMonitor) evidence(ev *verdict.Evidence) {
 // not needed because the server's push feeds the rows.
 func subscriptionOK(s monitor.SubscriptionState) bool {
 	switch {
-	case s.Feed == monitor.FeedPush:
+	case s.Feed == wire.FeedPush:
 		return true
-	case s.State == monitor.SubscriptionConnecting && s.Gaps == 0:
+	case s.State == wire.SubscriptionConnecting && s.Gaps == 0:
 		return true
 	}
-	return s.State == monitor.SubscriptionSubscribed
+	return s.State == wire.SubscriptionSubscribed
 }
 
 // accessOf is what the observer's state means for judging. Signing in
@@ -120,7 +121,7 @@ func subscriptionOK(s monitor.SubscriptionState) bool {
 func (r *observed) accessOf(st remote.State) verdict.Access {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if st.State == remote.StateSigningIn && st.LastData > 0 && r.settled == verdict.AccessUnreachable {
+	if st.State == wire.StateSigningIn && st.LastData > 0 && r.settled == verdict.AccessUnreachable {
 		return r.settled
 	}
 	r.settled = access(st.State)
@@ -128,13 +129,13 @@ func (r *observed) accessOf(st remote.State) verdict.Access {
 }
 
 // access reduces the observer's state words to what they mean for judging.
-func access(state string) verdict.Access {
+func access(state wire.SignInState) verdict.Access {
 	switch state {
-	case remote.StateObserving:
+	case wire.StateObserving:
 		return verdict.AccessObserving
-	case remote.StateUnreachable:
+	case wire.StateUnreachable:
 		return verdict.AccessUnreachable
-	case remote.StateMonitorUnavailable:
+	case wire.StateMonitorUnavailable:
 		return verdict.AccessMonitorUnavailable
 	}
 	// needs_password, signing_in, wrong_credentials, forbidden,

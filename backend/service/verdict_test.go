@@ -14,6 +14,7 @@ import (
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/wait"
@@ -244,7 +245,7 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 	notPublishingSentence := "No tick reaches Redis: 3 of 3 enabled connections receive ticks that cannot be published, so every consumer misses them."
 	rows := []fault{
 		{name: "remote not signed in", inject: func(t *testing.T, w *remoteWorld) func() {
-			wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(w.s) == remote.StateNeedsPassword })
+			wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(w.s) == wire.StateNeedsPassword })
 			return func() { signIn(t, w.s, adminPassword(adminapi.RoleAdmin)) } // however late: no recovery either
 		}, within: 10 * time.Second, level: verdict.Unknown, cause: verdict.CauseNotSignedIn, title: "UNKNOWN · not signed in",
 			sentence: "Not signed in to the server, so nothing is judged: ", connected: -1},
@@ -399,18 +400,18 @@ func ticking(t *testing.T, srv *tsv2test.Server, symbol string) (stop func()) {
 func TestSigningInAgainMeansWhatItWas(t *testing.T) {
 	r := &observed{}
 	for _, step := range []struct {
-		state    string
+		state    wire.SignInState
 		lastData float64
 		want     verdict.Access
 	}{
-		{remote.StateSigningIn, 0, verdict.AccessNotSignedIn},
-		{remote.StateObserving, 1, verdict.AccessObserving},
-		{remote.StateUnreachable, 1, verdict.AccessUnreachable},
-		{remote.StateSigningIn, 1, verdict.AccessUnreachable},
-		{remote.StateObserving, 2, verdict.AccessObserving},
-		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
-		{remote.StateSessionExpired, 2, verdict.AccessNotSignedIn},
-		{remote.StateSigningIn, 2, verdict.AccessNotSignedIn},
+		{wire.StateSigningIn, 0, verdict.AccessNotSignedIn},
+		{wire.StateObserving, 1, verdict.AccessObserving},
+		{wire.StateUnreachable, 1, verdict.AccessUnreachable},
+		{wire.StateSigningIn, 1, verdict.AccessUnreachable},
+		{wire.StateObserving, 2, verdict.AccessObserving},
+		{wire.StateSigningIn, 2, verdict.AccessNotSignedIn},
+		{wire.StateSessionExpired, 2, verdict.AccessNotSignedIn},
+		{wire.StateSigningIn, 2, verdict.AccessNotSignedIn},
 	} {
 		if got := r.accessOf(remote.State{State: step.state, LastData: step.lastData}); got != step.want {
 			t.Errorf("%s after data %v: %q, want %q", step.state, step.lastData, got, step.want)
@@ -435,13 +436,13 @@ func onceCleanup(t *testing.T, lift func()) func() {
 // before sign-in (or refused) nothing is judged; unreachable is down; the
 // server's monitor unavailable cannot be judged.
 func TestAccessOfEveryRemoteState(t *testing.T) {
-	for state, want := range map[string]verdict.Access{
-		remote.StateNeedsPassword: verdict.AccessNotSignedIn, remote.StateSigningIn: verdict.AccessNotSignedIn,
-		remote.StateWrongCredentials: verdict.AccessNotSignedIn, remote.StateForbidden: verdict.AccessNotSignedIn,
-		remote.StateSubscriptionExpired: verdict.AccessNotSignedIn, remote.StateSessionExpired: verdict.AccessNotSignedIn,
-		remote.StateSessionFailing: verdict.AccessNotSignedIn, remote.StateStopped: verdict.AccessNotSignedIn,
-		remote.StateObserving: verdict.AccessObserving, remote.StateUnreachable: verdict.AccessUnreachable,
-		remote.StateMonitorUnavailable: verdict.AccessMonitorUnavailable,
+	for state, want := range map[wire.SignInState]verdict.Access{
+		wire.StateNeedsPassword: verdict.AccessNotSignedIn, wire.StateSigningIn: verdict.AccessNotSignedIn,
+		wire.StateWrongCredentials: verdict.AccessNotSignedIn, wire.StateForbidden: verdict.AccessNotSignedIn,
+		wire.StateSubscriptionExpired: verdict.AccessNotSignedIn, wire.StateSessionExpired: verdict.AccessNotSignedIn,
+		wire.StateSessionFailing: verdict.AccessNotSignedIn, wire.StateStopped: verdict.AccessNotSignedIn,
+		wire.StateObserving: verdict.AccessObserving, wire.StateUnreachable: verdict.AccessUnreachable,
+		wire.StateMonitorUnavailable: verdict.AccessMonitorUnavailable,
 	} {
 		if got := access(state); got != want {
 			t.Errorf("access(%q) = %q, want %q", state, got, want)

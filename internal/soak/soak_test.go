@@ -27,6 +27,7 @@ import (
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/procstat"
 	"github.com/tickstock/monitor/internal/redistest"
 )
@@ -188,7 +189,7 @@ func (r *rig) waitConnected(d time.Duration) string {
 func (r *rig) waitSubscribed(d time.Duration) string {
 	start := time.Now()
 	for time.Since(start) < d {
-		if r.mon.Subscription().State == monitor.SubscriptionSubscribed && r.in.Publisher.State().Connected {
+		if r.mon.Subscription().State == wire.SubscriptionSubscribed && r.in.Publisher.State().Connected {
 			return fmt.Sprintf("publisher and monitor back after %.1f s", time.Since(start).Seconds())
 		}
 		time.Sleep(100 * time.Millisecond)

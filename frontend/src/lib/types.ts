@@ -48,25 +48,35 @@ export type VerdictLevel = 'ok' | 'degraded' | 'down' | 'unknown';
 export type VerdictConn = Narrow<verdict.Conn, { level: VerdictLevel }>;
 export type Verdict = Narrow<verdict.Verdict, { level: VerdictLevel; connections: Record<string, VerdictConn> }>;
 
-export type RemoteStateWord =
-  | 'needs_password'
-  | 'signing_in'
-  | 'observing'
-  | 'wrong_credentials'
-  | 'forbidden'
-  | 'subscription_expired'
-  | 'unreachable'
-  | 'session_expired'
-  | 'session_failing'
-  | 'monitor_unavailable'
-  | 'stopped';
-
 /**
- * The sign-in state in remote mode (backend/remote.State); session_only is
- * set by the browser shell's bridge, whose tab signs in to the server that
- * serves it: the email is asked, nothing is remembered.
+ * The sign-in state in remote mode (backend/remote.State), narrowed to the
+ * words of backend/wire (SignInStates, RemoteFeeds, ServerKinds; wire's
+ * TestWordSetsMatchFrontend holds these lists to them); session_only is set
+ * by the browser shell's bridge, whose tab signs in to the server that serves
+ * it: the email is asked, nothing is remembered.
  */
-export type RemoteState = Narrow<remote.State, { state: RemoteStateWord }> & { session_only?: boolean };
+export type RemoteState = Narrow<
+  remote.State,
+  {
+    state:
+      | 'needs_password'
+      | 'signing_in'
+      | 'observing'
+      | 'wrong_credentials'
+      | 'forbidden'
+      | 'subscription_expired'
+      | 'unreachable'
+      | 'session_expired'
+      | 'session_failing'
+      | 'monitor_unavailable'
+      | 'stopped';
+    /** How the figures come: the server's push stream, or its status API every 2 s; '' before observing. */
+    feed: '' | 'push' | 'polling';
+    /** Which server: unknown ('') until the first sign-in. */
+    kind: '' | 'tickstock-ingest serve' | 'TickStockAppV2';
+  }
+> & { session_only?: boolean };
+export type RemoteStateWord = RemoteState['state'];
 export type TickerMove = remote.TickerMove;
 
 export type Profile = Narrow<profiles.Profile, { mode: 'demo' | 'embedded' | 'remote' }>;

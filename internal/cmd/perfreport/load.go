@@ -127,7 +127,7 @@ func startMonitor(url, channel string, out monitor.Output) *monitor.Monitor {
 
 func waitSubscribed(m *monitor.Monitor) error {
 	deadline := time.Now().Add(10 * time.Second)
-	for m.Subscription().State != monitor.SubscriptionSubscribed {
+	for m.Subscription().State != wire.SubscriptionSubscribed {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("monitor not subscribed: %s", m.Subscription().Detail)
 		}

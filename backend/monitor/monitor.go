@@ -118,6 +118,7 @@ type Monitor struct {
 	view       View                 // the window's filter and pause (view.go)
 	limits     Limits               // from opts: what the batches state and obey
 	replace    bool                 // the next batch replaces the shown rows
+	hidden     bool                 // the window is hidden: no rows are sent (hidden.go)
 	seq        uint64
 	sub        SubscriptionState
 	subDirty   bool
@@ -436,11 +437,11 @@ func (m *Monitor) emitSubscription() {
 }
 
 // nextBatch returns the ticks since the last batch, or nil when nothing
-// arrived or the rows are paused.
+// arrived, the rows are paused or the window is hidden.
 func (m *Monitor) nextBatch() *Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.view.Paused() {
+	if m.view.Paused() || m.hidden {
 		return nil
 	}
 	fresh := m.unassigned.rows.fresh > 0 || m.replace

@@ -27,6 +27,8 @@ func (a *App) WindowHidden(hidden bool) (err error) {
 	b, err := a.current()
 	if h, ok := b.(hider); ok && err == nil {
 		h.WindowHidden(hidden)
+		// Once per minimise or restore: says why the rows stop (scripts/measure-window reads it).
+		a.log.Info("window visibility", "hidden", hidden)
 	}
 	return err
 }

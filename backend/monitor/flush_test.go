@@ -51,7 +51,8 @@ func TestPacerCoalescesAFloodToThePaintCadence(t *testing.T) {
 // follows it within the period: neither waits for the cadence.
 func TestPacerLetsTheFirstTicksAfterAQuietMomentGoAtOnce(t *testing.T) {
 	p := newPacer(testGap, testHold)
-	_, end := drain(p, time.Unix(1_000, 0), time.Second) // budget spent
+	_, end := drain(p, time.Unix(1_000, 0), time.Second) // under load: no spare
+	p.idle(end.Add(testHold))                            // the loop's timer: nothing to send
 	quiet := end.Add(3 * testGap)
 	if w := p.wait(quiet, true); w != 0 {
 		t.Fatalf("the first tick after a quiet moment waits %v", w)
@@ -64,6 +65,25 @@ func TestPacerLetsTheFirstTicksAfterAQuietMomentGoAtOnce(t *testing.T) {
 	p.sent(next)
 	if w := p.wait(next.Add(20*time.Millisecond), true); w == 0 {
 		t.Errorf("a third batch within %v of a quiet moment went at once: a burst is not coalesced", testGap)
+	}
+}
+
+// A window slow to paint, with rows always waiting, is never quiet: once
+// it has painted, it gets one batch per PaintGap, not a burst to catch up.
+func TestPacerGivesASlowWindowNoBurst(t *testing.T) {
+	p := newPacer(testGap, testHold)
+	_, now := drain(p, time.Unix(1_000, 0), time.Second) // the spare of the start is spent
+	for range 10 {
+		p.sent(now)
+		late := now.Add(3 * testHold) // painted long after the flush interval, rows waiting
+		if w := p.wait(late, true); w != 0 {
+			t.Fatalf("painted late with rows waiting: wait %v, want 0", w)
+		}
+		p.sent(late)
+		if w := p.wait(late.Add(10*time.Millisecond), true); w != testGap-10*time.Millisecond {
+			t.Fatalf("the batch after a late paint may go after %v, want %v (one per PaintGap: no catching up)", w, testGap-10*time.Millisecond)
+		}
+		now = late.Add(testGap)
 	}
 }
 

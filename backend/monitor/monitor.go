@@ -379,7 +379,7 @@ func connIndex(id string) int {
 
 // outputLoop emits a batch as soon as there are fresh rows, the window has
 // painted the previous one (or FlushInterval has passed since it) and the
-// pacer has budget: the first tick after a quiet moment goes at once, and
+// pacer lets it go: the first ticks after a quiet moment go at once, and
 // under load rows coalesce into one batch per PaintGap. It also emits
 // metrics every second and the source state when it changed.
 func (m *Monitor) outputLoop(ctx context.Context) {
@@ -415,6 +415,8 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 			m.wantRows.Store(false)
 			sentSeq = b.Seq
 			pace.sent(now)
+		} else {
+			pace.idle(now)
 		}
 		resetTimer(due, m.opts.FlushInterval)
 	}

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -45,7 +45,7 @@ func (f *incidentBackend) SetAlertSettings(s alerts.Settings) error {
 	return nil
 }
 func (f *incidentBackend) DropConnectionFor(id string, d time.Duration) error { f.held = d; return nil }
-func (f *incidentBackend) Snapshot() health.Snapshot {
+func (f *incidentBackend) Snapshot() wire.Snapshot {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.snap
@@ -72,7 +72,7 @@ func (t *titles) list() []string {
 
 func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 	b := &incidentBackend{fakeBackend: fakeBackend{changed: make(chan struct{}, 1),
-		snap: health.Snapshot{EnabledConnections: 3, ConnectedCount: 3, Connections: map[string]health.Connection{}}}}
+		snap: wire.Snapshot{EnabledConnections: 3, ConnectedCount: 3, Connections: map[string]wire.Connection{}}}}
 	a := New(func(_ context.Context, out monitor.Output, _ service.Choice) Backend { b.out = out; return b }, nil, quiet)
 	a.interval = 10 * time.Millisecond
 	rec := &titles{}

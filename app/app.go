@@ -11,18 +11,18 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Backend is what the window observes (backend/service in the product).
 type Backend interface {
 	Info() service.Info
-	Snapshot() health.Snapshot
+	Snapshot() wire.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
 	Subscription() monitor.SubscriptionState
@@ -77,7 +77,7 @@ func New(open Opener, store *profiles.Store, log *slog.Logger) *App {
 }
 
 // Snapshot returns the health of every connection.
-func (a *App) Snapshot() (snap health.Snapshot, err error) {
+func (a *App) Snapshot() (snap wire.Snapshot, err error) {
 	defer a.recoverInto(&err, "Snapshot")
 	b, err := a.current()
 	if err != nil {

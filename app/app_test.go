@@ -16,12 +16,12 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -57,7 +57,7 @@ func (r *recorder) count(name string) int {
 
 type fakeBackend struct {
 	mu       sync.Mutex
-	snap     health.Snapshot
+	snap     wire.Snapshot
 	panic    atomic.Bool
 	changed  chan struct{}
 	paused   bool
@@ -119,7 +119,7 @@ func (f *fakeBackend) ReconnectNow(id string) error {
 	return nil
 }
 
-func (f *fakeBackend) Snapshot() health.Snapshot {
+func (f *fakeBackend) Snapshot() wire.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
 	}
@@ -140,7 +140,7 @@ func started(t *testing.T, b *fakeBackend, interval time.Duration) (*App, *recor
 }
 
 func TestBoundMethodsTranslate(t *testing.T) {
-	b := &fakeBackend{snap: health.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
+	b := &fakeBackend{snap: wire.Snapshot{TotalConnections: 3, ConnectedCount: 2}}
 	a, _ := started(t, b, time.Hour)
 	if s, err := a.Snapshot(); err != nil || s.ConnectedCount != 2 {
 		t.Fatalf("Snapshot() = %+v, %v", s, err)
@@ -202,10 +202,10 @@ func TestStatusIsEmittedAtOnceAndPeriodically(t *testing.T) {
 	_, rec := started(t, &fakeBackend{}, 10*time.Millisecond)
 	wait.For(t, "3 status and verdict events", 5*time.Second, func() bool { return rec.count(EventStatus) >= 3 && rec.count(EventVerdict) >= 3 })
 	rec.mu.Lock()
-	_, ok := rec.data[0].(health.Snapshot)
+	_, ok := rec.data[0].(wire.Snapshot)
 	rec.mu.Unlock()
 	if !ok {
-		t.Fatal("payload is not a health.Snapshot")
+		t.Fatal("payload is not a wire.Snapshot")
 	}
 }
 

@@ -3,7 +3,7 @@ package app
 // Event names emitted to the frontend. frontend/src/lib/events.ts mirrors this
 // list; TestEventNamesMatchFrontend keeps the two in step.
 const (
-	// EventStatus carries a health.Snapshot, on change and at 1 Hz.
+	// EventStatus carries a wire.Snapshot, on change and at 1 Hz.
 	EventStatus = "connections:status"
 	// EventTicks carries a monitor.Batch, at most every 100 ms.
 	EventTicks = "ticks:batch"

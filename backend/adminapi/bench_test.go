@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 func cpuTime() time.Duration {
@@ -27,9 +27,9 @@ func BenchmarkStatusAPI(b *testing.B) {
 	for _, viewers := range []int{10, 100} {
 		b.Run(fmt.Sprintf("viewers=%d", viewers), func(b *testing.B) {
 			f := start(b, Options{PushInterval: 100 * time.Millisecond})
-			f.src.Update(func(s *health.Snapshot) {
+			f.src.Update(func(s *wire.Snapshot) {
 				for c := 1; c <= 3; c++ {
-					cs := health.Connection{Enabled: true, Status: health.StatusConnected, AssignedTickers: 500}
+					cs := wire.Connection{Enabled: true, Status: wire.StatusConnected, AssignedTickers: 500}
 					for i := 0; i < 500; i++ {
 						cs.Tickers = append(cs.Tickers, fmt.Sprintf("C%dT%03d", c, i))
 					}

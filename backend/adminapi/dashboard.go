@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // DashboardPath is where the browser dashboard lives (the path of the
@@ -31,7 +31,7 @@ func (s *Server) routeDashboard() {
 	s.mux.HandleFunc("GET /api/admin/session", oneShot(http.HandlerFunc(s.session)).ServeHTTP)
 	s.mux.HandleFunc("GET /api/admin/info", s.adminJSON(func(*http.Request) any {
 		if s.opts.Info == nil {
-			return health.Info{Warnings: []string{}}
+			return wire.Info{Warnings: []string{}}
 		}
 		return s.opts.Info()
 	}))
@@ -44,7 +44,7 @@ func (s *Server) routeDashboard() {
 	}))
 	s.mux.HandleFunc("GET /api/admin/lookup", s.adminJSON(func(r *http.Request) any {
 		if s.opts.Lookup == nil {
-			return health.Lookup{Symbol: r.FormValue("symbol"), Message: "This server cannot look symbols up."}
+			return wire.Lookup{Symbol: r.FormValue("symbol"), Message: "This server cannot look symbols up."}
 		}
 		return s.opts.Lookup(r.FormValue("symbol"))
 	}))
@@ -88,7 +88,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, why)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"email": ss.email, "role": ss.role, "admin": ss.role.IsAdmin(), "expires": health.Unix(ss.expires)})
+	writeJSON(w, http.StatusOK, map[string]any{"email": ss.email, "role": ss.role, "admin": ss.role.IsAdmin(), "expires": wire.Unix(ss.expires)})
 }
 
 // dashboardFiles serves the built frontend, or a page that says it was not

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // A browser tab's filter follows the monitor's rule: "t" is a whole ticker
@@ -14,7 +14,7 @@ import (
 // prefixes; the batches say what matched.
 func TestDashboardFilterIsTheMonitorsRule(t *testing.T) {
 	f := start(t, Options{PushInterval: time.Hour})
-	f.src.Update(func(s *health.Snapshot) {
+	f.src.Update(func(s *wire.Snapshot) {
 		c := s.Connections["connection_1"]
 		c.Tickers = []string{"T", "TSLA", "MSFT", "INTU"}
 		s.Connections["connection_1"] = c

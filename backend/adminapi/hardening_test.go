@@ -28,7 +28,7 @@ import (
 	"github.com/gorilla/websocket"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 )
 
@@ -343,7 +343,7 @@ func TestHTTPServerCutsOffSlowAndIdleClients(t *testing.T) {
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 || srv.MaxHeaderBytes <= 0 {
 		t.Fatalf("timeouts missing: %+v", srv)
 	}
-	s := New(Options{Users: testUsers(t), Snapshots: admintest.NewHealth(health.Snapshot{})})
+	s := New(Options{Users: testUsers(t), Snapshots: admintest.NewHealth(wire.Snapshot{})})
 	hs := newHTTPServer(s.Handler(), 200*time.Millisecond, 300*time.Millisecond, time.Second, 300*time.Millisecond)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

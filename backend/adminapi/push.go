@@ -11,9 +11,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Push messages on /admin-ws.
@@ -305,7 +305,7 @@ func (h *hub) run(ctx context.Context) {
 			b, _ := json.Marshal(pushMessage{Event: EventMetrics, Data: map[string]any{
 				"total_ticks_received": snap.TotalTicksReceived, "ticks_per_second": rate,
 				"connected_count": snap.ConnectedCount, "enabled_connections": snap.EnabledConnections,
-				"total_errors": snap.TotalErrors, "timestamp": health.Unix(now),
+				"total_errors": snap.TotalErrors, "timestamp": wire.Unix(now),
 			}})
 			h.broadcast(b)
 			h.statusToDashboards()

@@ -27,8 +27,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // CookieName is the session cookie (Flask's name, for TickStockAppV2 clients).
@@ -36,7 +36,7 @@ const CookieName = "session"
 
 // Snapshotter is where the API's health comes from: the running manager.
 type Snapshotter interface {
-	Snapshot() health.Snapshot
+	Snapshot() wire.Snapshot
 	Changed() <-chan struct{}
 }
 
@@ -86,8 +86,8 @@ type Options struct {
 	Dashboard fs.FS
 	// Info is the dashboard's header (GET /api/admin/info); Lookup says
 	// which connection carries a symbol (GET /api/admin/lookup).
-	Info   func() health.Info
-	Lookup func(symbol string) health.Lookup
+	Info   func() wire.Info
+	Lookup func(symbol string) wire.Lookup
 	// Reconnect cuts a connection's backoff wait short (POST
 	// /api/admin/connections/{id}/reconnect); nil: 501.
 	Reconnect func(id string) error
@@ -323,7 +323,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.authorize(w, r); !ok {
 		return
 	}
-	env := statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: health.Unix(s.opts.Now())}
+	env := statusEnvelope{Status: "success", Data: s.opts.Snapshots.Snapshot(), Timestamp: wire.Unix(s.opts.Now())}
 	if s.opts.Verdict != nil {
 		v := s.opts.Verdict()
 		env.Verdict = &v
@@ -335,7 +335,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 // server's verdict (what only it can see: whether its ticks reach Redis).
 type statusEnvelope struct {
 	Status    string           `json:"status"`
-	Data      health.Snapshot  `json:"data"`
+	Data      wire.Snapshot    `json:"data"`
 	Timestamp float64          `json:"timestamp"`
 	Verdict   *verdict.Verdict `json:"verdict,omitempty"`
 }
@@ -373,7 +373,7 @@ func (s *Server) reconnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if _, ok := health.ParseSlot(id); !ok {
+	if _, ok := wire.ParseSlot(id); !ok {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("%q is not a connection (connection_1 to connection_3)", id))
 		return
 	}
@@ -382,5 +382,5 @@ func (s *Server) reconnect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.opts.Log.Info("reconnect now", "connection", id, "from", clientAddr(r))
-	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": health.SlotLabel(id) + " reconnects now."})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "success", "message": wire.SlotLabel(id) + " reconnects now."})
 }

@@ -20,7 +20,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -71,8 +71,8 @@ func (c *fakeClock) add(d time.Duration) {
 
 func start(t testing.TB, o Options) *fixture {
 	clock := &fakeClock{t: time.Now()}
-	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
-		Connections: map[string]health.Connection{"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"AAPL"}}}})
+	src := admintest.NewHealth(wire.Snapshot{TotalConnections: 3, EnabledConnections: 3, ConnectedCount: 3,
+		Connections: map[string]wire.Connection{"connection_1": {Name: "primary", Enabled: true, Status: wire.StatusConnected, Tickers: []string{"AAPL"}}}})
 	o.Users, o.Snapshots = testUsers(t), src
 	if o.Now == nil {
 		o.Now = clock.now
@@ -285,7 +285,7 @@ func TestPushStreamSendsStatusOnChangeAndMetrics(t *testing.T) {
 	if err := conn.ReadJSON(&first); err != nil || first.Event != EventStatus {
 		t.Fatalf("first message %+v %v", first, err)
 	}
-	f.src.Update(func(s *health.Snapshot) { s.TotalTicksReceived = 42 })
+	f.src.Update(func(s *wire.Snapshot) { s.TotalTicksReceived = 42 })
 	seen := map[string]bool{}
 	for !(seen[EventStatus] && seen[EventMetrics]) {
 		var m struct {
@@ -349,7 +349,7 @@ func TestHundredViewersStream(t *testing.T) {
 func TestStalledViewerIsDroppedWhileOthersKeepTheirRate(t *testing.T) {
 	f := start(t, Options{PushInterval: 20 * time.Millisecond, ViewerQueue: 8})
 	// ~100 kB snapshots, so a viewer that reads nothing fills its socket fast.
-	f.src.Update(func(s *health.Snapshot) {
+	f.src.Update(func(s *wire.Snapshot) {
 		c1 := s.Connections["connection_1"]
 		for i := 0; i < 12_000; i++ {
 			c1.Tickers = append(c1.Tickers, fmt.Sprintf("T%05d", i))

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Events that only dashboard viewers receive (/admin-ws?stream=dashboard):
@@ -161,7 +161,7 @@ func (h *hub) remember(b *monitor.Batch) {
 		return append(rows, old[:min(len(old), n-len(rows))]...)
 	}
 	r, l := &h.stream.recent, h.stream.limits
-	for i, id := range health.SlotIDs {
+	for i, id := range wire.SlotIDs {
 		r.Conns[i] = keep(r.Conns[i], b.Connections[id], l.Rows)
 	}
 	r.Unassigned = keep(r.Unassigned, b.Unassigned, l.UnassignedRows)

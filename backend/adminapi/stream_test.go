@@ -13,8 +13,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // dashConn signs c in as email and opens /admin-ws?stream=dashboard.
@@ -292,7 +292,7 @@ func TestDashboardPageAndSession(t *testing.T) {
 		"assets/index.js":  {Data: []byte("console.log(1)")},
 		"assets/style.css": {Data: []byte("body{}")},
 	}
-	f := start(t, Options{Dashboard: page, Info: func() health.Info { return health.Info{Mode: "demo"} }})
+	f := start(t, Options{Dashboard: page, Info: func() wire.Info { return wire.Info{Mode: "demo"} }})
 	c := f.client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Get(f.http.URL + DashboardPath)

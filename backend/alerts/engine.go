@@ -17,17 +17,17 @@ import (
 	"sort"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Observation is everything the engine looks at, at one moment. At comes
 // from the caller, so tests drive the engine with a fake clock.
 type Observation struct {
 	At           time.Time
-	Snapshot     health.Snapshot
+	Snapshot     wire.Snapshot
 	Metrics      *monitor.Metrics           // nil: no subscription runs
 	Subscription *monitor.SubscriptionState // nil: no subscription runs
 	Remote       *remote.State              // nil: not remote mode
@@ -63,7 +63,7 @@ type Engine struct {
 
 // connTrack is what the engine remembers of one connection.
 type connTrack struct {
-	status     health.Status
+	status     wire.Status
 	since      time.Time
 	reconnects int64
 	silent     time.Time // the verdict calls it silent since; zero: not silent
@@ -106,7 +106,7 @@ func (e *Engine) Observe(o Observation) []Entry {
 	judged := e.judge(o)
 	if in := e.incident; in != nil { // the details of the open incident
 		for i := range out {
-			out[i].Incident = health.Unix(in.start)
+			out[i].Incident = wire.Unix(in.start)
 		}
 	}
 	out = append(out, judged...)
@@ -118,7 +118,7 @@ func (e *Engine) Observe(o Observation) []Entry {
 // without a status word (a remote server not signed in to yet) is not
 // known: nothing is recorded until it has one, and that one is where its
 // record starts, not a transition from nothing.
-func (e *Engine) connection(o Observation, id string, c health.Connection) []Entry {
+func (e *Engine) connection(o Observation, id string, c wire.Connection) []Entry {
 	now := o.At
 	t, seen := e.conns[id]
 	if c.Status == "" {
@@ -132,9 +132,9 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 	var out []Entry
 	if c.Status != t.status {
 		out = append(out, e.transition(changedAt(c, t.since, now), id, c, t))
-	} else if c.Status == health.StatusConnected && c.ReconnectCount > t.reconnects {
+	} else if c.Status == wire.StatusConnected && c.ReconnectCount > t.reconnects {
 		// A drop and reconnect too quick for two observations to see.
-		out = append(out, Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
+		out = append(out, Entry{At: wire.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
 			Cause: c.LastError, Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%s)", label(id, c), soFar(c.ReconnectCount))})
 	}
@@ -145,11 +145,11 @@ func (e *Engine) connection(o Observation, id string, c health.Connection) []Ent
 // changedAt is when c's status changed: the snapshot's status_since when it
 // has one (the manager's own clock, so an outage lasts what it lasted and not
 // what two observations a second apart make of it), else the observation.
-func changedAt(c health.Connection, prev, now time.Time) time.Time {
+func changedAt(c wire.Connection, prev, now time.Time) time.Time {
 	if c.StatusSince <= 0 {
 		return now
 	}
-	at := health.Time(c.StatusSince)
+	at := wire.Time(c.StatusSince)
 	if at.Before(prev) || at.After(now) {
 		return now
 	}
@@ -157,10 +157,10 @@ func changedAt(c health.Connection, prev, now time.Time) time.Time {
 }
 
 // transition records a status change.
-func (e *Engine) transition(now time.Time, id string, c health.Connection, t *connTrack) Entry {
-	tr := Entry{At: health.Unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
+func (e *Engine) transition(now time.Time, id string, c wire.Connection, t *connTrack) Entry {
+	tr := Entry{At: wire.Unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
 		Duration: now.Sub(t.since).Seconds(), Reconnects: c.ReconnectCount}
-	if c.Status != health.StatusConnected {
+	if c.Status != wire.StatusConnected {
 		tr.Cause = c.LastError
 	}
 	tr.Message = fmt.Sprintf("%s: %s → %s after %s%s", label(id, c), t.status, c.Status, human(now.Sub(t.since)), because(tr.Cause))
@@ -170,7 +170,7 @@ func (e *Engine) transition(now time.Time, id string, c health.Connection, t *co
 
 // silence records a connection the verdict calls silent (connected, no
 // tick for its stall threshold), when it begins and when ticks return.
-func (e *Engine) silence(o Observation, id string, c health.Connection, t *connTrack) []Entry {
+func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTrack) []Entry {
 	silent := false
 	var sentence string
 	if o.Verdict != nil {
@@ -180,12 +180,12 @@ func (e *Engine) silence(o Observation, id string, c health.Connection, t *connT
 	switch {
 	case silent && t.silent.IsZero():
 		t.silent = o.At
-		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(c.Status), To: string(verdict.CauseSilent),
+		return []Entry{{At: wire.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(c.Status), To: string(verdict.CauseSilent),
 			Reconnects: c.ReconnectCount, Message: fmt.Sprintf("%s is %s but silent: %s", label(id, c), c.Status, sentence)}}
 	case !silent && !t.silent.IsZero():
 		d := o.At.Sub(t.silent)
 		t.silent = time.Time{}
-		return []Entry{{At: health.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(verdict.CauseSilent), To: string(c.Status),
+		return []Entry{{At: wire.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(verdict.CauseSilent), To: string(c.Status),
 			Duration: d.Seconds(), Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s: silent for %s, now %s", label(id, c), human(d), c.Status)}}
 	}
@@ -244,7 +244,7 @@ func (e *Engine) remoteState(o Observation) []Entry {
 	}
 	var out []Entry
 	if prev := e.remote; prev != "" {
-		out = append(out, Entry{At: health.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
+		out = append(out, Entry{At: wire.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: prev, To: r.State,
 			Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
 			Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
 	}
@@ -253,8 +253,8 @@ func (e *Engine) remoteState(o Observation) []Entry {
 }
 
 // label names a connection for people: "Connection 2 (secondary)".
-func label(id string, c health.Connection) string {
-	l := health.SlotLabel(id)
+func label(id string, c wire.Connection) string {
+	l := wire.SlotLabel(id)
 	if c.Name != "" {
 		l += " (" + c.Name + ")"
 	}

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // fakeClock is the clock the tests drive the engine with.
@@ -23,7 +23,7 @@ func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 3, 10, 3, 10, 
 // world is a three-connection session the tests mutate; its verdict is a
 // small stand-in of verdict.Judge (the engine only reads verdicts).
 type world struct {
-	snap     health.Snapshot
+	snap     wire.Snapshot
 	met      monitor.Metrics
 	src      monitor.SubscriptionState
 	remote   *remote.State
@@ -33,18 +33,18 @@ type world struct {
 }
 
 func newWorld() *world {
-	w := &world{snap: health.Snapshot{Connections: map[string]health.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
+	w := &world{snap: wire.Snapshot{Connections: map[string]wire.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
 		src: monitor.SubscriptionState{State: monitor.SubscriptionSubscribed}, silent: map[string]bool{}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
-		id := health.SlotIDs[i]
-		w.snap.Connections[id] = health.Connection{Name: n, Enabled: true, Status: health.StatusConnected}
+		id := wire.SlotIDs[i]
+		w.snap.Connections[id] = wire.Connection{Name: n, Enabled: true, Status: wire.StatusConnected}
 	}
 	return w
 }
 
-func (w *world) set(id string, s health.Status, lastErr string) {
+func (w *world) set(id string, s wire.Status, lastErr string) {
 	c := w.snap.Connections[id]
-	if c.Status == health.StatusConnected && s != health.StatusConnected {
+	if c.Status == wire.StatusConnected && s != wire.StatusConnected {
 		c.ReconnectCount++
 	}
 	c.Status, c.LastError = s, lastErr
@@ -61,10 +61,10 @@ func (w *world) verdict() *verdict.Verdict {
 	for id, c := range w.snap.Connections {
 		vc := verdict.Conn{Level: verdict.OK, Status: string(c.Status), Label: string(c.Status), Streaming: true, Publishing: !w.unpub, Cause: verdict.CauseHealthy}
 		switch {
-		case c.Status == health.StatusAuthFailed:
+		case c.Status == wire.StatusAuthFailed:
 			vc.Level, vc.Cause = verdict.Down, verdict.CauseKeyRefused
 			refused++
-		case c.Status != health.StatusConnected:
+		case c.Status != wire.StatusConnected:
 			vc.Level, vc.Cause = verdict.Down, verdict.CauseProviderDown
 		case w.unpub:
 			vc.Level, vc.Cause, vc.Label = verdict.Down, verdict.CauseNotPublishing, "connected · not publishing"
@@ -125,9 +125,9 @@ func TestQuickReconnectPagesNobody(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 5*time.Second)
-	w.set("connection_2", health.StatusDisconnected, "read tcp: connection reset by peer")
+	w.set("connection_2", wire.StatusDisconnected, "read tcp: connection reset by peer")
 	got := run(e, w, c, 9*time.Second)
-	w.set("connection_2", health.StatusConnected, "")
+	w.set("connection_2", wire.StatusConnected, "")
 	got = append(got, run(e, w, c, 4*time.Second)...)
 	if len(rec.Sent()) != 0 || len(alertsOf(got)) != 0 {
 		t.Fatalf("a 9 s outage under the 10 s threshold was notified: %+v", rec.Sent())
@@ -150,9 +150,9 @@ func TestOneOutageIsOneDownAndOneRecoveredNotification(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
-	w.set("connection_1", health.StatusDisconnected, "simulated drop")
+	w.set("connection_1", wire.StatusDisconnected, "simulated drop")
 	got := run(e, w, c, 15*time.Second)
-	w.set("connection_1", health.StatusConnected, "")
+	w.set("connection_1", wire.StatusConnected, "")
 	got = append(got, run(e, w, c, 10*time.Second)...)
 	sent := rec.Sent()
 	if len(sent) != 2 {
@@ -178,30 +178,30 @@ func TestTransitionIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
 	down := c.t.Add(300 * time.Millisecond)
-	w.set("connection_2", health.StatusDisconnected, "dropped")
+	w.set("connection_2", wire.StatusDisconnected, "dropped")
 	setSince(w, "connection_2", down)
 	got := ofKind(run(e, w, c, 9*time.Second), EntryTransition)
 	up := c.t.Add(-400 * time.Millisecond)
-	w.set("connection_2", health.StatusConnected, "")
+	w.set("connection_2", wire.StatusConnected, "")
 	setSince(w, "connection_2", up)
 	got = append(got, ofKind(run(e, w, c, 2*time.Second), EntryTransition)...)
-	if len(got) != 2 || got[0].At != health.Unix(down) || got[1].At != health.Unix(up) {
-		t.Fatalf("transitions at %v and %v, want the status changes at %v and %v (%+v)", got[0].At, got[1].At, health.Unix(down), health.Unix(up), got)
+	if len(got) != 2 || got[0].At != wire.Unix(down) || got[1].At != wire.Unix(up) {
+		t.Fatalf("transitions at %v and %v, want the status changes at %v and %v (%+v)", got[0].At, got[1].At, wire.Unix(down), wire.Unix(up), got)
 	}
 	if d := got[1].Duration; math.Abs(d-up.Sub(down).Seconds()) > 1e-6 {
 		t.Fatalf("time disconnected %v s, want %v s", d, up.Sub(down).Seconds())
 	}
 	// A status_since outside the last observation and now (another clock) is not believed.
-	w.set("connection_2", health.StatusDisconnected, "dropped")
+	w.set("connection_2", wire.StatusDisconnected, "dropped")
 	setSince(w, "connection_2", c.t.Add(time.Hour))
-	if got := run(e, w, c, time.Second); len(got) == 0 || got[0].Kind != EntryTransition || got[0].At != health.Unix(c.t) {
+	if got := run(e, w, c, time.Second); len(got) == 0 || got[0].Kind != EntryTransition || got[0].At != wire.Unix(c.t) {
 		t.Fatalf("a status_since in the future: %+v", got)
 	}
 }
 
 func setSince(w *world, id string, at time.Time) {
 	cs := w.snap.Connections[id]
-	cs.StatusSince = health.Unix(at)
+	cs.StatusSince = wire.Unix(at)
 	w.snap.Connections[id] = cs
 }
 
@@ -211,13 +211,13 @@ func TestConnectThenDropAgainIsOneIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_2", health.StatusDisconnected, "cut")
+	w.set("connection_2", wire.StatusDisconnected, "cut")
 	got := run(e, w, c, 6*time.Second)
-	w.set("connection_2", health.StatusConnected, "")
+	w.set("connection_2", wire.StatusConnected, "")
 	got = append(got, run(e, w, c, time.Second)...)
-	w.set("connection_2", health.StatusDisconnected, "cut again")
+	w.set("connection_2", wire.StatusDisconnected, "cut again")
 	got = append(got, run(e, w, c, 4*time.Second)...)
-	w.set("connection_2", health.StatusConnected, "")
+	w.set("connection_2", wire.StatusConnected, "")
 	got = append(got, run(e, w, c, 4*time.Second)...)
 	if in := ofKind(got, EntryIncident); len(in) != 2 || in[1].Duration != 11 {
 		t.Fatalf("want one incident of 11 s, got %+v", in)
@@ -231,7 +231,7 @@ func TestOutageThresholdFromSettings(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{OutageAfterS: 30}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_3", health.StatusError, "gave up")
+	w.set("connection_3", wire.StatusError, "gave up")
 	if a := alertsOf(run(e, w, c, 30*time.Second)); len(a) != 0 {
 		t.Fatalf("alerted before the 30 s threshold: %+v", a)
 	}
@@ -247,12 +247,12 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", health.StatusDisconnected, "dropped")
+	w.set("connection_1", wire.StatusDisconnected, "dropped")
 	got := run(e, w, c, 12*time.Second)
 	for range 3 { // the retry loop: refused, connecting, refused…
-		w.set("connection_1", health.StatusAuthFailed, "auth_failed: invalid key")
+		w.set("connection_1", wire.StatusAuthFailed, "auth_failed: invalid key")
 		got = append(got, run(e, w, c, 2*time.Second)...)
-		w.set("connection_1", health.StatusConnecting, "")
+		w.set("connection_1", wire.StatusConnecting, "")
 		got = append(got, run(e, w, c, time.Second)...)
 	}
 	in := ofKind(got, EntryIncident)
@@ -266,7 +266,7 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 	if !strings.Contains(sent[1].Body, "down since 03:10:02") && !strings.Contains(sent[1].Body, "down since "+clock(in[0].Time())) {
 		t.Fatalf("the update does not say since when: %q", sent[1].Body)
 	}
-	w.set("connection_1", health.StatusConnected, "")
+	w.set("connection_1", wire.StatusConnected, "")
 	got = run(e, w, c, 4*time.Second)
 	if in := ofKind(got, EntryIncident); len(in) != 1 || in[0].Cause != string(verdict.CauseKeyRefused) || in[0].Duration != 21 {
 		t.Fatalf("closed %+v", in)
@@ -282,8 +282,8 @@ func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	for _, id := range health.SlotIDs {
-		w.set(id, health.StatusAuthFailed, "auth_failed: invalid key")
+	for _, id := range wire.SlotIDs {
+		w.set(id, wire.StatusAuthFailed, "auth_failed: invalid key")
 	}
 	got := run(e, w, c, time.Second)
 	a := alertsOf(got)
@@ -291,8 +291,8 @@ func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 		t.Fatalf("want one notified key alert for all connections, got %+v", got)
 	}
 	got = run(e, w, c, 30*time.Second)
-	for _, id := range health.SlotIDs {
-		w.set(id, health.StatusConnected, "")
+	for _, id := range wire.SlotIDs {
+		w.set(id, wire.StatusConnected, "")
 	}
 	got = append(got, run(e, w, c, 5*time.Second)...)
 	sent := rec.Sent()
@@ -353,15 +353,15 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	w.unjudged = true
 	w.remote = &remote.State{State: remote.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
-	for _, id := range health.SlotIDs {
-		w.snap.Connections[id] = health.Connection{Enabled: true}
+	for _, id := range wire.SlotIDs {
+		w.snap.Connections[id] = wire.Connection{Enabled: true}
 	}
 	e := New(Settings{}, rec, nil)
 	got := run(e, w, c, 30*time.Second)
 	w.remote = &remote.State{State: remote.StateObserving, Server: "http://127.0.0.1:8765"}
 	w.unjudged = false
-	for _, id := range health.SlotIDs {
-		w.set(id, health.StatusConnected, "")
+	for _, id := range wire.SlotIDs {
+		w.set(id, wire.StatusConnected, "")
 	}
 	got = append(got, run(e, w, c, 10*time.Second)...)
 	if len(rec.Sent()) != 0 {
@@ -404,15 +404,15 @@ func TestQuietAndKindsOff(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{Quiet: true}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", health.StatusAuthFailed, "bad key")
+	w.set("connection_1", wire.StatusAuthFailed, "bad key")
 	a := alertsOf(run(e, w, c, time.Second))
 	if len(a) != 1 || a[0].Notified || a[0].Note != "quiet mode" || len(rec.Sent()) != 0 {
 		t.Fatalf("quiet mode notified: %+v %+v", a, rec.Sent())
 	}
-	w.set("connection_1", health.StatusConnected, "")
+	w.set("connection_1", wire.StatusConnected, "")
 	run(e, w, c, 5*time.Second)
 	e.SetSettings(Settings{Off: []Kind{KindAuthFailed}})
-	w.set("connection_2", health.StatusAuthFailed, "")
+	w.set("connection_2", wire.StatusAuthFailed, "")
 	a = alertsOf(run(e, w, c, 5*time.Second))
 	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "off") {
 		t.Fatalf("kind off notified: %+v", a)
@@ -423,7 +423,7 @@ func TestNotifierErrorIsNoted(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{Err: errors.New("no notification service")}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.set("connection_1", health.StatusAuthFailed, "")
+	w.set("connection_1", wire.StatusAuthFailed, "")
 	a := alertsOf(run(e, w, c, time.Second))
 	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "no notification service") {
 		t.Fatalf("failure not noted: %+v", a)
@@ -431,11 +431,11 @@ func TestNotifierErrorIsNoted(t *testing.T) {
 	// Nothing reached the desktop, so nothing is to be taken back; the
 	// next incident is not throttled by a send that failed.
 	rec.Err = nil
-	w.set("connection_1", health.StatusConnected, "")
+	w.set("connection_1", wire.StatusConnected, "")
 	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 0 {
 		t.Fatalf("a recovery of an incident the desktop never heard of: %+v", a)
 	}
-	w.set("connection_1", health.StatusAuthFailed, "")
+	w.set("connection_1", wire.StatusAuthFailed, "")
 	if a := alertsOf(run(e, w, c, time.Second)); len(a) != 1 || !a[0].Notified {
 		t.Fatalf("throttled after a failed send: %+v", a)
 	}
@@ -448,7 +448,7 @@ func TestStallIsRecorded(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	for _, id := range health.SlotIDs {
+	for _, id := range wire.SlotIDs {
 		w.silent[id] = true
 	}
 	got := run(e, w, c, 10*time.Second)
@@ -475,13 +475,13 @@ func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 	w.unpub = true
 	run(e, w, c, 8*time.Second)
 	w.unpub = false
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: health.Unix(c.t.Add(-8 * time.Second)), To: health.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: wire.Unix(c.t.Add(-8 * time.Second)), To: wire.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
 	got := ofKind(run(e, w, c, time.Second), EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "lost") || strings.Contains(got[0].Message, "not seen") {
 		t.Fatalf("gap %+v", got)
 	}
 	// A gap of the monitor's own subscription while publishing went on.
-	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: health.Unix(c.t), Seconds: 2, Reason: "closed"}}
+	w.src = monitor.SubscriptionState{State: monitor.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: wire.Unix(c.t), Seconds: 2, Reason: "closed"}}
 	got = ofKind(run(e, w, c, time.Second), EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "not seen by this monitor") {
 		t.Fatalf("gap %+v", got)

@@ -3,7 +3,7 @@ package alerts
 import (
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Entry kinds in the incident timeline.
@@ -57,4 +57,4 @@ type Entry struct {
 }
 
 // Time is At as a time.Time.
-func (e Entry) Time() time.Time { return health.Time(e.At) }
+func (e Entry) Time() time.Time { return wire.Time(e.At) }

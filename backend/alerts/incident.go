@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // incident is the open incident: the verdict has not been OK since start.
@@ -68,12 +68,12 @@ func (e *Engine) opensIncident(v *verdict.Verdict) bool {
 // earlier and after the last observation (the verdict's own clock).
 func (e *Engine) open(now time.Time, v *verdict.Verdict) []Entry {
 	start := now
-	if s := health.Time(v.Since); v.Since > 0 && s.Before(now) && now.Sub(s) < 2*time.Second {
+	if s := wire.Time(v.Since); v.Since > 0 && s.Before(now) && now.Sub(s) < 2*time.Second {
 		start = s
 	}
 	in := &incident{start: start, level: v.Level, cause: v.Cause, sentence: v.Sentence, v: *v, where: where(v), causeAt: start}
 	e.incident = in
-	out := []Entry{{At: health.Unix(start), Connection: in.where, Kind: EntryIncident, Incident: health.Unix(start),
+	out := []Entry{{At: wire.Unix(start), Connection: in.where, Kind: EntryIncident, Incident: wire.Unix(start),
 		To: string(v.Cause), Level: string(v.Level), Cause: string(v.Cause),
 		Message: fmt.Sprintf("%s: %s", verdict.Word(v.Level), v.Sentence)}}
 	return append(out, e.alertOpen(now)...)
@@ -98,7 +98,7 @@ func (e *Engine) update(now time.Time, v *verdict.Verdict) []Entry {
 	if cause != prev {
 		in.causeAt = now
 	}
-	out := []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryIncident, Incident: health.Unix(in.start),
+	out := []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryIncident, Incident: wire.Unix(in.start),
 		From: string(prev), To: string(cause), Level: string(v.Level), Cause: string(cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("%s: %s (incident since %s, %s)", verdict.Word(v.Level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 	return append(out, e.alertUpdate(now)...)
@@ -130,12 +130,12 @@ func (e *Engine) settle(now time.Time) []Entry {
 	}
 	e.incident = nil
 	d := in.back.Sub(in.start)
-	id := health.Unix(in.start)
-	out := []Entry{{At: health.Unix(in.back), Connection: in.where, Kind: EntryIncident, Incident: id,
+	id := wire.Unix(in.start)
+	out := []Entry{{At: wire.Unix(in.back), Connection: in.where, Kind: EntryIncident, Incident: id,
 		From: string(in.cause), To: string(verdict.CauseHealthy), Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
 		Message: fmt.Sprintf("OK again after %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))}}
 	if in.notified { // the desktop said it was down: it must hear it is back, throttle or not
-		out = append(out, Entry{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindRecovered, Incident: id,
+		out = append(out, Entry{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindRecovered, Incident: id,
 			Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
 			Message: fmt.Sprintf("Recovered after an outage of %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))})
 	}
@@ -151,19 +151,19 @@ func (e *Engine) alertOpen(now time.Time) []Entry {
 	if in.notified || in.tried == in.cause || now.Sub(in.start) < e.threshold(in.cause) {
 		return nil
 	}
-	id := health.Unix(in.start)
+	id := wire.Unix(in.start)
 	if !e.lastOpen.IsZero() && now.Sub(e.lastOpen) < ThrottleFor {
 		if in.heldBack {
 			return nil
 		}
 		in.heldBack = true
-		return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
+		return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
 			Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 			Message: fmt.Sprintf("%s: %s", verdict.Word(in.level), in.sentence),
 			Note:    fmt.Sprintf("held back: one new incident is notified per minute (the last %s ago); this one is notified then if it is still open", human(now.Sub(e.lastOpen)))}}
 	}
 	in.tried = in.cause
-	return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
+	return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("%s since %s: %s", verdict.Word(in.level), clock(in.start), in.sentence)}}
 }
@@ -180,7 +180,7 @@ func (e *Engine) alertUpdate(now time.Time) []Entry {
 		return nil
 	}
 	in.shown, in.shownLvl = in.cause, in.level
-	return []Entry{{At: health.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: health.Unix(in.start),
+	return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: wire.Unix(in.start),
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("Now %s: %s (down since %s, %s)", verdict.Word(in.level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 }
@@ -188,7 +188,7 @@ func (e *Engine) alertUpdate(now time.Time) []Entry {
 // delivered is told which alert reached the desktop (see notify).
 func (e *Engine) delivered(a *Entry, at time.Time) {
 	in := e.incident
-	if in == nil || a.Alert == KindRecovered || a.Incident != health.Unix(in.start) {
+	if in == nil || a.Alert == KindRecovered || a.Incident != wire.Unix(in.start) {
 		return
 	}
 	if !in.notified {

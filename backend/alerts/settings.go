@@ -5,8 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Kind is what an alert is about. Throttling and the on/off settings are per
@@ -22,8 +22,8 @@ const (
 	KindRecovered Kind = "recovered"
 	// KindAuthFailed and KindMaxConnections are named after the status
 	// words they follow, and fire at once: waiting does not mend them.
-	KindAuthFailed     = Kind(health.StatusAuthFailed)
-	KindMaxConnections = Kind(health.StatusMaxConnections)
+	KindAuthFailed     = Kind(wire.StatusAuthFailed)
+	KindMaxConnections = Kind(wire.StatusMaxConnections)
 	// KindSilent: the verdict says silent (connected, no tick for the stall
 	// threshold) for SilentAfter.
 	KindSilent Kind = "silent"

@@ -18,10 +18,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/safefile"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Mode selects where the connections come from.
@@ -34,7 +34,7 @@ const (
 )
 
 // MaxConnections is the number of connection slots the product supports.
-const MaxConnections = health.Slots
+const MaxConnections = wire.Slots
 
 // Defaults of the contract table.
 const (
@@ -429,7 +429,7 @@ var demoKeys = [MaxConnections]string{"demo_megacap", "demo_growth", "demo_value
 
 func (r *reader) connection(i int, u Universes, demo bool) Connection {
 	conn := Connection{
-		ID:          health.SlotID(i + 1),
+		ID:          wire.SlotID(i + 1),
 		Name:        r.str(envName(i, "NAME"), defaultNames[i]),
 		Enabled:     r.boolean(envName(i, "ENABLED"), false),
 		UniverseKey: r.str(envName(i, "UNIVERSE_KEY"), ""),

@@ -1,6 +1,6 @@
 package history
 
-import "github.com/tickstock/monitor/backend/health"
+import "github.com/tickstock/monitor/backend/wire"
 
 // prune deletes what is older than the retention, then the oldest tenth of
 // what is left while the file is over the size cap, and gives the freed
@@ -12,7 +12,7 @@ func (s *Store) prune() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cut := s.opts.Now().Add(-s.opts.Retention)
-	s.deleteBefore(health.Unix(cut))
+	s.deleteBefore(wire.Unix(cut))
 	for range 20 { // bounded: each round removes a tenth of the time span
 		size := s.sizeLocked()
 		if size <= s.opts.MaxBytes {

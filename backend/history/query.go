@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Query selects timeline entries. The window sends it through the bindings
@@ -118,7 +118,7 @@ type Chart struct {
 
 // ChartOf returns connection's figures and outages between from and to.
 func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
-	c := Chart{Connection: connection, From: health.Unix(from), To: health.Unix(to), Outages: []Span{}, Unobserved: []Span{}}
+	c := Chart{Connection: connection, From: wire.Unix(from), To: wire.Unix(to), Outages: []Span{}, Unobserved: []Span{}}
 	var err error
 	if c.Minutes, err = s.Minutes(connection, from, to); err != nil {
 		return c, err
@@ -159,12 +159,12 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			}
 			stopped, aliveUntil = 0, e.At+e.Duration
 		case e.Connection != connection || e.From == e.To:
-		case e.To == string(health.StatusConnected):
+		case e.To == string(wire.StatusConnected):
 			if down == nil { // began before the chart's start
 				down = &Span{From: e.At - e.Duration}
 			}
 			back = e.At
-		case e.To == string(health.StatusDisabled):
+		case e.To == string(wire.StatusDisabled):
 			if down != nil {
 				closeDown(e.At)
 			}

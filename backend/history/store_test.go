@@ -15,7 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // IgnoreCurrent: the Socket.IO client library (imported through the remote
@@ -24,7 +24,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m, goleak.IgnoreCurrent()) }
 
 var t0 = time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
 
-func at(d time.Duration) float64 { return health.Unix(t0.Add(d)) }
+func at(d time.Duration) float64 { return wire.Unix(t0.Add(d)) }
 
 func open(t *testing.T, path string, o Options) *Store {
 	t.Helper()
@@ -64,7 +64,7 @@ func TestWriteAndQueryByTimeConnectionAndKind(t *testing.T) {
 func TestSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.db")
 	s := Open(path, Options{})
-	s.AddEntry(alerts.Entry{At: health.Unix(time.Now()), Connection: "connection_3", Kind: alerts.EntryTransition, Message: "kept"})
+	s.AddEntry(alerts.Entry{At: wire.Unix(time.Now()), Connection: "connection_3", Kind: alerts.EntryTransition, Message: "kept"})
 	s.Close()
 	s = open(t, path, Options{})
 	if got, _ := s.Entries(Query{}); len(got) != 1 || got[0].Message != "kept" {
@@ -95,8 +95,8 @@ func TestAMinuteSplitByARestartIsMerged(t *testing.T) {
 func TestRetention(t *testing.T) {
 	now := t0.Add(40 * 24 * time.Hour)
 	s := open(t, filepath.Join(t.TempDir(), "r.db"), Options{Now: func() time.Time { return now }})
-	s.AddEntry(alerts.Entry{At: health.Unix(now.Add(-31 * 24 * time.Hour)), Kind: "transition", Message: "old"})
-	s.AddEntry(alerts.Entry{At: health.Unix(now.Add(-29 * 24 * time.Hour)), Kind: "transition", Message: "young"})
+	s.AddEntry(alerts.Entry{At: wire.Unix(now.Add(-31 * 24 * time.Hour)), Kind: "transition", Message: "old"})
+	s.AddEntry(alerts.Entry{At: wire.Unix(now.Add(-29 * 24 * time.Hour)), Kind: "transition", Message: "young"})
 	s.AddMinute(Minute{Connection: "connection_1", Start: now.Add(-31 * 24 * time.Hour).Unix()})
 	s.AddMinute(Minute{Connection: "connection_1", Start: now.Add(-time.Hour).Unix()})
 	s.Prune()
@@ -115,7 +115,7 @@ func TestSizeCapDropsOldestFirst(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "c.db"), Options{MaxBytes: limit, Now: func() time.Time { return now }})
 	filler := strings.Repeat("x", 200)
 	for i := range 5000 { // about 1.2 MB of entries, one a minute
-		s.AddEntry(alerts.Entry{At: health.Unix(t0.Add(time.Duration(i) * time.Minute)), Kind: "transition", Message: filler})
+		s.AddEntry(alerts.Entry{At: wire.Unix(t0.Add(time.Duration(i) * time.Minute)), Kind: "transition", Message: filler})
 	}
 	s.Flush()
 	if s.Size() <= limit {

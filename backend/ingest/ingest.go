@@ -14,11 +14,11 @@ import (
 	"strings"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // DemoRate is the simulator's events per second per connection in the demo.
@@ -181,7 +181,7 @@ func (in *Ingest) closeDemoRedis() {
 // Snapshot is the manager's snapshot with the publisher's losses added to
 // each connection's publish_dropped (the manager counts a full queue; the
 // publisher counts ticks of pipelines that Redis failed).
-func (in *Ingest) Snapshot() health.Snapshot {
+func (in *Ingest) Snapshot() wire.Snapshot {
 	s := in.Manager.Snapshot()
 	if in.Publisher == nil {
 		return s
@@ -210,7 +210,7 @@ func (in *Ingest) Health() map[string]any {
 	st := in.Publisher.State()
 	return map[string]any{"redis": map[string]any{
 		"kind": st.Kind, "where": st.Where, "node": st.Node,
-		"publishing": st.Connected, "detail": st.Detail, "since": health.Unix(st.Since),
+		"publishing": st.Connected, "detail": st.Detail, "since": wire.Unix(st.Since),
 		"queued": in.Publisher.Queued(),
 	}}
 }

@@ -6,10 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -21,7 +21,7 @@ func TestRejectedKeyIsRetriedNoFasterThanOncePerSecond(t *testing.T) {
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.ReconnectDelay, cfg.MaxReconnectDelay = time.Millisecond, time.Millisecond
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == wire.StatusAuthFailed })
 	time.Sleep(2500 * time.Millisecond)
 	if n := m.Snapshot().Connections["connection_1"].ReconnectCount; n > 3 {
 		t.Fatalf("%d retries in 2.5 s after a rejected key, want at most one a second", n)

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Manager owns the connection slots of one configuration.
@@ -84,7 +84,7 @@ func (m *Manager) Close() {
 // Changed is signalled (coalesced) whenever a connection's status changes.
 func (m *Manager) Changed() <-chan struct{} { return m.changed }
 
-func (m *Manager) setStatus(st *connState, s health.Status) {
+func (m *Manager) setStatus(st *connState, s wire.Status) {
 	if st.setStatus(s, time.Now()) {
 		m.opts.Log.Info("status", "connection", st.id, "status", string(s))
 		m.signalChange()
@@ -108,10 +108,10 @@ func (m *Manager) redact(s string) string {
 }
 
 // Snapshot returns the health of every connection. Safe for concurrent use.
-func (m *Manager) Snapshot() health.Snapshot {
-	s := health.Snapshot{
+func (m *Manager) Snapshot() wire.Snapshot {
+	s := wire.Snapshot{
 		TotalConnections: m.cfg.ConnectionsMax,
-		Connections:      make(map[string]health.Connection, len(m.conns)),
+		Connections:      make(map[string]wire.Connection, len(m.conns)),
 	}
 	for _, c := range m.conns {
 		cs := c.snapshot()
@@ -119,7 +119,7 @@ func (m *Manager) Snapshot() health.Snapshot {
 		if cs.Enabled {
 			s.EnabledConnections++
 		}
-		if cs.Status == health.StatusConnected {
+		if cs.Status == wire.StatusConnected {
 			s.ConnectedCount++
 		}
 		s.TotalTicksReceived += cs.MessageCount

@@ -14,9 +14,9 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -29,7 +29,7 @@ type statusLog struct {
 	delays []time.Duration // the "reconnecting in" of each retry
 	recs   []struct {
 		id string
-		st health.Status
+		st wire.Status
 	}
 }
 
@@ -64,16 +64,16 @@ func (h *statusLog) Handle(_ context.Context, r slog.Record) error {
 	h.mu.Lock()
 	h.recs = append(h.recs, struct {
 		id string
-		st health.Status
-	}{id, health.Status(st)})
+		st wire.Status
+	}{id, wire.Status(st)})
 	h.mu.Unlock()
 	return nil
 }
 
-func (h *statusLog) of(id string) []health.Status {
+func (h *statusLog) of(id string) []wire.Status {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	var out []health.Status
+	var out []wire.Status
 	for _, r := range h.recs {
 		if r.id == id {
 			out = append(out, r.st)
@@ -173,7 +173,7 @@ func startManager(t *testing.T, cfg *config.Config, opts Options) *Manager {
 	return m
 }
 
-func status(m *Manager, id string) health.Status { return m.Snapshot().Connections[id].Status }
+func status(m *Manager, id string) wire.Status { return m.Snapshot().Connections[id].Status }
 
 func allConnected(m *Manager, n int) func() bool {
 	return func() bool { return m.Snapshot().ConnectedCount == n }
@@ -242,7 +242,7 @@ func TestThreeConnectionsAuthenticateSubscribeAndStream(t *testing.T) {
 	snap := m.Snapshot()
 	for id, c := range snap.Connections {
 		// "subscribed to: …" status messages must not replace the status.
-		if c.Status != health.StatusConnected || c.MessageCount == 0 || c.LastMessageTime == 0 || c.ConnectedSince == 0 || c.ReconnectCount != 0 {
+		if c.Status != wire.StatusConnected || c.MessageCount == 0 || c.LastMessageTime == 0 || c.ConnectedSince == 0 || c.ReconnectCount != 0 {
 			t.Errorf("%s: %+v", id, c)
 		}
 	}
@@ -267,7 +267,7 @@ func TestSingleConnectionModeCarriesEverything(t *testing.T) {
 		ss := sim.Sessions()
 		return len(ss) == 1 && len(ss[0].Symbols) == len(all)
 	})
-	if s := status(m, "connection_2"); s != health.StatusDisabled {
+	if s := status(m, "connection_2"); s != wire.StatusDisabled {
 		t.Errorf("connection_2 is %s", s)
 	}
 }
@@ -277,13 +277,13 @@ func TestWrongKeyIsAuthFailedWithoutATightLoop(t *testing.T) {
 	cfg := testConfig(t, sim.URL(), 1)
 	cfg.MaxReconnectDelay = 3 * time.Second
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusAuthFailed })
+	wait.For(t, "auth_failed", 10*time.Second, func() bool { return status(m, "connection_1") == wire.StatusAuthFailed })
 	if at := m.Snapshot().Connections["connection_1"].RetryAt; at < float64(time.Now().Unix())+2 {
 		t.Errorf("retry_at %v is not at the 3 s ceiling", at)
 	}
 	time.Sleep(time.Second)
 	c := m.Snapshot().Connections["connection_1"]
-	if c.Status != health.StatusAuthFailed || c.ReconnectCount != 0 {
+	if c.Status != wire.StatusAuthFailed || c.ReconnectCount != 0 {
 		t.Fatalf("after 1 s: %+v (a retry before the 3 s ceiling)", c)
 	}
 	if strings.Contains(c.LastError, key) || !strings.Contains(c.LastError, "MASSIVE_API_KEY") {
@@ -296,9 +296,9 @@ func TestFourthConnectionGetsMaxConnections(t *testing.T) {
 	first := startManager(t, testConfig(t, sim.URL(), 3), Options{})
 	wait.For(t, "3 connected", 10*time.Second, allConnected(first, 3))
 	second := startManager(t, testConfig(t, sim.URL(), 1), Options{})
-	wait.For(t, "max_connections", 10*time.Second, func() bool { return status(second, "connection_1") == health.StatusMaxConnections })
+	wait.For(t, "max_connections", 10*time.Second, func() bool { return status(second, "connection_1") == wire.StatusMaxConnections })
 	time.Sleep(500 * time.Millisecond)
-	if c := second.Snapshot().Connections["connection_1"]; c.Status != health.StatusMaxConnections || c.ReconnectCount != 0 {
+	if c := second.Snapshot().Connections["connection_1"]; c.Status != wire.StatusMaxConnections || c.ReconnectCount != 0 {
 		t.Fatalf("%+v: retried before 60 s", c)
 	}
 	if first.Snapshot().ConnectedCount != 3 {
@@ -319,14 +319,14 @@ func TestDropReconnectsAndResubscribesEveryTicker(t *testing.T) {
 	}
 	wait.For(t, "a reconnect", 10*time.Second, func() bool {
 		c := m.Snapshot().Connections["connection_2"]
-		return c.ReconnectCount == 1 && c.Status == health.StatusConnected
+		return c.ReconnectCount == 1 && c.Status == wire.StatusConnected
 	})
 	mark := sink.len()
 	wait.For(t, "every connection_2 ticker to flow again", 10*time.Second, func() bool {
 		return len(sink.symbolsSince(mark)["connection_2"]) == len(tickersOf[1])
 	})
 	seen := log.of("connection_2")[before:]
-	if !slices.Equal(seen, []health.Status{health.StatusDisconnected, health.StatusConnecting, health.StatusConnected}) {
+	if !slices.Equal(seen, []wire.Status{wire.StatusDisconnected, wire.StatusConnecting, wire.StatusConnected}) {
 		t.Errorf("transitions %v, want disconnected, connecting, connected", seen)
 	}
 	if c := m.Snapshot().Connections["connection_2"]; !strings.Contains(c.LastError, "dropped without a close frame") || c.RetryAt != 0 {
@@ -372,7 +372,7 @@ func TestGarbageFrameIsCountedAndTheConnectionRecovers(t *testing.T) {
 	mark := sink.len()
 	wait.For(t, "ticks after the garbage", 10*time.Second, func() bool { return sink.len() > mark+10 })
 	c := m.Snapshot().Connections["connection_1"]
-	if c.Status != health.StatusConnected || c.ReconnectCount != 0 || !strings.Contains(c.LastError, "not a JSON array") {
+	if c.Status != wire.StatusConnected || c.ReconnectCount != 0 || !strings.Contains(c.LastError, "not a JSON array") {
 		t.Fatalf("%+v", c)
 	}
 }
@@ -384,7 +384,7 @@ func TestMaxRetriesEndsInError(t *testing.T) {
 	cfg := testConfig(t, url, 1)
 	cfg.MaxRetries = 3
 	m := startManager(t, cfg, Options{})
-	wait.For(t, "error", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusError })
+	wait.For(t, "error", 10*time.Second, func() bool { return status(m, "connection_1") == wire.StatusError })
 	c := m.Snapshot().Connections["connection_1"]
 	if c.ReconnectCount != 2 || !strings.Contains(c.LastError, "gave up after 3 consecutive failures") {
 		t.Fatalf("%+v", c)
@@ -476,7 +476,7 @@ func dropAndReconnect(t *testing.T, sim *simulator.Server, m *Manager, n int, up
 		time.Sleep(up)
 		sim.Drop("")
 		wait.For(t, "reconnected", 10*time.Second, func() bool {
-			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == health.StatusConnected
+			return m.Snapshot().Connections["connection_1"].ReconnectCount == int64(i) && status(m, "connection_1") == wire.StatusConnected
 		})
 	}
 }
@@ -521,7 +521,7 @@ func TestCloseEndsEveryGoroutineAndSaysDisconnected(t *testing.T) {
 	wait.For(t, "3 connected", 10*time.Second, allConnected(m, 3))
 	m.Close()
 	for id, c := range m.Snapshot().Connections {
-		if c.Enabled && c.Status != health.StatusDisconnected {
+		if c.Enabled && c.Status != wire.StatusDisconnected {
 			t.Errorf("%s is %s after Close", id, c.Status)
 		}
 	}

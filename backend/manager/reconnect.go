@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // ErrNotWaiting: the connection is not waiting for a retry (it is connected,
@@ -21,13 +21,13 @@ func (m *Manager) ReconnectNow(id string) error {
 			continue
 		}
 		if !r.st.enabled {
-			return fmt.Errorf("%s is not enabled", health.SlotLabel(id))
+			return fmt.Errorf("%s is not enabled", wire.SlotLabel(id))
 		}
 		r.st.mu.Lock()
 		waiting := !r.st.retryAt.IsZero()
 		r.st.mu.Unlock()
 		if !waiting {
-			return fmt.Errorf("%s is %w", health.SlotLabel(id), ErrNotWaiting)
+			return fmt.Errorf("%s is %w", wire.SlotLabel(id), ErrNotWaiting)
 		}
 		select {
 		case r.now <- struct{}{}:

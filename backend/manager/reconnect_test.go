@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/wait"
 )
 
@@ -37,7 +37,7 @@ func TestReconnectNowEndsTheBackoffWait(t *testing.T) {
 	if err := m.ReconnectNow("connection_1"); err != nil {
 		t.Fatal(err)
 	}
-	wait.For(t, "connected well before the 30 s wait would end", 10*time.Second, func() bool { return status(m, "connection_1") == health.StatusConnected })
+	wait.For(t, "connected well before the 30 s wait would end", 10*time.Second, func() bool { return status(m, "connection_1") == wire.StatusConnected })
 	if err := m.ReconnectNow("connection_1"); !errors.Is(err, ErrNotWaiting) || !strings.Contains(err.Error(), "Connection 1") {
 		t.Errorf("while connected: %v, want Connection 1 is not waiting for a retry", err)
 	}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/massive"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // runner keeps one connection alive: dial, authenticate, subscribe, read,
@@ -37,10 +37,10 @@ func (r *runner) run(ctx context.Context) {
 		case <-r.now:
 		default:
 		}
-		r.m.setStatus(r.st, health.StatusConnecting)
+		r.m.setStatus(r.st, wire.StatusConnecting)
 		o, connectedFor, err := r.session(ctx)
 		if o == outcomeStopped || ctx.Err() != nil {
-			r.m.setStatus(r.st, health.StatusDisconnected)
+			r.m.setStatus(r.st, wire.StatusDisconnected)
 			return
 		}
 		if connectedFor >= r.m.opts.StableAfter {
@@ -55,7 +55,7 @@ func (r *runner) run(ctx context.Context) {
 		failures++
 		if limit := r.m.cfg.MaxRetries; limit > 0 && failures >= limit {
 			r.st.setError(r.m.redact(fmt.Sprintf("gave up after %d consecutive failures; last: %v", failures, err)))
-			r.m.setStatus(r.st, health.StatusError)
+			r.m.setStatus(r.st, wire.StatusError)
 			r.m.opts.Log.Error("connection gave up", "connection", r.st.id, "failures", failures)
 			return
 		}
@@ -65,7 +65,7 @@ func (r *runner) run(ctx context.Context) {
 		r.m.opts.Log.Info("reconnecting", "connection", r.st.id, "in", delay.Round(time.Millisecond), "reason", r.m.redact(errString(err)))
 		select {
 		case <-ctx.Done():
-			r.m.setStatus(r.st, health.StatusDisconnected)
+			r.m.setStatus(r.st, wire.StatusDisconnected)
 			return
 		case <-time.After(delay):
 		case <-r.now:
@@ -80,11 +80,11 @@ func (r *runner) recordFailure(o outcome, err error) {
 	}
 	switch o {
 	case outcomeAuthFailed:
-		r.m.setStatus(r.st, health.StatusAuthFailed)
+		r.m.setStatus(r.st, wire.StatusAuthFailed)
 	case outcomeMaxConnections:
-		r.m.setStatus(r.st, health.StatusMaxConnections)
+		r.m.setStatus(r.st, wire.StatusMaxConnections)
 	default:
-		r.m.setStatus(r.st, health.StatusDisconnected)
+		r.m.setStatus(r.st, wire.StatusDisconnected)
 	}
 }
 
@@ -120,7 +120,7 @@ func (r *runner) session(ctx context.Context) (outcome, time.Duration, error) {
 		return oc, 0, err
 	}
 	connectedAt := time.Now()
-	r.m.setStatus(r.st, health.StatusConnected)
+	r.m.setStatus(r.st, wire.StatusConnected)
 	r.m.opts.Log.Info("connected", "connection", r.st.id, "tickers", len(r.st.tickerList()))
 
 	writerDone := make(chan error, 1)

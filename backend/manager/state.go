@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // connState is the observable state of one connection. Counters are atomics
@@ -27,7 +27,7 @@ type connState struct {
 	lastMsgNs  atomic.Int64 // Unix ns of the newest event
 
 	mu             sync.Mutex
-	status         health.Status
+	status         wire.Status
 	statusSince    time.Time
 	connectedSince time.Time
 	lastError      string
@@ -42,11 +42,11 @@ func newConnState(c config.Connection, now time.Time) *connState {
 		universeKey: c.UniverseKey,
 		enabled:     c.Enabled,
 		warning:     c.Warning,
-		status:      health.StatusDisabled,
+		status:      wire.StatusDisabled,
 		statusSince: now,
 	}
 	if c.Enabled {
-		st.status = health.StatusDisconnected
+		st.status = wire.StatusDisconnected
 		st.tickers = sortedCopy(c.Tickers)
 	}
 	return st
@@ -54,17 +54,17 @@ func newConnState(c config.Connection, now time.Time) *connState {
 
 // setStatus records a status change and reports whether it was one;
 // connected also stamps connected_since.
-func (s *connState) setStatus(st health.Status, now time.Time) bool {
+func (s *connState) setStatus(st wire.Status, now time.Time) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.status == st {
 		return false
 	}
 	s.status, s.statusSince = st, now
-	if st == health.StatusConnecting || st == health.StatusConnected {
+	if st == wire.StatusConnecting || st == wire.StatusConnected {
 		s.retryAt = time.Time{}
 	}
-	if st == health.StatusConnected {
+	if st == wire.StatusConnected {
 		s.connectedSince = now
 	} else {
 		s.connectedSince = time.Time{}
@@ -98,19 +98,19 @@ func (s *connState) tickerList() []string {
 	return s.tickers
 }
 
-func (s *connState) snapshot() health.Connection {
+func (s *connState) snapshot() wire.Connection {
 	s.mu.Lock()
-	cs := health.Connection{
+	cs := wire.Connection{
 		Name:            s.name,
 		Enabled:         s.enabled,
 		Status:          s.status,
 		UniverseKey:     s.universeKey,
 		AssignedTickers: len(s.tickers),
 		Tickers:         s.tickers,
-		ConnectedSince:  health.Unix(s.connectedSince),
-		StatusSince:     health.Unix(s.statusSince),
+		ConnectedSince:  wire.Unix(s.connectedSince),
+		StatusSince:     wire.Unix(s.statusSince),
 		LastError:       s.lastError,
-		RetryAt:         health.Unix(s.retryAt),
+		RetryAt:         wire.Unix(s.retryAt),
 		Warning:         s.warning,
 	}
 	s.mu.Unlock()
@@ -123,7 +123,7 @@ func (s *connState) snapshot() health.Connection {
 	cs.PublishDropped = s.dropped.Load()
 	cs.SubscribedChannels = s.confirmed.Load()
 	if ns := s.lastMsgNs.Load(); ns != 0 {
-		cs.LastMessageTime = health.UnixNano(ns)
+		cs.LastMessageTime = wire.UnixNano(ns)
 	}
 	return cs
 }

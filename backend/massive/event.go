@@ -39,7 +39,7 @@ func (k Kind) String() string {
 // Provider status words (the "status" field of a status event). They are
 // what the provider says, not a connection's state: "auth_failed" here is
 // the provider's reply to one auth action, which the manager turns into
-// health.StatusAuthFailed, the contract word for the connection. The
+// wire.StatusAuthFailed, the contract word for the connection. The
 // Provider prefix keeps the two apart.
 const (
 	ProviderConnected      = "connected"

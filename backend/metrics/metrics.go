@@ -24,10 +24,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/version"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Drop reasons of tickstock_ticks_dropped_total.
@@ -40,7 +40,7 @@ const (
 type Options struct {
 	// Snapshot is the manager's own snapshot (its publish_dropped counts
 	// only the full-queue drops; the publisher's are read from Publisher).
-	Snapshot func() health.Snapshot
+	Snapshot func() wire.Snapshot
 	// Publisher is nil when ticks are not published.
 	Publisher *redisbus.Publisher
 	// Verdict is the server's judgement (tickstock_verdict); nil = none.
@@ -129,7 +129,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(dRedisInfo, 1, st.Kind, st.Node)
 	}
 	for id, cs := range c.o.Snapshot().Connections {
-		for _, s := range health.Statuses { // each word a series of tickstock_connection_status
+		for _, s := range wire.Statuses { // each word a series of tickstock_connection_status
 			gauge(dStatus, b2f(cs.Status == s), id, string(s))
 		}
 		gauge(dInfo, 1, id, cs.Name, cs.UniverseKey)
@@ -140,7 +140,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(dAssigned, float64(cs.AssignedTickers), id)
 		last := c.o.Started
 		if cs.LastMessageTime > 0 {
-			last = health.Time(cs.LastMessageTime)
+			last = wire.Time(cs.LastMessageTime)
 		}
 		gauge(dAge, max(0, now.Sub(last).Seconds()), id)
 		if c.o.Publisher != nil {

@@ -14,11 +14,11 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/promtest"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
@@ -93,7 +93,7 @@ func TestScrapeBeforeAndAfterAProviderDrop(t *testing.T) {
 	c1 := `{connection="connection_1"}`
 	wait.For(t, "connection_1 connected and ticks published", 10*time.Second, func() bool {
 		s := in.Snapshot().Connections["connection_1"]
-		return s.Status == health.StatusConnected && in.Publisher.Published() > 50
+		return s.Status == wire.StatusConnected && in.Publisher.Published() > 50
 	})
 	before := scrape(t, url)
 	for series, want := range map[string]float64{
@@ -131,7 +131,7 @@ func TestScrapeBeforeAndAfterAProviderDrop(t *testing.T) {
 	}
 	wait.For(t, "the reconnect counted and the connection back", 10*time.Second, func() bool {
 		s := in.Snapshot().Connections["connection_1"]
-		return s.ReconnectCount == 1 && s.Status == health.StatusConnected && float64(s.MessageCount) > msgs0+10
+		return s.ReconnectCount == 1 && s.Status == wire.StatusConnected && float64(s.MessageCount) > msgs0+10
 	})
 	after := scrape(t, url)
 	if got := value(after, "tickstock_provider_reconnects_total"+c1); got != 1 {
@@ -159,9 +159,9 @@ func grepPrefix(text, prefix string) string {
 
 // The names and help follow the Prometheus conventions (client_golang's linter).
 func TestMetricNamesLint(t *testing.T) {
-	snap := func() health.Snapshot {
-		return health.Snapshot{Connections: map[string]health.Connection{
-			"connection_1": {Name: "primary", Status: health.StatusConnecting, MessageCount: 3, LastMessageTime: 1},
+	snap := func() wire.Snapshot {
+		return wire.Snapshot{Connections: map[string]wire.Connection{
+			"connection_1": {Name: "primary", Status: wire.StatusConnecting, MessageCount: 3, LastMessageTime: 1},
 		}}
 	}
 	c := collector{Options{Snapshot: snap, Now: time.Now, Started: time.Now()}}
@@ -172,12 +172,12 @@ func TestMetricNamesLint(t *testing.T) {
 	for _, p := range problems {
 		t.Errorf("%s: %s", p.Metric, p.Text)
 	}
-	if n := testutil.CollectAndCount(c, "tickstock_connection_status"); n != len(health.Statuses) {
-		t.Errorf("%d status series, want one per status word (%d)", n, len(health.Statuses))
+	if n := testutil.CollectAndCount(c, "tickstock_connection_status"); n != len(wire.Statuses) {
+		t.Errorf("%d status series, want one per status word (%d)", n, len(wire.Statuses))
 	}
 	text := gatherText(t, c)
 	if !strings.Contains(text, `tickstock_connection_status{connection="connection_1",status="connecting"} 1`) ||
-		strings.Count(text, `status="`) != len(health.Statuses) || strings.Count(text, `,status="`+"") != len(health.Statuses) {
+		strings.Count(text, `status="`) != len(wire.Statuses) || strings.Count(text, `,status="`+"") != len(wire.Statuses) {
 		t.Errorf("status series:\n%s", grepPrefix(text, "tickstock_connection_status"))
 	}
 	if strings.Count(grepPrefix(text, "tickstock_connection_status{"), "} 1\n") != 1 {
@@ -212,7 +212,7 @@ func TestListenNamesTheVariable(t *testing.T) {
 // cause; promtool accepts the exposition.
 func TestVerdictGauge(t *testing.T) {
 	v := verdict.Verdict{Level: verdict.Down, Cause: verdict.CauseNotPublishing}
-	c := collector{Options{Snapshot: func() health.Snapshot { return health.Snapshot{} }, Now: time.Now, Started: time.Now(),
+	c := collector{Options{Snapshot: func() wire.Snapshot { return wire.Snapshot{} }, Now: time.Now, Started: time.Now(),
 		Verdict: func() verdict.Verdict { return v }}}
 	text := gatherText(t, c)
 	for series, want := range map[string]float64{

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // BenchmarkConsume is the consumer's cost per message (decode, enrich, count,
@@ -17,8 +17,8 @@ func BenchmarkConsume(b *testing.B) {
 	payloads := make([]string, 256)
 	for i := range payloads {
 		sym := fmt.Sprintf("S%d", i%150)
-		a.m[sym] = health.SlotIDs[i%3]
-		payloads[i] = string(ticks.Encode(ticks.Tick{Symbol: sym, Price: 100 + float64(i)/7, Volume: 100, Timestamp: health.Unix(time.Now()), Source: "massive"}))
+		a.m[sym] = wire.SlotIDs[i%3]
+		payloads[i] = string(ticks.Encode(ticks.Tick{Symbol: sym, Price: 100 + float64(i)/7, Volume: 100, Timestamp: wire.Unix(time.Now()), Source: "massive"}))
 	}
 	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: a})
 	b.ReportAllocs()

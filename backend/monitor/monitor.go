@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Options configure a Monitor. Zero values take the defaults.
@@ -108,7 +108,7 @@ type Monitor struct {
 
 	sendMu     sync.Mutex // held while a batch is built and emitted (send)
 	mu         sync.Mutex
-	conns      [health.Slots]connStats
+	conns      [wire.Slots]connStats
 	unassigned connStats
 	unTop      map[string]int64
 	unOther    int64
@@ -160,7 +160,7 @@ func New(opts Options) *Monitor {
 		where = redisbus.Describe(opts.Redis)
 	}
 	m.sub = SubscriptionState{State: SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: FeedRedis, Where: where, Channel: opts.Channel,
-		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: health.Unix(time.Now())}
+		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: wire.Unix(time.Now())}
 	m.subDirty = true
 	return m
 }
@@ -371,7 +371,7 @@ func (m *Monitor) recordUnassigned(t ticks.Tick, now time.Time, sec int64) {
 }
 
 func connIndex(id string) int {
-	if n, ok := health.ParseSlot(id); ok {
+	if n, ok := wire.ParseSlot(id); ok {
 		return n - 1
 	}
 	return -1
@@ -460,7 +460,7 @@ func (m *Monitor) nextBatch() *Batch {
 // them when the rows are to be replaced (resume, new filter). It marks the
 // rows as sent. arrived, on resume, is what arrived per connection during
 // the pause (nil otherwise).
-func (m *Monitor) batchLocked(arrived *[health.Slots]int64) *Batch {
+func (m *Monitor) batchLocked(arrived *[wire.Slots]int64) *Batch {
 	m.seq++
 	resume := arrived != nil
 	replace := resume || m.replace
@@ -481,7 +481,7 @@ func (m *Monitor) batchLocked(arrived *[health.Slots]int64) *Batch {
 			cb.ArrivedWhilePaused, cb.More = arrived[i], 0
 		}
 		c.rows.fresh = 0
-		b.Connections[health.SlotIDs[i]] = cb
+		b.Connections[wire.SlotIDs[i]] = cb
 	}
 	if u := &m.unassigned.rows; u.fresh > 0 || replace {
 		k := int(min(int64(unassignedPerBatch), u.fresh))
@@ -500,28 +500,28 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := &Metrics{At: health.Unix(now), Connections: map[string]ConnMetrics{}}
+	out := &Metrics{At: wire.Unix(now), Connections: map[string]ConnMetrics{}}
 	m.view.StampMetrics(out)
 	silent := m.silentLocked(assignment, now)
 	for i := range m.conns {
 		c := &m.conns[i]
-		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: health.Unix(c.lastRecv)}
+		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: wire.Unix(c.lastRecv)}
 		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
 		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
 		cm.ProviderP50Ms, cm.ProviderP99Ms = c.provider.percentiles(sec)
-		s := silent[health.SlotIDs[i]]
+		s := silent[wire.SlotIDs[i]]
 		sort.Strings(s)
 		cm.Silent, cm.SilentSample = len(s), s[:min(len(s), 10)]
 		if cm.SilentSample == nil {
 			cm.SilentSample = []string{}
 		}
-		out.Connections[health.SlotIDs[i]] = cm
+		out.Connections[wire.SlotIDs[i]] = cm
 		out.Total += c.received
 		out.Rate1s += cm.Rate1s
 		out.Rate10s += cm.Rate10s
 	}
 	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
-	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: health.Unix(m.invalid.at)}
+	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: wire.Unix(m.invalid.at)}
 	return out
 }
 

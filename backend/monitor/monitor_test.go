@@ -13,9 +13,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
 	"github.com/tickstock/monitor/backend/ticks/tickstest"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -119,7 +119,7 @@ func subscribed(m *Monitor) func() bool {
 }
 
 func tickJSON(sym string, price float64) string {
-	return string(ticks.Encode(ticks.Tick{Symbol: sym, Price: price, Volume: 100, Timestamp: health.Unix(time.Now()), Source: "test"}))
+	return string(ticks.Encode(ticks.Tick{Symbol: sym, Price: price, Volume: 100, Timestamp: wire.Unix(time.Now()), Source: "test"}))
 }
 
 func publishAll(t *testing.T, c *redis.Client, ch string, msgs []string) {
@@ -490,7 +490,7 @@ func TestPrintable(t *testing.T) {
 func TestLatencyUsesSubMillisecondPrecision(t *testing.T) {
 	m := New(Options{URL: "redis://127.0.0.1:1/15", Channel: "x", Assigner: defaultAssigner()})
 	now := time.Unix(1_700_000_000, 999_000_000) // .999 s: rounding to ms would not matter, truncating would
-	sent := health.Unix(now) - 0.0004
+	sent := wire.Unix(now) - 0.0004
 	m.consume([]string{string(ticks.Encode(ticks.Tick{Symbol: "AAPL", Price: 1, Timestamp: sent}))}, now.Add(500*time.Microsecond))
 	p50, _ := m.conns[0].lat.percentiles(now.Unix())
 	if p50 < 0.85 || p50 > 0.9*latGrowth+0.01 {

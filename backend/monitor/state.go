@@ -5,8 +5,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 const (
@@ -84,7 +84,7 @@ func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool)
 	}
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
-		c.lat.add(sec, max(0, (health.Unix(now)-t.Timestamp)*1000))
+		c.lat.add(sec, max(0, (wire.Unix(now)-t.Timestamp)*1000))
 		if t.Published > 0 {
 			c.provider.add(sec, max(0, (t.Published-t.Timestamp)*1000))
 		}
@@ -97,7 +97,7 @@ func viaMs(published float64, now time.Time) (int32, bool) {
 	if published <= 0 {
 		return 0, false
 	}
-	ms := math.Round((health.Unix(now) - published) * 1e3)
+	ms := math.Round((wire.Unix(now) - published) * 1e3)
 	return int32(min(max(ms, math.MinInt32), math.MaxInt32)), true
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // readLoop keeps a subscription open. go-redis re-dials and re-subscribes on
@@ -207,7 +207,7 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		m.started = now // the first subscription: nothing was missed yet
 	case m.sub.State == SubscriptionReconnecting:
 		from := m.sub.Since
-		g := &Gap{From: from, To: health.Unix(now), Seconds: health.Unix(now) - from, Reason: m.lostReason}
+		g := &Gap{From: from, To: wire.Unix(now), Seconds: wire.Unix(now) - from, Reason: m.lostReason}
 		m.sub.Gaps++
 		m.sub.LastGap = g
 		gap = fmt.Sprintf(" Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
@@ -216,10 +216,10 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		// go-redis re-subscribed without us seeing an error: still a gap,
 		// of unknown start.
 		m.sub.Gaps++
-		m.sub.LastGap = &Gap{From: health.Unix(now), To: health.Unix(now), Reason: "the connection was re-established silently"}
+		m.sub.LastGap = &Gap{From: wire.Unix(now), To: wire.Unix(now), Reason: "the connection was re-established silently"}
 		gap = " A silent reconnect was detected: ticks may have been missed."
 	}
-	m.sub.State, m.sub.Since = SubscriptionSubscribed, health.Unix(now)
+	m.sub.State, m.sub.Since = SubscriptionSubscribed, wire.Unix(now)
 	verb := "Subscribed to "
 	if m.sub.Pattern {
 		verb = "Subscribed to the pattern "
@@ -238,7 +238,7 @@ func (m *Monitor) lost(reason string) {
 	}
 	m.opts.Log.Warn("Redis subscription lost", "reason", reason)
 	m.lostReason = reason
-	m.sub.State, m.sub.Since = SubscriptionReconnecting, health.Unix(time.Now())
+	m.sub.State, m.sub.Since = SubscriptionReconnecting, wire.Unix(time.Now())
 	if m.started.IsZero() {
 		reason += ". Retrying every second; ticks will show once Redis at " + m.sub.Where + " answers."
 	} else {
@@ -251,6 +251,6 @@ func (m *Monitor) lost(reason string) {
 func (m *Monitor) setSubscription(state SubscriptionPhase, detail string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sub.State, m.sub.Detail, m.sub.Since = state, detail, health.Unix(time.Now())
+	m.sub.State, m.sub.Detail, m.sub.Since = state, detail, wire.Unix(time.Now())
 	m.subDirty = true
 }

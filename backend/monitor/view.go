@@ -3,7 +3,7 @@ package monitor
 import (
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // MaxFilterLen is the longest filter text read: a ticker is 1–12
@@ -27,10 +27,10 @@ func DefaultLimits() Limits {
 	return Limits{Rows: defaultRowsKept, UnassignedRows: unassignedRows, RowsPerBatch: defaultRowsPerBatch, UnassignedPerBatch: unassignedPerBatch}
 }
 
-// Rows are the newest rows of each connection (by slot, health.SlotIDs
+// Rows are the newest rows of each connection (by slot, wire.SlotIDs
 // order) and of the unassigned strip, newest first.
 type Rows struct {
-	Conns      [health.Slots][]Row
+	Conns      [wire.Slots][]Row
 	Unassigned []Row
 }
 
@@ -44,8 +44,8 @@ type View struct {
 	filter      SymbolFilter
 	paused      bool
 	pausedSince time.Time
-	frozen      Rows                // as of the pause; a filter set meanwhile selects among them
-	arrived     [health.Slots]int64 // per connection, since the pause began
+	frozen      Rows              // as of the pause; a filter set meanwhile selects among them
+	arrived     [wire.Slots]int64 // per connection, since the pause began
 }
 
 // Filter is the symbol filter as batches state it ("" = every symbol).
@@ -83,7 +83,7 @@ func (v *View) Pause(now time.Time, newest *Rows) {
 	if v.paused {
 		return
 	}
-	v.paused, v.pausedSince, v.arrived = true, now, [health.Slots]int64{}
+	v.paused, v.pausedSince, v.arrived = true, now, [wire.Slots]int64{}
 	for i := range newest.Conns {
 		v.frozen.Conns[i] = append([]Row(nil), newest.Conns[i]...)
 	}
@@ -92,19 +92,19 @@ func (v *View) Pause(now time.Time, newest *Rows) {
 
 // Resume ends a pause and returns what arrived per connection meanwhile;
 // ok is false when the view was not paused.
-func (v *View) Resume() (arrived [health.Slots]int64, ok bool) {
+func (v *View) Resume() (arrived [wire.Slots]int64, ok bool) {
 	if !v.paused {
 		return arrived, false
 	}
 	arrived = v.arrived
-	v.paused, v.frozen, v.arrived = false, Rows{}, [health.Slots]int64{}
+	v.paused, v.frozen, v.arrived = false, Rows{}, [wire.Slots]int64{}
 	return arrived, true
 }
 
 // Arrive counts n ticks of connection slot (0-based) that arrived while
 // paused; live, it counts nothing.
 func (v *View) Arrive(slot int, n int64) {
-	if v.paused && slot >= 0 && slot < health.Slots {
+	if v.paused && slot >= 0 && slot < wire.Slots {
 		v.arrived[slot] += n
 	}
 }
@@ -113,7 +113,7 @@ func (v *View) Arrive(slot int, n int64) {
 // monitor's batches rather than its ticks).
 func (v *View) ArriveBatch(b *Batch) {
 	for id, cb := range b.Connections {
-		if n, ok := health.ParseSlot(id); ok {
+		if n, ok := wire.ParseSlot(id); ok {
 			v.Arrive(n-1, int64(len(cb.Ticks))+cb.More)
 		}
 	}
@@ -140,7 +140,7 @@ func (v *View) Replacement(seq uint64, newest *Rows, l Limits) *Batch {
 	}
 	b := v.Statement(seq, l)
 	b.Replace = true
-	for i, id := range health.SlotIDs {
+	for i, id := range wire.SlotIDs {
 		b.Connections[id] = &ConnBatch{Ticks: undelayed(v.matching(newest.Conns[i], l.RowsPerBatch))}
 	}
 	b.Unassigned = &ConnBatch{Ticks: undelayed(v.matching(newest.Unassigned, l.UnassignedPerBatch))}
@@ -179,7 +179,7 @@ func (v *View) Filtered(b *Batch) *Batch {
 func (v *View) StampMetrics(m *Metrics) {
 	m.Paused, m.PausedSince, m.ArrivedWhilePaused = v.paused, 0, 0
 	if v.paused {
-		m.PausedSince = health.Unix(v.pausedSince)
+		m.PausedSince = wire.Unix(v.pausedSince)
 	}
 	for _, n := range v.arrived {
 		m.ArrivedWhilePaused += n
@@ -219,7 +219,7 @@ func (v *View) Resumed(seq uint64, newest *Rows, l Limits) *Batch {
 	}
 	b := v.Replacement(seq, newest, l)
 	b.Resumed = true
-	for i, id := range health.SlotIDs {
+	for i, id := range wire.SlotIDs {
 		b.Connections[id].ArrivedWhilePaused = arrived[i]
 	}
 	return b

@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -59,7 +59,7 @@ func (pp *pipe) received() int64 { return pp.mon.MetricsAt(time.Now()).Total }
 // offer queues n ticks, waiting (the test, not the manager) when the queue is full.
 func (pp *pipe) offer(n int) {
 	for i := 0; i < n; i++ {
-		for !pp.pub.Offer(ticks.Tick{Symbol: "AAPL", Price: float64(i), Volume: 1, Timestamp: health.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}) {
+		for !pp.pub.Offer(ticks.Tick{Symbol: "AAPL", Price: float64(i), Volume: 1, Timestamp: wire.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}) {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -230,7 +230,7 @@ func TestSentinelFailover(t *testing.T) {
 				return
 			case <-time.After(2 * time.Millisecond):
 			}
-			tk := ticks.Tick{Symbol: "AAPL", Price: 1, Volume: 1, Timestamp: health.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}
+			tk := ticks.Tick{Symbol: "AAPL", Price: 1, Volume: 1, Timestamp: wire.Unix(time.Now()), Source: "massive", ConnectionID: "connection_1"}
 			if pp.pub.Offer(tk) {
 				offered.Add(1)
 			} else {

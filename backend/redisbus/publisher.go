@@ -11,8 +11,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // PublisherOptions configure a Publisher.
@@ -205,7 +205,7 @@ func (p *Publisher) send(ctx context.Context, batch []ticks.Tick, buf []byte) ([
 	// Each tick carries when it left for Redis, so a monitor can split the
 	// delay into provider → Redis and Redis → screen.
 	left := time.Now()
-	sent := health.Unix(left)
+	sent := wire.Unix(left)
 	p.sending.Store(left.UnixNano())
 	defer p.sending.Store(0)
 	cmds, err := p.client.Pipelined(ctx, func(pipe redis.Pipeliner) error {
@@ -370,7 +370,7 @@ func (p *Publisher) logLimited(msg string, args ...any) {
 // connCounter counts per connection ID without a lock on the hot path for
 // the three known IDs.
 type connCounter struct {
-	known [health.Slots + 1]atomic.Int64 // the slots, then anything else
+	known [wire.Slots + 1]atomic.Int64 // the slots, then anything else
 }
 
 func (d *connCounter) add(id string, n int64) { d.known[slot(id)].Add(n) }
@@ -399,15 +399,15 @@ func (d *connCounter) snapshot() map[string]int64 {
 }
 
 func slot(id string) int {
-	if n, ok := health.ParseSlot(id); ok {
+	if n, ok := wire.ParseSlot(id); ok {
 		return n - 1
 	}
-	return health.Slots
+	return wire.Slots
 }
 
 func slotName(i int) string {
-	if i < health.Slots {
-		return health.SlotIDs[i]
+	if i < wire.Slots {
+		return wire.SlotIDs[i]
 	}
 	return "other"
 }

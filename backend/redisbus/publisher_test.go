@@ -12,8 +12,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -89,7 +89,7 @@ func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 	}
 	p.Start(context.Background())
 	defer p.Close()
-	offered := health.Unix(time.Now())
+	offered := wire.Unix(time.Now())
 	p.Offer(tick(1, "connection_1"))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -97,7 +97,7 @@ func TestPublishedTicksCarryTheirPublishTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := health.Unix(time.Now())
+	got := wire.Unix(time.Now())
 	tk, err := ticks.Decode([]byte(m.Payload))
 	if err != nil || tk.Published < offered || tk.Published > got || tk.Timestamp != 1 {
 		t.Fatalf("offered %f, received %f, tick %+v (%v) from %s", offered, got, tk, err, m.Payload)

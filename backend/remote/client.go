@@ -21,8 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Errors a caller tells apart.
@@ -253,7 +253,7 @@ func isLoginPath(loc string) bool {
 }
 
 // Status fetches the snapshot.
-func (c *Client) Status(ctx context.Context) (health.Snapshot, error) {
+func (c *Client) Status(ctx context.Context) (wire.Snapshot, error) {
 	paths := statusPaths
 	switch {
 	case c.statusPath != "":
@@ -273,29 +273,29 @@ func (c *Client) Status(ctx context.Context) (health.Snapshot, error) {
 			return snap, err
 		}
 	}
-	return health.Snapshot{}, lastErr
+	return wire.Snapshot{}, lastErr
 }
 
 var errNotFound = errors.New("no status route at this path")
 
-func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, error) {
+func (c *Client) statusAt(ctx context.Context, path string) (wire.Snapshot, error) {
 	resp, err := c.get(ctx, path, "application/json")
 	if err != nil {
-		return health.Snapshot{}, err
+		return wire.Snapshot{}, err
 	}
 	switch resp.status {
 	case http.StatusUnauthorized:
-		return health.Snapshot{}, ErrUnauthorized
+		return wire.Snapshot{}, ErrUnauthorized
 	case http.StatusForbidden:
-		return health.Snapshot{}, ErrForbidden
+		return wire.Snapshot{}, ErrForbidden
 	case http.StatusNotFound:
-		return health.Snapshot{}, errNotFound
+		return wire.Snapshot{}, errNotFound
 	case http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect:
 		// Flask-Login sends anonymous requests to its login view.
 		if isLoginPath(resp.header.Get("Location")) {
-			return health.Snapshot{}, ErrUnauthorized
+			return wire.Snapshot{}, ErrUnauthorized
 		}
-		return health.Snapshot{}, &UnreachableError{Cause: "the status API redirected to " + resp.header.Get("Location")}
+		return wire.Snapshot{}, &UnreachableError{Cause: "the status API redirected to " + resp.header.Get("Location")}
 	}
 	var env struct {
 		Status  string          `json:"status"`
@@ -307,23 +307,23 @@ func (c *Client) statusAt(ctx context.Context, path string) (health.Snapshot, er
 	if resp.status >= 500 && jsonErr == nil && env.Status == "error" {
 		// The server itself answered, signed in, with its own error: its
 		// monitor is broken, not the network.
-		return health.Snapshot{}, &MonitorUnavailableError{Code: resp.status, Message: clip(env.Message, 300)}
+		return wire.Snapshot{}, &MonitorUnavailableError{Code: resp.status, Message: clip(env.Message, 300)}
 	}
 	if resp.status != http.StatusOK {
 		if jsonErr == nil && env.Message != "" {
-			return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, redact.Error(env.Message))}
+			return wire.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API answered %s: %q", resp.statusText, redact.Error(env.Message))}
 		}
-		return health.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
+		return wire.Snapshot{}, &UnreachableError{Cause: "the status API answered " + resp.statusText}
 	}
 	if jsonErr != nil {
-		return health.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
+		return wire.Snapshot{}, &UnreachableError{Cause: "the status API did not answer JSON (" + jsonErr.Error() + ")"}
 	}
 	if env.Status != "success" {
-		return health.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", redact.Clip(env.Status, 40), redact.Error(env.Message))}
+		return wire.Snapshot{}, &UnreachableError{Cause: fmt.Sprintf("the status API said %q: %s", redact.Clip(env.Status, 40), redact.Error(env.Message))}
 	}
 	snap, err := DecodeHealth(env.Data)
 	if err != nil {
-		return health.Snapshot{}, &UnreachableError{Cause: err.Error()}
+		return wire.Snapshot{}, &UnreachableError{Cause: err.Error()}
 	}
 	c.verdict.Store(&env.Verdict)
 	return snap, nil

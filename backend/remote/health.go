@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // maxHealthBytes bounds a health document (three connections with ticker
@@ -17,7 +17,7 @@ const maxHealthBytes = 8 << 20
 // a missing field from a zero one: TickStockAppV2 sends no "enabled" (a
 // connection it lists is enabled), no "universe_key" and no ticker list.
 type wireConnection struct {
-	health.Connection
+	wire.Connection
 	Enabled *bool `json:"enabled"`
 }
 
@@ -42,16 +42,16 @@ type wireHealth struct {
 //
 // Connections other than connection_1..3 are an error: the window has no
 // column for them, and dropping them silently would hide a connection.
-func DecodeHealth(b []byte) (health.Snapshot, error) {
+func DecodeHealth(b []byte) (wire.Snapshot, error) {
 	if len(b) > maxHealthBytes {
-		return health.Snapshot{}, fmt.Errorf("the health document is %d bytes, over the %d limit", len(b), maxHealthBytes)
+		return wire.Snapshot{}, fmt.Errorf("the health document is %d bytes, over the %d limit", len(b), maxHealthBytes)
 	}
 	var w wireHealth
 	if err := json.Unmarshal(b, &w); err != nil {
-		return health.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %w", err)
+		return wire.Snapshot{}, fmt.Errorf("the health document is not the expected JSON: %w", err)
 	}
 	if w.Connections == nil {
-		return health.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
+		return wire.Snapshot{}, fmt.Errorf("the health document has no \"connections\"")
 	}
 	return normalize(w)
 }
@@ -64,21 +64,21 @@ const (
 
 // printable cleans the texts of c that a server chose and that are printed
 // (status's table, the window, logs): no control characters, bounded.
-func printable(c health.Connection) health.Connection {
+func printable(c wire.Connection) wire.Connection {
 	c.Name = redact.Clip(redact.Text(c.Name), maxName)
 	c.UniverseKey = redact.Clip(redact.Text(c.UniverseKey), maxName)
-	c.Status = health.Status(redact.Clip(redact.Text(string(c.Status)), maxWord))
+	c.Status = wire.Status(redact.Clip(redact.Text(string(c.Status)), maxWord))
 	c.LastError = redact.Error(c.LastError)
 	return c
 }
 
-func normalize(w wireHealth) (health.Snapshot, error) {
-	s := health.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
-		TotalErrors: w.TotalErrors, Connections: map[string]health.Connection{}}
+func normalize(w wireHealth) (wire.Snapshot, error) {
+	s := wire.Snapshot{TotalConnections: w.TotalConnections, TotalTicksReceived: w.TotalTicksReceived,
+		TotalErrors: w.TotalErrors, Connections: map[string]wire.Connection{}}
 	var unknown []string
 	enabled, connected := 0, 0
 	for id, wc := range w.Connections {
-		if !health.IsSlot(id) {
+		if !wire.IsSlot(id) {
 			unknown = append(unknown, id)
 			continue
 		}
@@ -92,7 +92,7 @@ func normalize(w wireHealth) (health.Snapshot, error) {
 		}
 		if c.Enabled {
 			enabled++
-			if c.Status == health.StatusConnected {
+			if c.Status == wire.StatusConnected {
 				connected++
 			}
 		}
@@ -100,16 +100,16 @@ func normalize(w wireHealth) (health.Snapshot, error) {
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return health.Snapshot{}, fmt.Errorf("the server reports %d connection(s) this window has no column for: %s", len(unknown), redact.List(unknown, 5))
+		return wire.Snapshot{}, fmt.Errorf("the server reports %d connection(s) this window has no column for: %s", len(unknown), redact.List(unknown, 5))
 	}
-	for _, id := range health.SlotIDs {
+	for _, id := range wire.SlotIDs {
 		if _, ok := s.Connections[id]; !ok {
-			s.Connections[id] = health.Connection{Status: health.StatusDisabled, Tickers: []string{}}
+			s.Connections[id] = wire.Connection{Status: wire.StatusDisabled, Tickers: []string{}}
 		}
 	}
 	for _, n := range []*int{w.EnabledConnections, w.ConnectedCount} {
 		if n != nil && *n < 0 {
-			return health.Snapshot{}, fmt.Errorf("the health document has a negative count (%d)", *n)
+			return wire.Snapshot{}, fmt.Errorf("the health document has a negative count (%d)", *n)
 		}
 	}
 	s.EnabledConnections = enabled
@@ -131,26 +131,26 @@ func normalize(w wireHealth) (health.Snapshot, error) {
 // Its messages_per_second is message_count / 5 (a total, not a rate), so it
 // is not used: rates come from the ticks themselves.
 type connMetrics struct {
-	MessageCount *int64         `json:"message_count"`
-	ErrorCount   *int64         `json:"error_count"`
-	Status       *health.Status `json:"status"`
+	MessageCount *int64       `json:"message_count"`
+	ErrorCount   *int64       `json:"error_count"`
+	Status       *wire.Status `json:"status"`
 }
 
 // mergeMetrics applies a per-connection metrics_update to snap: status and
 // counters of the connections it names. A connection it names that snap had
 // as disabled becomes enabled (TickStockAppV2 names only enabled ones).
-func mergeMetrics(snap health.Snapshot, b []byte) (health.Snapshot, error) {
+func mergeMetrics(snap wire.Snapshot, b []byte) (wire.Snapshot, error) {
 	var m map[string]*connMetrics
 	if err := json.Unmarshal(b, &m); err != nil {
 		return snap, fmt.Errorf("metrics_update is not the expected JSON: %w", err)
 	}
 	out := snap
-	out.Connections = make(map[string]health.Connection, len(snap.Connections))
+	out.Connections = make(map[string]wire.Connection, len(snap.Connections))
 	for id, c := range snap.Connections {
 		out.Connections[id] = c
 	}
 	for id, cm := range m {
-		if !health.IsSlot(id) || cm == nil {
+		if !wire.IsSlot(id) || cm == nil {
 			continue
 		}
 		c := out.Connections[id]
@@ -175,7 +175,7 @@ func mergeMetrics(snap health.Snapshot, b []byte) (health.Snapshot, error) {
 	for _, c := range out.Connections {
 		if c.Enabled {
 			out.EnabledConnections++
-			if c.Status == health.StatusConnected {
+			if c.Status == wire.StatusConnected {
 				out.ConnectedCount++
 			}
 		}

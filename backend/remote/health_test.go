@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // TickStockAppV2's get_health_status(): only enabled connections, no
@@ -23,10 +23,10 @@ func TestHealthOfTickStockAppV2(t *testing.T) {
 		t.Errorf("totals %+v", s)
 	}
 	c1, c2, c3 := s.Connections["connection_1"], s.Connections["connection_2"], s.Connections["connection_3"]
-	if !c1.Enabled || c1.Status != health.StatusConnected || c1.AssignedTickers != 2 || c1.Tickers == nil {
+	if !c1.Enabled || c1.Status != wire.StatusConnected || c1.AssignedTickers != 2 || c1.Tickers == nil {
 		t.Errorf("connection_1 %+v", c1)
 	}
-	if c2.Enabled || c2.Status != health.StatusDisabled {
+	if c2.Enabled || c2.Status != wire.StatusDisabled {
 		t.Errorf("absent connection_2 must be disabled: %+v", c2)
 	}
 	if !c3.Enabled || c3.Status != "subscribed" {
@@ -60,10 +60,10 @@ func TestMetricsUpdateMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := m.Connections["connection_1"]; c.MessageCount != 99 || c.ErrorCount != 1 || c.Status != health.StatusDisconnected {
+	if c := m.Connections["connection_1"]; c.MessageCount != 99 || c.ErrorCount != 1 || c.Status != wire.StatusDisconnected {
 		t.Errorf("connection_1 %+v", c)
 	}
-	if c := m.Connections["connection_2"]; !c.Enabled || c.Status != health.StatusConnected {
+	if c := m.Connections["connection_2"]; !c.Enabled || c.Status != wire.StatusConnected {
 		t.Errorf("connection_2 %+v", c)
 	}
 	if m.EnabledConnections != 3 || m.ConnectedCount != 1 {

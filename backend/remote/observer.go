@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Sign-in states, as the window shows them.
@@ -167,7 +167,7 @@ type Observer struct {
 
 	mu       sync.Mutex
 	password string // this run only; never written anywhere
-	snap     health.Snapshot
+	snap     wire.Snapshot
 	lists    bool // the snapshot has ticker lists (serve)
 	state    State
 	cancel   context.CancelFunc
@@ -234,7 +234,7 @@ func (o *Observer) State() State {
 	defer o.mu.Unlock()
 	st := o.state
 	st.PushDropped = o.dropped.Load()
-	if t := health.UnixNano(o.lastTick.Load()); t > st.LastData {
+	if t := wire.UnixNano(o.lastTick.Load()); t > st.LastData {
 		st.LastData = t
 	}
 	// Counts only: no ticker lists, and no tick_update either (polling).
@@ -250,11 +250,11 @@ func (o *Observer) State() State {
 }
 
 // uncountedErrors: the enabled connections in "error" with no error counted.
-func uncountedErrors(s health.Snapshot) []string {
+func uncountedErrors(s wire.Snapshot) []string {
 	ids := []string{}
-	for _, id := range health.SlotIDs {
+	for _, id := range wire.SlotIDs {
 		c := s.Connections[id]
-		if c.Enabled && c.Status == health.StatusError && c.ErrorCount == 0 {
+		if c.Enabled && c.Status == wire.StatusError && c.ErrorCount == 0 {
 			ids = append(ids, id)
 		}
 	}
@@ -264,7 +264,7 @@ func uncountedErrors(s health.Snapshot) []string {
 // Snapshot is the newest snapshot from the server. When the server sends
 // no ticker lists (TickStockAppV2), each connection's list is the tickers
 // its tick_update events carried, by their connection_id.
-func (o *Observer) Snapshot() health.Snapshot {
+func (o *Observer) Snapshot() wire.Snapshot {
 	o.mu.Lock()
 	snap, lists := o.snap, o.lists
 	o.mu.Unlock()
@@ -451,7 +451,7 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 // available. The session is good, so the status API is asked again with
 // backoff — never a new sign-in — until it answers or something else goes
 // wrong.
-func (o *Observer) awaitMonitor(ctx context.Context, err error) (health.Snapshot, error) {
+func (o *Observer) awaitMonitor(ctx context.Context, err error) (wire.Snapshot, error) {
 	bo := newBackoff(o.opts.FirstRetry, o.opts.MaxRetry)
 	for errors.Is(err, ErrMonitorUnavailable) {
 		d := bo.next()
@@ -461,15 +461,15 @@ func (o *Observer) awaitMonitor(ctx context.Context, err error) (health.Snapshot
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return health.Snapshot{}, ctx.Err()
+			return wire.Snapshot{}, ctx.Err()
 		case <-t.C:
 		}
-		var snap health.Snapshot
+		var snap wire.Snapshot
 		if snap, err = o.client.Status(ctx); err == nil {
 			return snap, nil
 		}
 	}
-	return health.Snapshot{}, err
+	return wire.Snapshot{}, err
 }
 
 // monitorUnavailable is the sentence of StateMonitorUnavailable.
@@ -505,7 +505,7 @@ func (o *Observer) pollLoop(ctx context.Context) error {
 }
 
 // Health takes a full snapshot (Push).
-func (o *Observer) Health(s health.Snapshot) {
+func (o *Observer) Health(s wire.Snapshot) {
 	a := map[string]string{}
 	lists := false
 	for id, c := range s.Connections {
@@ -644,7 +644,7 @@ func (o *Observer) setState(state, detail string, retry time.Time) {
 	o.state.Stale = state != StateObserving && o.state.LastData > 0
 	o.state.RetryAt = 0
 	if !retry.IsZero() {
-		o.state.RetryAt = health.Unix(retry)
+		o.state.RetryAt = wire.Unix(retry)
 	}
 	o.mu.Unlock()
 	o.signal()
@@ -698,15 +698,15 @@ func roundDelay(d time.Duration) string {
 	return d.Round(100 * time.Millisecond).String()
 }
 
-func now() float64 { return health.Unix(time.Now()) }
+func now() float64 { return wire.Unix(time.Now()) }
 
 // idleSnapshot: before the first answer nothing is known about the
 // connections, so they have no status word (the window shows them neutral,
 // never as an outage).
-func idleSnapshot() health.Snapshot {
-	s := health.Snapshot{Connections: map[string]health.Connection{}}
-	for _, id := range health.SlotIDs {
-		s.Connections[id] = health.Connection{Tickers: []string{}, Enabled: true}
+func idleSnapshot() wire.Snapshot {
+	s := wire.Snapshot{Connections: map[string]wire.Connection{}}
+	for _, id := range wire.SlotIDs {
+		s.Connections[id] = wire.Connection{Tickers: []string{}, Enabled: true}
 	}
 	return s
 }

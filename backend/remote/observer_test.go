@@ -12,7 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -27,10 +27,10 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("github.com/zishang520/socket.io/v3/pkg/utils.SetTimeout.func1"))
 }
 
-func snapshot(connected int) health.Snapshot {
-	return health.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]health.Connection{
-		"connection_1": {Name: "primary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
-		"connection_2": {Name: "secondary", Enabled: true, Status: health.StatusConnected, Tickers: []string{"PLTR"}, AssignedTickers: 1},
+func snapshot(connected int) wire.Snapshot {
+	return wire.Snapshot{TotalConnections: 3, EnabledConnections: 2, ConnectedCount: connected, Connections: map[string]wire.Connection{
+		"connection_1": {Name: "primary", Enabled: true, Status: wire.StatusConnected, Tickers: []string{"AAPL", "MSFT"}, AssignedTickers: 2},
+		"connection_2": {Name: "secondary", Enabled: true, Status: wire.StatusConnected, Tickers: []string{"PLTR"}, AssignedTickers: 1},
 	}}
 }
 

@@ -12,14 +12,14 @@ import (
 	sio "github.com/zishang520/socket.io/clients/socket/v3"
 	"github.com/zishang520/socket.io/v3/pkg/types"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Push receives what a push stream carries. Calls come from one goroutine.
 type Push interface {
 	// Health is a full health snapshot (connection_status_update, or
 	// metrics_update in reply to request_metrics).
-	Health(health.Snapshot)
+	Health(wire.Snapshot)
 	// Metrics is TickStockAppV2's periodic per-connection metrics_update.
 	Metrics(raw []byte)
 	// Tick is a tick_update: the Redis tick as sent, and the connection that

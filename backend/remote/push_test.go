@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 type discardPush struct{}
 
-func (discardPush) Health(health.Snapshot) {}
-func (discardPush) Metrics([]byte)         {}
-func (discardPush) Tick([]byte, string)    {}
-func (discardPush) ServerError(string)     {}
-func (discardPush) Refused(int64)          {}
+func (discardPush) Health(wire.Snapshot) {}
+func (discardPush) Metrics([]byte)       {}
+func (discardPush) Tick([]byte, string)  {}
+func (discardPush) ServerError(string)   {}
+func (discardPush) Refused(int64)        {}
 
 // silentServer accepts TCP connections and never answers, as a frozen
 // (SIGSTOPped) or wedged server does.

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // ReconnectNow asks the server to cut connection id's backoff wait short:
@@ -32,7 +32,7 @@ func (c *Client) ReconnectNow(ctx context.Context, id string) error {
 		}
 		return fmt.Errorf("the server answered %s to \"reconnect now\"", a.statusText)
 	}
-	return fmt.Errorf("%s: %s", health.SlotLabel(id), b.Message)
+	return fmt.Errorf("%s: %s", wire.SlotLabel(id), b.Message)
 }
 
 // ReconnectNow asks the observed server to cut connection id's backoff

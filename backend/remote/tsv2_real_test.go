@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/wait"
@@ -40,8 +40,8 @@ type recordPush struct {
 	ticks   []string // connection ids
 }
 
-func (r *recordPush) Health(health.Snapshot) { r.mu.Lock(); r.healths++; r.mu.Unlock() }
-func (r *recordPush) Metrics([]byte)         {}
+func (r *recordPush) Health(wire.Snapshot) { r.mu.Lock(); r.healths++; r.mu.Unlock() }
+func (r *recordPush) Metrics([]byte)       {}
 func (r *recordPush) Tick(_ []byte, id string) {
 	r.mu.Lock()
 	r.ticks = append(r.ticks, id)
@@ -134,7 +134,7 @@ func TestStatusWordsAsTheServerReportsThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for id, want := range map[string]health.Status{"connection_1": "status_update", "connection_2": health.StatusConnecting, "connection_3": health.StatusDisconnected} {
+	for id, want := range map[string]wire.Status{"connection_1": "status_update", "connection_2": wire.StatusConnecting, "connection_3": wire.StatusDisconnected} {
 		if got := snap.Connections[id].Status; got != want {
 			t.Errorf("%s: %q, want %q as sent", id, got, want)
 		}
@@ -159,7 +159,7 @@ func TestATimedOutConnectionIsAnUncountedError(t *testing.T) {
 	}
 	srv.SetStatusUncounted(t, "connection_2", "error") // connect() timed out
 	wait.For(t, "connection_2 in error", 10*time.Second, func() bool {
-		return o.Snapshot().Connections["connection_2"].Status == health.StatusError
+		return o.Snapshot().Connections["connection_2"].Status == wire.StatusError
 	})
 	snap := o.Snapshot()
 	if snap.TotalErrors != 0 || snap.Connections["connection_2"].ErrorCount != 0 {

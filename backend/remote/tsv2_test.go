@@ -11,8 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
 	"github.com/tickstock/monitor/internal/wait"
@@ -64,10 +64,10 @@ func TestSignInToTickStockAppV2(t *testing.T) {
 	if snap.EnabledConnections != 2 || snap.ConnectedCount != 1 || snap.TotalConnections != 2 {
 		t.Errorf("totals: %d of %d enabled connected, total %d", snap.ConnectedCount, snap.EnabledConnections, snap.TotalConnections)
 	}
-	if c2 := snap.Connections["connection_2"]; c2.Enabled || c2.Status != health.StatusDisabled {
+	if c2 := snap.Connections["connection_2"]; c2.Enabled || c2.Status != wire.StatusDisabled {
 		t.Errorf("absent connection_2: %+v", c2)
 	}
-	if c3 := snap.Connections["connection_3"]; !c3.Enabled || c3.Status != health.StatusError || c3.AssignedTickers != 1 {
+	if c3 := snap.Connections["connection_3"]; !c3.Enabled || c3.Status != wire.StatusError || c3.AssignedTickers != 1 {
 		t.Errorf("connection_3: %+v", c3)
 	}
 	if st := srv.Stats(t); st.LoginsOK != 1 {
@@ -209,7 +209,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	srv.SetStatus(t, "connection_3", "connected")
 	wait.For(t, "a status change by push", 5*time.Second, func() bool {
 		s := o.Snapshot()
-		return s.Connections["connection_3"].Status == health.StatusConnected && s.ConnectedCount == 2
+		return s.Connections["connection_3"].Status == wire.StatusConnected && s.ConnectedCount == 2
 	})
 }
 
@@ -231,7 +231,7 @@ func TestRestartIsStaleThenRecoversWithoutASignInStorm(t *testing.T) {
 	if first := st.RetryAt - st.Since; first < 0.99 {
 		t.Errorf("first retry after %.2f s, want ≥ 1 s", first)
 	}
-	if c := o.Snapshot().Connections["connection_1"]; c.Status != health.StatusConnected {
+	if c := o.Snapshot().Connections["connection_1"]; c.Status != wire.StatusConnected {
 		t.Error("the last known snapshot was not kept")
 	}
 	time.Sleep(5 * time.Second) // several retries fail while it is down
@@ -280,7 +280,7 @@ func TestRefusedNamespaceFallsBackToPolling(t *testing.T) {
 		t.Errorf("state %+v", st)
 	}
 	srv.SetStatus(t, "connection_1", "disconnected")
-	wait.For(t, "a polled change", 5*time.Second, func() bool { return o.Snapshot().Connections["connection_1"].Status == health.StatusDisconnected })
+	wait.For(t, "a polled change", 5*time.Second, func() bool { return o.Snapshot().Connections["connection_1"].Status == wire.StatusDisconnected })
 }
 
 func TestSubscriptionExpiredAndForbiddenWaitForTheUser(t *testing.T) {

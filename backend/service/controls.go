@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/simulator"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Lookup says which connection carries a symbol (the wire shape: the
 // browser dashboard's lookup answers the same).
-type Lookup = health.Lookup
+type Lookup = wire.Lookup
 
 // LookupSymbol says which connection carries symbol.
 func (s *Service) LookupSymbol(symbol string) Lookup {

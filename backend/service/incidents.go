@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/profiles"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // EntryOutput is implemented by an Output that also wants each new
@@ -154,7 +154,7 @@ func (w *incidents) observe(now time.Time, sample bool) {
 // heartbeat records how long the session has run and the minute so far,
 // so a monitor that is killed loses at most heartbeatEvery of figures.
 func (w *incidents) heartbeat(now time.Time) {
-	w.store.MarkAlive(w.started, health.Unix(now)-w.started)
+	w.store.MarkAlive(w.started, wire.Unix(now)-w.started)
 	w.mu.Lock()
 	cur := w.agg.Current()
 	w.mu.Unlock()
@@ -175,10 +175,10 @@ func (w *incidents) record(e alerts.Entry) {
 func samples(o alerts.Observation) map[string]history.Sample {
 	out := map[string]history.Sample{}
 	for id, c := range o.Snapshot.Connections {
-		if c.Status == health.StatusDisabled || c.Status == "" { // "": not known (not signed in yet), not down
+		if c.Status == wire.StatusDisabled || c.Status == "" { // "": not known (not signed in yet), not down
 			continue
 		}
-		s := history.Sample{Errors: c.ErrorCount, Reconnects: c.ReconnectCount, P50Ms: -1, P99Ms: -1, Down: c.Status != health.StatusConnected}
+		s := history.Sample{Errors: c.ErrorCount, Reconnects: c.ReconnectCount, P50Ms: -1, P99Ms: -1, Down: c.Status != wire.StatusConnected}
 		if o.Metrics != nil {
 			if m, ok := o.Metrics.Connections[id]; ok {
 				s.Received, s.Rate, s.P50Ms, s.P99Ms = m.Received, m.Rate1s, m.LatencyP50Ms, m.LatencyP99Ms
@@ -207,7 +207,7 @@ func (w *incidents) close() {
 	w.store.Close()
 }
 
-func unixNow() float64 { return health.Unix(time.Now()) }
+func unixNow() float64 { return wire.Unix(time.Now()) }
 
 // Incident methods of the Service, bound by the window.
 
@@ -318,7 +318,7 @@ func (s *Service) FiguresAround(connection string, at float64) ([]history.Minute
 	}
 	t := time.Unix(int64(at), 0)
 	from, to := t.Add(-10*time.Minute), t.Add(10*time.Minute)
-	if health.IsSlot(connection) {
+	if wire.IsSlot(connection) {
 		ms, err := s.incidents.store.Minutes(connection, from, to)
 		if err == nil && time.Since(t) < 10*time.Minute {
 			ms = s.incidents.withCurrent(ms, connection)
@@ -326,7 +326,7 @@ func (s *Service) FiguresAround(connection string, at float64) ([]history.Minute
 		return ms, err
 	}
 	var all []history.Minute
-	for _, id := range health.SlotIDs {
+	for _, id := range wire.SlotIDs {
 		ms, err := s.incidents.store.Minutes(id, from, to)
 		if err != nil {
 			return nil, err

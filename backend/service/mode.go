@@ -7,7 +7,6 @@ import (
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -15,6 +14,7 @@ import (
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/simulator"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // mode is what one session runs, and the only place the three modes
@@ -34,7 +34,7 @@ import (
 // come from the embedded *monitor.Monitor in local and observed, and are
 // inert in idle.
 type mode interface {
-	Snapshot() health.Snapshot
+	Snapshot() wire.Snapshot
 	Changed() <-chan struct{}
 	ConnectionOf(symbol string) (connectionID string, ok bool)
 
@@ -127,7 +127,7 @@ func (r *observed) signIn(password string, remember bool) error {
 	if password == "" {
 		return errors.New("enter the password")
 	}
-	asked := health.Unix(time.Now())
+	asked := wire.Unix(time.Now())
 	r.Observer.SignIn(password)
 	if !remember {
 		return nil
@@ -204,8 +204,8 @@ func newIdle(problem string) *idle {
 
 // Snapshot is a fresh copy per call, as in the other modes: callers may
 // keep or change it.
-func (i *idle) Snapshot() health.Snapshot { return i.slots.Snapshot() }
-func (i *idle) Changed() <-chan struct{}  { return i.changed }
+func (i *idle) Snapshot() wire.Snapshot  { return i.slots.Snapshot() }
+func (i *idle) Changed() <-chan struct{} { return i.changed }
 func (*idle) ConnectionOf(string) (string, bool) {
 	return "", false
 }

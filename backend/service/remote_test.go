@@ -15,13 +15,13 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -102,7 +102,7 @@ func TestRemoteObservationEndToEnd(t *testing.T) {
 	before := metricsNow(t, s)
 	wait.For(t, "enriched ticks on every connection", 10*time.Second, func() bool {
 		m := metricsNow(t, s)
-		for _, id := range health.SlotIDs {
+		for _, id := range wire.SlotIDs {
 			if m.Connections[id].Received < before.Connections[id].Received+5 {
 				return false
 			}

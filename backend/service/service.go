@@ -15,7 +15,6 @@ import (
 
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/manager"
 	"github.com/tickstock/monitor/backend/monitor"
@@ -23,11 +22,12 @@ import (
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/version"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Info describes the running service for the window's header (the wire
 // shape: the browser dashboard's header is the same type).
-type Info = health.Info
+type Info = wire.Info
 
 // Service is a running monitoring session.
 type Service struct {
@@ -193,7 +193,7 @@ func (s *Service) Close() {
 func (s *Service) Info() Info { return s.info }
 
 // Snapshot is the health of every connection.
-func (s *Service) Snapshot() health.Snapshot { return s.mode.Snapshot() }
+func (s *Service) Snapshot() wire.Snapshot { return s.mode.Snapshot() }
 
 // Changed is signalled when a connection's status (or the remote sign-in
 // state) changes.

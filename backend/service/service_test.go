@@ -10,9 +10,9 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -113,7 +113,7 @@ func TestEndToEndHundredThousandTicksExact(t *testing.T) {
 	quiet(t, s)
 	sent1, seen1 := counts(t, s)
 	var total int64
-	for _, id := range health.SlotIDs {
+	for _, id := range wire.SlotIDs {
 		sent, seen := sent1[id]-sent0[id], seen1[id]-seen0[id]
 		total += sent
 		if sent != seen || sent == 0 {
@@ -165,7 +165,7 @@ func TestBadConfigurationGivesAnIdleServiceThatSaysWhy(t *testing.T) {
 		t.Fatalf("problem %q", s.Info().Problem)
 	}
 	snap := s.Snapshot()
-	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != health.StatusDisabled {
+	if snap.EnabledConnections != 0 || snap.Connections["connection_1"].Status != wire.StatusDisabled {
 		t.Errorf("idle snapshot %+v", snap)
 	}
 	if src := s.Subscription(); src.State != monitor.SubscriptionStopped || !strings.Contains(src.Detail, "WEBSOCKET_CONNECTIONS_MAX") {
@@ -200,7 +200,7 @@ func TestLookupAndDemoFaultControls(t *testing.T) {
 	}
 	wait.For(t, "connection_2 to reconnect", 10*time.Second, func() bool {
 		c := s.Snapshot().Connections["connection_2"]
-		return c.ReconnectCount == 1 && c.Status == health.StatusConnected
+		return c.ReconnectCount == 1 && c.Status == wire.StatusConnected
 	})
 	if err := s.StallConnection("connection_9", time.Second); err == nil {
 		t.Error("stalled a connection that does not exist")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Mode is what the session runs, as far as judging goes.
@@ -82,7 +82,7 @@ type Evidence struct {
 	// Problem: why nothing runs (ModeIdle), a sentence.
 	Problem string
 	// Snapshot is the newest health; nil = nothing received yet.
-	Snapshot *health.Snapshot
+	Snapshot *wire.Snapshot
 	// Conns: the counters' evidence per slot; a slot without an entry is
 	// judged from the snapshot alone (last_message_time against At).
 	Conns map[string]ConnEvidence
@@ -124,7 +124,7 @@ func Judge(ev Evidence) Verdict {
 	if ev.StaleAfter <= 0 {
 		ev.StaleAfter = DefaultStaleAfter
 	}
-	at := health.Unix(ev.At)
+	at := wire.Unix(ev.At)
 	v := Verdict{At: at, Since: at, Connections: map[string]Conn{}}
 	if ev.Mode == ModeIdle {
 		return v.set(Unknown, CauseConfiguration, "Nothing runs: "+strings.TrimSuffix(ev.Problem, ".")+". Fix the configuration and start again.")
@@ -169,7 +169,7 @@ func judgeAccess(v Verdict, ev Evidence) (Verdict, bool) {
 		v.Detail = ""
 		return v.set(Unknown, CauseStarting, "Signed in; waiting for the server's first health figures."), true
 	}
-	if ev.At.Sub(health.Time(r.LastData)) > ev.StaleAfter {
+	if ev.At.Sub(wire.Time(r.LastData)) > ev.StaleAfter {
 		return v.set(Unknown, CauseStale, fmt.Sprintf("The server's figures are more than %s old, so nothing current can be judged: check the server and the network.", ev.StaleAfter)), true
 	}
 	v.Detail = ""
@@ -212,17 +212,17 @@ func judgeConns(v *Verdict, ev Evidence) {
 
 // enabled: serve says so; TickStockAppV2 lists only its enabled
 // connections and has no such field.
-func enabled(ev Evidence, c health.Connection) bool {
-	return c.Enabled || (ev.Mode == ModeRemote && c.Status != health.StatusDisabled && c.Status != "")
+func enabled(ev Evidence, c wire.Connection) bool {
+	return c.Enabled || (ev.Mode == ModeRemote && c.Status != wire.StatusDisabled && c.Status != "")
 }
 
 // oneShot is the evidence of a single snapshot: the last message's age.
-func oneShot(c health.Connection, at time.Time, stall time.Duration) ConnEvidence {
+func oneShot(c wire.Connection, at time.Time, stall time.Duration) ConnEvidence {
 	if c.LastMessageTime <= 0 {
-		alive := aliveWord(c.Status) && c.ConnectedSince > 0 && at.Sub(health.Time(c.ConnectedSince)) > stall
+		alive := aliveWord(c.Status) && c.ConnectedSince > 0 && at.Sub(wire.Time(c.ConnectedSince)) > stall
 		return ConnEvidence{Silent: alive}
 	}
-	fresh := at.Sub(health.Time(c.LastMessageTime)) <= stall
+	fresh := at.Sub(wire.Time(c.LastMessageTime)) <= stall
 	if downWord(c.Status) { // the last ticks before a drop are fresh too
 		return ConnEvidence{}
 	}
@@ -230,24 +230,24 @@ func oneShot(c health.Connection, at time.Time, stall time.Duration) ConnEvidenc
 }
 
 // downWord: one of the contract's words for a link that is not up.
-func downWord(s health.Status) bool {
-	return s != health.StatusConnected && slices.Contains(health.Statuses[:], s)
+func downWord(s wire.Status) bool {
+	return s != wire.StatusConnected && slices.Contains(wire.Statuses[:], s)
 }
 
 // aliveWord: the word claims a live link: connected, or TickStockAppV2's
 // status_update (its client stores the provider's status-message type
 // after the "subscribed to" confirmations, while the link streams). Any
 // other word outside the contract is judged by the evidence alone.
-func aliveWord(s health.Status) bool {
-	return s == health.StatusConnected || s == StatusUpdate
+func aliveWord(s wire.Status) bool {
+	return s == wire.StatusConnected || s == StatusUpdate
 }
 
 // StatusUpdate is the word TickStockAppV2 reports for a streaming
 // connection.
-const StatusUpdate health.Status = "status_update"
+const StatusUpdate wire.Status = "status_update"
 
 // judgeConn is one connection's part: the evidence first, then the word.
-func judgeConn(c health.Connection, e ConnEvidence, publishing bool) Conn {
+func judgeConn(c wire.Connection, e ConnEvidence, publishing bool) Conn {
 	word := string(c.Status)
 	out := Conn{Status: word, Label: word, Streaming: e.Streaming, Publishing: publishing}
 	switch {
@@ -257,7 +257,7 @@ func judgeConn(c health.Connection, e ConnEvidence, publishing bool) Conn {
 		if !e.Streaming {
 			out.Sentence = "Connected; no tick yet."
 		}
-		if c.Status != health.StatusConnected && e.Streaming {
+		if c.Status != wire.StatusConnected && e.Streaming {
 			out.Label = word + " · streaming"
 		}
 		if !publishing {
@@ -268,10 +268,10 @@ func judgeConn(c health.Connection, e ConnEvidence, publishing bool) Conn {
 	case e.Silent:
 		out.Level, out.Cause, out.Label = Degraded, CauseSilent, word+" · silent"
 		out.Sentence = "Says connected, but has received nothing for longer than the stall threshold."
-	case c.Status == health.StatusAuthFailed:
+	case c.Status == wire.StatusAuthFailed:
 		out.Level, out.Cause = Down, CauseKeyRefused
 		out.Sentence = "The provider refused the API key: check MASSIVE_API_KEY."
-	case c.Status == health.StatusMaxConnections:
+	case c.Status == wire.StatusMaxConnections:
 		out.Level, out.Cause = Down, CauseConnectionLimit
 		out.Sentence = "The provider's connection limit for this key is reached: close other sessions using the key."
 	default:
@@ -281,7 +281,7 @@ func judgeConn(c health.Connection, e ConnEvidence, publishing bool) Conn {
 	return out
 }
 
-func lastError(c health.Connection) string {
+func lastError(c wire.Connection) string {
 	if c.LastError == "" {
 		return ""
 	}
@@ -378,7 +378,7 @@ func causeWords(c Cause) string {
 func names(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = health.SlotLabel(id)
+		out[i] = wire.SlotLabel(id)
 	}
 	if len(out) <= 1 {
 		return strings.Join(out, "")

@@ -5,48 +5,48 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 var t0 = time.Unix(1_800_000_000, 0)
 
 // conn is an enabled connection as our manager reports it; fresh: its last
 // message arrived a second before t0.
-func conn(status health.Status, fresh bool) health.Connection {
-	c := health.Connection{Enabled: true, Status: status, MessageCount: 100, ConnectedSince: health.Unix(t0.Add(-time.Minute))}
+func conn(status wire.Status, fresh bool) wire.Connection {
+	c := wire.Connection{Enabled: true, Status: status, MessageCount: 100, ConnectedSince: wire.Unix(t0.Add(-time.Minute))}
 	if fresh {
-		c.LastMessageTime = health.Unix(t0.Add(-time.Second))
+		c.LastMessageTime = wire.Unix(t0.Add(-time.Second))
 	} else {
-		c.LastMessageTime = health.Unix(t0.Add(-time.Minute))
+		c.LastMessageTime = wire.Unix(t0.Add(-time.Minute))
 	}
 	return c
 }
 
-func snap(conns ...health.Connection) *health.Snapshot {
-	s := &health.Snapshot{Connections: map[string]health.Connection{}}
+func snap(conns ...wire.Connection) *wire.Snapshot {
+	s := &wire.Snapshot{Connections: map[string]wire.Connection{}}
 	for i, c := range conns {
-		s.Connections[health.SlotID(i+1)] = c
+		s.Connections[wire.SlotID(i+1)] = c
 	}
 	return s
 }
 
 // tsv2 is a connection as TickStockAppV2 lists it: no enabled field.
-func tsv2(status health.Status, fresh bool) health.Connection {
+func tsv2(status wire.Status, fresh bool) wire.Connection {
 	c := conn(status, fresh)
 	c.Enabled, c.ConnectedSince = false, 0
 	return c
 }
 
 func TestJudge(t *testing.T) {
-	streaming := conn(health.StatusConnected, true)
+	streaming := conn(wire.StatusConnected, true)
 	publishing := &Publishing{OK: true}
 	failing := &Publishing{OK: false, Detail: "cannot publish to Redis at 10.1.2.3:6379 db 0: i/o timeout", Since: t0.Add(-2 * time.Second), Unheard: map[string]int64{"connection_1": 5}}
-	lost := conn(health.StatusConnected, true)
+	lost := conn(wire.StatusConnected, true)
 	lost.PublishDropped = 40
-	disabled := conn(health.StatusDisabled, false)
+	disabled := conn(wire.StatusDisabled, false)
 	disabled.Enabled = false
-	justConnected := conn(health.StatusConnected, false)
-	justConnected.LastMessageTime, justConnected.ConnectedSince = 0, health.Unix(t0.Add(-time.Second))
+	justConnected := conn(wire.StatusConnected, false)
+	justConnected.LastMessageTime, justConnected.ConnectedSince = 0, wire.Unix(t0.Add(-time.Second))
 	cases := []struct {
 		name      string
 		ev        Evidence
@@ -69,25 +69,25 @@ func TestJudge(t *testing.T) {
 			level: OK, cause: CauseHealthy, connected: 1, enabled: 1},
 		{name: "connected, no tick yet, within the stall threshold", ev: Evidence{Mode: ModeLocal, Snapshot: snap(justConnected), Publishing: publishing},
 			level: OK, cause: CauseHealthy, connected: 1, enabled: 1},
-		{name: "publishing fails", ev: Evidence{Mode: ModeLocal, Snapshot: snap(lost, streaming, conn(health.StatusDisconnected, false)), Publishing: failing, Subscription: &Subscription{OK: false}},
+		{name: "publishing fails", ev: Evidence{Mode: ModeLocal, Snapshot: snap(lost, streaming, conn(wire.StatusDisconnected, false)), Publishing: failing, Subscription: &Subscription{OK: false}},
 			level: Down, cause: CauseNotPublishing, connected: 0, enabled: 3,
 			labels:   map[string]string{"connection_1": "connected · not publishing", "connection_3": "disconnected"},
 			sentence: "No tick reaches Redis: 2 of 3 enabled connections receive ticks that cannot be published"},
 		{name: "the monitor's own subscription lost", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming), Publishing: publishing, Subscription: &Subscription{Detail: "Redis at 10.1.2.3:6379 does not answer"}},
 			level: Degraded, cause: CauseSubscriptionLost, connected: 1, enabled: 1, sentence: "own Redis subscription is down"},
-		{name: "one connection dropped", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(health.StatusDisconnected, false), streaming), Publishing: publishing},
+		{name: "one connection dropped", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(wire.StatusDisconnected, false), streaming), Publishing: publishing},
 			level: Degraded, cause: CauseProviderDown, connected: 2, enabled: 3, labels: map[string]string{"connection_2": "disconnected"},
 			sentence: "2 of 3 enabled connections deliver: Connection 2 is not connected to the provider"},
-		{name: "every connection retrying", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(health.StatusConnecting, false), conn(health.StatusDisconnected, false)), Publishing: publishing},
+		{name: "every connection retrying", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(wire.StatusConnecting, false), conn(wire.StatusDisconnected, false)), Publishing: publishing},
 			level: Down, cause: CauseProviderDown, connected: 0, enabled: 2, sentence: "Connection 1 and Connection 2 are not connected"},
-		{name: "key refused is the root cause of the others' retries", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(health.StatusAuthFailed, false), conn(health.StatusConnecting, false)), Publishing: publishing},
+		{name: "key refused is the root cause of the others' retries", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(wire.StatusAuthFailed, false), conn(wire.StatusConnecting, false)), Publishing: publishing},
 			level: Down, cause: CauseKeyRefused, enabled: 2, sentence: "MASSIVE_API_KEY"},
-		{name: "connection limit", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(health.StatusMaxConnections, false)), Publishing: publishing},
+		{name: "connection limit", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(wire.StatusMaxConnections, false)), Publishing: publishing},
 			level: Degraded, cause: CauseConnectionLimit, connected: 1, enabled: 2},
-		{name: "connected but silent", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(health.StatusConnected, false)), Publishing: publishing},
+		{name: "connected but silent", ev: Evidence{Mode: ModeLocal, Snapshot: snap(streaming, conn(wire.StatusConnected, false)), Publishing: publishing},
 			level: Degraded, cause: CauseSilent, connected: 1, enabled: 2, labels: map[string]string{"connection_2": "connected · silent"},
 			sentence: "Connection 2 is connected but silent for over 10s"},
-		{name: "silent and down: down wins the cause, silent keeps it degraded", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(health.StatusConnected, false), conn(health.StatusDisconnected, false)), Publishing: publishing},
+		{name: "silent and down: down wins the cause, silent keeps it degraded", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(wire.StatusConnected, false), conn(wire.StatusDisconnected, false)), Publishing: publishing},
 			level: Degraded, cause: CauseProviderDown, connected: 0, enabled: 2},
 		{name: "remote not signed in", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessNotSignedIn, Detail: "Enter the password of admin@example.com."}, Snapshot: snap()},
 			level: Unknown, cause: CauseNotSignedIn, sentence: "Not signed in to the server, so nothing is judged: Enter the password of admin@example.com."},
@@ -97,17 +97,17 @@ func TestJudge(t *testing.T) {
 			level: Unknown, cause: CauseMonitorUnavailable, sentence: "restart the server"},
 		{name: "remote signed in, no figures yet", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving}, Snapshot: snap()},
 			level: Unknown, cause: CauseStarting, sentence: "waiting for the server's first health figures"},
-		{name: "remote figures stale", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0.Add(-time.Minute))}, Snapshot: snap(streaming)},
+		{name: "remote figures stale", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(t0.Add(-time.Minute))}, Snapshot: snap(streaming)},
 			level: Unknown, cause: CauseStale, sentence: "more than 15s old"},
-		{name: "TickStockAppV2 streaming as status_update", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", true), tsv2(health.StatusDisconnected, false))},
+		{name: "TickStockAppV2 streaming as status_update", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(t0)}, Snapshot: snap(tsv2("status_update", true), tsv2(wire.StatusDisconnected, false))},
 			level: Degraded, cause: CauseProviderDown, connected: 1, enabled: 2, labels: map[string]string{"connection_1": "status_update · streaming"}},
-		{name: "TickStockAppV2 word without ticks is silent", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("status_update", false))},
+		{name: "TickStockAppV2 word without ticks is silent", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(t0)}, Snapshot: snap(tsv2("status_update", false))},
 			level: Degraded, cause: CauseSilent, enabled: 1, labels: map[string]string{"connection_1": "status_update · silent"}},
-		{name: "a fresh last message does not make a dropped connection streaming", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(health.StatusDisconnected, true)), Publishing: publishing},
+		{name: "a fresh last message does not make a dropped connection streaming", ev: Evidence{Mode: ModeLocal, Snapshot: snap(conn(wire.StatusDisconnected, true)), Publishing: publishing},
 			level: Down, cause: CauseProviderDown, enabled: 1, labels: map[string]string{"connection_1": "disconnected"}},
-		{name: "another word outside the contract is judged by the evidence: still", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", false))},
+		{name: "another word outside the contract is judged by the evidence: still", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", false))},
 			level: Down, cause: CauseProviderDown, enabled: 1, labels: map[string]string{"connection_1": "reconnect_pending"}},
-		{name: "another word outside the contract is judged by the evidence: moving", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: health.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", true))},
+		{name: "another word outside the contract is judged by the evidence: moving", ev: Evidence{Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(t0)}, Snapshot: snap(tsv2("reconnect_pending", true))},
 			level: OK, cause: CauseHealthy, connected: 1, enabled: 1, labels: map[string]string{"connection_1": "reconnect_pending · streaming"}},
 	}
 	for _, tc := range cases {
@@ -131,15 +131,15 @@ func TestJudge(t *testing.T) {
 			if strings.Contains(v.Sentence, "10.1.2.3") {
 				t.Errorf("sentence names where Redis is: %q", v.Sentence)
 			}
-			if v.Since != health.Unix(t0) || v.At != health.Unix(t0) {
-				t.Errorf("Since %v At %v, want both %v", v.Since, v.At, health.Unix(t0))
+			if v.Since != wire.Unix(t0) || v.At != wire.Unix(t0) {
+				t.Errorf("Since %v At %v, want both %v", v.Since, v.At, wire.Unix(t0))
 			}
 		})
 	}
 }
 
 func TestNotPublishingIsNeverConnected(t *testing.T) {
-	lost := conn(health.StatusConnected, true)
+	lost := conn(wire.StatusConnected, true)
 	lost.PublishDropped = 40
 	v := Judge(Evidence{At: t0, Mode: ModeLocal, Snapshot: snap(lost),
 		Publishing: &Publishing{Detail: "cannot publish to Redis at 10.1.2.3:6379", Unheard: map[string]int64{"connection_1": 5}}})

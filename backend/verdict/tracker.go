@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Tracker turns successive observations into evidence: which connections'
@@ -21,9 +21,9 @@ type Tracker struct {
 
 // track is what the tracker remembers of one connection.
 type track struct {
-	count int64         // message_count last seen
-	word  health.Status // status last seen
-	rose  time.Time     // when the counters last moved
+	count int64       // message_count last seen
+	word  wire.Status // status last seen
+	rose  time.Time   // when the counters last moved
 	// risesUnderWord counts consecutive observations in which the count
 	// rose while the word stayed the same.
 	risesUnderWord int
@@ -64,21 +64,21 @@ func stallOf(ev Evidence) time.Duration {
 }
 
 // observe updates each connection's track and returns the evidence.
-func (t *Tracker) observe(s health.Snapshot, at time.Time, stall time.Duration, received map[string]float64) map[string]ConnEvidence {
+func (t *Tracker) observe(s wire.Snapshot, at time.Time, stall time.Duration, received map[string]float64) map[string]ConnEvidence {
 	out := make(map[string]ConnEvidence, len(s.Connections))
 	for id, c := range s.Connections {
 		tr, ok := t.conns[id]
 		if !ok {
 			tr = &track{count: c.MessageCount, word: c.Status}
 			if c.LastMessageTime > 0 {
-				tr.rose = minTime(health.Time(c.LastMessageTime), at)
+				tr.rose = minTime(wire.Time(c.LastMessageTime), at)
 			}
 			t.conns[id] = tr
 		} else {
 			tr.move(c, at)
 		}
-		if r := received[id]; r > 0 && health.Time(r).After(tr.rose) {
-			tr.rose = minTime(health.Time(r), at)
+		if r := received[id]; r > 0 && wire.Time(r).After(tr.rose) {
+			tr.rose = minTime(wire.Time(r), at)
 		}
 		tr.alive(c, at)
 		out[id] = tr.evidence(c, at, stall)
@@ -87,7 +87,7 @@ func (t *Tracker) observe(s health.Snapshot, at time.Time, stall time.Duration, 
 }
 
 // move records a new observation of the counters.
-func (tr *track) move(c health.Connection, at time.Time) {
+func (tr *track) move(c wire.Connection, at time.Time) {
 	rose := c.MessageCount > tr.count
 	switch {
 	case c.Status != tr.word:
@@ -104,7 +104,7 @@ func (tr *track) move(c health.Connection, at time.Time) {
 }
 
 // alive keeps when the word last became one that claims a live link.
-func (tr *track) alive(c health.Connection, at time.Time) {
+func (tr *track) alive(c wire.Connection, at time.Time) {
 	if !aliveWord(c.Status) {
 		tr.aliveSince = time.Time{}
 		return
@@ -113,7 +113,7 @@ func (tr *track) alive(c health.Connection, at time.Time) {
 		tr.aliveSince = at
 	}
 	if c.ConnectedSince > 0 {
-		if cs := health.Time(c.ConnectedSince); cs.Before(tr.aliveSince) {
+		if cs := wire.Time(c.ConnectedSince); cs.Before(tr.aliveSince) {
 			tr.aliveSince = cs
 		}
 	}
@@ -124,7 +124,7 @@ func (tr *track) alive(c health.Connection, at time.Time) {
 // (disconnected, connecting, error, …) is believed unless the count keeps
 // rising under it (twice in a row: the last ticks before a drop arrive
 // with the drop).
-func (tr *track) evidence(c health.Connection, at time.Time, stall time.Duration) ConnEvidence {
+func (tr *track) evidence(c wire.Connection, at time.Time, stall time.Duration) ConnEvidence {
 	fresh := !tr.rose.IsZero() && at.Sub(tr.rose) <= stall
 	if !aliveWord(c.Status) {
 		return ConnEvidence{Streaming: fresh && tr.risesUnderWord >= 2}

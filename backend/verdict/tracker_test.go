@@ -4,20 +4,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // observe feeds tr one snapshot of a single connection at t0+sec.
-func observe(tr *Tracker, sec int, c health.Connection) Verdict {
+func observe(tr *Tracker, sec int, c wire.Connection) Verdict {
 	return tr.Judge(Evidence{At: t0.Add(time.Duration(sec) * time.Second), Mode: ModeRemote,
-		Remote:     &Remote{Access: AccessObserving, LastData: health.Unix(t0.Add(time.Duration(sec) * time.Second))},
+		Remote:     &Remote{Access: AccessObserving, LastData: wire.Unix(t0.Add(time.Duration(sec) * time.Second))},
 		Snapshot:   snap(c),
 		StallAfter: 3 * time.Second})
 }
 
 func TestTrackerCountersMovingAreStreamingWhateverTheWord(t *testing.T) {
 	tr := NewTracker()
-	c := health.Connection{Status: "status_update"} // TickStockAppV2: no last_message_time trusted here
+	c := wire.Connection{Status: "status_update"} // TickStockAppV2: no last_message_time trusted here
 	var v Verdict
 	for sec := 0; sec < 6; sec++ {
 		c.MessageCount += 50
@@ -31,7 +31,7 @@ func TestTrackerCountersMovingAreStreamingWhateverTheWord(t *testing.T) {
 
 func TestTrackerConnectedButStillIsSilentAfterTheStallThreshold(t *testing.T) {
 	tr := NewTracker()
-	c := health.Connection{Status: health.StatusConnected, MessageCount: 10}
+	c := wire.Connection{Status: wire.StatusConnected, MessageCount: 10}
 	for sec := 0; sec <= 3; sec++ {
 		if v := observe(tr, sec, c); v.Level != OK {
 			t.Fatalf("at %d s: %s/%s, want OK within the stall threshold", sec, v.Level, v.Cause)
@@ -49,38 +49,38 @@ func TestTrackerConnectedButStillIsSilentAfterTheStallThreshold(t *testing.T) {
 
 func TestTrackerBelievesADownWordDespiteTheLastTicks(t *testing.T) {
 	tr := NewTracker()
-	c := health.Connection{Status: health.StatusConnected, MessageCount: 10}
+	c := wire.Connection{Status: wire.StatusConnected, MessageCount: 10}
 	observe(tr, 0, c)
-	c.Status, c.MessageCount = health.StatusDisconnected, 20 // the last ticks arrive with the drop
+	c.Status, c.MessageCount = wire.StatusDisconnected, 20 // the last ticks arrive with the drop
 	if v := observe(tr, 1, c); v.Level != Down || v.Connections["connection_1"].Streaming {
 		t.Fatalf("dropped: %s/%s streaming=%v, want down", v.Level, v.Cause, v.Connections["connection_1"].Streaming)
 	}
 	// A server whose word lags (counters rising under "connecting", twice).
-	c.Status = health.StatusConnecting
+	c.Status = wire.StatusConnecting
 	for sec := 2; sec < 5; sec++ {
 		c.MessageCount += 10
 		observe(tr, sec, c)
 	}
-	if v := observe(tr, 5, health.Connection{Status: health.StatusConnecting, MessageCount: c.MessageCount + 10}); !v.Connections["connection_1"].Streaming {
+	if v := observe(tr, 5, wire.Connection{Status: wire.StatusConnecting, MessageCount: c.MessageCount + 10}); !v.Connections["connection_1"].Streaming {
 		t.Fatalf("counters rising under %q: not streaming", c.Status)
 	}
 }
 
 func TestTrackerKeepsSinceAtTheStartOfTheIncident(t *testing.T) {
 	tr := NewTracker()
-	c := health.Connection{Status: health.StatusConnected, MessageCount: 1}
+	c := wire.Connection{Status: wire.StatusConnected, MessageCount: 1}
 	observe(tr, 0, c)
-	c.Status = health.StatusDisconnected
+	c.Status = wire.StatusDisconnected
 	first := observe(tr, 1, c)
-	for sec, w := range []health.Status{health.StatusConnecting, health.StatusDisconnected, health.StatusConnecting, health.StatusError} {
+	for sec, w := range []wire.Status{wire.StatusConnecting, wire.StatusDisconnected, wire.StatusConnecting, wire.StatusError} {
 		c.Status = w
 		v := observe(tr, 2+sec, c)
 		if v.Level != Down || v.Since != first.Since {
 			t.Fatalf("retry %d (%s): %s since %v, want down since %v", sec, w, v.Level, v.Since, first.Since)
 		}
 	}
-	c.Status, c.MessageCount = health.StatusConnected, 2
-	if v := observe(tr, 8, c); v.Level != OK || v.Since != health.Unix(t0.Add(8*time.Second)) {
+	c.Status, c.MessageCount = wire.StatusConnected, 2
+	if v := observe(tr, 8, c); v.Level != OK || v.Since != wire.Unix(t0.Add(8*time.Second)) {
 		t.Fatalf("recovered: %s since %v", v.Level, v.Since)
 	}
 }

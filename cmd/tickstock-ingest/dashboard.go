@@ -5,10 +5,10 @@ import (
 
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/ingest"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/version"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // startDashboardMonitor subscribes to the channel the ingest publishes to,
@@ -24,19 +24,19 @@ func startDashboardMonitor(ctx context.Context, cfg *config.Config, in *ingest.I
 }
 
 // dashboardInfo is the browser dashboard's header: the window's type
-// (health.Info, as service.Info), for this server.
-func dashboardInfo(cfg *config.Config, in *ingest.Ingest) func() health.Info {
+// (wire.Info, as service.Info), for this server.
+func dashboardInfo(cfg *config.Config, in *ingest.Ingest) func() wire.Info {
 	warnings := append([]string{}, cfg.Warnings...)
 	if in.Notice != "" {
 		warnings = append(warnings, in.Notice)
 	}
-	return func() health.Info {
-		return health.Info{Product: version.Product, Version: version.Version, Mode: string(cfg.Mode), Warnings: warnings}
+	return func() wire.Info {
+		return wire.Info{Product: version.Product, Version: version.Version, Mode: string(cfg.Mode), Warnings: warnings}
 	}
 }
 
 // dashboardLookup answers GET /api/admin/lookup with the window's answer
 // (monitor.LookupSymbol) over this server's connections.
-func dashboardLookup(in *ingest.Ingest) func(string) health.Lookup {
-	return func(symbol string) health.Lookup { return monitor.LookupSymbol(in, symbol) }
+func dashboardLookup(in *ingest.Ingest) func(string) wire.Lookup {
+	return func(symbol string) wire.Lookup { return monitor.LookupSymbol(in, symbol) }
 }

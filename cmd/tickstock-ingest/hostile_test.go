@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 )
@@ -207,8 +207,8 @@ func TestStatusPrintsNoControlCharacters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := admintest.NewHealth(health.Snapshot{TotalConnections: 3, EnabledConnections: 1, ConnectedCount: 0,
-		Connections: map[string]health.Connection{"connection_1": {Name: "\x1b]0;pwned\x07primary", Enabled: true,
+	src := admintest.NewHealth(wire.Snapshot{TotalConnections: 3, EnabledConnections: 1, ConnectedCount: 0,
+		Connections: map[string]wire.Connection{"connection_1": {Name: "\x1b]0;pwned\x07primary", Enabled: true,
 			Status: "down\x1b[2K\rconnected (all good)", LastError: "\u009b2J\x1b[1Aerased"}}})
 	hs := httptest.NewServer(adminapi.New(adminapi.Options{Users: users, Snapshots: src}).Handler())
 	t.Cleanup(hs.Close)

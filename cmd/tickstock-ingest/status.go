@@ -17,11 +17,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tickstock/monitor/backend/config"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/redact"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // statusUsage is `status --help`: what it checks, the exit codes, where the
@@ -126,14 +126,14 @@ func runStatus(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 // statusJSON is -json's output: the snapshot (the contract's fields, as
 // before) with the verdict beside them.
 type statusJSON struct {
-	health.Snapshot
+	wire.Snapshot
 	Verdict verdict.Verdict `json:"verdict"`
 }
 
 // judged is what status reports: the newest snapshot, the verdict and the
 // ticks per second between the two samples (-1: one sample only).
 type judged struct {
-	snap health.Snapshot
+	snap wire.Snapshot
 	v    verdict.Verdict
 	rate float64
 }
@@ -147,7 +147,7 @@ func observe(ctx context.Context, c *remote.Client, email, password string, samp
 	}
 	tracker := verdict.NewTracker()
 	out := judged{rate: -1}
-	var first health.Snapshot
+	var first wire.Snapshot
 	var firstAt time.Time
 	for i := range 2 {
 		if i == 1 {
@@ -167,7 +167,7 @@ func observe(ctx context.Context, c *remote.Client, email, password string, samp
 		now := time.Now()
 		out.snap = snap
 		out.v = tracker.Judge(verdict.Evidence{At: now, Mode: verdict.ModeRemote, Snapshot: &snap,
-			Remote: &verdict.Remote{Access: verdict.AccessObserving, LastData: health.Unix(now)}})
+			Remote: &verdict.Remote{Access: verdict.AccessObserving, LastData: wire.Unix(now)}})
 		if own, ok := c.ServerVerdict(); ok {
 			out.v = own
 		}
@@ -259,7 +259,7 @@ func adminPassword(ctx context.Context, serverURL, email, fromEnv string, stdin 
 // printTable lists the connections: the word as the server sent it, and
 // beside it what the verdict makes of it (the badge's label) and the ticks
 // lost.
-func printTable(w io.Writer, s health.Snapshot, v verdict.Verdict) {
+func printTable(w io.Writer, s wire.Snapshot, v verdict.Verdict) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CONNECTION\tNAME\tSTATUS\tJUDGED\tTICKERS\tMESSAGES\tERRORS\tRECONNECTS\tLOST\tLAST ERROR")
 	ids := make([]string, 0, len(s.Connections))

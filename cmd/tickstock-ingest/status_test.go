@@ -17,9 +17,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tickstock/monitor/backend/adminapi"
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
 	"github.com/tickstock/monitor/internal/keyringtest"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -40,16 +40,16 @@ func apiServer(t *testing.T, enabled, connected int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := health.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected, Connections: map[string]health.Connection{}}
-	for n := 1; n <= health.Slots; n++ {
-		c := health.Connection{Name: "slot", Status: health.StatusDisabled}
+	snap := wire.Snapshot{TotalConnections: 3, EnabledConnections: enabled, ConnectedCount: connected, Connections: map[string]wire.Connection{}}
+	for n := 1; n <= wire.Slots; n++ {
+		c := wire.Connection{Name: "slot", Status: wire.StatusDisabled}
 		switch {
 		case n <= connected:
-			c = health.Connection{Name: "primary", Enabled: true, Status: health.StatusConnected, MessageCount: 10, LastMessageTime: health.Unix(time.Now())}
+			c = wire.Connection{Name: "primary", Enabled: true, Status: wire.StatusConnected, MessageCount: 10, LastMessageTime: wire.Unix(time.Now())}
 		case n <= enabled:
-			c = health.Connection{Name: "secondary", Enabled: true, Status: health.StatusDisconnected}
+			c = wire.Connection{Name: "secondary", Enabled: true, Status: wire.StatusDisconnected}
 		}
-		snap.Connections[health.SlotID(n)] = c
+		snap.Connections[wire.SlotID(n)] = c
 	}
 	src := admintest.NewHealth(snap)
 	s := adminapi.New(adminapi.Options{Users: users, Snapshots: src})
@@ -126,7 +126,7 @@ func TestStatusHelpListsExitCodesAndPasswordSources(t *testing.T) {
 func TestStatusJSON(t *testing.T) {
 	code, out, _ := status(t, apiServer(t, 3, 3), "admin@x.io", "pw-admin", "--json")
 	var snap struct {
-		health.Snapshot
+		wire.Snapshot
 		Verdict verdict.Verdict `json:"verdict"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &snap) != nil || snap.ConnectedCount != 3 || snap.Verdict.Level != verdict.OK {

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // User is one account of a users file, with its password in clear.
@@ -69,17 +69,17 @@ func UsersJSON(t testing.TB, users ...User) []byte {
 // manager is) that returns what it was last given. Safe for concurrent use.
 type Health struct {
 	mu      sync.Mutex
-	snap    health.Snapshot
+	snap    wire.Snapshot
 	changed chan struct{}
 }
 
 // NewHealth starts with snap.
-func NewHealth(snap health.Snapshot) *Health {
+func NewHealth(snap wire.Snapshot) *Health {
 	return &Health{snap: snap, changed: make(chan struct{}, 1)}
 }
 
 // Snapshot returns the current snapshot.
-func (s *Health) Snapshot() health.Snapshot {
+func (s *Health) Snapshot() wire.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snap
@@ -89,12 +89,12 @@ func (s *Health) Snapshot() health.Snapshot {
 func (s *Health) Changed() <-chan struct{} { return s.changed }
 
 // Set replaces the snapshot and signals the change.
-func (s *Health) Set(snap health.Snapshot) {
-	s.Update(func(p *health.Snapshot) { *p = snap })
+func (s *Health) Set(snap wire.Snapshot) {
+	s.Update(func(p *wire.Snapshot) { *p = snap })
 }
 
 // Update changes the snapshot in place and signals the change.
-func (s *Health) Update(f func(*health.Snapshot)) {
+func (s *Health) Update(f func(*wire.Snapshot)) {
 	s.mu.Lock()
 	f(&s.snap)
 	s.mu.Unlock()
@@ -106,7 +106,7 @@ func (s *Health) Update(f func(*health.Snapshot)) {
 
 // SetSilently replaces the snapshot without signalling: a change that only
 // a poll (or the next periodic push) will see.
-func (s *Health) SetSilently(snap health.Snapshot) {
+func (s *Health) SetSilently(snap wire.Snapshot) {
 	s.mu.Lock()
 	s.snap = snap
 	s.mu.Unlock()

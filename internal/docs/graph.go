@@ -65,7 +65,7 @@ func short(importPath string) string {
 
 // omitted is imported by almost every package and imports none: listing it
 // on every line would hide the rest (the text above the graph says so).
-const omitted = "health"
+const omitted = "wire"
 
 // Graph renders the import graph: one line per package that imports
 // others, in the order entry points first (main, app, cmd/*), then by name;

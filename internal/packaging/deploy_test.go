@@ -12,9 +12,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/metrics"
 	"github.com/tickstock/monitor/backend/redisbus"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/promtest"
 )
 
@@ -48,8 +48,8 @@ func exposed(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	reg := metrics.NewRegistry(metrics.Options{Publisher: p, Snapshot: func() health.Snapshot {
-		return health.Snapshot{Connections: map[string]health.Connection{"connection_1": {Status: health.StatusConnected}}}
+	reg := metrics.NewRegistry(metrics.Options{Publisher: p, Snapshot: func() wire.Snapshot {
+		return wire.Snapshot{Connections: map[string]wire.Connection{"connection_1": {Status: wire.StatusConnected}}}
 	}})
 	return names(t, reg)
 }

@@ -24,7 +24,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/health"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/testproc"
 )
 
@@ -298,7 +298,7 @@ func (s *Server) Emit(tb testing.TB, event string, data map[string]any, pad int)
 func (s *Server) Tick(tb testing.TB, symbol string, price float64) {
 	tb.Helper()
 	body := map[string]any{"type": "market_tick", "symbol": symbol, "price": price, "volume": 100,
-		"timestamp": health.Unix(time.Now()), "source": "massive"}
+		"timestamp": wire.Unix(time.Now()), "source": "massive"}
 	if err := s.post("/_standin/tick", body); err != nil {
 		tb.Fatal(err)
 	}

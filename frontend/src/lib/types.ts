@@ -1,7 +1,7 @@
 // Shapes of what the Go side sends: aliases of the types Wails generates from
 // Go, narrowed where the frontend switches on a word; and frontend-only
 // constants (status words, the slots' colours).
-import type { app, health, monitor, profiles, remote, service, verdict } from '../../wailsjs/go/models';
+import type { app, monitor, profiles, remote, service, verdict, wire } from '../../wailsjs/go/models';
 
 export const STATUS_WORDS = [
   'disabled',
@@ -32,10 +32,10 @@ export type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : nev
 
 // The wire types are generated from Go (frontend/wailsjs/go/models.ts, `make
 // bindings`); these names are what the components import.
-export type ConnectionSnapshot = health.Connection;
-export type Snapshot = health.Snapshot;
-export type AppInfo = health.Info;
-export type Lookup = health.Lookup;
+export type ConnectionSnapshot = wire.Connection;
+export type Snapshot = wire.Snapshot;
+export type AppInfo = wire.Info;
+export type Lookup = wire.Lookup;
 export type Row = monitor.Row;
 export type ConnBatch = monitor.ConnBatch;
 export type Batch = monitor.Batch;

@@ -36,55 +36,6 @@ export namespace app {
 
 }
 
-export namespace health {
-	
-	export interface Connection {
-	    name: string;
-	    enabled: boolean;
-	    status: string;
-	    universe_key: string;
-	    assigned_tickers: number;
-	    tickers: string[];
-	    message_count: number;
-	    error_count: number;
-	    reconnect_count: number;
-	    last_message_time: number;
-	    connected_since: number;
-	    last_error: string;
-	    status_since: number;
-	    retry_at: number;
-	    publish_dropped: number;
-	    subscribed_channels: number;
-	    warning?: string;
-	}
-	export interface Info {
-	    product: string;
-	    version: string;
-	    mode: string;
-	    warnings: string[];
-	    problem: string;
-	    profile: string;
-	    remote: string;
-	    keyring_problem: string;
-	}
-	export interface Lookup {
-	    symbol: string;
-	    found: boolean;
-	    connection_id: string;
-	    name: string;
-	    message: string;
-	}
-	export interface Snapshot {
-	    total_connections: number;
-	    enabled_connections: number;
-	    connected_count: number;
-	    total_ticks_received: number;
-	    total_errors: number;
-	    connections: {[key: string]: Connection};
-	}
-
-}
-
 export namespace history {
 	
 	export interface Span {
@@ -299,6 +250,55 @@ export namespace verdict {
 	    enabled: number;
 	    queued: number;
 	    connections: {[key: string]: Conn};
+	}
+
+}
+
+export namespace wire {
+	
+	export interface Connection {
+	    name: string;
+	    enabled: boolean;
+	    status: string;
+	    universe_key: string;
+	    assigned_tickers: number;
+	    tickers: string[];
+	    message_count: number;
+	    error_count: number;
+	    reconnect_count: number;
+	    last_message_time: number;
+	    connected_since: number;
+	    last_error: string;
+	    status_since: number;
+	    retry_at: number;
+	    publish_dropped: number;
+	    subscribed_channels: number;
+	    warning?: string;
+	}
+	export interface Info {
+	    product: string;
+	    version: string;
+	    mode: string;
+	    warnings: string[];
+	    problem: string;
+	    profile: string;
+	    remote: string;
+	    keyring_problem: string;
+	}
+	export interface Lookup {
+	    symbol: string;
+	    found: boolean;
+	    connection_id: string;
+	    name: string;
+	    message: string;
+	}
+	export interface Snapshot {
+	    total_connections: number;
+	    enabled_connections: number;
+	    connected_count: number;
+	    total_ticks_received: number;
+	    total_errors: number;
+	    connections: {[key: string]: Connection};
 	}
 
 }

@@ -12,9 +12,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/tickstock/monitor/backend/health"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/ticks"
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/procstat"
 	"github.com/tickstock/monitor/internal/redistest"
 )
@@ -46,7 +46,7 @@ func (a assigner) Assignment() map[string]string        { return a }
 func newAssigner() assigner {
 	a := assigner{}
 	for i := 0; i < symbols; i++ {
-		a[sym(i)] = health.SlotIDs[i%3]
+		a[sym(i)] = wire.SlotIDs[i%3]
 	}
 	return a
 }
@@ -199,7 +199,7 @@ type latencyOut struct {
 }
 
 func (l *latencyOut) Batch(b *monitor.Batch) {
-	now := health.Unix(time.Now())
+	now := wire.Unix(time.Now())
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, cb := range b.Connections {
@@ -228,7 +228,7 @@ func latencyRun(url string, rate int, d time.Duration) (latFig, error) {
 	ctx := context.Background()
 	warm := time.Now().Add(time.Second)
 	out.mu.Lock()
-	out.after = health.Unix(warm)
+	out.after = wire.Unix(warm)
 	out.mu.Unlock()
 	end := warm.Add(d)
 	tick := time.NewTicker(time.Millisecond)
@@ -251,7 +251,7 @@ func latencyRun(url string, rate int, d time.Duration) (latFig, error) {
 		_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for k := 0; k < due; k++ {
 				buf = ticks.AppendEncode(buf[:0], ticks.Tick{Symbol: sym(i), Price: 100, Volume: 100,
-					Timestamp: health.Unix(time.Now()), Source: "massive"})
+					Timestamp: wire.Unix(time.Now()), Source: "massive"})
 				p.Publish(ctx, ch, string(buf))
 				i++
 			}

@@ -3,7 +3,7 @@
 import {alerts} from '../models';
 import {history} from '../models';
 import {service} from '../models';
-import {health} from '../models';
+import {wire} from '../models';
 import {app} from '../models';
 import {remote} from '../models';
 import {profiles} from '../models';
@@ -28,11 +28,11 @@ export function HistoryChart(arg1:string,arg2:number):Promise<history.Chart>;
 
 export function HistoryStatus():Promise<service.HistoryStatus>;
 
-export function Info():Promise<health.Info>;
+export function Info():Promise<wire.Info>;
 
 export function ListProfiles():Promise<app.ProfileList>;
 
-export function LookupSymbol(arg1:string):Promise<health.Lookup>;
+export function LookupSymbol(arg1:string):Promise<wire.Lookup>;
 
 export function MarkPainted():Promise<number>;
 
@@ -54,7 +54,7 @@ export function SetFilter(arg1:string):Promise<void>;
 
 export function SignIn(arg1:string,arg2:boolean):Promise<void>;
 
-export function Snapshot():Promise<health.Snapshot>;
+export function Snapshot():Promise<wire.Snapshot>;
 
 export function Source():Promise<monitor.SubscriptionState>;
 

@@ -1,4 +1,4 @@
-package health
+package wire
 
 import "strconv"
 
@@ -15,7 +15,7 @@ var SlotIDs = [Slots]string{"connection_1", "connection_2", "connection_3"}
 // It panics on any other n: slot numbers come from loops over Slots.
 func SlotID(n int) string {
 	if n < 1 || n > Slots {
-		panic("health: slot " + strconv.Itoa(n) + " is not 1.." + strconv.Itoa(Slots))
+		panic("wire: slot " + strconv.Itoa(n) + " is not 1.." + strconv.Itoa(Slots))
 	}
 	return SlotIDs[n-1]
 }

@@ -1,4 +1,4 @@
-package health
+package wire
 
 // Status is the state of one provider connection. It is exactly one of the
 // seven contract words below; provider status messages (package massive's

@@ -1,4 +1,4 @@
-package health
+package wire
 
 // Info describes the running session for a header: the window's (the bound
 // method Info) and the browser dashboard's (GET /api/admin/info). Both

@@ -11,9 +11,11 @@ import (
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/tickstock/monitor/app"
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/redact"
@@ -27,6 +29,10 @@ var assets embed.FS
 func main() {
 	tuneWebKit() // before the web process starts: it inherits the environment
 	log := slog.New(redact.LogHandler(slog.NewTextHandler(os.Stderr, nil)))
+	window, err := config.LoadWindow(".")
+	if err != nil { // the window opens with the defaults; its banner names the bad value too
+		log.Error("the window's settings", "err", err)
+	}
 	var store *profiles.Store
 	if path, err := profiles.DefaultPath(); err == nil {
 		store = profiles.Open(path)
@@ -38,7 +44,7 @@ func main() {
 	}, store, log)
 	lc := app.NewLifecycle(a)
 
-	err := wails.Run(&options.App{
+	err = wails.Run(&options.App{
 		Title:            version.Product,
 		Width:            1440,
 		Height:           900,
@@ -49,9 +55,24 @@ func main() {
 		OnStartup:        lc.Startup,
 		OnShutdown:       lc.Shutdown,
 		Bind:             []any{a, &app.Payloads{}},
+		// Set, not left nil: without options.Linux Wails passes "never"
+		// whatever the page would gain (docs/perf-window.md).
+		Linux: &linux.Options{WebviewGpuPolicy: webviewGPU(window.GPU)},
 	})
 	if err != nil {
 		log.Error("the window could not start", "err", err)
 		os.Exit(1)
+	}
+}
+
+// webviewGPU is WebKit's hardware acceleration policy for TICKSTOCK_GPU.
+func webviewGPU(p config.GPUPolicy) linux.WebviewGpuPolicy {
+	switch p {
+	case config.GPUAlways:
+		return linux.WebviewGpuPolicyAlways
+	case config.GPUOnDemand:
+		return linux.WebviewGpuPolicyOnDemand
+	default:
+		return linux.WebviewGpuPolicyNever
 	}
 }

@@ -4,6 +4,10 @@ package app
 // (backend/service); a Backend without it keeps the fixed flush.
 type painter interface{ TicksPainted(seq uint64) }
 
+// hider is a Backend that stops sending rows to a hidden window
+// (backend/service); a Backend without it sends them anyway.
+type hider interface{ WindowHidden(hidden bool) }
+
 // TicksPainted is called by the frontend once it has painted tick batch seq:
 // the next batch may then go at once instead of a flush interval later.
 func (a *App) TicksPainted(seq uint64) (err error) {
@@ -11,6 +15,20 @@ func (a *App) TicksPainted(seq uint64) (err error) {
 	b, err := a.current()
 	if p, ok := b.(painter); ok && err == nil {
 		p.TicksPainted(seq)
+	}
+	return err
+}
+
+// WindowHidden is called by the frontend when the window is hidden
+// (minimised) or shown again (document.visibilityState): hidden, it is sent
+// no rows; shown, it gets the newest rows at once.
+func (a *App) WindowHidden(hidden bool) (err error) {
+	defer a.recoverInto(&err, "WindowHidden")
+	b, err := a.current()
+	if h, ok := b.(hider); ok && err == nil {
+		h.WindowHidden(hidden)
+		// Once per minimise or restore: says why the rows stop (scripts/measure-window reads it).
+		a.log.Info("window visibility", "hidden", hidden)
 	}
 	return err
 }

@@ -36,3 +36,35 @@ func TestTicksPaintedReachesThePacingBackend(t *testing.T) {
 		t.Fatal("before the backend is open TicksPainted must say it is still starting")
 	}
 }
+
+type hidingBackend struct {
+	fakeBackend
+	hidden atomic.Int32 // 0 never told, 1 hidden, 2 shown
+}
+
+func (h *hidingBackend) WindowHidden(hidden bool) {
+	if hidden {
+		h.hidden.Store(1)
+	} else {
+		h.hidden.Store(2)
+	}
+}
+
+// WindowHidden reaches a backend that holds rows back from a hidden window.
+func TestWindowHiddenReachesTheBackend(t *testing.T) {
+	b := &hidingBackend{}
+	a := New(func(context.Context, monitor.Output, service.Choice) Backend { return b }, nil, quiet)
+	a.interval = time.Hour
+	a.start(context.Background(), &recorder{})
+	t.Cleanup(a.stop)
+	if err := a.WindowHidden(true); err != nil || b.hidden.Load() != 1 {
+		t.Fatalf("WindowHidden(true): err %v, backend state %d", err, b.hidden.Load())
+	}
+	if err := a.WindowHidden(false); err != nil || b.hidden.Load() != 2 {
+		t.Fatalf("WindowHidden(false): err %v, backend state %d", err, b.hidden.Load())
+	}
+	plain, _ := started(t, &fakeBackend{}, time.Hour)
+	if err := plain.WindowHidden(true); err != nil {
+		t.Fatalf("a backend that does not hold rows back: %v", err)
+	}
+}

@@ -92,7 +92,9 @@ type Config struct {
 	Redis Redis
 	// MetricsListenAddr serves Prometheus metrics (serve and run); "" = off.
 	MetricsListenAddr string
-	Warnings          []string
+	// Window is the desktop window's own settings (TICKSTOCK_GPU).
+	Window   Window
+	Warnings []string
 }
 
 // Lookup returns the value of an environment variable and whether it is set.
@@ -179,6 +181,7 @@ func FromLookup(lookup Lookup) (*Config, error) {
 		MetricsListenAddr: r.str("METRICS_LISTEN_ADDR", ""),
 	}
 	c.AdminSessionKeyFile = r.str("ADMIN_SESSION_KEY_FILE", "")
+	c.Window = r.window()
 	c.Redis = r.readRedis(c.RedisURL)
 	if v, ok := lookup("REDIS_URL"); ok && strings.TrimSpace(v) != "" {
 		c.RedisURLSet = true

@@ -32,7 +32,7 @@ type Options struct {
 	Log        *slog.Logger
 
 	FlushInterval time.Duration // the longest a batch waits for the window to paint the previous one; default 100 ms, kept within 50–250 ms
-	PaintGap      time.Duration // the least time between two batches; default 100 ms (see fill), at most FlushInterval
+	PaintGap      time.Duration // the batch cadence under load (one per PaintGap; after a quiet moment up to quietBurst go at once); default 100 ms (see fill), at most FlushInterval
 	BufferSize    int           // messages between the Redis reader and the consumer; default 16,384
 	RowsPerBatch  int           // newest ticks per connection in a batch; default defaultRowsPerBatch (20)
 	RowsKept      int           // newest ticks kept per connection; default defaultRowsKept (50)
@@ -118,6 +118,7 @@ type Monitor struct {
 	view       View                 // the window's filter and pause (view.go)
 	limits     Limits               // from opts: what the batches state and obey
 	replace    bool                 // the next batch replaces the shown rows
+	hidden     bool                 // the window is hidden: no rows are sent (hidden.go)
 	seq        uint64
 	sub        SubscriptionState
 	subDirty   bool
@@ -376,18 +377,18 @@ func connIndex(id string) int {
 	return -1
 }
 
-// outputLoop emits a batch as soon as there are fresh rows and the window
-// has painted the previous one (or FlushInterval has passed since it), at
-// most one per PaintGap; under load that coalesces rows into one batch per
-// paint. It also emits metrics every second and the source state when it
-// changed.
+// outputLoop emits a batch as soon as there are fresh rows, the window has
+// painted the previous one (or FlushInterval has passed since it) and the
+// pacer lets it go: the first ticks after a quiet moment go at once, and
+// under load rows coalesce into one batch per PaintGap. It also emits
+// metrics every second and the source state when it changed.
 func (m *Monitor) outputLoop(ctx context.Context) {
 	due := time.NewTimer(m.opts.FlushInterval)
 	defer due.Stop()
 	metrics := time.NewTicker(time.Second)
 	defer metrics.Stop()
+	pace := newPacer(m.opts.PaintGap, m.opts.FlushInterval)
 	var sentSeq uint64
-	var sentAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -404,19 +405,18 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 		}
 		m.emitSubscription()
 		now := time.Now()
-		wait := m.opts.FlushInterval // the longest a batch waits for a paint
-		if sentSeq <= m.painted.Load() {
-			wait = m.opts.PaintGap
-		}
-		if next := sentAt.Add(wait); now.Before(next) {
-			resetTimer(due, next.Sub(now))
+		if wait := pace.wait(now, sentSeq <= m.painted.Load()); wait > 0 {
+			resetTimer(due, wait)
 			continue
 		}
 		// Said before looking, so rows added meanwhile wake the loop.
 		m.wantRows.Store(true)
 		if b := m.send(m.nextBatch); b != nil && m.opts.Output != nil {
 			m.wantRows.Store(false)
-			sentSeq, sentAt = b.Seq, now
+			sentSeq = b.Seq
+			pace.sent(now)
+		} else {
+			pace.idle(now)
 		}
 		resetTimer(due, m.opts.FlushInterval)
 	}
@@ -439,11 +439,11 @@ func (m *Monitor) emitSubscription() {
 }
 
 // nextBatch returns the ticks since the last batch, or nil when nothing
-// arrived or the rows are paused.
+// arrived, the rows are paused or the window is hidden.
 func (m *Monitor) nextBatch() *Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.view.Paused() {
+	if m.view.Paused() || m.hidden {
 		return nil
 	}
 	fresh := m.unassigned.rows.fresh > 0 || m.replace

@@ -31,7 +31,7 @@ import (
 //     health JSON and the push stream differ there, nothing here does;
 //   - idle: nothing runs (a configuration error), every slot disabled.
 //
-// The Redis monitor's controls (pause, filter, painted, subscription state)
+// The Redis monitor's controls (pause, filter, painted, hidden, subscription state)
 // come from the embedded *monitor.Monitor in local and observed, and are
 // inert in idle.
 type mode interface {
@@ -44,6 +44,7 @@ type mode interface {
 	Resume()
 	SetFilter(filter string)
 	Painted(seq uint64)
+	SetHidden(hidden bool)
 	// observe adds the mode's part (subscription, tick metrics, sign-in)
 	// to an observation of the alert engine.
 	observe(o *alerts.Observation, now time.Time)
@@ -220,6 +221,7 @@ func (*idle) Pause()                                    {}
 func (*idle) Resume()                                   {}
 func (*idle) SetFilter(string)                          {}
 func (*idle) Painted(uint64)                            {}
+func (*idle) SetHidden(bool)                            {}
 func (*idle) observe(*alerts.Observation, time.Time)    {}
 func (*idle) demoSimulator() (*simulator.Server, error) { return nil, errNoDemo }
 func (*idle) close()                                    {}

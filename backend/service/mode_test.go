@@ -35,6 +35,7 @@ func TestIdleModeAnswersEveryControl(t *testing.T) {
 	}
 	s.SetFilter("AA")
 	s.TicksPainted(1)
+	s.WindowHidden(true)
 	select {
 	case <-s.mode.Changed():
 		t.Error("an idle session signalled a change")

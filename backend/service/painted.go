@@ -5,3 +5,10 @@ package service
 func (s *Service) TicksPainted(seq uint64) {
 	s.mode.Painted(seq)
 }
+
+// WindowHidden says whether the window is hidden (minimised): a hidden
+// window is sent no rows, and shown again it gets the newest at once (see
+// monitor.Monitor.SetHidden).
+func (s *Service) WindowHidden(hidden bool) {
+	s.mode.SetHidden(hidden)
+}

@@ -18,6 +18,7 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     ReconnectNow: vi.fn(async () => {}),
     MarkPainted: vi.fn(async () => 0),
     TicksPainted: vi.fn(async () => {}),
+    WindowHidden: vi.fn(async () => {}),
     // Go returns a nil *remote.State outside remote mode; the generated type cannot say so.
     RemoteState: vi.fn(async () => null as unknown as remote.State),
     SignIn: vi.fn(async () => {}),

@@ -516,4 +516,14 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(screen.getByTestId('stale-connection_2')).toBeInTheDocument();
     expect(screen.getByTestId('stale-connection_3')).toBeInTheDocument();
   });
+
+  it('dims rows that are held (the window hidden, or just shown and not yet given the newest)', () => {
+    const rows = [{ key: 1, symbol: 'AAPL', price: 1, volume: 1, ts: 0, recv: 0, dir: 'flat' as const }];
+    const props = { label: 'Connection 1', colour: '#007bff', conn: conn(), now: 1_002_000, rows };
+    render(ConnectionColumn, { ...props, id: 'connection_1', held: true });
+    render(ConnectionColumn, { ...props, id: 'connection_2' });
+    const rowsOf = (id: string) => screen.getByTestId(`stream-${id}`).parentElement!;
+    expect(rowsOf('connection_1')).toHaveClass('stale-rows');
+    expect(rowsOf('connection_2')).not.toHaveClass('stale-rows');
+  });
 });

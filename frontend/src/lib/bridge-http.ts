@@ -332,6 +332,9 @@ export const httpBackend: Backend = {
   markPainted: async (): Promise<number> => 0,
   // The server paces batches itself (one per flush interval): nothing to say.
   ticksPainted: async (): Promise<void> => {},
+  // The push stream says hidden / visible itself (below): the server holds
+  // the rows back and sends the newest on show.
+  windowHidden: async (): Promise<void> => {},
   remoteState: async (): Promise<RemoteState | null> => {
     await start();
     return state;

@@ -59,6 +59,7 @@ const windowBackend = {
   reconnectNow: call(App.ReconnectNow),
   markPainted: call(App.MarkPainted),
   ticksPainted: call(App.TicksPainted),
+  windowHidden: call(App.WindowHidden),
   /** null outside remote mode (Go returns a nil *remote.State). */
   remoteState: call(App.RemoteState) as () => Promise<RemoteState | null>,
   // The email is asked only by the browser's sign-in; the window's comes from the profile.

@@ -24,6 +24,11 @@ export interface ShownRow extends Row {
   stripe?: boolean;
 }
 
+/** Whether the page is hidden (a minimised window, a background tab). */
+function pageHidden(): boolean {
+  return globalThis.document?.visibilityState === 'hidden';
+}
+
 export class TickStore {
   // Raw, not deep, state: rows are never changed in place, only replaced
   // (a new array per column that changed, a new record). Deep state would
@@ -38,6 +43,12 @@ export class TickStore {
   /** What the filter matched, in the monitor's words ("only T (a whole ticker)"). */
   filterSays = $state('');
   paused = $state(false);
+  /**
+   * The rows are not live: the window is hidden (it is sent no rows), or was
+   * shown again and the monitor's newest rows have not arrived yet. The
+   * columns dim them as they dim stale rows.
+   */
+  held = $state(false);
 
   #nextKey = 1;
   #lastPrice = new Map<string, number>();
@@ -90,6 +101,9 @@ export class TickStore {
   }
 
   apply(b: Batch, nowMs = Date.now()): void {
+    // Shown again, the first batch is the monitor's replacement (the
+    // newest rows): every batch after the show is current.
+    if (!pageHidden()) this.held = false;
     this.filter = b.filter;
     this.filterSays = b.filter_says ?? '';
     this.paused = b.paused;
@@ -133,22 +147,49 @@ export class TickStore {
    * so it sends the next batch at once instead of after its
    * flush interval: rows reach the screen within a frame or two of arriving.
    */
-  connect(painted: (seq: number) => Promise<void> = backend.ticksPainted): () => void {
+  connect(
+    painted: (seq: number) => Promise<void> = backend.ticksPainted,
+    hidden: (hidden: boolean) => Promise<void> = backend.windowHidden,
+  ): () => void {
     const raf = globalThis.requestAnimationFrame;
     const off = onEvent<Batch>(EventTicks, (b) => {
-      if (!raf) {
-        this.apply(b);
-        return;
-      }
       this.#pending.push(b);
-      if (!this.#frame) this.#frame = raf(() => this.#paint(painted));
+      // A hidden page runs no animation frames: the few batches sent before
+      // Go heard that it is hidden are applied now, not piled up for the show.
+      if (!raf || pageHidden()) this.#applyPending();
+      else if (!this.#frame) this.#frame = raf(() => this.#paint(painted));
     });
+    const visibility = () => this.#visibility(hidden);
+    globalThis.document?.addEventListener('visibilitychange', visibility);
+    if (pageHidden()) visibility();
     return () => {
       off();
+      globalThis.document?.removeEventListener('visibilitychange', visibility);
       if (this.#frame) globalThis.cancelAnimationFrame?.(this.#frame);
       this.#frame = 0;
       this.#pending = [];
     };
+  }
+
+  /**
+   * Hidden (minimised), the window tells Go, which sends it no rows (counts
+   * and metrics go on); shown again, Go sends the newest rows at once.
+   * Until they are here the rows shown are held: not live.
+   */
+  #visibility(tell: (hidden: boolean) => Promise<void>): void {
+    const isHidden = pageHidden();
+    if (isHidden) this.#applyPending();
+    this.held = true;
+    tell(isHidden).catch(() => (this.held = false)); // no one holds rows back: the next batch is live
+  }
+
+  #applyPending(): void {
+    if (this.#frame) globalThis.cancelAnimationFrame?.(this.#frame);
+    this.#frame = 0;
+    const batches = this.#pending;
+    this.#pending = [];
+    const now = Date.now();
+    for (const b of batches) this.apply(b, now);
   }
 
   #paint(painted: (seq: number) => Promise<void>): void {

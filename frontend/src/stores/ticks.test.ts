@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Batch, Row } from '../lib/types';
 import { TickStore } from './ticks.svelte';
 
@@ -243,5 +243,90 @@ describe('TickStore.connect', () => {
     expect(s.rows.connection_1.map((r) => r.symbol)).toEqual(['B', 'A']);
     await vi.waitFor(() => expect(painted).toHaveBeenCalledWith(2));
     expect(painted).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('TickStore in a window that is hidden and shown again', () => {
+  let visibility: DocumentVisibilityState = 'visible';
+  let frames = new Map<number, FrameRequestCallback>();
+  let nextFrame = 1;
+  let emit: (b: Batch) => void = () => {};
+
+  beforeEach(() => {
+    visibility = 'visible';
+    frames = new Map();
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => (frames.set(nextFrame, cb), nextFrame++));
+    vi.stubGlobal('cancelAnimationFrame', (id: number) => frames.delete(id));
+    window.runtime = {
+      EventsOnMultiple: (_name: string, cb: (d: unknown) => void) => {
+        emit = cb as (b: Batch) => void;
+        return () => {};
+      },
+    };
+  });
+  afterEach(() => {
+    delete (document as { visibilityState?: unknown }).visibilityState;
+    vi.unstubAllGlobals();
+    delete window.runtime;
+  });
+
+  const show = (v: DocumentVisibilityState) => {
+    visibility = v;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  const paint = () => {
+    const due = [...frames.values()];
+    frames.clear();
+    due.forEach((f) => f(0));
+  };
+  const symbols = (s: TickStore) => s.rows.connection_1?.map((r) => r.symbol);
+
+  it('tells Go, paints nothing while hidden, and holds its rows until the newest arrive on show', async () => {
+    const s = new TickStore();
+    const painted = vi.fn(async () => {});
+    const hidden = vi.fn(async () => {});
+    const stop = s.connect(painted, hidden);
+    emit(batch([row('LIVE', 1)], { seq: 1 }));
+    paint();
+    expect(symbols(s)).toEqual(['LIVE']);
+    expect(s.held).toBe(false);
+
+    emit(batch([row('INFLIGHT', 2)], { seq: 2 })); // waiting for a frame when the window is minimised
+    show('hidden');
+    expect(hidden).toHaveBeenLastCalledWith(true);
+    // A hidden page runs no frames: what was on its way is applied now, not piled up.
+    expect(symbols(s)).toEqual(['INFLIGHT', 'LIVE']);
+    emit(batch([row('LATE', 3)], { seq: 3 })); // sent before Go heard it
+    expect(symbols(s)).toEqual(['LATE', 'INFLIGHT', 'LIVE']);
+    expect(frames.size).toBe(0); // no frame waits to paint in the hidden window
+    expect(s.held).toBe(true);
+
+    show('visible');
+    expect(hidden).toHaveBeenLastCalledWith(false);
+    expect(s.held).toBe(true); // the rows from before are not shown as live
+    emit(batch([row('NEWEST', 4)], { seq: 4, replace: true }));
+    paint();
+    expect(symbols(s)).toEqual(['NEWEST']);
+    expect(s.held).toBe(false);
+    expect(painted).toHaveBeenLastCalledWith(4);
+    stop();
+  });
+
+  it('says so at once when it starts hidden', () => {
+    visibility = 'hidden';
+    const hidden = vi.fn(async () => {});
+    new TickStore().connect(async () => {}, hidden);
+    expect(hidden).toHaveBeenCalledWith(true);
+  });
+
+  it('does not hold its rows when Go cannot be told (the next batch is live)', async () => {
+    const s = new TickStore();
+    s.connect(
+      async () => {},
+      async () => Promise.reject(new Error('still starting')),
+    );
+    show('hidden');
+    await vi.waitFor(() => expect(s.held).toBe(false));
   });
 });

@@ -67,3 +67,5 @@ export function Timeline(arg1:history.Query):Promise<Array<alerts.Entry>>;
 export function UseProfile(arg1:string):Promise<void>;
 
 export function Verdict():Promise<verdict.Verdict>;
+
+export function WindowHidden(arg1:boolean):Promise<void>;

@@ -117,3 +117,7 @@ export function UseProfile(arg1) {
 export function Verdict() {
   return window['go']['app']['App']['Verdict']();
 }
+
+export function WindowHidden(arg1) {
+  return window['go']['app']['App']['WindowHidden'](arg1);
+}

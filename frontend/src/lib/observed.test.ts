@@ -53,9 +53,9 @@ describe('observed', () => {
       rest: ' · next try in 5 s',
       title: 'Server unreachable · next try in 5 s\nCannot reach the server. Retrying.',
     });
-    expect(linkChip(remote({ kind: 'serve', feed: 'push' }), 0)).toMatchObject({
+    expect(linkChip(remote({ kind: 'tickstock-ingest serve', feed: 'push' }), 0)).toMatchObject({
       word: 'Live',
-      rest: ' · push from serve',
+      rest: ' · push from tickstock-ingest serve',
     });
   });
 });

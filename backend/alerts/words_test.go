@@ -4,32 +4,13 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// tsList returns the words of `export const NAME = [...] as const` in path, sorted.
-func tsList(t *testing.T, path, name string) []string {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`export const ` + name + ` = \[([^\]]*)\] as const`).FindStringSubmatch(string(src))
-	if m == nil {
-		t.Fatalf("%s: no list %s", path, name)
-	}
-	var out []string
-	for _, w := range regexp.MustCompile(`'([^']*)'`).FindAllStringSubmatch(m[1], -1) {
-		out = append(out, w[1])
-	}
-	slices.Sort(out)
-	return out
-}
+	"github.com/tickstock/monitor/internal/tswords"
+)
 
 // entryKinds are the values of this package's Entry… string constants.
 func entryKinds(t *testing.T) []string {
@@ -63,15 +44,11 @@ func entryKinds(t *testing.T) []string {
 // entries (frontend/src/lib/incidents.ts); they are the ones sent here.
 func TestWordSetsMatchFrontend(t *testing.T) {
 	const incidents = "../../frontend/src/lib/incidents.ts"
-	kinds := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		kinds[i] = string(k)
-	}
-	slices.Sort(kinds)
-	if ts := tsList(t, incidents, "ALERT_KINDS"); !slices.Equal(ts, kinds) {
+	kinds := tswords.Sorted(Kinds...)
+	if ts := tswords.List(t, incidents, "ALERT_KINDS"); !slices.Equal(ts, kinds) {
 		t.Errorf("alert kinds: frontend %v, Go %v", ts, kinds)
 	}
-	if ts, goKinds := tsList(t, incidents, "ENTRY_KINDS"), entryKinds(t); len(goKinds) < 5 || !slices.Equal(ts, goKinds) {
+	if ts, goKinds := tswords.List(t, incidents, "ENTRY_KINDS"), entryKinds(t); len(goKinds) < 5 || !slices.Equal(ts, goKinds) {
 		t.Errorf("entry kinds: frontend %v, Go %v", ts, goKinds)
 	}
 }

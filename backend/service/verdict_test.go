@@ -132,9 +132,12 @@ func TestWindowVerdictUnderFaults(t *testing.T) {
 			if got := verdict.Title(v); got != row.title {
 				t.Errorf("title %q, want %q", got, row.title)
 			}
-			if !strings.HasPrefix(v.Sentence, row.sentence) {
-				t.Errorf("header sentence %q, want it to begin %q", v.Sentence, row.sentence)
-			}
+			// The sentence can say more a moment after the level (healthy:
+			// "and their ticks are published" once the publisher has).
+			wait.For(t, "the header's sentence to begin "+row.sentence, row.within, func() bool {
+				v = s.Verdict()
+				return v.Level == row.level && v.Cause == row.cause && strings.HasPrefix(v.Sentence, row.sentence)
+			})
 			if row.conn != "" && v.Connections["connection_1"].Label != row.conn {
 				t.Errorf("connection_1's badge %q, want %q", v.Connections["connection_1"].Label, row.conn)
 			}
@@ -322,9 +325,12 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			if got := verdict.Title(v); got != row.title {
 				t.Errorf("title %q, want %q", got, row.title)
 			}
-			if !strings.HasPrefix(v.Sentence, row.sentence) {
-				t.Errorf("header sentence %q, want it to begin %q", v.Sentence, row.sentence)
-			}
+			// The sentence can say more a moment after the level (healthy:
+			// "and their ticks are published" once the publisher has).
+			wait.For(t, "the header's sentence to begin "+row.sentence, row.within, func() bool {
+				v = w.s.Verdict()
+				return v.Level == row.level && v.Cause == row.cause && strings.HasPrefix(v.Sentence, row.sentence)
+			})
 			if row.connected >= 0 && v.Connected != row.connected {
 				t.Errorf("connected %d, want %d", v.Connected, row.connected)
 			}

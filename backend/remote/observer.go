@@ -134,6 +134,7 @@ type Observer struct {
 	learnMu sync.Mutex
 	moves   []TickerMove // under learnMu
 	dropped atomic.Int64
+	linked  atomic.Bool // the current push stream has opened (Linked)
 	// lastTick: when the newest tick_update arrived (Unix ns); it is data
 	// from the server as much as a health update is.
 	lastTick atomic.Int64
@@ -313,6 +314,9 @@ func (o *Observer) loop(ctx context.Context) {
 			quick = 0
 		}
 		server := o.client.URL()
+		if !signedIn.IsZero() {
+			o.log.Warn("the session ended", "server", server, "lasted", time.Since(signedIn).Round(time.Millisecond), "err", err)
+		}
 		switch {
 		case errors.Is(err, ErrUnauthorized) && signedIn.IsZero():
 			// Never again by itself: TickStockAppV2 locks the account after
@@ -405,7 +409,7 @@ func (o *Observer) session(ctx context.Context, password string) (time.Time, err
 	// Observing by push is said once the stream is open (Linked), not
 	// before: a server without one would read "following its push stream"
 	// until its refusal arrived.
-	err = o.client.Stream(ctx, o)
+	err = o.stream(ctx)
 	switch {
 	case errors.Is(err, ErrNoPushStream):
 		o.setObserving(false, "it has no push stream")
@@ -552,7 +556,36 @@ func (o *Observer) learn(sym, connectionID string) {
 }
 
 // Linked: the push stream is open; from now on it is followed (Push).
-func (o *Observer) Linked() { o.setObserving(true, "") }
+func (o *Observer) Linked() {
+	o.linked.Store(true)
+	o.setObserving(true, "")
+}
+
+// streamTries bounds how often a push stream that never opened is tried
+// again within one session.
+const streamTries = 3
+
+// stream follows the server's push stream. One that never opened, while
+// the status API still answers, is tried again in the same session: the
+// session is good, and signing in again for it is what a busy or
+// just-restarted TickStockAppV2 (whose first namespace CONNECT can go
+// unanswered) does not need. One that opened and broke ends the session: a
+// restarted server has forgotten it.
+func (o *Observer) stream(ctx context.Context) error {
+	for try := 1; ; try++ {
+		o.linked.Store(false)
+		err := o.client.Stream(ctx, o)
+		if err == nil || o.linked.Load() || try == streamTries || ctx.Err() != nil ||
+			errors.Is(err, ErrNoPushStream) || errors.Is(err, ErrPushRefused) {
+			return err
+		}
+		if _, serr := o.client.Status(ctx); serr != nil {
+			return serr
+		}
+		o.log.Warn("the push stream did not open; trying it again in the same session", "server", o.client.URL(), "err", err, "try", try)
+		o.sleep(ctx, o.opts.FirstRetry)
+	}
+}
 
 // ServerError takes the push namespace's error event (Push).
 func (o *Observer) ServerError(message string) {

@@ -28,7 +28,7 @@ func incident(title, sentence string) []note {
 	word, _, _ := strings.Cut(title, " · ")
 	return []note{
 		{alerts.AppName + ": " + title, regexp.MustCompile(`^` + word + ` since \d\d:\d\d:\d\d: ` + regexp.QuoteMeta(sentence))},
-		{alerts.AppName + ": recovered", regexp.MustCompile(`^Recovered after an outage of (\d+\.\d s|\d+ min \d+ s) \(it was ` +
+		{alerts.AppName + ": recovered", regexp.MustCompile(`^Recovered after an outage of (\d+ ms|\d+\.\d s|\d+ min \d+ s) \(it was ` +
 			regexp.QuoteMeta(title) + `, since \d\d:\d\d:\d\d\)$`)},
 	}
 }

@@ -195,9 +195,9 @@ func TestLookupAndDemoFaultControls(t *testing.T) {
 	if l := s.LookupSymbol("not a ticker"); l.Found || !strings.Contains(l.Message, "is not a ticker") {
 		t.Errorf("lookup %+v", l)
 	}
-	if err := s.DropConnection("connection_2"); err != nil {
-		t.Fatal(err)
-	}
+	// "Connected" is authenticated; the simulator knows the session once it
+	// has read the subscribe frame that follows, and refuses a drop before.
+	wait.For(t, "connection_2 dropped at the simulator", 10*time.Second, func() bool { return s.DropConnection("connection_2") == nil })
 	wait.For(t, "connection_2 to reconnect", 10*time.Second, func() bool {
 		c := s.Snapshot().Connections["connection_2"]
 		return c.ReconnectCount == 1 && c.Status == wire.StatusConnected

@@ -17,7 +17,17 @@ type Tracker struct {
 	conns map[string]*track
 	last  Verdict
 	seen  bool
+	// ended is the last incident (a verdict not OK) that another verdict
+	// replaced, at endedAt: the same one back within IncidentGap is the
+	// same incident, its Since kept.
+	ended   Verdict
+	endedAt time.Time
 }
+
+// IncidentGap: a verdict that comes back within this long after it was
+// replaced is the same incident, not a new one, so "down since" does not
+// move when a retry connects for a moment before it fails again.
+const IncidentGap = 3 * time.Second
 
 // track is what the tracker remembers of one connection.
 type track struct {
@@ -42,12 +52,21 @@ func (t *Tracker) Judge(ev Evidence) Verdict {
 		ev.Conns = t.observe(*ev.Snapshot, ev.At, stallOf(ev), ev.Received)
 	}
 	v := Judge(ev)
-	if t.seen && t.last.Level == v.Level && t.last.Cause == v.Cause {
+	switch {
+	case t.seen && same(t.last, v):
 		v.Since = t.last.Since
+	case v.Level != OK && same(t.ended, v) && ev.At.Sub(t.endedAt) <= IncidentGap:
+		v.Since = t.ended.Since
+	}
+	if t.seen && t.last.Level != OK && !same(t.last, v) {
+		t.ended, t.endedAt = t.last, ev.At
 	}
 	t.last, t.seen = v, true
 	return v
 }
+
+// same: the same level for the same cause.
+func same(a, b Verdict) bool { return a.Level == b.Level && a.Cause == b.Cause }
 
 // Last is the newest verdict judged (zero before the first).
 func (t *Tracker) Last() Verdict {

@@ -84,3 +84,28 @@ func TestTrackerKeepsSinceAtTheStartOfTheIncident(t *testing.T) {
 		t.Fatalf("recovered: %s since %v", v.Level, v.Since)
 	}
 }
+
+// A retry that connects for a moment and fails again is the same incident:
+// "down since" stays at its start (the fault matrix's dropped connection
+// saw Since move by 1.4 s). Back after longer than IncidentGap, it is new.
+func TestTrackerKeepsSinceThroughAMomentaryRecovery(t *testing.T) {
+	tr := NewTracker()
+	c := wire.Connection{Status: wire.StatusConnected, MessageCount: 1}
+	observe(tr, 0, c)
+	c.Status = wire.StatusDisconnected
+	first := observe(tr, 1, c)
+	c.Status, c.MessageCount = wire.StatusConnected, 2
+	if v := observe(tr, 2, c); v.Level != OK {
+		t.Fatalf("connected again: %s/%s, want OK", v.Level, v.Cause)
+	}
+	c.Status = wire.StatusDisconnected
+	if v := observe(tr, 3, c); v.Level != Down || v.Since != first.Since {
+		t.Fatalf("down again 1 s later: %s since %v, want down since %v", v.Level, v.Since, first.Since)
+	}
+	c.Status, c.MessageCount = wire.StatusConnected, 3
+	observe(tr, 4, c)
+	c.Status = wire.StatusDisconnected
+	if v := observe(tr, 4+int(IncidentGap/time.Second)+1, c); v.Since == first.Since {
+		t.Fatalf("down again after %v: still since %v, want a new incident", IncidentGap, first.Since)
+	}
+}

@@ -20,7 +20,7 @@ for (const shell of SHELLS) {
     after(() => demo?.close());
 
     test('the header says where simulated ticks are published', async () => {
-      const note = page.locator('p.banner.warn', { hasText: 'simulated ticks' });
+      const note = page.locator('p.banner.info', { hasText: 'simulated ticks' });
       await note.waitFor({ timeout: 30000 });
       const text = await note.textContent();
       assert.match(

@@ -22,12 +22,22 @@ import (
 // reporting its size to refused; everything else passes unchanged, so the
 // link stays up. It dials the server itself (TLS for https), so the
 // library speaks plain WebSocket to it on 127.0.0.1.
+//
+// Frames wait at a gate until Release: the library reads the server's
+// Engine.IO OPEN on a goroutine it starts inside its dial, and emits "open"
+// before its manager has put its listener on if that goroutine runs first (a
+// busy machine showed the manager then waiting out its 10 s timeout).
+// openSocketIO releases the gate once the manager listens.
 type capRelay struct {
 	ln      net.Listener
 	target  string
 	tls     *tls.Config // nil: plain TCP
 	max     int64
 	refused func(size int64)
+
+	gate     chan struct{} // closed by Release
+	gateOnce sync.Once
+	done     chan struct{} // closed by Close
 
 	mu     sync.Mutex
 	conns  []net.Conn
@@ -40,7 +50,7 @@ func startCapRelay(base *url.URL, limit int64, refused func(int64)) (*capRelay, 
 	if err != nil {
 		return nil, err
 	}
-	r := &capRelay{ln: ln, target: hostPort(base), max: limit, refused: refused}
+	r := &capRelay{ln: ln, target: hostPort(base), max: limit, refused: refused, gate: make(chan struct{}), done: make(chan struct{})}
 	if base.Scheme == "https" {
 		r.tls = &tls.Config{ServerName: base.Hostname(), MinVersion: tls.VersionTLS12}
 	}
@@ -62,10 +72,16 @@ func hostPort(u *url.URL) string {
 // Addr is the loopback address the library dials.
 func (r *capRelay) Addr() string { return r.ln.Addr().String() }
 
+// Release lets the server's WebSocket frames through (see capRelay).
+func (r *capRelay) Release() { r.gateOnce.Do(func() { close(r.gate) }) }
+
 // Close ends the relay and every connection through it; its goroutines end
 // before it returns.
 func (r *capRelay) Close() {
 	r.mu.Lock()
+	if !r.closed {
+		close(r.done)
+	}
 	r.closed = true
 	conns := r.conns
 	r.conns = nil
@@ -125,7 +141,16 @@ func (r *capRelay) pipe(client net.Conn) {
 		_, _ = io.Copy(server, client) // the library's requests and frames, unchanged
 		_ = server.Close()
 	}()
-	_ = copyCapped(client, bufio.NewReaderSize(server, 64<<10), r.max, r.refused)
+	src := bufio.NewReaderSize(server, 64<<10)
+	if copyHead(client, src) != nil {
+		return
+	}
+	select {
+	case <-r.gate:
+	case <-r.done:
+		return
+	}
+	_ = copyFrames(client, src, r.max, r.refused)
 }
 
 // maxHead bounds the HTTP answer to the WebSocket upgrade.
@@ -138,6 +163,11 @@ func copyCapped(dst io.Writer, src *bufio.Reader, limit int64, refused func(int6
 	if err := copyHead(dst, src); err != nil {
 		return err
 	}
+	return copyFrames(dst, src, limit, refused)
+}
+
+// copyFrames is copyCapped after the head.
+func copyFrames(dst io.Writer, src *bufio.Reader, limit int64, refused func(int64)) error {
 	var skipping bool
 	var size int64
 	for {

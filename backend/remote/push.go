@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -117,7 +118,7 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 		return &UnreachableError{Cause: "the push relay could not start: " + err.Error()}
 	}
 	uri := url.URL{Scheme: "http", Host: relay.Addr()}
-	link, err := c.dialSocketIO(uri.String(), c.sioOptions(), relay, done, l.attach)
+	link, err := c.dialSocketIO(uri.String(), c.sioOptions(), relay, done, l)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (c *Client) streamSocketIO(ctx context.Context, p Push) error {
 func (c *Client) sioOptions() *sio.Options {
 	opts := sio.DefaultOptions()
 	opts.SetTransports(types.NewSet(sio.WebSocket))
-	opts.SetAutoConnect(true)
+	opts.SetAutoConnect(false) // openSocketIO opens and connects, in order
 	opts.SetReconnection(false)
 	opts.SetForceNew(true)
 	opts.SetTimeout(10 * time.Second)
@@ -176,8 +177,13 @@ func (c *Client) followSocketIO(ctx context.Context, p Push, link <-chan *sioLin
 			}
 		case <-stale.C:
 			// TickStockAppV2 sends metrics_update every period; twice that
-			// without any event is a stale link.
-			return &StaleError{After: 2 * period}
+			// without any event is a stale link. Before the namespace
+			// connects, connectBy is the limit: a busy server's first answer
+			// is not a stall.
+			if connected {
+				return &StaleError{After: 2 * period}
+			}
+			stale.Reset(2 * period)
 		case e := <-l.events:
 			if e.live() {
 				stale.Reset(2 * period)
@@ -238,16 +244,16 @@ func (l *sioLink) close() {
 }
 
 // dialSocketIO builds the manager and the /admin-ws socket in a goroutine of
-// its own and hands the link over on the returned channel; listen registers
-// the handlers before the link is handed over. The library dials inside
-// NewManager with a gorilla Dialer that has no handshake timeout, so a server
+// its own and hands the link over on the returned channel; the listener's
+// handlers are on before the socket connects. The library dials inside
+// Open with a gorilla Dialer that has no handshake timeout, so a server
 // that accepts the TCP connection but never answers (frozen, overloaded)
 // would hold the caller forever, and Close with it. The stream gives up
 // after its own connect timeout; the goroutine closes the link itself when
 // the dial ends after done. At most one such dial is outstanding per client:
 // while one still waits, the next attempt fails at once. The link owns the
 // relay from here on.
-func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, done <-chan struct{}, listen func(*sio.Manager, *sio.Socket)) (<-chan *sioLink, error) {
+func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, done <-chan struct{}, listener *sioListener) (<-chan *sioLink, error) {
 	if !c.dialing.CompareAndSwap(false, true) {
 		relay.Close()
 		return nil, &UnreachableError{Cause: "the previous push connection attempt is still waiting for the server to answer"}
@@ -257,9 +263,7 @@ func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, do
 	link := make(chan *sioLink)
 	go func() {
 		defer c.dialing.Store(false)
-		mgr := sio.NewManager(uri, opts)
-		l := &sioLink{mgr: mgr, sock: mgr.Socket("/admin-ws", opts), relay: relay}
-		listen(l.mgr, l.sock)
+		l := openSocketIO(uri, opts, relay, listener, done)
 		select {
 		case link <- l:
 		case <-done:
@@ -267,6 +271,39 @@ func (c *Client) dialSocketIO(uri string, opts *sio.Options, relay *capRelay, do
 		}
 	}()
 	return link, nil
+}
+
+// openSocketIO opens the manager, then connects /admin-ws with the
+// listener's handlers on, each step after the one before. The library runs
+// its callbacks on goroutines of its own: a socket connected while its
+// manager was still opening could send the namespace CONNECT twice (the
+// server refuses the second, "Unable to connect"), and handlers put on after
+// connecting could miss the answer; a busy machine showed both, as a push
+// that fell back to polling and as a server that never answered.
+func openSocketIO(uri string, opts *sio.Options, relay *capRelay, listener *sioListener, done <-chan struct{}) *sioLink {
+	mgr := sio.NewManager(uri, opts) // AutoConnect is off: nothing is dialed yet
+	l := &sioLink{mgr: mgr, sock: mgr.Socket("/admin-ws", opts), relay: relay}
+	listener.attach(mgr, l.sock)
+	failed := make(chan error, 1) // the manager's own timeout answers a server that does not
+	mgr.Open(func(err error) {
+		if err != nil {
+			failed <- err
+		}
+	})
+	relay.Release() // the manager listens now: the server's OPEN may come
+	// A dial that failed inside Open said so before the manager listened.
+	if e := mgr.Engine(); e != nil && string(e.ReadyState()) == "closed" {
+		listener.send(evConnectError{err: errors.New("the push connection closed while it opened")})
+		return l
+	}
+	select {
+	case <-listener.transportOpen:
+		l.sock.Connect()
+	case err := <-failed:
+		listener.send(evConnectError{err: err, transportUp: listener.opened.Load()})
+	case <-done:
+	}
+	return l
 }
 
 // StaleError: the push stream went silent.

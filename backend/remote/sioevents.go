@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	sio "github.com/zishang520/socket.io/clients/socket/v3"
@@ -54,15 +55,22 @@ type sioListener struct {
 	events chan pushEvent
 	done   <-chan struct{}
 	opened atomic.Bool
+	// transportOpen is closed when the Engine.IO transport opens: the
+	// namespace is connected only then (openSocketIO).
+	transportOpen chan struct{}
+	openOnce      sync.Once
 }
 
 func newSIOListener(done <-chan struct{}) *sioListener {
-	return &sioListener{events: make(chan pushEvent, 4096), done: done}
+	return &sioListener{events: make(chan pushEvent, 4096), done: done, transportOpen: make(chan struct{})}
 }
 
 // attach registers the handlers on the manager and the /admin-ws socket.
 func (l *sioListener) attach(mgr *sio.Manager, sock *sio.Socket) {
-	mgr.On("open", func(...any) { l.opened.Store(true) })
+	mgr.On("open", func(...any) {
+		l.opened.Store(true)
+		l.openOnce.Do(func() { close(l.transportOpen) })
+	})
 	sock.On("connect", func(...any) {
 		_ = sock.Emit("request_metrics", map[string]any{})
 		l.send(evConnected{})

@@ -3,6 +3,7 @@ package remote
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -127,7 +128,9 @@ func TestUnknownStatusWordIsShownAsSent(t *testing.T) {
 // every 0.5 s).
 func fastObserver(t *testing.T, srv *tsv2test.Server, email string) *Observer {
 	t.Helper()
-	o, err := NewObserver(srv.URL, email, Options{PushPeriod: 500 * time.Millisecond, PollInterval: 200 * time.Millisecond})
+	// Its log is the test's: a failure shows what the observer saw.
+	o, err := NewObserver(srv.URL, email, Options{PushPeriod: 500 * time.Millisecond, PollInterval: 200 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -119,7 +119,10 @@ func TestWindowVerdictUnderFaults(t *testing.T) {
 			if row.bus {
 				desk = onTheBus(t)
 			}
-			s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t)},
+			// Retries within 1–2 s: the default backoff (5 s doubling to 60 s,
+			// full jitter) can leave a connection down 20 s past a 6 s block.
+			s := open(t, map[string]string{"TICKSTOCK_MODE": "demo", "REDIS_URL": srv.URL, "TICK_CHANNEL": redistest.Channel(t),
+				"MASSIVE_WEBSOCKET_RECONNECT_DELAY": "1", "MASSIVE_WEBSOCKET_MAX_RECONNECT_DELAY": "2"},
 				Options{StallAfter: time.Second, Profiles: store, Notifier: desk.notifier})
 			waitVerdict(t, s, 15*time.Second, verdict.OK, verdict.CauseHealthy)
 			if sent := desk.sent(); len(sent) != 0 {

@@ -108,6 +108,8 @@ func (f *fakeBackend) StallConnection(id string, d time.Duration) error {
 	return nil
 }
 func (f *fakeBackend) Verdict() verdict.Verdict {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return verdict.Verdict{Level: verdict.OK, Cause: verdict.CauseHealthy, Connected: f.snap.ConnectedCount, Enabled: f.snap.TotalConnections}
 }
 func (f *fakeBackend) VerdictChanged() <-chan struct{} { return nil }
@@ -123,6 +125,8 @@ func (f *fakeBackend) Snapshot() wire.Snapshot {
 	if f.panic.Load() {
 		panic("boom")
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	return f.snap
 }
 

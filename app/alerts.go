@@ -11,12 +11,13 @@ import (
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Incidents is what a backend offers for alerts, the timeline and the
 // history (backend/service does; the tests' fakes need not).
 type Incidents interface {
-	Timeline(q history.Query) ([]alerts.Entry, error)
+	Timeline(q history.Query) ([]wire.Entry, error)
 	ExportTimeline(q history.Query, format string) (string, error)
 	HistoryChart(connection string, hours float64) (history.Chart, error)
 	FiguresAround(connection string, at float64) ([]history.Minute, error)
@@ -42,7 +43,7 @@ func (a *App) incidents() (Incidents, error) {
 }
 
 // Timeline returns the incident timeline, newest first.
-func (a *App) Timeline(q history.Query) (es []alerts.Entry, err error) {
+func (a *App) Timeline(q history.Query) (es []wire.Entry, err error) {
 	defer a.recoverInto(&err, "Timeline")
 	in, err := a.incidents()
 	if err != nil {

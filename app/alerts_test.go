@@ -24,8 +24,8 @@ type incidentBackend struct {
 	held     time.Duration
 }
 
-func (f *incidentBackend) Timeline(q history.Query) ([]alerts.Entry, error) {
-	return []alerts.Entry{{Connection: q.Connection, Kind: "transition"}}, nil
+func (f *incidentBackend) Timeline(q history.Query) ([]wire.Entry, error) {
+	return []wire.Entry{{Connection: q.Connection, Kind: "transition"}}, nil
 }
 func (f *incidentBackend) ExportTimeline(q history.Query, format string) (string, error) {
 	return "csv of " + q.Connection, nil
@@ -87,7 +87,7 @@ func TestTitleFollowsTheConnectedCountAndEntriesAreEmitted(t *testing.T) {
 	if got := rec.list(); len(got) != 2 || got[0] != "TickStock Monitor — 3/3 connected" || got[1] != "TickStock Monitor — 2/3 connected" {
 		t.Fatalf("titles %q", got)
 	}
-	b.out.(interface{ Entry(alerts.Entry) }).Entry(alerts.Entry{Kind: "gap"})
+	b.out.(interface{ Entry(wire.Entry) }).Entry(wire.Entry{Kind: "gap"})
 	if rec.count(EventIncident) != 1 {
 		t.Fatal("the timeline entry was not emitted")
 	}

@@ -25,7 +25,7 @@ type Backend interface {
 	Snapshot() wire.Snapshot
 	// Changed is signalled when a connection's status changes.
 	Changed() <-chan struct{}
-	Subscription() monitor.SubscriptionState
+	Subscription() wire.SubscriptionState
 	Pause()
 	Resume()
 	SetFilter(symbol string)
@@ -108,7 +108,7 @@ func (a *App) Info() (info service.Info, err error) {
 }
 
 // Source returns the state of the Redis subscription.
-func (a *App) Source() (s monitor.SubscriptionState, err error) {
+func (a *App) Source() (s wire.SubscriptionState, err error) {
 	defer a.recoverInto(&err, "Source")
 	b, err := a.current()
 	if err != nil {

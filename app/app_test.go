@@ -71,8 +71,8 @@ type fakeBackend struct {
 
 func (f *fakeBackend) Info() service.Info       { return service.Info{Mode: "demo", Warnings: []string{}} }
 func (f *fakeBackend) Changed() <-chan struct{} { return f.changed }
-func (f *fakeBackend) Subscription() monitor.SubscriptionState {
-	return monitor.SubscriptionState{State: wire.SubscriptionSubscribed}
+func (f *fakeBackend) Subscription() wire.SubscriptionState {
+	return wire.SubscriptionState{State: wire.SubscriptionSubscribed}
 }
 func (f *fakeBackend) Pause()  { f.mu.Lock(); f.paused = true; f.mu.Unlock() }
 func (f *fakeBackend) Resume() { f.mu.Lock(); f.paused = false; f.mu.Unlock() }
@@ -236,9 +236,9 @@ func TestStatusIsEmittedOnChange(t *testing.T) {
 func TestMonitorOutputBecomesEvents(t *testing.T) {
 	b := &fakeBackend{}
 	_, rec := started(t, b, time.Hour)
-	b.out.Batch(&monitor.Batch{Seq: 1})
-	b.out.Metrics(&monitor.Metrics{Total: 5})
-	b.out.Subscription(monitor.SubscriptionState{State: wire.SubscriptionReconnecting})
+	b.out.Batch(&wire.Batch{Seq: 1})
+	b.out.Metrics(&wire.Metrics{Total: 5})
+	b.out.Subscription(wire.SubscriptionState{State: wire.SubscriptionReconnecting})
 	if rec.count(EventTicks) != 1 || rec.count(EventMetrics) != 1 || rec.count(EventSource) != 1 {
 		t.Fatalf("events %v", rec.events)
 	}

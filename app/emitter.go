@@ -5,8 +5,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"github.com/tickstock/monitor/backend/alerts"
-	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Emitter sends one event to the frontend. The Wails runtime implements it in
@@ -24,7 +23,7 @@ func (w wailsEmitter) Emit(name string, data any) { runtime.EventsEmit(w.ctx, na
 // monitorOutput forwards what the Redis monitor produces as events.
 type monitorOutput struct{ e Emitter }
 
-func (o monitorOutput) Batch(b *monitor.Batch)                   { o.e.Emit(EventTicks, b) }
-func (o monitorOutput) Metrics(m *monitor.Metrics)               { o.e.Emit(EventMetrics, m) }
-func (o monitorOutput) Subscription(s monitor.SubscriptionState) { o.e.Emit(EventSource, s) }
-func (o monitorOutput) Entry(x alerts.Entry)                     { o.e.Emit(EventIncident, x) }
+func (o monitorOutput) Batch(b *wire.Batch)                   { o.e.Emit(EventTicks, b) }
+func (o monitorOutput) Metrics(m *wire.Metrics)               { o.e.Emit(EventMetrics, m) }
+func (o monitorOutput) Subscription(s wire.SubscriptionState) { o.e.Emit(EventSource, s) }
+func (o monitorOutput) Entry(x wire.Entry)                    { o.e.Emit(EventIncident, x) }

@@ -5,11 +5,11 @@ package app
 const (
 	// EventStatus carries a wire.Snapshot, on change and at 1 Hz.
 	EventStatus = "connections:status"
-	// EventTicks carries a monitor.Batch, at most every 100 ms.
+	// EventTicks carries a wire.Batch, at most every 100 ms.
 	EventTicks = "ticks:batch"
-	// EventMetrics carries monitor.Metrics, at 1 Hz.
+	// EventMetrics carries wire.Metrics, at 1 Hz.
 	EventMetrics = "ticks:metrics"
-	// EventSource carries a monitor.SubscriptionState, on change.
+	// EventSource carries a wire.SubscriptionState, on change.
 	EventSource = "source:state"
 	// EventRemote carries a remote.State (remote mode), with every status.
 	EventRemote = "remote:state"
@@ -18,7 +18,7 @@ const (
 	EventReopened = "session:reopened"
 	// EventVerdict carries a verdict.Verdict, on change and at 1 Hz.
 	EventVerdict = "verdict:state"
-	// EventIncident carries a new alerts.Entry of the incident timeline.
+	// EventIncident carries a new wire.Entry of the incident timeline.
 	EventIncident = "alerts:entry"
 )
 

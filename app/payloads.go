@@ -1,7 +1,7 @@
 package app
 
 import (
-	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Payloads is bound next to App only so that Wails' bindings generator
@@ -12,7 +12,11 @@ import (
 type Payloads struct{}
 
 // TicksBatch is the payload of EventTicks.
-func (Payloads) TicksBatch() monitor.Batch { return monitor.Batch{} }
+func (Payloads) TicksBatch() wire.Batch { return wire.Batch{} }
+
+// AdminSession is the browser dashboard's answer to GET /api/admin/session
+// (the same frontend, served by tickstock-ingest serve).
+func (Payloads) AdminSession() wire.Session { return wire.Session{} }
 
 // TicksMetrics is the payload of EventMetrics.
-func (Payloads) TicksMetrics() monitor.Metrics { return monitor.Metrics{} }
+func (Payloads) TicksMetrics() wire.Metrics { return wire.Metrics{} }

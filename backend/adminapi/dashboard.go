@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/wire"
 )
 
@@ -38,7 +37,7 @@ func (s *Server) routeDashboard() {
 	s.mux.HandleFunc("GET /api/admin/source", s.adminJSON(func(*http.Request) any {
 		st, ok := s.Source()
 		if !ok {
-			return monitor.SubscriptionState{State: wire.SubscriptionConnecting, Detail: "The server's tick monitor has not reported yet.", Feed: wire.FeedRedis}
+			return wire.SubscriptionState{State: wire.SubscriptionConnecting, Detail: "The server's tick monitor has not reported yet.", Feed: wire.FeedRedis}
 		}
 		return st
 	}))
@@ -88,7 +87,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, why)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"email": ss.email, "role": ss.role, "admin": ss.role.IsAdmin(), "expires": wire.Unix(ss.expires)})
+	writeJSON(w, http.StatusOK, wire.Session{Email: ss.email, Role: string(ss.role), Admin: ss.role.IsAdmin(), Expires: wire.Unix(ss.expires)})
 }
 
 // dashboardFiles serves the built frontend, or a page that says it was not

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/wire"
 )
 
@@ -33,7 +32,7 @@ func TestDashboardFilterIsTheMonitorsRule(t *testing.T) {
 		if rb := batchOf(t, next(t, conn, EventTicks)); rb.Filter != c.filter || rb.FilterSays != c.says {
 			t.Fatalf("%q: the answer states %q / %q, want %q / %q", c.typed, rb.Filter, rb.FilterSays, c.filter, c.says)
 		}
-		out.Batch(&monitor.Batch{Seq: 9, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("T", "TSLA", "MSFT", "INTU")}}})
+		out.Batch(&wire.Batch{Seq: 9, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("T", "TSLA", "MSFT", "INTU")}}})
 		if got := batchOf(t, next(t, conn, EventTicks)); strings.Join(symbols(got, "connection_1"), ",") != c.shows {
 			t.Fatalf("%q shows %v, want %s", c.typed, symbols(got, "connection_1"), c.shows)
 		}

@@ -14,9 +14,9 @@ import (
 // subscription. Other viewers (the desktop app's remote observer, scripts)
 // get exactly the two events they always got, so old clients see nothing new.
 const (
-	EventTicks       = "tick_batch"   // a monitor.Batch, as filtered for this viewer
-	EventTickMetrics = "tick_metrics" // monitor.Metrics, with this viewer's pause
-	EventSourceState = "source_state" // monitor.SubscriptionState, on change and on connect
+	EventTicks       = "tick_batch"   // a wire.Batch, as filtered for this viewer
+	EventTickMetrics = "tick_metrics" // wire.Metrics, with this viewer's pause
+	EventSourceState = "source_state" // wire.SubscriptionState, on change and on connect
 	DashboardStream  = "dashboard"    // the value of ?stream= that asks for them
 	clientPause      = "pause"        // {"type":"pause"}
 	clientResume     = "resume"       // {"type":"resume"}
@@ -69,7 +69,7 @@ type clientMessage struct {
 type stream struct {
 	mu        sync.Mutex
 	recent    monitor.Rows // for a viewer's new filter, resume or greeting
-	source    *monitor.SubscriptionState
+	source    *wire.SubscriptionState
 	metrics   []byte  // the last metrics, for a new viewer
 	metricsAt float64 // their At
 	seq       uint64
@@ -85,9 +85,9 @@ func (s *Server) MonitorOutput() monitor.Output { return monitorOutput{h: s.hub}
 
 type monitorOutput struct{ h *hub }
 
-func (o monitorOutput) Batch(b *monitor.Batch)                   { o.h.batch(b) }
-func (o monitorOutput) Metrics(m *monitor.Metrics)               { o.h.metrics(m) }
-func (o monitorOutput) Subscription(s monitor.SubscriptionState) { o.h.source(s) }
+func (o monitorOutput) Batch(b *wire.Batch)                   { o.h.batch(b) }
+func (o monitorOutput) Metrics(m *wire.Metrics)               { o.h.metrics(m) }
+func (o monitorOutput) Subscription(s wire.SubscriptionState) { o.h.source(s) }
 
 func encode(event string, data any) []byte {
 	b, _ := json.Marshal(pushMessage{Event: event, Data: data})
@@ -115,7 +115,7 @@ func (h *hub) offer(v *viewer, msg []byte) {
 	}
 }
 
-func (h *hub) batch(b *monitor.Batch) {
+func (h *hub) batch(b *wire.Batch) {
 	h.remember(b)
 	var all []byte // encoded once for every unfiltered viewer
 	for _, v := range h.dashViewers() {
@@ -142,21 +142,21 @@ func (h *hub) batch(b *monitor.Batch) {
 
 // remember keeps the newest rows of every connection, for a viewer's new
 // filter or resume.
-func (h *hub) remember(b *monitor.Batch) {
+func (h *hub) remember(b *wire.Batch) {
 	h.stream.mu.Lock()
 	defer h.stream.mu.Unlock()
 	h.stream.seq = b.Seq
 	if b.Rows > 0 {
 		h.stream.limits.Rows, h.stream.limits.UnassignedRows = b.Rows, b.UnassignedRows
 	}
-	keep := func(old []monitor.Row, cb *monitor.ConnBatch, n int) []monitor.Row {
+	keep := func(old []wire.Row, cb *wire.ConnBatch, n int) []wire.Row {
 		if cb == nil || len(cb.Ticks) == 0 {
 			return old
 		}
 		if b.Replace {
 			old = nil
 		}
-		rows := make([]monitor.Row, 0, n)
+		rows := make([]wire.Row, 0, n)
 		rows = append(rows, cb.Ticks[:min(len(cb.Ticks), n)]...)
 		return append(rows, old[:min(len(old), n-len(rows))]...)
 	}
@@ -171,7 +171,7 @@ func (h *hub) remember(b *monitor.Batch) {
 // over the remembered rows). Like every batch a viewer gets, it states the
 // viewer's filter and pause and the row limits: the page shows what it is
 // told. Called with d.mu held.
-func (h *hub) replacement(d *dashView) *monitor.Batch {
+func (h *hub) replacement(d *dashView) *wire.Batch {
 	h.stream.mu.Lock()
 	defer h.stream.mu.Unlock()
 	return d.view.Replacement(h.stream.seq, &h.stream.recent, h.stream.limits)
@@ -187,7 +187,7 @@ func (d *dashView) holdBack() bool {
 	return d.behind
 }
 
-func (h *hub) metrics(m *monitor.Metrics) {
+func (h *hub) metrics(m *wire.Metrics) {
 	all := encode(EventTickMetrics, m)
 	h.stream.mu.Lock()
 	h.stream.metrics, h.stream.metricsAt = all, m.At
@@ -207,7 +207,7 @@ func (h *hub) metrics(m *monitor.Metrics) {
 	}
 }
 
-func (h *hub) source(s monitor.SubscriptionState) {
+func (h *hub) source(s wire.SubscriptionState) {
 	h.stream.mu.Lock()
 	h.stream.source = &s
 	h.stream.mu.Unlock()
@@ -219,11 +219,11 @@ func (h *hub) source(s monitor.SubscriptionState) {
 
 // Source is the monitor's subscription state as last reported; ok is false
 // before the monitor said anything (or when the server runs none).
-func (s *Server) Source() (monitor.SubscriptionState, bool) {
+func (s *Server) Source() (wire.SubscriptionState, bool) {
 	s.hub.stream.mu.Lock()
 	defer s.hub.stream.mu.Unlock()
 	if s.hub.stream.source == nil {
-		return monitor.SubscriptionState{}, false
+		return wire.SubscriptionState{}, false
 	}
 	return *s.hub.stream.source, true
 }

@@ -83,15 +83,15 @@ func waitViewers(t testing.TB, f *fixture, what string, cond func(*dashView) boo
 	}
 }
 
-func batchOf(t testing.TB, f frame) monitor.Batch {
-	var b monitor.Batch
+func batchOf(t testing.TB, f frame) wire.Batch {
+	var b wire.Batch
 	if err := json.Unmarshal(f.Data, &b); err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func symbols(b monitor.Batch, id string) []string {
+func symbols(b wire.Batch, id string) []string {
 	var out []string
 	if cb := b.Connections[id]; cb != nil {
 		for _, r := range cb.Ticks {
@@ -101,10 +101,10 @@ func symbols(b monitor.Batch, id string) []string {
 	return out
 }
 
-func rows(syms ...string) []monitor.Row {
-	out := make([]monitor.Row, len(syms))
+func rows(syms ...string) []wire.Row {
+	out := make([]wire.Row, len(syms))
 	for i, s := range syms {
-		out[i] = monitor.Row{Symbol: s, Price: 1}
+		out[i] = wire.Row{Symbol: s, Price: 1}
 	}
 	return out
 }
@@ -161,7 +161,7 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 	}
 	waitViewers(t, f, "one paused viewer", func(d *dashView) bool { return d.view.Paused() }, 1)
 
-	out.Batch(&monitor.Batch{Seq: 7, Connections: map[string]*monitor.ConnBatch{
+	out.Batch(&wire.Batch{Seq: 7, Connections: map[string]*wire.ConnBatch{
 		"connection_1": {Ticks: rows("AAPL", "MSFT", "AAL"), More: 10},
 		"connection_2": {Ticks: rows("GOOG")},
 	}})
@@ -171,8 +171,8 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 	}
 
 	// b is paused: metrics say so with its own count; a's metrics do not.
-	out.Metrics(&monitor.Metrics{Total: 99, Connections: map[string]monitor.ConnMetrics{}})
-	var am, bm monitor.Metrics
+	out.Metrics(&wire.Metrics{Total: 99, Connections: map[string]wire.ConnMetrics{}})
+	var am, bm wire.Metrics
 	_ = json.Unmarshal(next(t, a, EventTickMetrics).Data, &am)
 	_ = json.Unmarshal(next(t, b, EventTickMetrics).Data, &bm)
 	if am.Paused || !bm.Paused || bm.ArrivedWhilePaused != 14 || bm.Total != 99 {
@@ -201,7 +201,7 @@ func TestDashboardViewersPauseAndFilterAlone(t *testing.T) {
 func TestPauseIsStatedAndAFilterWhilePausedKeepsTheFrozenRows(t *testing.T) {
 	f := start(t, Options{PushInterval: time.Hour})
 	out := f.srv.MonitorOutput()
-	out.Batch(&monitor.Batch{Seq: 1, Rows: 50, UnassignedRows: 10, Connections: map[string]*monitor.ConnBatch{
+	out.Batch(&wire.Batch{Seq: 1, Rows: 50, UnassignedRows: 10, Connections: map[string]*wire.ConnBatch{
 		"connection_1": {Ticks: rows("MSFT", "AAPL")},
 	}})
 	conn := f.dashConn(t, signedIn(t, f, "admin@x.io"))
@@ -215,7 +215,7 @@ func TestPauseIsStatedAndAFilterWhilePausedKeepsTheFrozenRows(t *testing.T) {
 		t.Fatalf("the answer to pause: %+v", p)
 	}
 	waitViewers(t, f, "the viewer paused", func(d *dashView) bool { return d.view.Paused() }, 1)
-	out.Batch(&monitor.Batch{Seq: 2, Rows: 50, UnassignedRows: 10, Connections: map[string]*monitor.ConnBatch{
+	out.Batch(&wire.Batch{Seq: 2, Rows: 50, UnassignedRows: 10, Connections: map[string]*wire.ConnBatch{
 		"connection_1": {Ticks: rows("AAL")},
 	}})
 
@@ -237,8 +237,8 @@ func TestPlainViewersGetOnlyTheOldEvents(t *testing.T) {
 	conn := f.viewerConn(t)
 	next(t, conn, EventStatus)
 	out := f.srv.MonitorOutput()
-	out.Subscription(monitor.SubscriptionState{State: wire.SubscriptionSubscribed})
-	out.Batch(&monitor.Batch{Seq: 1, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
+	out.Subscription(wire.SubscriptionState{State: wire.SubscriptionSubscribed})
+	out.Batch(&wire.Batch{Seq: 1, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
 	// Metrics come every second; read for two and see nothing new.
 	deadline := time.Now().Add(2200 * time.Millisecond)
 	_ = conn.SetReadDeadline(deadline)
@@ -255,22 +255,22 @@ func TestPlainViewersGetOnlyTheOldEvents(t *testing.T) {
 
 func TestDashboardFramesStayUnder8KiB(t *testing.T) {
 	f, conn := adminTab(t)
-	big := func(n int, sym string) []monitor.Row {
-		out := make([]monitor.Row, n)
+	big := func(n int, sym string) []wire.Row {
+		out := make([]wire.Row, n)
 		for i := range out {
 			d := int32(123456)
-			out[i] = monitor.Row{Symbol: sym, Price: 123456.789012, Volume: 123456789012, TS: 1705853696.123, Recv: 1705853696.654}
+			out[i] = wire.Row{Symbol: sym, Price: 123456.789012, Volume: 123456789012, TS: 1705853696.123, Recv: 1705853696.654}
 			if i < monitor.ViaRowsPerBatch {
 				out[i].Via = &d
 			}
 		}
 		return out
 	}
-	b := &monitor.Batch{Seq: 1, Connections: map[string]*monitor.ConnBatch{
+	b := &wire.Batch{Seq: 1, Connections: map[string]*wire.ConnBatch{
 		"connection_1": {Ticks: big(20, "ABCDEFGHIJK1"), More: 1 << 40},
 		"connection_2": {Ticks: big(20, "ABCDEFGHIJK2"), More: 1 << 40},
 		"connection_3": {Ticks: big(20, "ABCDEFGHIJK3"), More: 1 << 40},
-	}, Unassigned: &monitor.ConnBatch{Ticks: big(5, "UNASSIGNED12")}}
+	}, Unassigned: &wire.ConnBatch{Ticks: big(5, "UNASSIGNED12")}}
 	f.srv.MonitorOutput().Batch(b)
 	if fr := next(t, conn, EventTicks); fr.size >= 8<<10 {
 		t.Fatalf("tick_batch frame of %d bytes", fr.size)
@@ -373,8 +373,8 @@ func TestHiddenTabGetsNoBatchesUntilShown(t *testing.T) {
 	_ = conn.WriteJSON(map[string]string{"type": "hidden"})
 	waitViewers(t, f, "a hidden viewer", func(d *dashView) bool { return d.hidden }, 1)
 	out := f.srv.MonitorOutput()
-	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
-	out.Metrics(&monitor.Metrics{Total: 5, Connections: map[string]monitor.ConnMetrics{}})
+	out.Batch(&wire.Batch{Seq: 2, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
+	out.Metrics(&wire.Metrics{Total: 5, Connections: map[string]wire.ConnMetrics{}})
 	// The metrics come; the batch did not (the next batch is the one sent on "visible").
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	var m frame
@@ -393,8 +393,8 @@ func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
 	f, conn := adminTab(t)
 	out := f.srv.MonitorOutput()
 	metricsAt := func(at float64) {
-		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
-		var m monitor.Metrics
+		out.Metrics(&wire.Metrics{At: at, Connections: map[string]wire.ConnMetrics{}})
+		var m wire.Metrics
 		_ = json.Unmarshal(next(t, conn, EventTickMetrics).Data, &m)
 		if m.At != at {
 			t.Fatalf("metrics at %v, want %v", m.At, at)
@@ -407,17 +407,17 @@ func TestATabBehindGetsNoBatchesUntilItCatchesUp(t *testing.T) {
 	// Within 2 s: batches flow.
 	metricsAt(101)
 	metricsAt(102)
-	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
+	out.Batch(&wire.Batch{Seq: 2, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
 	wantRows(t, conn, false, "AAPL", "a tab 2 s behind")
 	// 3 s behind: held back (the next batch it gets is the catch-up one).
 	metricsAt(103)
-	out.Batch(&monitor.Batch{Seq: 3, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
+	out.Batch(&wire.Batch{Seq: 3, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("MSFT")}}})
 	waitViewers(t, f, "a tab held back", func(d *dashView) bool { return d.behind }, 1)
 	metricsAt(104) // the metrics keep coming
 	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 102})
 	_ = conn.WriteJSON(map[string]any{"type": "seen", "at": 104})
 	wantRows(t, conn, true, "MSFT,AAPL", "caught up")
-	out.Batch(&monitor.Batch{Seq: 4, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("IBM")}}})
+	out.Batch(&wire.Batch{Seq: 4, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("IBM")}}})
 	wantRows(t, conn, false, "IBM", "after catching up")
 }
 
@@ -427,9 +427,9 @@ func TestATabThatSaysNothingIsNotHeldBack(t *testing.T) {
 	f, conn := adminTab(t)
 	out := f.srv.MonitorOutput()
 	for at := 100.0; at <= 110; at++ {
-		out.Metrics(&monitor.Metrics{At: at, Connections: map[string]monitor.ConnMetrics{}})
+		out.Metrics(&wire.Metrics{At: at, Connections: map[string]wire.ConnMetrics{}})
 	}
-	out.Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
+	out.Batch(&wire.Batch{Seq: 2, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("AAPL")}}})
 	wantRows(t, conn, false, "AAPL", "a tab that says nothing")
 }
 
@@ -443,7 +443,7 @@ func FuzzClientMessage(f *testing.F) {
 	}
 	s := New(Options{})
 	out := s.MonitorOutput()
-	out.Batch(&monitor.Batch{Seq: 1, Connections: map[string]*monitor.ConnBatch{"connection_1": {Ticks: rows("AAPL", "AAL", "MSFT")}}})
+	out.Batch(&wire.Batch{Seq: 1, Connections: map[string]*wire.ConnBatch{"connection_1": {Ticks: rows("AAPL", "AAL", "MSFT")}}})
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		v := &viewer{send: make(chan []byte, 64), dash: &dashView{}}
 		for _, m := range [][]byte{msg, []byte(`{"type":"resume"}`), msg} {
@@ -488,8 +488,8 @@ func TestDashboardsGetTheStatusEverySecond(t *testing.T) {
 // replacing batch does not mention).
 func TestAFilterReplacesTheUnassignedStrip(t *testing.T) {
 	f, conn := adminTab(t)
-	f.srv.MonitorOutput().Batch(&monitor.Batch{Seq: 2, Connections: map[string]*monitor.ConnBatch{},
-		Unassigned: &monitor.ConnBatch{Ticks: rows("ZZZ")}})
+	f.srv.MonitorOutput().Batch(&wire.Batch{Seq: 2, Connections: map[string]*wire.ConnBatch{},
+		Unassigned: &wire.ConnBatch{Ticks: rows("ZZZ")}})
 	if b := batchOf(t, next(t, conn, EventTicks)); b.Unassigned == nil || len(b.Unassigned.Ticks) != 1 {
 		t.Fatalf("the unassigned row: %+v", b)
 	}

@@ -17,7 +17,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -28,9 +27,9 @@ import (
 type Observation struct {
 	At           time.Time
 	Snapshot     wire.Snapshot
-	Metrics      *monitor.Metrics           // nil: no subscription runs
-	Subscription *monitor.SubscriptionState // nil: no subscription runs
-	Remote       *remote.State              // nil: not remote mode
+	Metrics      *wire.Metrics           // nil: no subscription runs
+	Subscription *wire.SubscriptionState // nil: no subscription runs
+	Remote       *remote.State           // nil: not remote mode
 	// Verdict is the session's judgement at At; nil: none (no incident
 	// opens or closes, the details are still recorded).
 	Verdict *verdict.Verdict
@@ -91,8 +90,8 @@ func (e *Engine) Settings() Settings { return e.settings }
 
 // Observe compares o with the previous observation and returns the new
 // timeline entries, oldest first, after sending their notifications.
-func (e *Engine) Observe(o Observation) []Entry {
-	var out []Entry
+func (e *Engine) Observe(o Observation) []wire.Entry {
+	var out []wire.Entry
 	ids := make([]string, 0, len(o.Snapshot.Connections))
 	for id := range o.Snapshot.Connections {
 		ids = append(ids, id)
@@ -118,7 +117,7 @@ func (e *Engine) Observe(o Observation) []Entry {
 // without a status word (a remote server not signed in to yet) is not
 // known: nothing is recorded until it has one, and that one is where its
 // record starts, not a transition from nothing.
-func (e *Engine) connection(o Observation, id string, c wire.Connection) []Entry {
+func (e *Engine) connection(o Observation, id string, c wire.Connection) []wire.Entry {
 	now := o.At
 	t, seen := e.conns[id]
 	if c.Status == "" {
@@ -129,12 +128,12 @@ func (e *Engine) connection(o Observation, id string, c wire.Connection) []Entry
 		e.conns[id] = &connTrack{status: c.Status, since: now, reconnects: c.ReconnectCount}
 		return e.silence(o, id, c, e.conns[id])
 	}
-	var out []Entry
+	var out []wire.Entry
 	if c.Status != t.status {
 		out = append(out, e.transition(changedAt(c, t.since, now), id, c, t))
 	} else if c.Status == wire.StatusConnected && c.ReconnectCount > t.reconnects {
 		// A drop and reconnect too quick for two observations to see.
-		out = append(out, Entry{At: wire.Unix(now), Connection: id, Kind: EntryTransition, From: string(c.Status), To: string(c.Status),
+		out = append(out, wire.Entry{At: wire.Unix(now), Connection: id, Kind: wire.EntryTransition, From: string(c.Status), To: string(c.Status),
 			Cause: c.LastError, Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s dropped and reconnected at once (%s)", label(id, c), soFar(c.ReconnectCount))})
 	}
@@ -157,8 +156,8 @@ func changedAt(c wire.Connection, prev, now time.Time) time.Time {
 }
 
 // transition records a status change.
-func (e *Engine) transition(now time.Time, id string, c wire.Connection, t *connTrack) Entry {
-	tr := Entry{At: wire.Unix(now), Connection: id, Kind: EntryTransition, From: string(t.status), To: string(c.Status),
+func (e *Engine) transition(now time.Time, id string, c wire.Connection, t *connTrack) wire.Entry {
+	tr := wire.Entry{At: wire.Unix(now), Connection: id, Kind: wire.EntryTransition, From: string(t.status), To: string(c.Status),
 		Duration: now.Sub(t.since).Seconds(), Reconnects: c.ReconnectCount}
 	if c.Status != wire.StatusConnected {
 		tr.Cause = c.LastError
@@ -170,7 +169,7 @@ func (e *Engine) transition(now time.Time, id string, c wire.Connection, t *conn
 
 // silence records a connection the verdict calls silent (connected, no
 // tick for its stall threshold), when it begins and when ticks return.
-func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTrack) []Entry {
+func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTrack) []wire.Entry {
 	silent := false
 	var sentence string
 	if o.Verdict != nil {
@@ -180,12 +179,12 @@ func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTra
 	switch {
 	case silent && t.silent.IsZero():
 		t.silent = o.At
-		return []Entry{{At: wire.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(c.Status), To: string(verdict.CauseSilent),
+		return []wire.Entry{{At: wire.Unix(o.At), Connection: id, Kind: wire.EntrySilence, From: string(c.Status), To: string(verdict.CauseSilent),
 			Reconnects: c.ReconnectCount, Message: fmt.Sprintf("%s is %s but silent: %s", label(id, c), c.Status, sentence)}}
 	case !silent && !t.silent.IsZero():
 		d := o.At.Sub(t.silent)
 		t.silent = time.Time{}
-		return []Entry{{At: wire.Unix(o.At), Connection: id, Kind: EntrySilence, From: string(verdict.CauseSilent), To: string(c.Status),
+		return []wire.Entry{{At: wire.Unix(o.At), Connection: id, Kind: wire.EntrySilence, From: string(verdict.CauseSilent), To: string(c.Status),
 			Duration: d.Seconds(), Reconnects: c.ReconnectCount,
 			Message: fmt.Sprintf("%s: silent for %s, now %s", label(id, c), human(d), c.Status)}}
 	}
@@ -195,7 +194,7 @@ func (e *Engine) silence(o Observation, id string, c wire.Connection, t *connTra
 // source follows the Redis subscription's gaps. When the ticks could not
 // be published either, the gap lost them for every consumer, not only for
 // this monitor, and the entry says so.
-func (e *Engine) source(o Observation) []Entry {
+func (e *Engine) source(o Observation) []wire.Entry {
 	s := o.Subscription
 	if s == nil || s.State == wire.SubscriptionStopped {
 		return nil
@@ -203,14 +202,14 @@ func (e *Engine) source(o Observation) []Entry {
 	if s.State != wire.SubscriptionSubscribed && notPublishing(o.Verdict) {
 		e.publishFailed = true
 	}
-	var out []Entry
+	var out []wire.Entry
 	if s.Gaps > e.gapsSeen && s.LastGap != nil {
 		g := s.LastGap
 		what := "ticks published then were not seen by this monitor"
 		if e.publishFailed || notPublishing(o.Verdict) {
 			what = "ticks received then could not be published either: they are lost"
 		}
-		out = append(out, Entry{At: g.To, Connection: ConnRedis, Kind: EntryGap, Cause: g.Reason, Duration: g.Seconds,
+		out = append(out, wire.Entry{At: g.To, Connection: wire.ConnRedis, Kind: wire.EntryGap, Cause: g.Reason, Duration: g.Seconds,
 			Message: fmt.Sprintf("Redis subscription gap of %s: %s%s", human(secs(g.Seconds)), what, because(g.Reason))})
 	}
 	e.gapsSeen = s.Gaps
@@ -237,14 +236,14 @@ func notPublishing(v *verdict.Verdict) bool {
 }
 
 // remoteState records the remote server's sign-in state changes.
-func (e *Engine) remoteState(o Observation) []Entry {
+func (e *Engine) remoteState(o Observation) []wire.Entry {
 	r := o.Remote
 	if r == nil || r.State == e.remote {
 		return nil
 	}
-	var out []Entry
+	var out []wire.Entry
 	if prev := e.remote; prev != "" {
-		out = append(out, Entry{At: wire.Unix(o.At), Connection: ConnRemote, Kind: EntryRemote, From: string(prev), To: string(r.State),
+		out = append(out, wire.Entry{At: wire.Unix(o.At), Connection: wire.ConnRemote, Kind: wire.EntryRemote, From: string(prev), To: string(r.State),
 			Cause: r.Detail, Duration: o.At.Sub(e.remoteAt).Seconds(),
 			Message: fmt.Sprintf("Remote server %s: %s → %s%s", r.Server, prev, r.State, because(r.Detail))})
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -24,8 +23,8 @@ func newClock() *fakeClock { return &fakeClock{t: time.Date(2026, 3, 10, 3, 10, 
 // small stand-in of verdict.Judge (the engine only reads verdicts).
 type world struct {
 	snap     wire.Snapshot
-	met      monitor.Metrics
-	src      monitor.SubscriptionState
+	met      wire.Metrics
+	src      wire.SubscriptionState
 	remote   *remote.State
 	unpub    bool            // ticks cannot be published
 	silent   map[string]bool // connections the verdict calls silent
@@ -33,8 +32,8 @@ type world struct {
 }
 
 func newWorld() *world {
-	w := &world{snap: wire.Snapshot{Connections: map[string]wire.Connection{}}, met: monitor.Metrics{Connections: map[string]monitor.ConnMetrics{}},
-		src: monitor.SubscriptionState{State: wire.SubscriptionSubscribed}, silent: map[string]bool{}}
+	w := &world{snap: wire.Snapshot{Connections: map[string]wire.Connection{}}, met: wire.Metrics{Connections: map[string]wire.ConnMetrics{}},
+		src: wire.SubscriptionState{State: wire.SubscriptionSubscribed}, silent: map[string]bool{}}
 	for i, n := range []string{"primary", "secondary", "tertiary"} {
 		id := wire.SlotIDs[i]
 		w.snap.Connections[id] = wire.Connection{Name: n, Enabled: true, Status: wire.StatusConnected}
@@ -100,10 +99,10 @@ func (w *world) obs(now time.Time) Observation {
 	return Observation{At: now, Snapshot: w.snap, Metrics: &w.met, Subscription: &src, Remote: w.remote, Verdict: w.verdict()}
 }
 
-func alertsOf(es []Entry) []Entry { return ofKind(es, EntryAlert) }
+func alertsOf(es []wire.Entry) []wire.Entry { return ofKind(es, wire.EntryAlert) }
 
-func ofKind(es []Entry, kind string) []Entry {
-	var out []Entry
+func ofKind(es []wire.Entry, kind wire.EntryKind) []wire.Entry {
+	var out []wire.Entry
 	for _, e := range es {
 		if e.Kind == kind {
 			out = append(out, e)
@@ -113,8 +112,8 @@ func ofKind(es []Entry, kind string) []Entry {
 }
 
 // run observes once a second for d and returns all entries.
-func run(e *Engine, w *world, c *fakeClock, d time.Duration) []Entry {
-	var out []Entry
+func run(e *Engine, w *world, c *fakeClock, d time.Duration) []wire.Entry {
+	var out []wire.Entry
 	for end := c.t.Add(d); c.t.Before(end); {
 		out = append(out, e.Observe(w.obs(c.step(time.Second)))...)
 	}
@@ -132,14 +131,14 @@ func TestQuickReconnectPagesNobody(t *testing.T) {
 	if len(rec.Sent()) != 0 || len(alertsOf(got)) != 0 {
 		t.Fatalf("a 9 s outage under the 10 s threshold was notified: %+v", rec.Sent())
 	}
-	tr := ofKind(got, EntryTransition)
+	tr := ofKind(got, wire.EntryTransition)
 	if len(tr) != 2 || tr[0].To != "disconnected" || tr[0].Cause != "read tcp: connection reset by peer" || tr[1].To != "connected" {
 		t.Fatalf("want two transitions with the cause, got %+v", got)
 	}
-	if in := ofKind(got, EntryIncident); len(in) != 2 || in[1].To != string(verdict.CauseHealthy) || in[1].Duration != 9 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 2 || in[1].To != string(verdict.CauseHealthy) || in[1].Duration != 9 {
 		t.Fatalf("want the incident opened and closed after 9 s, got %+v", in)
 	}
-	if tr[0].Incident != ofKind(got, EntryIncident)[0].Incident || tr[0].Incident == 0 {
+	if tr[0].Incident != ofKind(got, wire.EntryIncident)[0].Incident || tr[0].Incident == 0 {
 		t.Fatalf("the transition is not a detail of its incident: %+v", got)
 	}
 }
@@ -165,7 +164,7 @@ func TestOneOutageIsOneDownAndOneRecoveredNotification(t *testing.T) {
 		t.Fatalf("recovered notification %+v", sent[1])
 	}
 	a := alertsOf(got)
-	if len(a) != 2 || a[0].Connection != "connection_1" || a[0].Duration != 10 || a[1].Alert != KindRecovered || a[1].Duration != 15 {
+	if len(a) != 2 || a[0].Connection != "connection_1" || a[0].Duration != 10 || a[1].Alert != wire.AlertRecovered || a[1].Duration != 15 {
 		t.Fatalf("alerts %+v", a)
 	}
 }
@@ -180,11 +179,11 @@ func TestTransitionIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
 	down := c.t.Add(300 * time.Millisecond)
 	w.set("connection_2", wire.StatusDisconnected, "dropped")
 	setSince(w, "connection_2", down)
-	got := ofKind(run(e, w, c, 9*time.Second), EntryTransition)
+	got := ofKind(run(e, w, c, 9*time.Second), wire.EntryTransition)
 	up := c.t.Add(-400 * time.Millisecond)
 	w.set("connection_2", wire.StatusConnected, "")
 	setSince(w, "connection_2", up)
-	got = append(got, ofKind(run(e, w, c, 2*time.Second), EntryTransition)...)
+	got = append(got, ofKind(run(e, w, c, 2*time.Second), wire.EntryTransition)...)
 	if len(got) != 2 || got[0].At != wire.Unix(down) || got[1].At != wire.Unix(up) {
 		t.Fatalf("transitions at %v and %v, want the status changes at %v and %v (%+v)", got[0].At, got[1].At, wire.Unix(down), wire.Unix(up), got)
 	}
@@ -194,7 +193,7 @@ func TestTransitionIsTimedByTheStatusChangeNotTheObservation(t *testing.T) {
 	// A status_since outside the last observation and now (another clock) is not believed.
 	w.set("connection_2", wire.StatusDisconnected, "dropped")
 	setSince(w, "connection_2", c.t.Add(time.Hour))
-	if got := run(e, w, c, time.Second); len(got) == 0 || got[0].Kind != EntryTransition || got[0].At != wire.Unix(c.t) {
+	if got := run(e, w, c, time.Second); len(got) == 0 || got[0].Kind != wire.EntryTransition || got[0].At != wire.Unix(c.t) {
 		t.Fatalf("a status_since in the future: %+v", got)
 	}
 }
@@ -219,10 +218,10 @@ func TestConnectThenDropAgainIsOneIncident(t *testing.T) {
 	got = append(got, run(e, w, c, 4*time.Second)...)
 	w.set("connection_2", wire.StatusConnected, "")
 	got = append(got, run(e, w, c, 4*time.Second)...)
-	if in := ofKind(got, EntryIncident); len(in) != 2 || in[1].Duration != 11 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 2 || in[1].Duration != 11 {
 		t.Fatalf("want one incident of 11 s, got %+v", in)
 	}
-	if a := alertsOf(got); len(a) != 2 || a[0].Duration != 10 || a[1].Alert != KindRecovered || a[1].Duration != 11 {
+	if a := alertsOf(got); len(a) != 2 || a[0].Duration != 10 || a[1].Alert != wire.AlertRecovered || a[1].Duration != 11 {
 		t.Fatalf("want one down and one recovery covering the whole 11 s, got %+v", a)
 	}
 }
@@ -255,7 +254,7 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 		w.set("connection_1", wire.StatusConnecting, "")
 		got = append(got, run(e, w, c, time.Second)...)
 	}
-	in := ofKind(got, EntryIncident)
+	in := ofKind(got, wire.EntryIncident)
 	if len(in) != 2 || in[0].Cause != string(verdict.CauseProviderDown) || in[1].From != string(verdict.CauseProviderDown) || in[1].To != string(verdict.CauseKeyRefused) {
 		t.Fatalf("want the incident opened as provider_down and changed once to key_refused, got %+v", in)
 	}
@@ -268,7 +267,7 @@ func TestCauseChangeUpdatesTheIncident(t *testing.T) {
 	}
 	w.set("connection_1", wire.StatusConnected, "")
 	got = run(e, w, c, 4*time.Second)
-	if in := ofKind(got, EntryIncident); len(in) != 1 || in[0].Cause != string(verdict.CauseKeyRefused) || in[0].Duration != 21 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 1 || in[0].Cause != string(verdict.CauseKeyRefused) || in[0].Duration != 21 {
 		t.Fatalf("closed %+v", in)
 	}
 	if s := rec.Sent(); len(s) != 3 || !strings.Contains(s[2].Body, "key refused") {
@@ -287,7 +286,7 @@ func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 	}
 	got := run(e, w, c, time.Second)
 	a := alertsOf(got)
-	if len(a) != 1 || a[0].Alert != KindAuthFailed || !a[0].Notified || a[0].Connection != "" {
+	if len(a) != 1 || a[0].Alert != wire.AlertAuthFailed || !a[0].Notified || a[0].Connection != "" {
 		t.Fatalf("want one notified key alert for all connections, got %+v", got)
 	}
 	got = run(e, w, c, 30*time.Second)
@@ -299,7 +298,7 @@ func TestKeyRefusedOnThreeConnectionsIsOneIncident(t *testing.T) {
 	if len(sent) != 2 || sent[0].Title != "TickStock Monitor: DOWN · 0/3 connected · key refused" || sent[1].Title != "TickStock Monitor: recovered" {
 		t.Fatalf("want one key notification and one recovery, got %+v", sent)
 	}
-	if in := ofKind(got, EntryIncident); len(in) != 1 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 1 {
 		t.Fatalf("incident entries after the first %+v", in)
 	}
 }
@@ -326,7 +325,7 @@ func TestRecoveryIsNeverThrottledAway(t *testing.T) {
 		t.Fatalf("the first recovery: %+v", s)
 	}
 	got = run(e, w, c, 45*time.Second)
-	if a := alertsOf(got); len(a) != 1 || !a[0].Notified || a[0].Alert != KindRedisGap {
+	if a := alertsOf(got); len(a) != 1 || !a[0].Notified || a[0].Alert != wire.AlertRedisGap {
 		t.Fatalf("want the still-open incident notified when the minute is over, got %+v", a)
 	}
 	w.unpub = false
@@ -368,7 +367,7 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 		t.Fatalf("notified before sign-in: %+v", rec.Sent())
 	}
 	for _, x := range got {
-		if x.Kind != EntryRemote {
+		if x.Kind != wire.EntryRemote {
 			t.Fatalf("want only the sign-in's own change, got %+v", got)
 		}
 	}
@@ -399,7 +398,7 @@ func TestAMistypedPasswordIsNoIncident(t *testing.T) {
 	if a := alertsOf(got); len(a) != 0 || len(rec.Sent()) != 0 {
 		t.Fatalf("a mistyped password alerted: %+v, sent %+v", a, rec.Sent())
 	}
-	if in := ofKind(got, EntryIncident); len(in) != 0 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 0 {
 		t.Fatalf("a mistyped password opened an incident: %+v", in)
 	}
 }
@@ -414,15 +413,15 @@ func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
 	w.unjudged = true
 	w.remote = &remote.State{State: wire.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
 	got := run(e, w, c, 11*time.Second)
-	if a := alertsOf(got); len(a) != 1 || a[0].Alert != KindRemote || a[0].Level != string(verdict.Unknown) || !a[0].Notified {
+	if a := alertsOf(got); len(a) != 1 || a[0].Alert != wire.AlertRemote || a[0].Level != string(verdict.Unknown) || !a[0].Notified {
 		t.Fatalf("sign-in lost: %+v", got)
 	}
-	if r := ofKind(got, EntryRemote); len(r) != 1 || r[0].Incident == 0 {
+	if r := ofKind(got, wire.EntryRemote); len(r) != 1 || r[0].Incident == 0 {
 		t.Fatalf("the sign-in change is not a detail of the incident: %+v", got)
 	}
 	w.unjudged = false
 	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
-	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 1 || a[0].Alert != KindRecovered {
+	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 1 || a[0].Alert != wire.AlertRecovered {
 		t.Fatalf("no recovery: %+v", a)
 	}
 }
@@ -438,7 +437,7 @@ func TestQuietAndKindsOff(t *testing.T) {
 	}
 	w.set("connection_1", wire.StatusConnected, "")
 	run(e, w, c, 5*time.Second)
-	e.SetSettings(Settings{Off: []Kind{KindAuthFailed}})
+	e.SetSettings(Settings{Off: []wire.AlertKind{wire.AlertAuthFailed}})
 	w.set("connection_2", wire.StatusAuthFailed, "")
 	a = alertsOf(run(e, w, c, 5*time.Second))
 	if len(a) != 1 || a[0].Notified || !strings.Contains(a[0].Note, "off") {
@@ -481,10 +480,10 @@ func TestStallIsRecorded(t *testing.T) {
 	got := run(e, w, c, 10*time.Second)
 	w.silent = map[string]bool{}
 	got = append(got, run(e, w, c, 5*time.Second)...)
-	if s := ofKind(got, EntrySilence); len(s) != 6 || s[0].To != "silent" || s[3].Duration != 10 {
+	if s := ofKind(got, wire.EntrySilence); len(s) != 6 || s[0].To != "silent" || s[3].Duration != 10 {
 		t.Fatalf("want each connection's silence begun and ended, got %+v", s)
 	}
-	if in := ofKind(got, EntryIncident); len(in) != 2 || in[0].Cause != string(verdict.CauseSilent) || in[0].Level != string(verdict.Degraded) || in[1].Duration != 10 {
+	if in := ofKind(got, wire.EntryIncident); len(in) != 2 || in[0].Cause != string(verdict.CauseSilent) || in[0].Level != string(verdict.Degraded) || in[1].Duration != 10 {
 		t.Fatalf("want a 10 s silent incident, got %+v", in)
 	}
 	if len(rec.Sent()) != 0 {
@@ -498,18 +497,18 @@ func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, time.Second)
-	w.src = monitor.SubscriptionState{State: wire.SubscriptionReconnecting, Detail: "i/o timeout"}
+	w.src = wire.SubscriptionState{State: wire.SubscriptionReconnecting, Detail: "i/o timeout"}
 	w.unpub = true
 	run(e, w, c, 8*time.Second)
 	w.unpub = false
-	w.src = monitor.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 1, LastGap: &monitor.Gap{From: wire.Unix(c.t.Add(-8 * time.Second)), To: wire.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
-	got := ofKind(run(e, w, c, time.Second), EntryGap)
+	w.src = wire.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 1, LastGap: &wire.Gap{From: wire.Unix(c.t.Add(-8 * time.Second)), To: wire.Unix(c.t), Seconds: 8, Reason: "i/o timeout"}}
+	got := ofKind(run(e, w, c, time.Second), wire.EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "lost") || strings.Contains(got[0].Message, "not seen") {
 		t.Fatalf("gap %+v", got)
 	}
 	// A gap of the monitor's own subscription while publishing went on.
-	w.src = monitor.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 2, LastGap: &monitor.Gap{To: wire.Unix(c.t), Seconds: 2, Reason: "closed"}}
-	got = ofKind(run(e, w, c, time.Second), EntryGap)
+	w.src = wire.SubscriptionState{State: wire.SubscriptionSubscribed, Gaps: 2, LastGap: &wire.Gap{To: wire.Unix(c.t), Seconds: 2, Reason: "closed"}}
+	got = ofKind(run(e, w, c, time.Second), wire.EntryGap)
 	if len(got) != 1 || !strings.Contains(got[0].Message, "not seen by this monitor") {
 		t.Fatalf("gap %+v", got)
 	}
@@ -521,7 +520,7 @@ func TestRemoteChangesAreRecorded(t *testing.T) {
 	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	run(e, w, c, time.Second)
 	w.remote = &remote.State{State: wire.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
-	got := ofKind(run(e, w, c, 2*time.Second), EntryRemote)
+	got := ofKind(run(e, w, c, 2*time.Second), wire.EntryRemote)
 	if len(got) != 1 || got[0].From != string(wire.StateObserving) || got[0].Cause != "connection refused" {
 		t.Fatalf("remote %+v", got)
 	}
@@ -558,12 +557,12 @@ func TestTitle(t *testing.T) {
 }
 
 func TestSettingsCheck(t *testing.T) {
-	for _, s := range []Settings{{Off: []Kind{"nope"}}, {OutageAfterS: 0.5}, {SilentAfterS: 99999}} {
+	for _, s := range []Settings{{Off: []wire.AlertKind{"nope"}}, {OutageAfterS: 0.5}, {SilentAfterS: 99999}} {
 		if s.Check() == nil {
 			t.Errorf("%+v accepted", s)
 		}
 	}
-	if err := (Settings{Off: []Kind{KindSilent}, OutageAfterS: 15}).Check(); err != nil {
+	if err := (Settings{Off: []wire.AlertKind{wire.AlertSilent}, OutageAfterS: 15}).Check(); err != nil {
 		t.Fatal(err)
 	}
 	if f := (Settings{}).Filled(); f.OutageAfterS != 10 || f.SilentAfterS != 30 {

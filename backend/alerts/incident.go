@@ -34,7 +34,7 @@ type incident struct {
 
 // judge follows the verdict: it opens, updates and closes the incident and
 // returns its entries and the alerts to notify.
-func (e *Engine) judge(o Observation) []Entry {
+func (e *Engine) judge(o Observation) []wire.Entry {
 	v := o.Verdict
 	if v == nil {
 		return nil
@@ -68,14 +68,14 @@ func (e *Engine) opensIncident(v *verdict.Verdict) bool {
 
 // open starts an incident at now, or at the verdict's Since when that is
 // earlier and after the last observation (the verdict's own clock).
-func (e *Engine) open(now time.Time, v *verdict.Verdict) []Entry {
+func (e *Engine) open(now time.Time, v *verdict.Verdict) []wire.Entry {
 	start := now
 	if s := wire.Time(v.Since); v.Since > 0 && s.Before(now) && now.Sub(s) < 2*time.Second {
 		start = s
 	}
 	in := &incident{start: start, level: v.Level, cause: v.Cause, sentence: v.Sentence, v: *v, where: where(v), causeAt: start}
 	e.incident = in
-	out := []Entry{{At: wire.Unix(start), Connection: in.where, Kind: EntryIncident, Incident: wire.Unix(start),
+	out := []wire.Entry{{At: wire.Unix(start), Connection: in.where, Kind: wire.EntryIncident, Incident: wire.Unix(start),
 		To: string(v.Cause), Level: string(v.Level), Cause: string(v.Cause),
 		Message: fmt.Sprintf("%s: %s", verdict.Word(v.Level), v.Sentence)}}
 	return append(out, e.alertOpen(now)...)
@@ -83,7 +83,7 @@ func (e *Engine) open(now time.Time, v *verdict.Verdict) []Entry {
 
 // update follows the verdict inside an open incident: a new root cause or
 // level is recorded (and notified once it holds, see alertUpdate).
-func (e *Engine) update(now time.Time, v *verdict.Verdict) []Entry {
+func (e *Engine) update(now time.Time, v *verdict.Verdict) []wire.Entry {
 	in := e.incident
 	cause := rootCause(in.cause, v.Cause)
 	if cause == in.cause && v.Level == in.level {
@@ -103,7 +103,7 @@ func (e *Engine) update(now time.Time, v *verdict.Verdict) []Entry {
 	if v.Level != prevLvl {
 		in.levelAt = now
 	}
-	out := []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryIncident, Incident: wire.Unix(in.start),
+	out := []wire.Entry{{At: wire.Unix(now), Connection: in.where, Kind: wire.EntryIncident, Incident: wire.Unix(in.start),
 		From: string(prev), To: string(cause), Level: string(v.Level), Cause: string(cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("%s: %s (incident since %s, %s)", verdict.Word(v.Level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 	return append(out, e.alertUpdate(now)...)
@@ -122,7 +122,7 @@ func rootCause(held, now verdict.Cause) verdict.Cause {
 }
 
 // settle closes the incident once the verdict has been OK for Settle.
-func (e *Engine) settle(now time.Time) []Entry {
+func (e *Engine) settle(now time.Time) []wire.Entry {
 	in := e.incident
 	if in == nil {
 		return nil
@@ -136,11 +136,11 @@ func (e *Engine) settle(now time.Time) []Entry {
 	e.incident = nil
 	d := in.back.Sub(in.start)
 	id := wire.Unix(in.start)
-	out := []Entry{{At: wire.Unix(in.back), Connection: in.where, Kind: EntryIncident, Incident: id,
+	out := []wire.Entry{{At: wire.Unix(in.back), Connection: in.where, Kind: wire.EntryIncident, Incident: id,
 		From: string(in.cause), To: string(verdict.CauseHealthy), Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
 		Message: fmt.Sprintf("OK again after %s (it was %s, since %s)", human(d), verdict.Title(in.v), clock(in.start))}}
 	if in.notified { // the desktop said it was down: it must hear it is back, throttle or not
-		out = append(out, Entry{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindRecovered, Incident: id,
+		out = append(out, wire.Entry{At: wire.Unix(now), Connection: in.where, Kind: wire.EntryAlert, Alert: wire.AlertRecovered, Incident: id,
 			Level: string(verdict.OK), Cause: string(in.cause), Duration: d.Seconds(),
 			Message: fmt.Sprintf("Recovered after an outage of %s (it was %s, since %s)", human(d), in.told, clock(in.start))})
 	}
@@ -151,7 +151,7 @@ func (e *Engine) settle(now time.Time) []Entry {
 // lasted its threshold (at once for a refused key or the connection limit:
 // waiting does not mend them), and not within ThrottleFor of the previous
 // one — then when that minute is over, if the incident is still open.
-func (e *Engine) alertOpen(now time.Time) []Entry {
+func (e *Engine) alertOpen(now time.Time) []wire.Entry {
 	in := e.incident
 	if in.notified || in.tried == in.cause || now.Sub(in.start) < e.threshold(in.cause) {
 		return nil
@@ -162,13 +162,13 @@ func (e *Engine) alertOpen(now time.Time) []Entry {
 			return nil
 		}
 		in.heldBack = true
-		return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
+		return []wire.Entry{{At: wire.Unix(now), Connection: in.where, Kind: wire.EntryAlert, Alert: KindOf(in.cause), Incident: id,
 			Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 			Message: fmt.Sprintf("%s: %s", verdict.Word(in.level), in.sentence),
 			Note:    fmt.Sprintf("held back: one new incident is notified per minute (the last %s ago); this one is notified then if it is still open", human(now.Sub(e.lastOpen)))}}
 	}
 	in.tried = in.cause
-	return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: id,
+	return []wire.Entry{{At: wire.Unix(now), Connection: in.where, Kind: wire.EntryAlert, Alert: KindOf(in.cause), Incident: id,
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("%s since %s: %s", verdict.Word(in.level), clock(in.start), in.sentence)}}
 }
@@ -177,7 +177,7 @@ func (e *Engine) alertOpen(now time.Time) []Entry {
 // it has held for Settle (a retry loop between two words is not news, nor
 // is a level that eases while the connections come back one by one), at
 // once when the new cause is one that waiting does not mend.
-func (e *Engine) alertUpdate(now time.Time) []Entry {
+func (e *Engine) alertUpdate(now time.Time) []wire.Entry {
 	in := e.incident
 	if !in.notified || (in.shown == in.cause && in.shownLvl == in.level) {
 		return nil
@@ -187,15 +187,15 @@ func (e *Engine) alertUpdate(now time.Time) []Entry {
 		return nil
 	}
 	in.shown, in.shownLvl = in.cause, in.level
-	return []Entry{{At: wire.Unix(now), Connection: in.where, Kind: EntryAlert, Alert: KindOf(in.cause), Incident: wire.Unix(in.start),
+	return []wire.Entry{{At: wire.Unix(now), Connection: in.where, Kind: wire.EntryAlert, Alert: KindOf(in.cause), Incident: wire.Unix(in.start),
 		Level: string(in.level), Cause: string(in.cause), Duration: now.Sub(in.start).Seconds(),
 		Message: fmt.Sprintf("Now %s: %s (down since %s, %s)", verdict.Word(in.level), in.sentence, clock(in.start), human(now.Sub(in.start)))}}
 }
 
 // delivered is told which alert reached the desktop (see notify).
-func (e *Engine) delivered(a *Entry, at time.Time) {
+func (e *Engine) delivered(a *wire.Entry, at time.Time) {
 	in := e.incident
-	if in == nil || a.Alert == KindRecovered || a.Incident != wire.Unix(in.start) {
+	if in == nil || a.Alert == wire.AlertRecovered || a.Incident != wire.Unix(in.start) {
 		return
 	}
 	if !in.notified {
@@ -223,9 +223,9 @@ func (e *Engine) threshold(c verdict.Cause) time.Duration {
 func where(v *verdict.Verdict) string {
 	switch v.Cause {
 	case verdict.CauseNotPublishing, verdict.CauseSubscriptionLost:
-		return ConnRedis
+		return wire.ConnRedis
 	case verdict.CauseNotSignedIn, verdict.CauseServerUnreachable, verdict.CauseMonitorUnavailable, verdict.CauseStale:
-		return ConnRemote
+		return wire.ConnRemote
 	}
 	one := ""
 	for id, c := range v.Connections {

@@ -6,18 +6,19 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/verdict"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // notify sends the alerts among entries (the incident logic has already
 // decided which and when: see incident.go), one summary when several go
 // out at once, unless the settings say not to. It marks each alert Notified
 // or says in Note why not.
-func (e *Engine) notify(now time.Time, entries []Entry) {
-	var send []*Entry
+func (e *Engine) notify(now time.Time, entries []wire.Entry) {
+	var send []*wire.Entry
 	for i := range entries {
 		a := &entries[i]
 		switch {
-		case a.Kind != EntryAlert || a.Note != "":
+		case a.Kind != wire.EntryAlert || a.Note != "":
 		case e.settings.Quiet:
 			a.Note = "quiet mode"
 		case !e.settings.Notifies(a.Alert):
@@ -50,7 +51,7 @@ func (e *Engine) notify(now time.Time, entries []Entry) {
 }
 
 // message is one notification for one alert, or a summary for several.
-func (e *Engine) message(alerts []*Entry) (title, body string) {
+func (e *Engine) message(alerts []*wire.Entry) (title, body string) {
 	if len(alerts) == 1 {
 		return e.titleOf(alerts[0]), alerts[0].Message
 	}
@@ -63,8 +64,8 @@ func (e *Engine) message(alerts []*Entry) (title, body string) {
 
 // titleOf: the open incident's verdict in the title's words ("TickStock
 // Monitor: DOWN · not publishing"), or "TickStock Monitor: recovered".
-func (e *Engine) titleOf(a *Entry) string {
-	if a.Alert == KindRecovered || e.incident == nil {
+func (e *Engine) titleOf(a *wire.Entry) string {
+	if a.Alert == wire.AlertRecovered || e.incident == nil {
 		return AppName + ": recovered"
 	}
 	return AppName + ": " + verdict.Title(e.incident.v)

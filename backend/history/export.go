@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Export formats.
@@ -19,7 +19,7 @@ const (
 
 // Export writes entries as CSV (a header row, RFC 3339 UTC times) or as a
 // JSON array.
-func Export(w io.Writer, format string, entries []alerts.Entry) error {
+func Export(w io.Writer, format string, entries []wire.Entry) error {
 	switch format {
 	case FormatJSON:
 		enc := json.NewEncoder(w)
@@ -30,7 +30,7 @@ func Export(w io.Writer, format string, entries []alerts.Entry) error {
 		_ = c.Write([]string{"time", "connection", "kind", "alert", "from", "to", "cause", "duration_s", "reconnects", "notified", "note", "message", "incident", "level"})
 		for _, e := range entries {
 			_ = c.Write([]string{
-				e.Time().UTC().Format(time.RFC3339Nano), e.Connection, e.Kind, string(e.Alert), e.From, e.To, e.Cause,
+				e.Time().UTC().Format(time.RFC3339Nano), e.Connection, string(e.Kind), string(e.Alert), e.From, e.To, e.Cause,
 				strconv.FormatFloat(e.Duration, 'f', 3, 64), strconv.FormatInt(e.Reconnects, 10), strconv.FormatBool(e.Notified), e.Note, e.Message,
 				incidentTime(e.Incident), e.Level,
 			})
@@ -48,5 +48,5 @@ func incidentTime(at float64) string {
 	if at == 0 {
 		return ""
 	}
-	return alerts.Entry{At: at}.Time().UTC().Format(time.RFC3339Nano)
+	return wire.Entry{At: at}.Time().UTC().Format(time.RFC3339Nano)
 }

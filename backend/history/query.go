@@ -12,19 +12,19 @@ import (
 // Query selects timeline entries. The window sends it through the bindings
 // (frontend/wailsjs), hence the JSON names.
 type Query struct {
-	From       float64  `json:"from"`       // Unix s; 0 = unbounded
-	To         float64  `json:"to"`         // Unix s; 0 = unbounded
-	Connection string   `json:"connection"` // "" = all
-	Kinds      []string `json:"kinds"`      // entry kinds; empty = all
-	Limit      int      `json:"limit"`      // default 1000, at most 10000
+	From       float64          `json:"from"`       // Unix s; 0 = unbounded
+	To         float64          `json:"to"`         // Unix s; 0 = unbounded
+	Connection string           `json:"connection"` // "" = all
+	Kinds      []wire.EntryKind `json:"kinds"`      // entry kinds; empty = all
+	Limit      int              `json:"limit"`      // default 1000, at most 10000
 }
 
 // Entries returns the entries that match q, newest first. What is queued
 // is committed first, so a query sees everything recorded so far.
-func (s *Store) Entries(q Query) ([]alerts.Entry, error) {
+func (s *Store) Entries(q Query) ([]wire.Entry, error) {
 	s.Flush()
 	if s.db == nil {
-		return []alerts.Entry{}, nil
+		return []wire.Entry{}, nil
 	}
 	where, args := []string{"1=1"}, []any{}
 	if q.From > 0 {
@@ -56,14 +56,14 @@ func (s *Store) Entries(q Query) ([]alerts.Entry, error) {
 		return nil, fmt.Errorf("reading the timeline: %w", err)
 	}
 	defer rows.Close()
-	out := []alerts.Entry{}
+	out := []wire.Entry{}
 	for rows.Next() {
-		var e alerts.Entry
+		var e wire.Entry
 		var alert string
 		if err := rows.Scan(&e.ID, &e.At, &e.Connection, &e.Kind, &alert, &e.From, &e.To, &e.Cause, &e.Duration, &e.Reconnects, &e.Message, &e.Notified, &e.Note, &e.Incident, &e.Level); err != nil {
 			return nil, fmt.Errorf("reading the timeline: %w", err)
 		}
-		e.Alert = alerts.Kind(alert)
+		e.Alert = wire.AlertKind(alert)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -123,7 +123,7 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 	if c.Minutes, err = s.Minutes(connection, from, to); err != nil {
 		return c, err
 	}
-	entries, err := s.Entries(Query{From: c.From, To: c.To, Kinds: []string{alerts.EntryTransition, alerts.EntrySession}, Limit: 10000})
+	entries, err := s.Entries(Query{From: c.From, To: c.To, Kinds: []wire.EntryKind{wire.EntryTransition, wire.EntrySession}, Limit: 10000})
 	if err != nil {
 		return c, err
 	}
@@ -142,12 +142,12 @@ func (s *Store) ChartOf(connection string, from, to time.Time) (Chart, error) {
 			closeDown(back) // it held: the outage ended when it connected
 		}
 		switch {
-		case e.Kind == alerts.EntrySession && e.To == "stopped":
+		case e.Kind == wire.EntrySession && e.To == "stopped":
 			if down != nil { // nothing is known after the stop
 				closeDown(max(back, e.At))
 			}
 			stopped = e.At
-		case e.Kind == alerts.EntrySession && e.To == "started":
+		case e.Kind == wire.EntrySession && e.To == "started":
 			if stopped == 0 { // it ended without a stop (killed, crashed, power cut)
 				stopped = max(before, min(aliveUntil, e.At))
 				if down != nil && stopped > 0 {

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // A day of the demo on a simulated clock: three connections sampled every
@@ -36,8 +36,8 @@ func TestSizeOfADayOfTheDemo(t *testing.T) {
 			s.AddMinute(m)
 		}
 		if sec%1800 == 0 {
-			for k, kind := range []string{"transition", "transition", "alert", "transition", "transition", "alert"} {
-				s.AddEntry(alerts.Entry{At: float64(now.Unix() + int64(k)), Connection: "connection_2", Kind: kind, From: "connected", To: "disconnected",
+			for k, kind := range []wire.EntryKind{"transition", "transition", "alert", "transition", "transition", "alert"} {
+				s.AddEntry(wire.Entry{At: float64(now.Unix() + int64(k)), Connection: "connection_2", Kind: kind, From: "connected", To: "disconnected",
 					Cause: "the provider connection dropped without a close frame (network or server)", Duration: 15.3, Reconnects: int64(sec / 1800),
 					Message: "Connection 2 (secondary) is connected again after an outage of 15.3 s (3 reconnects so far)", Notified: true})
 			}

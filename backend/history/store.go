@@ -30,8 +30,8 @@ import (
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
-	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/safefile"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // Options configure a Store. Zero values take the defaults.
@@ -77,7 +77,7 @@ type Store struct {
 	db      *sql.DB
 	mu      sync.Mutex // one transaction at a time on the one connection
 
-	queue   chan any // alerts.Entry or Minute
+	queue   chan any // wire.Entry or Minute
 	dropped atomic.Int64
 	flushed chan chan struct{}
 	cancel  context.CancelFunc
@@ -268,7 +268,7 @@ func (s *Store) Problem() string { return s.problem }
 func (s *Store) Dropped() int64 { return s.dropped.Load() }
 
 // AddEntry queues a timeline entry; it never blocks.
-func (s *Store) AddEntry(e alerts.Entry) { s.enqueue(e) }
+func (s *Store) AddEntry(e wire.Entry) { s.enqueue(e) }
 
 // AddMinute queues a minute of figures; it never blocks.
 func (s *Store) AddMinute(m Minute) { s.enqueue(m) }
@@ -378,11 +378,11 @@ func (s *Store) commitLocked(batch []any) error {
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	for _, v := range batch {
 		switch v := v.(type) {
-		case alerts.Entry:
+		case wire.Entry:
 			_, err = tx.Exec(`INSERT INTO entries(at,connection,kind,alert,from_status,to_status,cause,duration,reconnects,message,notified,note,incident,level)
 				VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, v.At, v.Connection, v.Kind, string(v.Alert), v.From, v.To, v.Cause, v.Duration, v.Reconnects, v.Message, v.Notified, v.Note, v.Incident, v.Level)
 		case alive:
-			_, err = tx.Exec(`UPDATE entries SET duration = ? WHERE kind = ? AND to_status = 'started' AND at = ?`, v.seconds, alerts.EntrySession, v.startedAt)
+			_, err = tx.Exec(`UPDATE entries SET duration = ? WHERE kind = ? AND to_status = 'started' AND at = ?`, v.seconds, wire.EntrySession, v.startedAt)
 		case Minute:
 			// One row per minute and session, replaced as the minute fills
 			// (a partial minute is written with each heartbeat); reads merge

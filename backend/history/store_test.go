@@ -14,7 +14,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/wire"
 )
 
@@ -39,17 +38,17 @@ func TestWriteAndQueryByTimeConnectionAndKind(t *testing.T) {
 	if s.Problem() != "" || s.Path() != path {
 		t.Fatalf("problem %q path %q", s.Problem(), s.Path())
 	}
-	s.AddEntry(alerts.Entry{At: at(1 * time.Minute), Connection: "connection_1", Kind: alerts.EntryTransition, From: "connected", To: "disconnected", Cause: "reset"})
-	s.AddEntry(alerts.Entry{At: at(2 * time.Minute), Connection: "connection_1", Kind: alerts.EntryAlert, Alert: alerts.KindOutage, Notified: true})
-	s.AddEntry(alerts.Entry{At: at(3 * time.Minute), Connection: "connection_2", Kind: alerts.EntryTransition, To: "connected", Duration: 12.5, Reconnects: 3})
+	s.AddEntry(wire.Entry{At: at(1 * time.Minute), Connection: "connection_1", Kind: wire.EntryTransition, From: "connected", To: "disconnected", Cause: "reset"})
+	s.AddEntry(wire.Entry{At: at(2 * time.Minute), Connection: "connection_1", Kind: wire.EntryAlert, Alert: wire.AlertOutage, Notified: true})
+	s.AddEntry(wire.Entry{At: at(3 * time.Minute), Connection: "connection_2", Kind: wire.EntryTransition, To: "connected", Duration: 12.5, Reconnects: 3})
 	all, err := s.Entries(Query{})
 	if err != nil || len(all) != 3 || all[0].At != at(3*time.Minute) || all[0].ID == 0 || all[0].Duration != 12.5 || all[0].Reconnects != 3 {
 		t.Fatalf("newest first, all fields: %+v %v", all, err)
 	}
-	if got, _ := s.Entries(Query{From: at(90 * time.Second), To: at(150 * time.Second)}); len(got) != 1 || got[0].Alert != alerts.KindOutage || !got[0].Notified {
+	if got, _ := s.Entries(Query{From: at(90 * time.Second), To: at(150 * time.Second)}); len(got) != 1 || got[0].Alert != wire.AlertOutage || !got[0].Notified {
 		t.Fatalf("by time: %+v", got)
 	}
-	if got, _ := s.Entries(Query{Connection: "connection_1", Kinds: []string{alerts.EntryTransition}}); len(got) != 1 || got[0].Cause != "reset" {
+	if got, _ := s.Entries(Query{Connection: "connection_1", Kinds: []wire.EntryKind{wire.EntryTransition}}); len(got) != 1 || got[0].Cause != "reset" {
 		t.Fatalf("by connection and kind: %+v", got)
 	}
 	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Unix(), Ticks: 600, RateAvg: 10})
@@ -64,7 +63,7 @@ func TestWriteAndQueryByTimeConnectionAndKind(t *testing.T) {
 func TestSurvivesReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.db")
 	s := Open(path, Options{})
-	s.AddEntry(alerts.Entry{At: wire.Unix(time.Now()), Connection: "connection_3", Kind: alerts.EntryTransition, Message: "kept"})
+	s.AddEntry(wire.Entry{At: wire.Unix(time.Now()), Connection: "connection_3", Kind: wire.EntryTransition, Message: "kept"})
 	s.Close()
 	s = open(t, path, Options{})
 	if got, _ := s.Entries(Query{}); len(got) != 1 || got[0].Message != "kept" {
@@ -95,8 +94,8 @@ func TestAMinuteSplitByARestartIsMerged(t *testing.T) {
 func TestRetention(t *testing.T) {
 	now := t0.Add(40 * 24 * time.Hour)
 	s := open(t, filepath.Join(t.TempDir(), "r.db"), Options{Now: func() time.Time { return now }})
-	s.AddEntry(alerts.Entry{At: wire.Unix(now.Add(-31 * 24 * time.Hour)), Kind: "transition", Message: "old"})
-	s.AddEntry(alerts.Entry{At: wire.Unix(now.Add(-29 * 24 * time.Hour)), Kind: "transition", Message: "young"})
+	s.AddEntry(wire.Entry{At: wire.Unix(now.Add(-31 * 24 * time.Hour)), Kind: "transition", Message: "old"})
+	s.AddEntry(wire.Entry{At: wire.Unix(now.Add(-29 * 24 * time.Hour)), Kind: "transition", Message: "young"})
 	s.AddMinute(Minute{Connection: "connection_1", Start: now.Add(-31 * 24 * time.Hour).Unix()})
 	s.AddMinute(Minute{Connection: "connection_1", Start: now.Add(-time.Hour).Unix()})
 	s.Prune()
@@ -115,7 +114,7 @@ func TestSizeCapDropsOldestFirst(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "c.db"), Options{MaxBytes: limit, Now: func() time.Time { return now }})
 	filler := strings.Repeat("x", 200)
 	for i := range 5000 { // about 1.2 MB of entries, one a minute
-		s.AddEntry(alerts.Entry{At: wire.Unix(t0.Add(time.Duration(i) * time.Minute)), Kind: "transition", Message: filler})
+		s.AddEntry(wire.Entry{At: wire.Unix(t0.Add(time.Duration(i) * time.Minute)), Kind: "transition", Message: filler})
 	}
 	s.Flush()
 	if s.Size() <= limit {
@@ -148,7 +147,7 @@ func TestDamagedFileIsKeptAndAFreshOneUsed(t *testing.T) {
 	if !strings.Contains(s.Problem(), "damaged") || !strings.Contains(s.Problem(), path) || s.Path() != filepath.Join(dir, "demo.fresh.db") {
 		t.Fatalf("problem %q path %q", s.Problem(), s.Path())
 	}
-	s.AddEntry(alerts.Entry{At: 1, Kind: "transition"})
+	s.AddEntry(wire.Entry{At: 1, Kind: "transition"})
 	if got, err := s.Entries(Query{}); err != nil || len(got) != 1 {
 		t.Fatalf("the fresh file does not record: %v %v", got, err)
 	}
@@ -161,7 +160,7 @@ func TestDamagedPageIsDetected(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "d.db")
 	s := Open(path, Options{})
 	for i := range 2000 {
-		s.AddEntry(alerts.Entry{At: float64(i), Kind: "transition", Message: strings.Repeat("y", 100)})
+		s.AddEntry(wire.Entry{At: float64(i), Kind: "transition", Message: strings.Repeat("y", 100)})
 	}
 	s.Close()
 	b, _ := os.ReadFile(path)
@@ -183,13 +182,13 @@ func TestLockedFileGivesAFreshOneBeside(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "demo.db")
 	first := open(t, path, Options{})
-	first.AddEntry(alerts.Entry{At: 1, Kind: "transition", Message: "first window"})
+	first.AddEntry(wire.Entry{At: 1, Kind: "transition", Message: "first window"})
 	first.Flush()
 	second := open(t, path, Options{})
 	if !strings.Contains(second.Problem(), "in use by another") || second.Path() == path {
 		t.Fatalf("problem %q path %q", second.Problem(), second.Path())
 	}
-	second.AddEntry(alerts.Entry{At: 2, Kind: "transition", Message: "second window"})
+	second.AddEntry(wire.Entry{At: 2, Kind: "transition", Message: "second window"})
 	if got, _ := second.Entries(Query{}); len(got) != 1 || got[0].Message != "second window" {
 		t.Fatalf("second: %+v", got)
 	}
@@ -209,7 +208,7 @@ func TestUnusableDirFallsBackToMemory(t *testing.T) {
 	if s.Path() != "" || !strings.Contains(s.Problem(), "memory") || !strings.Contains(s.Problem(), "cannot be used") {
 		t.Fatalf("path %q problem %q", s.Path(), s.Problem())
 	}
-	s.AddEntry(alerts.Entry{At: 1, Kind: "gap"})
+	s.AddEntry(wire.Entry{At: 1, Kind: "gap"})
 	if got, _ := s.Entries(Query{}); len(got) != 1 {
 		t.Fatalf("memory store: %+v", got)
 	}
@@ -219,7 +218,7 @@ func TestQueueFullIsCounted(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "q.db"), Options{QueueSize: 1, FlushEvery: time.Hour})
 	s.mu.Lock() // hold the writer inside a commit so the queue fills
 	for i := range 600 {
-		s.AddEntry(alerts.Entry{At: float64(i), Kind: "gap"})
+		s.AddEntry(wire.Entry{At: float64(i), Kind: "gap"})
 	}
 	s.mu.Unlock()
 	if s.Dropped() == 0 {
@@ -229,34 +228,34 @@ func TestQueueFullIsCounted(t *testing.T) {
 
 func TestChartOutagesAndUnobserved(t *testing.T) {
 	s := open(t, filepath.Join(t.TempDir(), "chart.db"), Options{})
-	add := func(mins float64, e alerts.Entry) {
+	add := func(mins float64, e wire.Entry) {
 		e.At = at(time.Duration(mins * float64(time.Minute)))
 		s.AddEntry(e)
 	}
-	add(1, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
-	add(10, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "drop"})
-	add(10.1, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})
+	add(1, wire.Entry{Kind: wire.EntrySession, To: "started"})
+	add(10, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "drop"})
+	add(10.1, wire.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connecting"})
 	// The cause that held it down is the outage's cause, not the first one.
-	add(10.15, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "auth_failed", Cause: "auth_failed: invalid key"})
-	add(10.25, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "auth_failed", To: "connected", Duration: 15})
-	add(11, alerts.Entry{Kind: "transition", Connection: "connection_2", From: "connected", To: "disconnected"})
+	add(10.15, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connecting", To: "auth_failed", Cause: "auth_failed: invalid key"})
+	add(10.25, wire.Entry{Kind: "transition", Connection: "connection_1", From: "auth_failed", To: "connected", Duration: 15})
+	add(11, wire.Entry{Kind: "transition", Connection: "connection_2", From: "connected", To: "disconnected"})
 	// Connected for a moment and cut again: one outage from 12 to 13 min.
-	add(12, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "cut"})
-	add(12.5, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
-	add(12.51, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
-	add(13, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
-	add(20, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "error"})
-	add(30, alerts.Entry{Kind: alerts.EntrySession, To: "stopped"})
-	add(40, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
+	add(12, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected", Cause: "cut"})
+	add(12.5, wire.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
+	add(12.51, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
+	add(13, wire.Entry{Kind: "transition", Connection: "connection_1", From: "disconnected", To: "connected"})
+	add(20, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "error"})
+	add(30, wire.Entry{Kind: wire.EntrySession, To: "stopped"})
+	add(40, wire.Entry{Kind: wire.EntrySession, To: "started"})
 	// Killed at 44 min (no stop recorded; its heartbeat said 4 min) while
 	// connection_1 was down: the gap runs from the heartbeat to the next start.
 	s.MarkAlive(at(40*time.Minute), 4*60)
-	add(42, alerts.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
+	add(42, wire.Entry{Kind: "transition", Connection: "connection_1", From: "connected", To: "disconnected"})
 	s.AddMinute(Minute{Connection: "connection_1", Start: t0.Add(43 * time.Minute).Unix()})
-	add(50, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
+	add(50, wire.Entry{Kind: wire.EntrySession, To: "started"})
 	// Killed again, with nothing recorded after its start but its heartbeat.
 	s.MarkAlive(at(50*time.Minute), 4*60)
-	add(58, alerts.Entry{Kind: alerts.EntrySession, To: "started"})
+	add(58, wire.Entry{Kind: wire.EntrySession, To: "started"})
 	c, err := s.ChartOf("connection_1", t0, t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +293,7 @@ INSERT INTO entries(at, connection, kind, message) VALUES(?, 'connection_1', 'tr
 	if s.Problem() != "" {
 		t.Fatalf("the old file was not used: %s", s.Problem())
 	}
-	s.AddEntry(alerts.Entry{At: at(time.Minute), Kind: alerts.EntryIncident, Incident: at(time.Minute), Level: "down", Cause: "not_publishing", To: "not_publishing"})
+	s.AddEntry(wire.Entry{At: at(time.Minute), Kind: wire.EntryIncident, Incident: at(time.Minute), Level: "down", Cause: "not_publishing", To: "not_publishing"})
 	got, err := s.Entries(Query{})
 	if err != nil || len(got) != 2 || got[0].Incident != at(time.Minute) || got[0].Level != "down" || got[1].Message != "from before" || got[1].Incident != 0 {
 		t.Fatalf("entries %+v %v", got, err)
@@ -302,7 +301,7 @@ INSERT INTO entries(at, connection, kind, message) VALUES(?, 'connection_1', 'tr
 }
 
 func TestExport(t *testing.T) {
-	es := []alerts.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: alerts.KindOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y",
+	es := []wire.Entry{{At: at(0), Connection: "connection_1", Kind: "alert", Alert: wire.AlertOutage, Cause: `said "no", then left`, Duration: 15, Reconnects: 2, Message: "x,y",
 		Incident: at(-time.Minute), Level: "down"}}
 	var b bytes.Buffer
 	if err := Export(&b, FormatCSV, es); err != nil {
@@ -317,7 +316,7 @@ func TestExport(t *testing.T) {
 	if err := Export(&b, FormatJSON, es); err != nil {
 		t.Fatal(err)
 	}
-	var back []alerts.Entry
+	var back []wire.Entry
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back[0] != es[0] {
 		t.Fatalf("json round trip %+v %v", back, err)
 	}

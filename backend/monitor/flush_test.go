@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -152,7 +153,7 @@ type painting struct {
 	m *Monitor
 }
 
-func (p *painting) Batch(b *Batch) {
+func (p *painting) Batch(b *wire.Batch) {
 	p.stamped.Batch(b)
 	go p.m.Painted(b.Seq) // the answer comes from the window, not from inside send
 }

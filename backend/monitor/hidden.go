@@ -1,5 +1,7 @@
 package monitor
 
+import "github.com/tickstock/monitor/backend/wire"
+
 // SetHidden says whether the window is hidden (minimised, or another
 // workspace). A hidden window paints nothing, so it is sent no rows: the
 // batches would only pile up in it, each still costing the page its event.
@@ -8,7 +10,7 @@ package monitor
 // that replaces its rows with the newest ones (while paused, with the rows
 // as of the pause), so no row from before it was hidden is shown as live.
 func (m *Monitor) SetHidden(hidden bool) {
-	m.send(func() *Batch {
+	m.send(func() *wire.Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if m.hidden == hidden {

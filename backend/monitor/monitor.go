@@ -120,7 +120,7 @@ type Monitor struct {
 	replace    bool                 // the next batch replaces the shown rows
 	hidden     bool                 // the window is hidden: no rows are sent (hidden.go)
 	seq        uint64
-	sub        SubscriptionState
+	sub        wire.SubscriptionState
 	subDirty   bool
 	lostReason string // why the current outage began
 
@@ -159,7 +159,7 @@ func New(opts Options) *Monitor {
 	if where == "" {
 		where = redisbus.Describe(opts.Redis)
 	}
-	m.sub = SubscriptionState{State: wire.SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: wire.FeedRedis, Where: where, Channel: opts.Channel,
+	m.sub = wire.SubscriptionState{State: wire.SubscriptionConnecting, Kind: opts.Redis.Kind(), Feed: wire.FeedRedis, Where: where, Channel: opts.Channel,
 		Pattern: strings.Contains(opts.Channel, "*"), Detail: "Connecting to Redis at " + where + "…", Since: wire.Unix(time.Now())}
 	m.subDirty = true
 	return m
@@ -189,7 +189,7 @@ func (m *Monitor) Close() {
 // already paused: a window that lost track learns it).
 func (m *Monitor) Pause() { m.send(m.pauseBatch) }
 
-func (m *Monitor) pauseBatch() *Batch {
+func (m *Monitor) pauseBatch() *wire.Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.view.Paused() {
@@ -212,7 +212,7 @@ func (m *Monitor) newestLocked() *Rows {
 // Resume ends a pause: the next batch carries the newest rows of every
 // connection and how many ticks arrived during the pause.
 func (m *Monitor) Resume() {
-	m.send(func() *Batch {
+	m.send(func() *wire.Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		arrived, ok := m.view.Resume()
@@ -226,7 +226,7 @@ func (m *Monitor) Resume() {
 // send builds a batch and emits it (nil: nothing to send). Batches are
 // built and emitted under sendMu, so they leave in Seq order whichever
 // goroutine sends them: a pause is never overtaken by rows taken before it.
-func (m *Monitor) send(build func() *Batch) *Batch {
+func (m *Monitor) send(build func() *wire.Batch) *wire.Batch {
 	m.sendMu.Lock()
 	defer m.sendMu.Unlock()
 	b := build()
@@ -342,7 +342,7 @@ func (m *Monitor) SetFilter(text string) {
 		_, ok := m.opts.Assigner.ConnectionOf(sym)
 		return ok
 	})
-	m.send(func() *Batch {
+	m.send(func() *wire.Batch {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if !m.view.SetFilter(filter) {
@@ -440,7 +440,7 @@ func (m *Monitor) emitSubscription() {
 
 // nextBatch returns the ticks since the last batch, or nil when nothing
 // arrived, the rows are paused or the window is hidden.
-func (m *Monitor) nextBatch() *Batch {
+func (m *Monitor) nextBatch() *wire.Batch {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.view.Paused() || m.hidden {
@@ -460,7 +460,7 @@ func (m *Monitor) nextBatch() *Batch {
 // them when the rows are to be replaced (resume, new filter). It marks the
 // rows as sent. arrived, on resume, is what arrived per connection during
 // the pause (nil otherwise).
-func (m *Monitor) batchLocked(arrived *[wire.Slots]int64) *Batch {
+func (m *Monitor) batchLocked(arrived *[wire.Slots]int64) *wire.Batch {
 	m.seq++
 	resume := arrived != nil
 	replace := resume || m.replace
@@ -476,7 +476,7 @@ func (m *Monitor) batchLocked(arrived *[wire.Slots]int64) *Batch {
 		if !replace {
 			k = int(min(int64(k), c.rows.fresh))
 		}
-		cb := &ConnBatch{Ticks: withVia(c.rows.newest(k), ViaRowsPerBatch), More: max(0, c.rows.fresh-int64(k))}
+		cb := &wire.ConnBatch{Ticks: c.rows.withVia(k, ViaRowsPerBatch), More: max(0, c.rows.fresh-int64(k))}
 		if resume {
 			cb.ArrivedWhilePaused, cb.More = arrived[i], 0
 		}
@@ -488,24 +488,24 @@ func (m *Monitor) batchLocked(arrived *[wire.Slots]int64) *Batch {
 		if replace {
 			k = unassignedPerBatch
 		}
-		b.Unassigned = &ConnBatch{Ticks: u.newest(k), More: max(0, u.fresh-int64(k))}
+		b.Unassigned = &wire.ConnBatch{Ticks: u.newest(k), More: max(0, u.fresh-int64(k))}
 		u.fresh = 0
 	}
 	return b
 }
 
 // MetricsAt computes the figures as of now.
-func (m *Monitor) MetricsAt(now time.Time) *Metrics {
+func (m *Monitor) MetricsAt(now time.Time) *wire.Metrics {
 	assignment := m.opts.Assigner.Assignment() // outside the lock: may copy a map
 	sec := now.Unix()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := &Metrics{At: wire.Unix(now), Connections: map[string]ConnMetrics{}}
+	out := &wire.Metrics{At: wire.Unix(now), Connections: map[string]wire.ConnMetrics{}}
 	m.view.StampMetrics(out)
 	silent := m.silentLocked(assignment, now)
 	for i := range m.conns {
 		c := &m.conns[i]
-		cm := ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: wire.Unix(c.lastRecv)}
+		cm := wire.ConnMetrics{Received: c.received, Spark: c.perSec.spark(sec), LastTick: wire.Unix(c.lastRecv)}
 		cm.Rate1s, cm.Rate10s = c.perSec.rates(sec)
 		cm.LatencyP50Ms, cm.LatencyP99Ms = c.lat.percentiles(sec)
 		cm.ProviderP50Ms, cm.ProviderP99Ms = c.provider.percentiles(sec)
@@ -520,8 +520,8 @@ func (m *Monitor) MetricsAt(now time.Time) *Metrics {
 		out.Rate1s += cm.Rate1s
 		out.Rate10s += cm.Rate10s
 	}
-	out.Unassigned = UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
-	out.Invalid = InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: wire.Unix(m.invalid.at)}
+	out.Unassigned = wire.UnassignedMetrics{Count: m.unassigned.received, Top: topSymbols(m.unTop, 5), Other: m.unOther}
+	out.Invalid = wire.InvalidMetrics{Count: m.invalid.count, LastError: m.invalid.lastErr, Sample: m.invalid.sample, At: wire.Unix(m.invalid.at)}
 	return out
 }
 
@@ -550,12 +550,12 @@ func (m *Monitor) silentLocked(assignment map[string]string, now time.Time) map[
 	return out
 }
 
-func topSymbols(counts map[string]int64, k int) []SymbolCount {
-	all := make([]SymbolCount, 0, len(counts))
+func topSymbols(counts map[string]int64, k int) []wire.SymbolCount {
+	all := make([]wire.SymbolCount, 0, len(counts))
 	for s, n := range counts {
-		all = append(all, SymbolCount{s, n})
+		all = append(all, wire.SymbolCount{Symbol: s, Count: n})
 	}
-	slices.SortFunc(all, func(a, b SymbolCount) int {
+	slices.SortFunc(all, func(a, b wire.SymbolCount) int {
 		if a.Count != b.Count {
 			return int(b.Count - a.Count)
 		}
@@ -565,7 +565,7 @@ func topSymbols(counts map[string]int64, k int) []SymbolCount {
 }
 
 // Subscription returns the Redis subscription's current state.
-func (m *Monitor) Subscription() SubscriptionState {
+func (m *Monitor) Subscription() wire.SubscriptionState {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := m.sub

@@ -52,24 +52,24 @@ func defaultAssigner() *mapAssigner {
 // recorder keeps everything the monitor emits.
 type recorder struct {
 	mu      sync.Mutex
-	batches []*Batch
-	metrics []*Metrics
-	sources []SubscriptionState
+	batches []*wire.Batch
+	metrics []*wire.Metrics
+	sources []wire.SubscriptionState
 }
 
-func (r *recorder) Batch(b *Batch) {
+func (r *recorder) Batch(b *wire.Batch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.batches = append(r.batches, b)
 }
 
-func (r *recorder) Metrics(m *Metrics) {
+func (r *recorder) Metrics(m *wire.Metrics) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.metrics = append(r.metrics, m)
 }
 
-func (r *recorder) Subscription(s SubscriptionState) {
+func (r *recorder) Subscription(s wire.SubscriptionState) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.sources = append(r.sources, s)
@@ -81,7 +81,7 @@ func (r *recorder) batchCount() int {
 	return len(r.batches)
 }
 
-func (r *recorder) lastBatch() *Batch {
+func (r *recorder) lastBatch() *wire.Batch {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.batches) == 0 {
@@ -138,7 +138,7 @@ func publishAll(t *testing.T, c *redis.Client, ch string, msgs []string) {
 	}
 }
 
-func metricsNow(m *Monitor) *Metrics { return m.MetricsAt(time.Now()) }
+func metricsNow(m *Monitor) *wire.Metrics { return m.MetricsAt(time.Now()) }
 
 func TestCountsEnrichesAndBatches(t *testing.T) {
 	srv := redistest.Start(t)
@@ -155,7 +155,7 @@ func TestCountsEnrichesAndBatches(t *testing.T) {
 	if mt.Connections["connection_1"].Received != 1000 || mt.Connections["connection_2"].Received != 1000 || mt.Connections["connection_3"].Received != 1000 {
 		t.Errorf("per connection: %+v", mt.Connections)
 	}
-	if mt.Unassigned.Count != 1000 || len(mt.Unassigned.Top) != 1 || mt.Unassigned.Top[0] != (SymbolCount{"ZZZZ", 1000}) {
+	if mt.Unassigned.Count != 1000 || len(mt.Unassigned.Top) != 1 || mt.Unassigned.Top[0] != (wire.SymbolCount{Symbol: "ZZZZ", Count: 1000}) {
 		t.Errorf("unassigned: %+v", mt.Unassigned)
 	}
 	if !strings.Contains(mt.Invalid.LastError, "not a JSON object") || mt.Invalid.Sample != "garbage" {
@@ -163,7 +163,7 @@ func TestCountsEnrichesAndBatches(t *testing.T) {
 	}
 	wait.For(t, "a batch", 2*time.Second, func() bool { return rec.batchCount() > 0 })
 	var sent, more int64
-	var newest Row
+	var newest wire.Row
 	time.Sleep(3 * m.opts.FlushInterval)
 	rec.mu.Lock()
 	for _, b := range rec.batches {
@@ -263,7 +263,7 @@ func TestRedisRestartIsAReportedGap(t *testing.T) {
 	wait.For(t, "resubscribed within 5 s", 5*time.Second, subscribed(m))
 	t.Logf("resubscribed %v after the restart", time.Since(restarted).Round(time.Millisecond))
 	s := m.Subscription()
-	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, "Gap of") {
+	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, "wire.Gap of") {
 		t.Fatalf("source %+v, gap %+v", s, s.LastGap)
 	}
 	exactAfter(t, m, publisher(t, srv), 500)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/wait"
 )
@@ -16,7 +17,7 @@ type stamped struct {
 	at []time.Time
 }
 
-func (s *stamped) Batch(b *Batch) {
+func (s *stamped) Batch(b *wire.Batch) {
 	s.mu.Lock()
 	s.at = append(s.at, time.Now())
 	s.mu.Unlock()

@@ -20,18 +20,23 @@ const (
 	ViaRowsPerBatch = 5
 )
 
-// ring keeps the newest rows of one stream.
+// ring keeps the newest rows of one stream, and beside each its publish →
+// receive delay (ViaRowsPerBatch of them are sent; see wire.Row.Via).
 type ring struct {
-	rows  []Row
-	head  int // next write
+	rows  []wire.Row
+	via   []int32 // whole ms; noVia when the tick was not stamped
+	head  int     // next write
 	n     int
 	fresh int64 // rows added since the last batch
 }
 
-func newRing(size int) ring { return ring{rows: make([]Row, size)} }
+// noVia marks a row without a publish stamp (viaMs never returns it).
+const noVia = math.MinInt32
 
-func (r *ring) add(row Row) {
-	r.rows[r.head] = row
+func newRing(size int) ring { return ring{rows: make([]wire.Row, size), via: make([]int32, size)} }
+
+func (r *ring) add(row wire.Row, via int32) {
+	r.rows[r.head], r.via[r.head] = row, via
 	r.head = (r.head + 1) % len(r.rows)
 	r.n = min(r.n+1, len(r.rows))
 	r.fresh++
@@ -41,24 +46,47 @@ func (r *ring) clear() { r.head, r.n, r.fresh = 0, 0, 0 }
 
 // keep retains, in order, the rows whose symbol satisfies ok; none counts as fresh.
 func (r *ring) keep(ok func(symbol string) bool) {
-	rows := r.newest(r.n)
+	rows, via := r.newest(r.n), r.newestVia(r.n)
 	r.clear()
 	for i := len(rows) - 1; i >= 0; i-- {
 		if ok(rows[i].Symbol) {
-			r.add(rows[i])
+			r.add(rows[i], via[i])
 		}
 	}
 	r.fresh = 0
 }
 
+// at is the index of the i-th newest row.
+func (r *ring) at(i int) int { return (r.head - 1 - i + len(r.rows)) % len(r.rows) }
+
 // newest returns up to k rows, newest first.
-func (r *ring) newest(k int) []Row {
+func (r *ring) newest(k int) []wire.Row {
 	k = min(k, r.n)
-	out := make([]Row, k)
-	for i := 0; i < k; i++ {
-		out[i] = r.rows[(r.head-1-i+len(r.rows))%len(r.rows)]
+	out := make([]wire.Row, k)
+	for i := range k {
+		out[i] = r.rows[r.at(i)]
 	}
 	return out
+}
+
+func (r *ring) newestVia(k int) []int32 {
+	k = min(k, r.n)
+	out := make([]int32, k)
+	for i := range k {
+		out[i] = r.via[r.at(i)]
+	}
+	return out
+}
+
+// withVia is newest(k) with the publish delay sent on the first n stamped rows.
+func (r *ring) withVia(k, n int) []wire.Row {
+	rows := r.newest(k)
+	for i := range rows[:min(n, len(rows))] {
+		if v := r.via[r.at(i)]; v != noVia {
+			rows[i].Via = &v
+		}
+	}
+	return rows
 }
 
 // connStats is one connection's state, guarded by Monitor.mu.
@@ -77,10 +105,9 @@ func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool)
 	c.lastRecv = now
 	if keepRow {
 		// The row keeps ms precision (smaller batches); latency uses the full clock.
-		r := Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: math.Round(t.Timestamp*1e3) / 1e3,
+		r := wire.Row{Symbol: t.Symbol, Price: t.Price, Volume: t.Volume, TS: math.Round(t.Timestamp*1e3) / 1e3,
 			Recv: float64(now.UnixMilli()) / 1e3}
-		r.via, r.stamped = viaMs(t.Published, now)
-		c.rows.add(r)
+		c.rows.add(r, viaMs(t.Published, now))
 	}
 	c.perSec.add(sec, 1)
 	if t.Timestamp > 0 {
@@ -92,24 +119,13 @@ func (c *connStats) record(t ticks.Tick, now time.Time, sec int64, keepRow bool)
 }
 
 // viaMs is the publish stamp → now in whole ms, clamped to what an int32
-// holds; false when the tick is not stamped.
-func viaMs(published float64, now time.Time) (int32, bool) {
+// holds (above noVia); noVia when the tick is not stamped.
+func viaMs(published float64, now time.Time) int32 {
 	if published <= 0 {
-		return 0, false
+		return noVia
 	}
 	ms := math.Round((wire.Unix(now) - published) * 1e3)
-	return int32(min(max(ms, math.MinInt32), math.MaxInt32)), true
-}
-
-// withVia fills the sent Via of the first n stamped rows.
-func withVia(rows []Row, n int) []Row {
-	for i := range rows[:min(n, len(rows))] {
-		if rows[i].stamped {
-			v := rows[i].via
-			rows[i].Via = &v
-		}
-	}
-	return rows
+	return int32(min(max(ms, noVia+1), math.MaxInt32))
 }
 
 // invalidStats keeps the count and a sample of invalid messages.

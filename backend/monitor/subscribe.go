@@ -207,16 +207,16 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		m.started = now // the first subscription: nothing was missed yet
 	case m.sub.State == wire.SubscriptionReconnecting:
 		from := m.sub.Since
-		g := &Gap{From: from, To: wire.Unix(now), Seconds: wire.Unix(now) - from, Reason: m.lostReason}
+		g := &wire.Gap{From: from, To: wire.Unix(now), Seconds: wire.Unix(now) - from, Reason: m.lostReason}
 		m.sub.Gaps++
 		m.sub.LastGap = g
-		gap = fmt.Sprintf(" Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
+		gap = fmt.Sprintf(" wire.Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
 		m.opts.Log.Warn("Redis subscription restored after a gap", "seconds", g.Seconds, "reason", g.Reason)
 	case m.sub.State == wire.SubscriptionSubscribed:
 		// go-redis re-subscribed without us seeing an error: still a gap,
 		// of unknown start.
 		m.sub.Gaps++
-		m.sub.LastGap = &Gap{From: wire.Unix(now), To: wire.Unix(now), Reason: "the connection was re-established silently"}
+		m.sub.LastGap = &wire.Gap{From: wire.Unix(now), To: wire.Unix(now), Reason: "the connection was re-established silently"}
 		gap = " A silent reconnect was detected: ticks may have been missed."
 	}
 	m.sub.State, m.sub.Since = wire.SubscriptionSubscribed, wire.Unix(now)

@@ -30,8 +30,8 @@ func DefaultLimits() Limits {
 // Rows are the newest rows of each connection (by slot, wire.SlotIDs
 // order) and of the unassigned strip, newest first.
 type Rows struct {
-	Conns      [wire.Slots][]Row
-	Unassigned []Row
+	Conns      [wire.Slots][]wire.Row
+	Unassigned []wire.Row
 }
 
 // View is one viewer's view of the streams: its symbol filter, its pause
@@ -85,9 +85,9 @@ func (v *View) Pause(now time.Time, newest *Rows) {
 	}
 	v.paused, v.pausedSince, v.arrived = true, now, [wire.Slots]int64{}
 	for i := range newest.Conns {
-		v.frozen.Conns[i] = append([]Row(nil), newest.Conns[i]...)
+		v.frozen.Conns[i] = append([]wire.Row(nil), newest.Conns[i]...)
 	}
-	v.frozen.Unassigned = append([]Row(nil), newest.Unassigned...)
+	v.frozen.Unassigned = append([]wire.Row(nil), newest.Unassigned...)
 }
 
 // Resume ends a pause and returns what arrived per connection meanwhile;
@@ -111,7 +111,7 @@ func (v *View) Arrive(slot int, n int64) {
 
 // ArriveBatch counts the ticks of b while paused (a viewer fed with a
 // monitor's batches rather than its ticks).
-func (v *View) ArriveBatch(b *Batch) {
+func (v *View) ArriveBatch(b *wire.Batch) {
 	for id, cb := range b.Connections {
 		if n, ok := wire.ParseSlot(id); ok {
 			v.Arrive(n-1, int64(len(cb.Ticks))+cb.More)
@@ -122,9 +122,9 @@ func (v *View) ArriveBatch(b *Batch) {
 // Statement is a batch without rows that states the filter, the pause and
 // the limits: the answer to a pause, and the frame of every other batch.
 // The viewer shows what it is told and guesses nothing.
-func (v *View) Statement(seq uint64, l Limits) *Batch {
-	return &Batch{
-		Seq: seq, Connections: map[string]*ConnBatch{}, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Paused: v.paused,
+func (v *View) Statement(seq uint64, l Limits) *wire.Batch {
+	return &wire.Batch{
+		Seq: seq, Connections: map[string]*wire.ConnBatch{}, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Paused: v.paused,
 		Rows: l.Rows, UnassignedRows: l.UnassignedRows,
 	}
 }
@@ -134,37 +134,37 @@ func (v *View) Statement(seq uint64, l Limits) *Batch {
 // newest), at most l.RowsPerBatch per connection and l.UnassignedPerBatch
 // unassigned, without their publish delay (held-back rows say nothing of
 // Redis → screen).
-func (v *View) Replacement(seq uint64, newest *Rows, l Limits) *Batch {
+func (v *View) Replacement(seq uint64, newest *Rows, l Limits) *wire.Batch {
 	if v.paused {
 		newest = &v.frozen
 	}
 	b := v.Statement(seq, l)
 	b.Replace = true
 	for i, id := range wire.SlotIDs {
-		b.Connections[id] = &ConnBatch{Ticks: undelayed(v.matching(newest.Conns[i], l.RowsPerBatch))}
+		b.Connections[id] = &wire.ConnBatch{Ticks: undelayed(v.matching(newest.Conns[i], l.RowsPerBatch))}
 	}
-	b.Unassigned = &ConnBatch{Ticks: undelayed(v.matching(newest.Unassigned, l.UnassignedPerBatch))}
+	b.Unassigned = &wire.ConnBatch{Ticks: undelayed(v.matching(newest.Unassigned, l.UnassignedPerBatch))}
 	return b
 }
 
 // Filtered is what the view shows of a live batch b: b itself without a
 // filter (so it can be encoded once for every such viewer), else a copy
 // with only the matching rows; nil when no row is left.
-func (v *View) Filtered(b *Batch) *Batch {
+func (v *View) Filtered(b *wire.Batch) *wire.Batch {
 	if v.filter.Empty() {
 		return b
 	}
-	out := &Batch{Seq: b.Seq, Connections: map[string]*ConnBatch{}, Replace: b.Replace, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Rows: b.Rows, UnassignedRows: b.UnassignedRows}
+	out := &wire.Batch{Seq: b.Seq, Connections: map[string]*wire.ConnBatch{}, Replace: b.Replace, Filter: v.filter.Text(), FilterSays: v.filter.Says(), Rows: b.Rows, UnassignedRows: b.UnassignedRows}
 	rows := 0
 	for id, cb := range b.Connections {
 		if t := v.matching(cb.Ticks, len(cb.Ticks)); len(t) > 0 {
-			out.Connections[id] = &ConnBatch{Ticks: t}
+			out.Connections[id] = &wire.ConnBatch{Ticks: t}
 			rows += len(t)
 		}
 	}
 	if b.Unassigned != nil {
 		if t := v.matching(b.Unassigned.Ticks, len(b.Unassigned.Ticks)); len(t) > 0 {
-			out.Unassigned = &ConnBatch{Ticks: t}
+			out.Unassigned = &wire.ConnBatch{Ticks: t}
 			rows += len(t)
 		}
 	}
@@ -176,7 +176,7 @@ func (v *View) Filtered(b *Batch) *Batch {
 
 // StampMetrics makes m state the view's pause: since when, and how many
 // ticks arrived meanwhile.
-func (v *View) StampMetrics(m *Metrics) {
+func (v *View) StampMetrics(m *wire.Metrics) {
 	m.Paused, m.PausedSince, m.ArrivedWhilePaused = v.paused, 0, 0
 	if v.paused {
 		m.PausedSince = wire.Unix(v.pausedSince)
@@ -187,8 +187,8 @@ func (v *View) StampMetrics(m *Metrics) {
 }
 
 // matching returns, in order, at most k of rows that pass the filter.
-func (v *View) matching(rows []Row, k int) []Row {
-	out := []Row{}
+func (v *View) matching(rows []wire.Row, k int) []wire.Row {
+	out := []wire.Row{}
 	for _, r := range rows {
 		if len(out) == k {
 			break
@@ -201,7 +201,7 @@ func (v *View) matching(rows []Row, k int) []Row {
 }
 
 // undelayed clears the publish delay of rows (copies: the caller's).
-func undelayed(rows []Row) []Row {
+func undelayed(rows []wire.Row) []wire.Row {
 	for i := range rows {
 		rows[i].Via = nil
 	}
@@ -212,7 +212,7 @@ func undelayed(rows []Row) []Row {
 // ends the pause and what arrived per connection meanwhile; nil when the
 // view was not paused. (The window's monitor builds its own resume batch
 // from the rows it keeps, with their publish delays.)
-func (v *View) Resumed(seq uint64, newest *Rows, l Limits) *Batch {
+func (v *View) Resumed(seq uint64, newest *Rows, l Limits) *wire.Batch {
 	arrived, ok := v.Resume()
 	if !ok {
 		return nil

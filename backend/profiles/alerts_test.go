@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tickstock/monitor/backend/alerts"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 func TestAlertSettingsPerSession(t *testing.T) {
@@ -18,7 +19,7 @@ func TestAlertSettingsPerSession(t *testing.T) {
 	if err := s.Save(Profile{Name: "desk", Mode: "demo"}); err != nil {
 		t.Fatal(err)
 	}
-	want := alerts.Settings{Off: []alerts.Kind{alerts.KindSilent}, OutageAfterS: 20, Quiet: true}
+	want := alerts.Settings{Off: []wire.AlertKind{wire.AlertSilent}, OutageAfterS: 20, Quiet: true}
 	if err := s.SetAlertSettings("desk", want); err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 // EntryOutput is implemented by an Output that also wants each new
 // timeline entry as it happens (the window's event bridge).
 type EntryOutput interface {
-	Entry(alerts.Entry)
+	Entry(wire.Entry)
 }
 
 // incidents watches the session — whatever its mode — through what the
@@ -70,7 +70,7 @@ func (s *Service) startIncidents(ctx context.Context, o Options) {
 	s.incidents = w
 	ctx, w.cancel = context.WithCancel(ctx)
 	w.started = unixNow()
-	w.record(alerts.Entry{At: w.started, Connection: "", Kind: alerts.EntrySession, To: "started",
+	w.record(wire.Entry{At: w.started, Connection: "", Kind: wire.EntrySession, To: "started",
 		Message: fmt.Sprintf("Monitor started (%s mode%s)", s.info.Mode, profileWords(s.info.Profile))})
 	go w.run(ctx)
 }
@@ -164,7 +164,7 @@ func (w *incidents) heartbeat(now time.Time) {
 	}
 }
 
-func (w *incidents) record(e alerts.Entry) {
+func (w *incidents) record(e wire.Entry) {
 	w.store.AddEntry(e)
 	if w.out != nil {
 		w.out.Entry(e)
@@ -203,7 +203,7 @@ func (w *incidents) close() {
 		m.Session = w.started
 		w.store.AddMinute(m)
 	}
-	w.store.AddEntry(alerts.Entry{At: unixNow(), Kind: alerts.EntrySession, To: "stopped", Message: "Monitor stopped: nothing is observed until it starts again"})
+	w.store.AddEntry(wire.Entry{At: unixNow(), Kind: wire.EntrySession, To: "stopped", Message: "Monitor stopped: nothing is observed until it starts again"})
 	w.store.Close()
 }
 
@@ -212,9 +212,9 @@ func unixNow() float64 { return wire.Unix(time.Now()) }
 // Incident methods of the Service, bound by the window.
 
 // Timeline returns timeline entries, newest first.
-func (s *Service) Timeline(q history.Query) ([]alerts.Entry, error) {
+func (s *Service) Timeline(q history.Query) ([]wire.Entry, error) {
 	if s.incidents == nil {
-		return []alerts.Entry{}, nil
+		return []wire.Entry{}, nil
 	}
 	return s.incidents.store.Entries(q)
 }

@@ -19,16 +19,16 @@ import (
 // entries is an Output that also records the live timeline entries.
 type entries struct {
 	sources
-	all []alerts.Entry
+	all []wire.Entry
 }
 
-func (e *entries) Entry(x alerts.Entry) {
+func (e *entries) Entry(x wire.Entry) {
 	e.sources.mu.Lock()
 	e.all = append(e.all, x)
 	e.sources.mu.Unlock()
 }
 
-func (e *entries) find(pred func(alerts.Entry) bool) (alerts.Entry, bool) {
+func (e *entries) find(pred func(wire.Entry) bool) (wire.Entry, bool) {
 	e.sources.mu.Lock()
 	defer e.sources.mu.Unlock()
 	for _, x := range e.all {
@@ -36,7 +36,7 @@ func (e *entries) find(pred func(alerts.Entry) bool) (alerts.Entry, bool) {
 			return x, true
 		}
 	}
-	return alerts.Entry{}, false
+	return wire.Entry{}, false
 }
 
 // A demo connection cut for 12 s: an outage alert is notified, the timeline
@@ -77,21 +77,21 @@ func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 		return s.Title() == "DEGRADED · 2/3 connected · provider down — TickStock Monitor"
 	})
 	wait.For(t, "an outage alert", 15*time.Second, func() bool {
-		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindOutage && e.Connection == "connection_2" })
+		_, ok := out.find(func(e wire.Entry) bool { return e.Alert == wire.AlertOutage && e.Connection == "connection_2" })
 		return ok
 	})
 	wait.For(t, "the recovery", 25*time.Second, func() bool {
-		_, ok := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRecovered && e.Connection == "connection_2" })
+		_, ok := out.find(func(e wire.Entry) bool { return e.Alert == wire.AlertRecovered && e.Connection == "connection_2" })
 		return ok
 	})
-	rcv, _ := out.find(func(e alerts.Entry) bool { return e.Alert == alerts.KindRecovered })
+	rcv, _ := out.find(func(e wire.Entry) bool { return e.Alert == wire.AlertRecovered })
 	if rcv.Duration < 8 || rcv.Duration > 20 || !rcv.Notified {
 		t.Fatalf("recovery %+v", rcv)
 	}
 	if sent := rec.Sent(); len(sent) != 2 || !strings.Contains(sent[0].Body, "Connection 2") || sent[1].Title != "TickStock Monitor: recovered" {
 		t.Fatalf("notifications %+v", sent)
 	}
-	tl, err := s.Timeline(history.Query{Connection: "connection_2", Kinds: []string{alerts.EntryTransition}})
+	tl, err := s.Timeline(history.Query{Connection: "connection_2", Kinds: []wire.EntryKind{wire.EntryTransition}})
 	if err != nil || len(tl) < 2 || tl[len(tl)-1].From != "connected" || tl[len(tl)-1].Cause == "" {
 		t.Fatalf("timeline %+v %v", tl, err)
 	}
@@ -120,7 +120,7 @@ func TestDemoOutageIsAlertedRecordedAndKeptAcrossRestarts(t *testing.T) {
 	if ticks == 0 {
 		t.Fatalf("no ticks recorded in %+v", ch.Minutes)
 	}
-	if tl, _ := s.Timeline(history.Query{Kinds: []string{alerts.EntrySession}}); len(tl) != 3 || tl[1].To != "stopped" {
+	if tl, _ := s.Timeline(history.Query{Kinds: []wire.EntryKind{wire.EntrySession}}); len(tl) != 3 || tl[1].To != "stopped" {
 		t.Fatalf("session entries %+v", tl)
 	}
 }
@@ -132,7 +132,7 @@ func TestAlertSettingsAreCheckedAndKept(t *testing.T) {
 	if err := s.SetAlertSettings(alerts.Settings{OutageAfterS: -3}); err == nil {
 		t.Fatal("a negative threshold was accepted")
 	}
-	if err := s.SetAlertSettings(alerts.Settings{Quiet: true, Off: []alerts.Kind{alerts.KindSilent}}); err != nil {
+	if err := s.SetAlertSettings(alerts.Settings{Quiet: true, Off: []wire.AlertKind{wire.AlertSilent}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := store.AlertSettings(profiles.SessionKey("", "demo")); !got.Quiet {
@@ -171,16 +171,16 @@ func TestRemoteServerLostIsAlerted(t *testing.T) {
 	// The observer first tries to sign in again (nothing to judge), then
 	// finds the server gone: one incident, whose root cause is updated.
 	wait.For(t, "the unreachable server alerted", 20*time.Second, func() bool {
-		_, ok := out.find(func(e alerts.Entry) bool {
-			return e.Alert == alerts.KindRemote && e.Notified && e.Cause == string(verdict.CauseServerUnreachable)
+		_, ok := out.find(func(e wire.Entry) bool {
+			return e.Alert == wire.AlertRemote && e.Notified && e.Cause == string(verdict.CauseServerUnreachable)
 		})
 		return ok
 	})
-	if in, _ := out.find(func(e alerts.Entry) bool { return e.Kind == alerts.EntryIncident }); in.Incident == 0 {
+	if in, _ := out.find(func(e wire.Entry) bool { return e.Kind == wire.EntryIncident }); in.Incident == 0 {
 		t.Fatalf("no incident entry: %+v", in)
 	}
-	tr, ok := out.find(func(e alerts.Entry) bool {
-		return e.Kind == alerts.EntryRemote && e.To == string(wire.StateUnreachable)
+	tr, ok := out.find(func(e wire.Entry) bool {
+		return e.Kind == wire.EntryRemote && e.To == string(wire.StateUnreachable)
 	})
 	if !ok || tr.Cause == "" || tr.Incident == 0 {
 		t.Fatalf("remote transition %+v", tr)
@@ -216,8 +216,8 @@ func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	if sent := rec.Sent(); len(sent) != 0 {
 		t.Fatalf("notified for a sign-in: %+v", sent)
 	}
-	if e, ok := out.find(func(e alerts.Entry) bool {
-		return e.Kind == alerts.EntryIncident || e.Kind == alerts.EntryAlert || (e.Kind == alerts.EntryTransition && e.From == "")
+	if e, ok := out.find(func(e wire.Entry) bool {
+		return e.Kind == wire.EntryIncident || e.Kind == wire.EntryAlert || (e.Kind == wire.EntryTransition && e.From == "")
 	}); ok {
 		t.Fatalf("recorded %+v", e)
 	}

@@ -39,7 +39,7 @@ type mode interface {
 	Changed() <-chan struct{}
 	ConnectionOf(symbol string) (connectionID string, ok bool)
 
-	Subscription() monitor.SubscriptionState
+	Subscription() wire.SubscriptionState
 	Pause()
 	Resume()
 	SetFilter(filter string)
@@ -214,8 +214,8 @@ func (*idle) ConnectionOf(string) (string, bool) {
 	return "", false
 }
 
-func (i *idle) Subscription() monitor.SubscriptionState {
-	return monitor.SubscriptionState{State: wire.SubscriptionStopped, Detail: "Nothing runs: " + i.problem}
+func (i *idle) Subscription() wire.SubscriptionState {
+	return wire.SubscriptionState{State: wire.SubscriptionStopped, Detail: "Nothing runs: " + i.problem}
 }
 func (*idle) Pause()                                    {}
 func (*idle) Resume()                                   {}

@@ -5,12 +5,12 @@ import (
 	"time"
 
 	"github.com/tickstock/monitor/backend/ingest"
-	"github.com/tickstock/monitor/backend/monitor"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // metricsNow is the session's tick metrics now; the session must run a
 // monitor (local or observed mode).
-func metricsNow(t testing.TB, s *Service) *monitor.Metrics {
+func metricsNow(t testing.TB, s *Service) *wire.Metrics {
 	t.Helper()
 	switch m := s.mode.(type) {
 	case *local:

@@ -16,7 +16,6 @@ import (
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/config"
 	"github.com/tickstock/monitor/backend/ingest"
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
 	"github.com/tickstock/monitor/backend/secrets"
 	"github.com/tickstock/monitor/backend/verdict"
@@ -153,9 +152,9 @@ func (c *capture) add(v any) {
 	c.buf.WriteByte('\n')
 	c.mu.Unlock()
 }
-func (c *capture) Batch(b *monitor.Batch)                    { c.add(b) }
-func (c *capture) Metrics(m *monitor.Metrics)                { c.add(m) }
-func (c *capture) Subscription(st monitor.SubscriptionState) { c.add(st) }
+func (c *capture) Batch(b *wire.Batch)                    { c.add(b) }
+func (c *capture) Metrics(m *wire.Metrics)                { c.add(m) }
+func (c *capture) Subscription(st wire.SubscriptionState) { c.add(st) }
 func (c *capture) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

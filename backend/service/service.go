@@ -205,7 +205,7 @@ func (s *Service) Changed() <-chan struct{} {
 }
 
 // Subscription is the Redis subscription's state.
-func (s *Service) Subscription() monitor.SubscriptionState {
+func (s *Service) Subscription() wire.SubscriptionState {
 	return s.mode.Subscription()
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/redisbus"
 	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -30,12 +29,12 @@ func TestMain(m *testing.M) {
 
 type sources struct {
 	mu  sync.Mutex
-	all []monitor.SubscriptionState
+	all []wire.SubscriptionState
 }
 
-func (s *sources) Batch(*monitor.Batch)     {}
-func (s *sources) Metrics(*monitor.Metrics) {}
-func (s *sources) Subscription(st monitor.SubscriptionState) {
+func (s *sources) Batch(*wire.Batch)     {}
+func (s *sources) Metrics(*wire.Metrics) {}
+func (s *sources) Subscription(st wire.SubscriptionState) {
 	s.mu.Lock()
 	s.all = append(s.all, st)
 	s.mu.Unlock()

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -102,7 +101,7 @@ func (m withMonitor) evidence(ev *verdict.Evidence) {
 
 // subscriptionOK: subscribed, or still connecting for the first time, or
 // not needed because the server's push feeds the rows.
-func subscriptionOK(s monitor.SubscriptionState) bool {
+func subscriptionOK(s wire.SubscriptionState) bool {
 	switch {
 	case s.Feed == wire.FeedPush:
 		return true

@@ -20,7 +20,7 @@ const (
 )
 
 // RowFeeds are the words of what feeds the monitor's rows (the "feed" of
-// monitor.SubscriptionState, the event source:state).
+// wire.SubscriptionState, the event source:state).
 var RowFeeds = []Feed{FeedRedis, FeedPush, FeedNone}
 
 // RemoteFeeds are the words of how a remote observer follows its server

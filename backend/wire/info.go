@@ -29,3 +29,12 @@ type Lookup struct {
 	// Message is the answer as a sentence.
 	Message string `json:"message"`
 }
+
+// Session says who is signed in to the admin API (GET /api/admin/session):
+// the browser dashboard tells "sign in" from "not an admin" by it.
+type Session struct {
+	Email   string  `json:"email"`
+	Role    string  `json:"role"`
+	Admin   bool    `json:"admin"`
+	Expires float64 `json:"expires"` // Unix s
+}

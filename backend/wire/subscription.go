@@ -1,7 +1,7 @@
 package wire
 
 // SubscriptionPhase is where a monitor's Redis subscription is in its life
-// (the "state" of monitor.SubscriptionState, the event source:state):
+// (the "state" of SubscriptionState, the event source:state):
 // connecting, then subscribed and reconnecting in turn, until stopped.
 type SubscriptionPhase string
 

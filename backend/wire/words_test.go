@@ -86,6 +86,7 @@ func TestWordListsHoldEveryConstant(t *testing.T) {
 	lists := map[string][]string{
 		"Status": tswords.Sorted(Statuses[:]...), "SignInState": tswords.Sorted(SignInStates...), "ServerKind": tswords.Sorted(ServerKinds...),
 		"SubscriptionPhase": tswords.Sorted(SubscriptionPhases...), "Feed": feeds,
+		"AlertKind": tswords.Sorted(AlertKinds...), "EntryKind": tswords.Sorted(EntryKinds...),
 	}
 	consts := constants(t)
 	for typ, ws := range consts {
@@ -99,5 +100,23 @@ func TestWordListsHoldEveryConstant(t *testing.T) {
 		if len(consts[typ]) == 0 {
 			t.Errorf("no constants of %s found", typ)
 		}
+	}
+}
+
+func TestAlertKindsNameTheirStatus(t *testing.T) {
+	if string(AlertAuthFailed) != string(StatusAuthFailed) || string(AlertMaxConnections) != string(StatusMaxConnections) {
+		t.Errorf("alert kinds %q and %q, statuses %q and %q", AlertAuthFailed, AlertMaxConnections, StatusAuthFailed, StatusMaxConnections)
+	}
+}
+
+// TestTimelineWordsMatchFrontend: the timeline names the kinds of alerts and
+// of entries (frontend/src/lib/incidents.ts); they are the ones sent here.
+func TestTimelineWordsMatchFrontend(t *testing.T) {
+	const incidents = "../../frontend/src/lib/incidents.ts"
+	if ts, goKinds := tswords.List(t, incidents, "ALERT_KINDS"), tswords.Sorted(AlertKinds...); !slices.Equal(ts, goKinds) {
+		t.Errorf("alert kinds: frontend %v, Go %v", ts, goKinds)
+	}
+	if ts, goKinds := tswords.List(t, incidents, "ENTRY_KINDS"), tswords.Sorted(EntryKinds...); !slices.Equal(ts, goKinds) {
+		t.Errorf("entry kinds: frontend %v, Go %v", ts, goKinds)
 	}
 }

@@ -311,7 +311,7 @@ func TestSoak(t *testing.T) {
 	r.mon.Start(ctx)
 	defer r.mon.Close()
 
-	hash, _ := bcrypt.GenerateFromPassword([]byte("soak-password-1"), bcrypt.MinCost)
+	hash, _ := bcrypt.GenerateFromPassword([]byte("soak-password-1"), bcrypt.DefaultCost)
 	users, err := adminapi.ParseUsers([]byte(`[{"email":"soak@example.test","password_bcrypt":"` + string(hash) + `","role":"admin"}]`))
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,7 @@
 // reconnect.
 import type { Backend } from './bridge';
 import { EventMetrics, EventReopened, EventRemote, EventSource, EventStatus, EventTicks, EventVerdict } from './events';
-import type { AppInfo, Lookup, RemoteState, Snapshot, SourceState, Verdict } from './types';
+import type { AdminSession, AppInfo, Lookup, RemoteState, Snapshot, SourceState, Verdict } from './types';
 
 type Listener = (data: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
@@ -111,25 +111,19 @@ function accessVerdict(s: RemoteState): Verdict | null {
   return null;
 }
 
-interface Session {
-  email: string;
-  role: string;
-  admin: boolean;
-}
-
 // The server's sentence for the last 401 of /api/admin/session (expired,
 // signed out, the server's session key changed…).
 let refusal = '';
 
 /** Asks who is signed in: null when nobody is; throws when the server cannot be reached. */
-async function whoami(): Promise<Session | null> {
+async function whoami(): Promise<AdminSession | null> {
   const r = await fetch('/api/admin/session', { credentials: 'same-origin' });
   if (r.status === 401) {
     refusal = (await fail(r)).message.replace(/:\s*sign in again\.?$/, '');
     return null;
   }
   if (!r.ok) throw await fail(r);
-  return (await r.json()) as Session;
+  return (await r.json()) as AdminSession;
 }
 
 // ---- the push stream
@@ -245,7 +239,7 @@ async function afterClose(): Promise<void> {
   retryTimer = setTimeout(openStream, wait);
 }
 
-function forbidden(s: Session): void {
+function forbidden(s: AdminSession): void {
   setState({
     state: 'forbidden',
     email: s.email,

@@ -2,7 +2,7 @@
 // types Wails generates from backend/alerts, backend/history and
 // backend/service (frontend/wailsjs/go/models.ts), narrowed to the kinds the
 // frontend names.
-import type { alerts, history, service } from '../../wailsjs/go/models';
+import type { alerts, history, service, wire } from '../../wailsjs/go/models';
 import type { Narrow } from './types';
 import { causeTitle, levelWord } from './verdict';
 
@@ -33,8 +33,8 @@ export const ALERT_LABELS: Record<AlertKind, string> = {
 export const ENTRY_KINDS = ['incident', 'transition', 'alert', 'gap', 'silence', 'remote', 'session'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
-/** One timeline entry (backend/alerts.Entry). */
-export type Entry = Narrow<alerts.Entry, { kind: EntryKind; alert?: AlertKind }>;
+/** One timeline entry (backend/wire.Entry). */
+export type Entry = Narrow<wire.Entry, { kind: EntryKind; alert?: AlertKind }>;
 export type TimelineQuery = history.Query;
 export type Minute = history.Minute;
 export type Span = history.Span;

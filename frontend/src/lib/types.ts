@@ -1,7 +1,7 @@
 // Shapes of what the Go side sends: aliases of the types Wails generates from
 // Go, narrowed where the frontend switches on a word; and frontend-only
 // constants (status words, the slots' colours).
-import type { app, monitor, profiles, remote, service, verdict, wire } from '../../wailsjs/go/models';
+import type { app, profiles, remote, service, verdict, wire } from '../../wailsjs/go/models';
 
 export const STATUS_WORDS = [
   'disabled',
@@ -36,12 +36,14 @@ export type ConnectionSnapshot = wire.Connection;
 export type Snapshot = wire.Snapshot;
 export type AppInfo = wire.Info;
 export type Lookup = wire.Lookup;
-export type Row = monitor.Row;
-export type ConnBatch = monitor.ConnBatch;
-export type Batch = monitor.Batch;
-export type ConnMetrics = monitor.ConnMetrics;
-export type Metrics = monitor.Metrics;
-export type Gap = monitor.Gap;
+/** Who is signed in to the admin API (the browser shell's GET /api/admin/session). */
+export type AdminSession = wire.Session;
+export type Row = wire.Row;
+export type ConnBatch = wire.ConnBatch;
+export type Batch = wire.Batch;
+export type ConnMetrics = wire.ConnMetrics;
+export type Metrics = wire.Metrics;
+export type Gap = wire.Gap;
 // The session's one judgement (backend/verdict), from the bound method
 // Verdict and the event verdict:state.
 export type VerdictLevel = 'ok' | 'degraded' | 'down' | 'unknown';
@@ -82,9 +84,9 @@ export type TickerMove = remote.TickerMove;
 export type Profile = Narrow<profiles.Profile, { mode: 'demo' | 'embedded' | 'remote' }>;
 export type ProfileList = Narrow<app.ProfileList, { profiles: Profile[] }>;
 
-/** The Redis subscription (backend/monitor.SubscriptionState). */
+/** The Redis subscription (backend/wire.SubscriptionState). */
 export type SourceState = Narrow<
-  monitor.SubscriptionState,
+  wire.SubscriptionState,
   {
     state: 'connecting' | 'subscribed' | 'reconnecting' | 'stopped';
     kind: 'standalone' | 'sentinel' | 'cluster';

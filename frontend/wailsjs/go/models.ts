@@ -1,22 +1,5 @@
 export namespace alerts {
 	
-	export interface Entry {
-	    id: number;
-	    at: number;
-	    connection: string;
-	    kind: string;
-	    alert?: string;
-	    from?: string;
-	    to?: string;
-	    cause: string;
-	    duration: number;
-	    reconnects: number;
-	    message: string;
-	    notified: boolean;
-	    note?: string;
-	    incident: number;
-	    level?: string;
-	}
 	export interface Settings {
 	    off: string[];
 	    outage_after_s: number;
@@ -73,100 +56,6 @@ export namespace history {
 	    kinds: string[];
 	    limit: number;
 	}
-
-}
-
-export namespace monitor {
-	
-	export interface Row {
-	    symbol: string;
-	    price: number;
-	    volume: number;
-	    ts: number;
-	    recv: number;
-	    rd?: number;
-	}
-	export interface ConnBatch {
-	    ticks: Row[];
-	    more: number;
-	    arrived_while_paused?: number;
-	}
-	export interface Batch {
-	    seq: number;
-	    connections: {[key: string]: ConnBatch};
-	    unassigned?: ConnBatch;
-	    replace: boolean;
-	    resumed: boolean;
-	    filter: string;
-	    filter_says?: string;
-	    paused: boolean;
-	    rows: number;
-	    unassigned_rows: number;
-	}
-	
-	export interface ConnMetrics {
-	    received: number;
-	    rate_1s: number;
-	    rate_10s: number;
-	    last_tick: number;
-	    latency_p50_ms: number;
-	    latency_p99_ms: number;
-	    provider_p50_ms: number;
-	    provider_p99_ms: number;
-	    spark: number[];
-	    silent: number;
-	    silent_sample: string[];
-	}
-	export interface Gap {
-	    from: number;
-	    to: number;
-	    seconds: number;
-	    reason: string;
-	}
-	export interface InvalidMetrics {
-	    count: number;
-	    last_error: string;
-	    sample: string;
-	    at: number;
-	}
-	export interface SymbolCount {
-	    symbol: string;
-	    count: number;
-	}
-	export interface UnassignedMetrics {
-	    count: number;
-	    top: SymbolCount[];
-	    other: number;
-	}
-	export interface Metrics {
-	    at: number;
-	    connections: {[key: string]: ConnMetrics};
-	    unassigned: UnassignedMetrics;
-	    invalid: InvalidMetrics;
-	    total: number;
-	    rate_1s: number;
-	    rate_10s: number;
-	    paused: boolean;
-	    paused_since: number;
-	    arrived_while_paused: number;
-	}
-	
-	export interface SubscriptionState {
-	    state: string;
-	    where: string;
-	    kind: string;
-	    node: string;
-	    channel: string;
-	    pattern: boolean;
-	    detail: string;
-	    since: number;
-	    gaps: number;
-	    last_gap?: Gap;
-	    feed: string;
-	    feed_detail: string;
-	    skipped: number;
-	}
-	
 
 }
 
@@ -256,6 +145,45 @@ export namespace verdict {
 
 export namespace wire {
 	
+	export interface Row {
+	    symbol: string;
+	    price: number;
+	    volume: number;
+	    ts: number;
+	    recv: number;
+	    rd?: number;
+	}
+	export interface ConnBatch {
+	    ticks: Row[];
+	    more: number;
+	    arrived_while_paused?: number;
+	}
+	export interface Batch {
+	    seq: number;
+	    connections: {[key: string]: ConnBatch};
+	    unassigned?: ConnBatch;
+	    replace: boolean;
+	    resumed: boolean;
+	    filter: string;
+	    filter_says?: string;
+	    paused: boolean;
+	    rows: number;
+	    unassigned_rows: number;
+	}
+	
+	export interface ConnMetrics {
+	    received: number;
+	    rate_1s: number;
+	    rate_10s: number;
+	    last_tick: number;
+	    latency_p50_ms: number;
+	    latency_p99_ms: number;
+	    provider_p50_ms: number;
+	    provider_p99_ms: number;
+	    spark: number[];
+	    silent: number;
+	    silent_sample: string[];
+	}
 	export interface Connection {
 	    name: string;
 	    enabled: boolean;
@@ -275,6 +203,29 @@ export namespace wire {
 	    subscribed_channels: number;
 	    warning?: string;
 	}
+	export interface Entry {
+	    id: number;
+	    at: number;
+	    connection: string;
+	    kind: string;
+	    alert?: string;
+	    from?: string;
+	    to?: string;
+	    cause: string;
+	    duration: number;
+	    reconnects: number;
+	    message: string;
+	    notified: boolean;
+	    note?: string;
+	    incident: number;
+	    level?: string;
+	}
+	export interface Gap {
+	    from: number;
+	    to: number;
+	    seconds: number;
+	    reason: string;
+	}
 	export interface Info {
 	    product: string;
 	    version: string;
@@ -285,12 +236,46 @@ export namespace wire {
 	    remote: string;
 	    keyring_problem: string;
 	}
+	export interface InvalidMetrics {
+	    count: number;
+	    last_error: string;
+	    sample: string;
+	    at: number;
+	}
 	export interface Lookup {
 	    symbol: string;
 	    found: boolean;
 	    connection_id: string;
 	    name: string;
 	    message: string;
+	}
+	export interface SymbolCount {
+	    symbol: string;
+	    count: number;
+	}
+	export interface UnassignedMetrics {
+	    count: number;
+	    top: SymbolCount[];
+	    other: number;
+	}
+	export interface Metrics {
+	    at: number;
+	    connections: {[key: string]: ConnMetrics};
+	    unassigned: UnassignedMetrics;
+	    invalid: InvalidMetrics;
+	    total: number;
+	    rate_1s: number;
+	    rate_10s: number;
+	    paused: boolean;
+	    paused_since: number;
+	    arrived_while_paused: number;
+	}
+	
+	export interface Session {
+	    email: string;
+	    role: string;
+	    admin: boolean;
+	    expires: number;
 	}
 	export interface Snapshot {
 	    total_connections: number;
@@ -300,6 +285,22 @@ export namespace wire {
 	    total_errors: number;
 	    connections: {[key: string]: Connection};
 	}
+	export interface SubscriptionState {
+	    state: string;
+	    where: string;
+	    kind: string;
+	    node: string;
+	    channel: string;
+	    pattern: boolean;
+	    detail: string;
+	    since: number;
+	    gaps: number;
+	    last_gap?: Gap;
+	    feed: string;
+	    feed_detail: string;
+	    skipped: number;
+	}
+	
 
 }
 

@@ -13,7 +13,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/history"
 	"github.com/tickstock/monitor/backend/wire"
 )
@@ -34,7 +33,7 @@ func main() {
 	}
 	now := time.Now()
 	start, end := now.Add(-*from).Truncate(time.Minute), now.Add(-*to).Truncate(time.Minute)
-	s.AddEntry(alerts.Entry{At: wire.Unix(start), Kind: alerts.EntrySession, To: "started", Message: "Monitor started (demo mode) — filled by fillhistory"})
+	s.AddEntry(wire.Entry{At: wire.Unix(start), Kind: wire.EntrySession, To: "started", Message: "Monitor started (demo mode) — filled by fillhistory"})
 	outages := map[string][]time.Duration{wire.SlotID(1): {5*time.Hour + 7*time.Minute, 14 * time.Hour}, wire.SlotID(3): {9*time.Hour + 30*time.Minute}}
 	for i, id := range wire.SlotIDs {
 		for t := start; t.Before(end); t = t.Add(time.Minute) {
@@ -53,13 +52,13 @@ func main() {
 		}
 		for _, o := range outages[id] {
 			at := start.Add(o)
-			s.AddEntry(alerts.Entry{At: wire.Unix(at), Connection: id, Kind: alerts.EntryTransition, From: string(wire.StatusConnected), To: string(wire.StatusDisconnected),
+			s.AddEntry(wire.Entry{At: wire.Unix(at), Connection: id, Kind: wire.EntryTransition, From: string(wire.StatusConnected), To: string(wire.StatusDisconnected),
 				Cause: "the provider connection dropped without a close frame (network or server)", Message: "filled outage"})
-			s.AddEntry(alerts.Entry{At: wire.Unix(at.Add(3 * time.Minute)), Connection: id, Kind: alerts.EntryTransition, From: string(wire.StatusConnecting), To: string(wire.StatusConnected),
+			s.AddEntry(wire.Entry{At: wire.Unix(at.Add(3 * time.Minute)), Connection: id, Kind: wire.EntryTransition, From: string(wire.StatusConnecting), To: string(wire.StatusConnected),
 				Duration: 180, Reconnects: 1, Message: "filled recovery"})
 		}
 	}
-	s.AddEntry(alerts.Entry{At: wire.Unix(end), Kind: alerts.EntrySession, To: "stopped", Message: "Monitor stopped — filled by fillhistory"})
+	s.AddEntry(wire.Entry{At: wire.Unix(end), Kind: wire.EntrySession, To: "stopped", Message: "Monitor stopped — filled by fillhistory"})
 	s.Close()
 	fmt.Printf("fillhistory: %s filled from %s to %s\n", *db, start.Format(time.RFC3339), end.Format(time.RFC3339))
 }

@@ -198,7 +198,7 @@ type latencyOut struct {
 	after   float64 // ignore rows published before (warm-up)
 }
 
-func (l *latencyOut) Batch(b *monitor.Batch) {
+func (l *latencyOut) Batch(b *wire.Batch) {
 	now := wire.Unix(time.Now())
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -210,8 +210,8 @@ func (l *latencyOut) Batch(b *monitor.Batch) {
 		}
 	}
 }
-func (l *latencyOut) Metrics(*monitor.Metrics)               {}
-func (l *latencyOut) Subscription(monitor.SubscriptionState) {}
+func (l *latencyOut) Metrics(*wire.Metrics)               {}
+func (l *latencyOut) Subscription(wire.SubscriptionState) {}
 
 // latencyRun publishes at rate ticks/s for d (after 1 s of warm-up), each
 // stamped with its publish time.

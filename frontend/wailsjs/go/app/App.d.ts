@@ -7,7 +7,6 @@ import {wire} from '../models';
 import {app} from '../models';
 import {remote} from '../models';
 import {profiles} from '../models';
-import {monitor} from '../models';
 import {verdict} from '../models';
 
 export function AlertSettings():Promise<alerts.Settings>;
@@ -56,13 +55,13 @@ export function SignIn(arg1:string,arg2:boolean):Promise<void>;
 
 export function Snapshot():Promise<wire.Snapshot>;
 
-export function Source():Promise<monitor.SubscriptionState>;
+export function Source():Promise<wire.SubscriptionState>;
 
 export function StallConnection(arg1:string,arg2:number):Promise<void>;
 
 export function TicksPainted(arg1:number):Promise<void>;
 
-export function Timeline(arg1:history.Query):Promise<Array<alerts.Entry>>;
+export function Timeline(arg1:history.Query):Promise<Array<wire.Entry>>;
 
 export function UseProfile(arg1:string):Promise<void>;
 

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
 	"github.com/tickstock/monitor/internal/tsv2test"
@@ -198,17 +197,7 @@ func TestTickersMoveWithTheirConnectionID(t *testing.T) {
 		"connection_1": {Name: "primary", Status: "connected", Tickers: []string{"AAPL"}},
 		"connection_2": {Name: "secondary", Status: "connected", Tickers: []string{"TSLA", "PLTR"}},
 	}, RedisURL: rds.URL, MetricsInterval: 0.5})
-	o := fastObserver(t, srv, tsv2test.AdminEmail)
-	mon := monitor.New(monitor.Options{URL: rds.URL, Channel: "tickstock:market:ticks", Assigner: o})
-	o.SetTickSink(mon)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	o.Start(ctx)
-	defer o.Close()
-	mon.Start(ctx)
-	defer mon.Close()
-	o.SignIn(tsv2test.AdminPassword)
-	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push })
+	o, mon := observeWithMonitor(t, srv, rds)
 	// The stand-in subscribes to Redis when the first admin connects.
 	tickUntil := func(what, sym string, cond func() bool) {
 		t.Helper()

@@ -137,20 +137,28 @@ func fastObserver(t *testing.T, srv *tsv2test.Server, email string) *Observer {
 	return o
 }
 
-func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
-	rds := redistest.Start(t)
-	srv := tsv2test.Start(t, tsv2test.Options{Connections: tsv2Connections(), RedisURL: rds.URL, MetricsInterval: 0.5})
+// observeWithMonitor signs an observer in to srv, with a monitor on rds fed
+// by its push, and waits until it observes by push; both end with the test.
+func observeWithMonitor(t *testing.T, srv *tsv2test.Server, rds *redistest.Server) (*Observer, *monitor.Monitor) {
+	t.Helper()
 	o := fastObserver(t, srv, tsv2test.AdminEmail)
 	mon := monitor.New(monitor.Options{URL: rds.URL, Channel: "tickstock:market:ticks", Assigner: o})
 	o.SetTickSink(mon)
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	o.Start(ctx)
-	defer o.Close()
+	t.Cleanup(o.Close)
 	mon.Start(ctx)
-	defer mon.Close()
+	t.Cleanup(mon.Close)
 	o.SignIn(tsv2test.AdminPassword)
 	wait.For(t, "observing by push", 20*time.Second, func() bool { st := o.State(); return st.State == wire.StateObserving && st.Push })
+	return o, mon
+}
+
+func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
+	rds := redistest.Start(t)
+	srv := tsv2test.Start(t, tsv2test.Options{Connections: tsv2Connections(), RedisURL: rds.URL, MetricsInterval: 0.5})
+	o, mon := observeWithMonitor(t, srv, rds)
 	wait.For(t, "the monitor subscribed to Redis", 10*time.Second, func() bool { return mon.Subscription().State == wire.SubscriptionSubscribed })
 	if st := o.State(); st.Kind != wire.KindTSV2 || st.Feed != wire.FeedPush || st.CountsOnly {
 		t.Fatalf("state %+v", st)
@@ -164,7 +172,7 @@ func TestTicksGoToTheColumnsTickUpdateNames(t *testing.T) {
 	rc := redis.NewClient(ro)
 	defer rc.Close()
 	wait.For(t, "the stand-in subscribed to Redis", 10*time.Second, func() bool {
-		n, err := rc.PubSubNumSub(ctx, "tickstock:market:ticks").Result()
+		n, err := rc.PubSubNumSub(t.Context(), "tickstock:market:ticks").Result()
 		return err == nil && n["tickstock:market:ticks"] == 2
 	})
 	sent := map[string]int{"AAPL": 5, "MSFT": 3, "PLTR": 4, "ZZZZ": 2}

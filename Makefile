@@ -16,7 +16,7 @@ APP_SRCS   := $(wildcard $(shell git ls-files --cached --others --exclude-standa
                 '*.go' 'frontend/src/*' 'frontend/wailsjs/*' 'frontend/index.html' 'frontend/*.ts' 'frontend/*.js' 2>/dev/null)) \
               go.mod go.sum wails.json frontend/package-lock.json
 
-.PHONY: setup run dev build bindings docs check format format-check ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
+.PHONY: setup run dev build bindings docs check check-go check-frontend format format-check ingest test e2e lint lint-go lint-frontend fuzz bench soak clean package-windows package-linux package-macos
 
 ## setup: install missing system packages, npm packages and Go modules
 setup:
@@ -58,14 +58,20 @@ $(APP_BIN): $(APP_SRCS)
 ingest:
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(INGEST_BIN) ./cmd/tickstock-ingest
 
-## check: the quick loop for a developer (under 3 min on 2 cores): go vet and
-## golangci-lint, `go test -short` of every Go package (no -race; tests that
-## start many processes skip under -short), vitest, and prettier --check of
-## the frontend. `make test` stays the full suite.
+## check: the quick loop for a developer (under 3 min on 2 cores):
+## golangci-lint (its govet is go vet), then side by side `go test -short` of
+## every Go package (no -race; tests that start many processes skip under
+## -short) and the frontend's vitest and prettier --check; the Go tests spend
+## much of their time waiting on the servers they start, which the frontend's
+## run fills. `make test` stays the full suite.
 check:
-	$(GO) vet ./...
 	$(GOLANGCI) run --allow-serial-runners ./...
+	$(MAKE) --no-print-directory -j2 -Otarget check-go check-frontend
+
+check-go:
 	$(GO) test -short -count=1 ./...
+
+check-frontend:
 	cd frontend && npx vitest run
 	$(MAKE) --no-print-directory format-check
 

@@ -276,5 +276,18 @@ func printTable(w io.Writer, s wire.Snapshot, v verdict.Verdict) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\n", id, c.Name, c.Status, judged, c.AssignedTickers, c.MessageCount, c.ErrorCount, c.ReconnectCount, lost, redact.Error(c.LastError))
 	}
 	_ = tw.Flush() // a terminal or pipe that went away; the Fprintf calls around it ignore the same
-	fmt.Fprintf(w, "\n%d of %d enabled connections connected; %d ticks, %d errors\n", s.ConnectedCount, s.EnabledConnections, s.TotalTicksReceived, s.TotalErrors)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, countsLine(s, v))
+}
+
+// countsLine sums up the table by the verdict, as the first line does: the
+// server's own connected_count can disagree (TickStockAppV2 counts only the
+// word connected, not a streaming status_update; a connection whose ticks
+// are not published still says connected), and then it is named beside.
+func countsLine(s wire.Snapshot, v verdict.Verdict) string {
+	line := fmt.Sprintf("%d of %d enabled connections connected; %d ticks, %d errors", v.Connected, v.Enabled, s.TotalTicksReceived, s.TotalErrors)
+	if s.ConnectedCount != v.Connected {
+		line += fmt.Sprintf(" (the server's own count: %d connected)", s.ConnectedCount)
+	}
+	return line
 }

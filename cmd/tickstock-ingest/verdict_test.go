@@ -285,9 +285,11 @@ func TestStatusAgainstTheStandInAsItReallyRuns(t *testing.T) {
 		close(stop)
 		<-ticked
 		first, _, _ := strings.Cut(out, "\n")
-		if code != verdict.ExitOK || !strings.HasPrefix(first, "TICKSTOCK OK - ") || !strings.Contains(out, "status_update · streaming") {
-			t.Fatalf("exit %d, want 0 (streaming by its counters)\n%s%s", code, out, errs)
+		if code != verdict.ExitOK || !strings.HasPrefix(first, "TICKSTOCK OK - ") || !strings.Contains(out, "status_update · streaming") ||
+			!strings.Contains(out, "1 of 1 enabled connections connected;") || !strings.Contains(out, "(the server's own count: 0 connected)") {
+			t.Fatalf("exit %d, want 0 (streaming by its counters), and the summing-up line by the verdict\n%s%s", code, out, errs)
 		}
+		t.Logf("exit %d\n%s", code, out)
 	})
 	t.Run("launched as python src/app.py", func(t *testing.T) {
 		srv := tsv2test.Start(t, tsv2test.Options{Connections: conns, Launch: tsv2test.LaunchScript})
@@ -298,6 +300,6 @@ func TestStatusAgainstTheStandInAsItReallyRuns(t *testing.T) {
 			strings.Contains(first, "unreachable") {
 			t.Fatalf("exit %d, want 3 (its monitor unavailable, in its own words)\n%s%s", code, out, errs)
 		}
-		t.Logf("%s", first)
+		t.Logf("exit %d\n%s", code, out)
 	})
 }

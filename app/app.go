@@ -13,7 +13,6 @@ import (
 
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -39,7 +38,7 @@ type Backend interface {
 	// ReconnectNow cuts a connection's backoff wait short.
 	ReconnectNow(id string) error
 	// Remote is the sign-in state in remote mode, nil otherwise.
-	Remote() *remote.State
+	Remote() *wire.RemoteState
 	SignIn(password string, remember bool) error
 	ForgetPassword() error
 	Close()

@@ -18,7 +18,6 @@ import (
 
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
@@ -85,8 +84,8 @@ func (f *fakeBackend) SetFilter(s string) {
 func (f *fakeBackend) LookupSymbol(s string) service.Lookup {
 	return service.Lookup{Symbol: s, Found: true, ConnectionID: "connection_1"}
 }
-func (f *fakeBackend) Remote() *remote.State {
-	return &remote.State{State: wire.StateObserving}
+func (f *fakeBackend) Remote() *wire.RemoteState {
+	return &wire.RemoteState{State: wire.StateObserving}
 }
 func (f *fakeBackend) SignIn(pw string, remember bool) error {
 	f.mu.Lock()

@@ -11,7 +11,7 @@ const (
 	EventMetrics = "ticks:metrics"
 	// EventSource carries a wire.SubscriptionState, on change.
 	EventSource = "source:state"
-	// EventRemote carries a remote.State (remote mode), with every status.
+	// EventRemote carries a wire.RemoteState (remote mode), with every status.
 	EventRemote = "remote:state"
 	// EventReopened says the session was reopened (a profile switch); it
 	// carries nothing, the window reloads and asks for everything again.

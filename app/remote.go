@@ -4,12 +4,12 @@ import (
 	"errors"
 
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // RemoteState is the sign-in state in remote mode (nil otherwise).
-func (a *App) RemoteState() (st *remote.State, err error) {
+func (a *App) RemoteState() (st *wire.RemoteState, err error) {
 	defer a.recoverInto(&err, "RemoteState")
 	b, err := a.current()
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
 )
@@ -29,7 +28,7 @@ type Observation struct {
 	Snapshot     wire.Snapshot
 	Metrics      *wire.Metrics           // nil: no subscription runs
 	Subscription *wire.SubscriptionState // nil: no subscription runs
-	Remote       *remote.State           // nil: not remote mode
+	Remote       *wire.RemoteState       // nil: not remote mode
 	// Verdict is the session's judgement at At; nil: none (no incident
 	// opens or closes, the details are still recorded).
 	Verdict *verdict.Verdict

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
 )
@@ -25,7 +24,7 @@ type world struct {
 	snap     wire.Snapshot
 	met      wire.Metrics
 	src      wire.SubscriptionState
-	remote   *remote.State
+	remote   *wire.RemoteState
 	unpub    bool            // ticks cannot be published
 	silent   map[string]bool // connections the verdict calls silent
 	unjudged bool            // not signed in: UNKNOWN
@@ -162,6 +161,9 @@ func TestOneOutageIsOneDownAndOneRecoveredNotification(t *testing.T) {
 	}
 	if sent[1].Title != "TickStock Monitor: recovered" || !strings.Contains(sent[1].Body, "15.0 s") {
 		t.Fatalf("recovered notification %+v", sent[1])
+	}
+	for _, n := range sent {
+		t.Logf("notified: %s — %s", n.Title, n.Body)
 	}
 	a := alertsOf(got)
 	if len(a) != 2 || a[0].Connection != "connection_1" || a[0].Duration != 10 || a[1].Alert != wire.AlertRecovered || a[1].Duration != 15 {
@@ -351,13 +353,13 @@ func TestRecoveryIsNeverThrottledAway(t *testing.T) {
 func TestNothingIsAlertedOrRecordedBeforeSignIn(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	w.unjudged = true
-	w.remote = &remote.State{State: wire.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
+	w.remote = &wire.RemoteState{State: wire.StateNeedsPassword, Server: "http://127.0.0.1:8765"}
 	for _, id := range wire.SlotIDs {
 		w.snap.Connections[id] = wire.Connection{Enabled: true}
 	}
 	e := New(Settings{}, rec, nil)
 	got := run(e, w, c, 30*time.Second)
-	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &wire.RemoteState{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	w.unjudged = false
 	for _, id := range wire.SlotIDs {
 		w.set(id, wire.StatusConnected, "")
@@ -383,17 +385,17 @@ func TestAMistypedPasswordIsNoIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	const server = "http://127.0.0.1:8765"
 	w.unjudged = true
-	w.remote = &remote.State{State: wire.StateNeedsPassword, Server: server}
+	w.remote = &wire.RemoteState{State: wire.StateNeedsPassword, Server: server}
 	e := New(Settings{}, rec, nil)
 	got := run(e, w, c, 5*time.Second)
-	w.remote = &remote.State{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	w.remote = &wire.RemoteState{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
 	got = append(got, run(e, w, c, 40*time.Second)...)
-	w.remote = &remote.State{State: wire.StateSigningIn, Server: server}
+	w.remote = &wire.RemoteState{State: wire.StateSigningIn, Server: server}
 	got = append(got, run(e, w, c, time.Second)...)
-	w.remote = &remote.State{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
+	w.remote = &wire.RemoteState{State: wire.StateWrongCredentials, Server: server, Detail: "The server refused the email or the password."}
 	got = append(got, run(e, w, c, 30*time.Second)...)
 	w.unjudged = false
-	w.remote = &remote.State{State: wire.StateObserving, Server: server}
+	w.remote = &wire.RemoteState{State: wire.StateObserving, Server: server}
 	got = append(got, run(e, w, c, 10*time.Second)...)
 	if a := alertsOf(got); len(a) != 0 || len(rec.Sent()) != 0 {
 		t.Fatalf("a mistyped password alerted: %+v, sent %+v", a, rec.Sent())
@@ -407,11 +409,11 @@ func TestAMistypedPasswordIsNoIncident(t *testing.T) {
 // longer judge), notified after the threshold, and so is its end.
 func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
-	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &wire.RemoteState{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	e := New(Settings{}, rec, nil)
 	run(e, w, c, 2*time.Second)
 	w.unjudged = true
-	w.remote = &remote.State{State: wire.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
+	w.remote = &wire.RemoteState{State: wire.StateSessionExpired, Server: "http://127.0.0.1:8765", Detail: "the session expired"}
 	got := run(e, w, c, 11*time.Second)
 	if a := alertsOf(got); len(a) != 1 || a[0].Alert != wire.AlertRemote || a[0].Level != string(verdict.Unknown) || !a[0].Notified {
 		t.Fatalf("sign-in lost: %+v", got)
@@ -420,7 +422,7 @@ func TestSignInLostAfterObservingIsAnIncident(t *testing.T) {
 		t.Fatalf("the sign-in change is not a detail of the incident: %+v", got)
 	}
 	w.unjudged = false
-	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &wire.RemoteState{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	if a := alertsOf(run(e, w, c, 5*time.Second)); len(a) != 1 || a[0].Alert != wire.AlertRecovered {
 		t.Fatalf("no recovery: %+v", a)
 	}
@@ -517,9 +519,9 @@ func TestGapWhileNotPublishingSaysLost(t *testing.T) {
 func TestRemoteChangesAreRecorded(t *testing.T) {
 	c, w, rec := newClock(), newWorld(), &Recorder{}
 	e := New(Settings{}, rec, nil)
-	w.remote = &remote.State{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
+	w.remote = &wire.RemoteState{State: wire.StateObserving, Server: "http://127.0.0.1:8765"}
 	run(e, w, c, time.Second)
-	w.remote = &remote.State{State: wire.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
+	w.remote = &wire.RemoteState{State: wire.StateUnreachable, Server: "http://127.0.0.1:8765", Detail: "connection refused"}
 	got := ofKind(run(e, w, c, 2*time.Second), wire.EntryRemote)
 	if len(got) != 1 || got[0].From != string(wire.StateObserving) || got[0].Cause != "connection refused" {
 		t.Fatalf("remote %+v", got)

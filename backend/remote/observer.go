@@ -16,54 +16,6 @@ import (
 	"github.com/tickstock/monitor/backend/wire"
 )
 
-// State is the observer's sign-in and link state.
-type State struct {
-	State   wire.SignInState `json:"state"`
-	Server  string           `json:"server"`
-	Email   string           `json:"email"`
-	Kind    wire.ServerKind  `json:"kind"`   // wire.KindServe or wire.KindTSV2 once known
-	Detail  string           `json:"detail"` // a sentence: what is wrong and what happens next
-	RetryAt float64          `json:"retry_at"`
-	Since   float64          `json:"since"`
-	// Push: following the server's push stream; otherwise polling the
-	// status API every 2 s (Feed says which).
-	Push bool      `json:"push"`
-	Feed wire.Feed `json:"feed"` // wire.RemoteFeeds
-	// CountsOnly: the server gives counts but no ticker lists and sends no
-	// tick_update, so ticks cannot be placed in columns.
-	CountsOnly bool `json:"counts_only"`
-	// Stale: the figures shown are the last ones received, at LastData
-	// (Unix s); nothing current comes from the server.
-	Stale    bool    `json:"stale"`
-	LastData float64 `json:"last_data"`
-	// PushDropped counts tick_update events dropped because the window fell
-	// behind (never silently).
-	PushDropped int64 `json:"push_dropped"`
-	// PushRefused counts push events not read for being over the size cap
-	// (PushRefusedMax: the largest, in bytes).
-	PushRefused    int64 `json:"push_refused,omitempty"`
-	PushRefusedMax int64 `json:"push_refused_max,omitempty"`
-	// ServerError is the last error event of the server's push namespace
-	// (TickStockAppV2: "Failed to fetch metrics"), at ServerErrorAt (Unix s).
-	ServerError   string  `json:"server_error,omitempty"`
-	ServerErrorAt float64 `json:"server_error_at,omitempty"`
-	// UncountedErrors: connections in "error" whose error_count is 0 — the
-	// server does not count that error (TickStockAppV2 when a connection
-	// times out), so totals must not read "0 errors" beside them.
-	UncountedErrors []string `json:"uncounted_errors,omitempty"`
-	// Moves: tickers seen on a connection other than the one they were
-	// first seen on (tick_update's connection_id), newest last.
-	Moves []TickerMove `json:"moves,omitempty"`
-}
-
-// TickerMove: Symbol, first seen on From, arrived on To at At (Unix s).
-type TickerMove struct {
-	Symbol string  `json:"symbol"`
-	From   string  `json:"from"`
-	To     string  `json:"to"`
-	At     float64 `json:"at"`
-}
-
 // maxMoves bounds the moves kept (one per ticker, the newest).
 const maxMoves = 50
 
@@ -132,7 +84,7 @@ type Observer struct {
 	assign  atomic.Pointer[map[string]string] // from ticker lists
 	learned atomic.Pointer[map[string]string] // from tick_update
 	learnMu sync.Mutex
-	moves   []TickerMove // under learnMu
+	moves   []wire.TickerMove // under learnMu
 	dropped atomic.Int64
 	linked  atomic.Bool // the current push stream has opened (Linked)
 	// lastTick: when the newest tick_update arrived (Unix ns); it is data
@@ -143,7 +95,7 @@ type Observer struct {
 	password string // this run only; never written anywhere
 	snap     wire.Snapshot
 	lists    bool // the snapshot has ticker lists (serve)
-	state    State
+	state    wire.RemoteState
 	cancel   context.CancelFunc
 	done     chan struct{}
 }
@@ -163,7 +115,7 @@ func NewObserver(serverURL, email string, opts Options) (*Observer, error) {
 	empty, none := map[string]string{}, map[string]string{}
 	o.assign.Store(&empty)
 	o.learned.Store(&none)
-	o.state = State{State: wire.StateNeedsPassword, Server: c.URL(), Email: email,
+	o.state = wire.RemoteState{State: wire.StateNeedsPassword, Server: c.URL(), Email: email,
 		Detail: "Not signed in: enter the admin password for " + email + " to observe " + c.URL() + ".", Since: now()}
 	o.snap = idleSnapshot()
 	return o, nil
@@ -202,8 +154,8 @@ func (o *Observer) Close() {
 	}
 }
 
-// State is the sign-in and link state.
-func (o *Observer) State() State {
+// wire.RemoteState is the sign-in and link state.
+func (o *Observer) State() wire.RemoteState {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	st := o.state
@@ -544,8 +496,8 @@ func (o *Observer) learn(sym, connectionID string) {
 	defer o.learnMu.Unlock()
 	m := maps.Clone(*o.learned.Load())
 	if from := m[sym]; from != "" && connectionID != "" {
-		o.moves = slices.DeleteFunc(o.moves, func(mv TickerMove) bool { return mv.Symbol == sym })
-		o.moves = append(o.moves, TickerMove{Symbol: sym, From: from, To: connectionID, At: now()})
+		o.moves = slices.DeleteFunc(o.moves, func(mv wire.TickerMove) bool { return mv.Symbol == sym })
+		o.moves = append(o.moves, wire.TickerMove{Symbol: sym, From: from, To: connectionID, At: now()})
 		if len(o.moves) > maxMoves {
 			o.moves = o.moves[len(o.moves)-maxMoves:]
 		}

@@ -234,7 +234,7 @@ func TestTickersMoveWithTheirConnectionID(t *testing.T) {
 
 // countPosts signs in with an observer and waits long enough for any
 // automatic retry to show.
-func countPosts(t *testing.T, srv *tsv2test.Server, email, password string, wantState wire.SignInState) State {
+func countPosts(t *testing.T, srv *tsv2test.Server, email, password string, wantState wire.SignInState) wire.RemoteState {
 	t.Helper()
 	before := srv.Stats(t).LoginPosts
 	o := fastObserver(t, srv, email)

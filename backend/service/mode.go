@@ -55,7 +55,7 @@ type mode interface {
 	// demoSimulator is the demo's provider simulator, for the fault
 	// controls; errNoDemo in every other mode.
 	demoSimulator() (*simulator.Server, error)
-	remoteState() *remote.State
+	remoteState() *wire.RemoteState
 	signIn(password string, remember bool) error
 	forgetPassword() error
 	close()
@@ -70,9 +70,9 @@ var (
 // notRemote is embedded by the modes that have no remote server.
 type notRemote struct{}
 
-func (notRemote) remoteState() *remote.State { return nil }
-func (notRemote) signIn(string, bool) error  { return errNoRemote }
-func (notRemote) forgetPassword() error      { return errNoForget }
+func (notRemote) remoteState() *wire.RemoteState { return nil }
+func (notRemote) signIn(string, bool) error      { return errNoRemote }
+func (notRemote) forgetPassword() error          { return errNoForget }
 
 // withMonitor gives a running mode the Redis monitor's controls.
 type withMonitor struct{ *monitor.Monitor }
@@ -118,7 +118,7 @@ func (r *observed) observe(o *alerts.Observation, now time.Time) {
 
 func (*observed) demoSimulator() (*simulator.Server, error) { return nil, errNoDemo }
 
-func (r *observed) remoteState() *remote.State {
+func (r *observed) remoteState() *wire.RemoteState {
 	st := r.Observer.State()
 	return &st
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/secrets"
+	"github.com/tickstock/monitor/backend/wire"
 )
 
 // startRemote observes TICKSTOCK_REMOTE_URL (or the profile's server) and
@@ -39,7 +40,7 @@ func (s *Service) startRemote(ctx context.Context, cfg *config.Config, rs config
 }
 
 // Remote is the sign-in state in remote mode, nil otherwise.
-func (s *Service) Remote() *remote.State { return s.mode.remoteState() }
+func (s *Service) Remote() *wire.RemoteState { return s.mode.remoteState() }
 
 // SignIn signs in to the remote server with password; remember also keeps
 // it in the keyring. A keyring failure is returned, but the sign-in goes on

@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
 )
@@ -117,7 +116,7 @@ func subscriptionOK(s wire.SubscriptionState) bool {
 // after an outage is still down while the sign-in takes its seconds, not
 // "not signed in" (which would be news on the desktop under a loaded
 // bcrypt).
-func (r *observed) accessOf(st remote.State) verdict.Access {
+func (r *observed) accessOf(st wire.RemoteState) verdict.Access {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if st.State == wire.StateSigningIn && st.LastData > 0 && r.settled == verdict.AccessUnreachable {

@@ -12,7 +12,6 @@ import (
 	"github.com/tickstock/monitor/backend/adminapi"
 	"github.com/tickstock/monitor/backend/alerts"
 	"github.com/tickstock/monitor/backend/profiles"
-	"github.com/tickstock/monitor/backend/remote"
 	"github.com/tickstock/monitor/backend/verdict"
 	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/redistest"
@@ -422,7 +421,7 @@ func TestSigningInAgainMeansWhatItWas(t *testing.T) {
 		{wire.StateSessionExpired, 2, verdict.AccessNotSignedIn},
 		{wire.StateSigningIn, 2, verdict.AccessNotSignedIn},
 	} {
-		if got := r.accessOf(remote.State{State: step.state, LastData: step.lastData}); got != step.want {
+		if got := r.accessOf(wire.RemoteState{State: step.state, LastData: step.lastData}); got != step.want {
 			t.Errorf("%s after data %v: %q, want %q", step.state, step.lastData, got, step.want)
 		}
 	}

@@ -24,5 +24,5 @@ const (
 var RowFeeds = []Feed{FeedRedis, FeedPush, FeedNone}
 
 // RemoteFeeds are the words of how a remote observer follows its server
-// (the "feed" of remote.State, the event remote:state).
+// (the "feed" of RemoteState, the event remote:state).
 var RemoteFeeds = []Feed{FeedPush, FeedPolling}

@@ -1,7 +1,7 @@
 package wire
 
 // SignInState is a remote observer's sign-in and link state, the "state" of
-// remote.State (the event remote:state), as the window shows it.
+// RemoteState (the event remote:state), as the window shows it.
 type SignInState string
 
 // The sign-in states.
@@ -34,7 +34,7 @@ var SignInStates = []SignInState{
 }
 
 // ServerKind is which kind of server a remote observer signed in to, the
-// "kind" of remote.State; KindUnknown until the first sign-in.
+// "kind" of RemoteState; KindUnknown until the first sign-in.
 type ServerKind string
 
 // The kinds of server.

@@ -1,6 +1,6 @@
 // A fake Wails bridge for component and store tests.
 import { vi } from 'vitest';
-import type { remote } from '../wailsjs/go/models';
+import type { wire } from '../wailsjs/go/models';
 import type { BoundApp } from './lib/bridge';
 
 /** Installs window.go.app.App with vi.fn() methods, overridden by `over`. */
@@ -19,8 +19,8 @@ export function fakeApp(over: Partial<BoundApp> = {}): BoundApp {
     MarkPainted: vi.fn(async () => 0),
     TicksPainted: vi.fn(async () => {}),
     WindowHidden: vi.fn(async () => {}),
-    // Go returns a nil *remote.State outside remote mode; the generated type cannot say so.
-    RemoteState: vi.fn(async () => null as unknown as remote.State),
+    // Go returns a nil *wire.RemoteState outside remote mode; the generated type cannot say so.
+    RemoteState: vi.fn(async () => null as unknown as wire.RemoteState),
     SignIn: vi.fn(async () => {}),
     ForgetPassword: vi.fn(async () => {}),
     ListProfiles: vi.fn(async () => ({ profiles: [], last: '', path: '/tmp/profiles.json' })),

@@ -60,7 +60,7 @@ const windowBackend = {
   markPainted: call(App.MarkPainted),
   ticksPainted: call(App.TicksPainted),
   windowHidden: call(App.WindowHidden),
-  /** null outside remote mode (Go returns a nil *remote.State). */
+  /** null outside remote mode (Go returns a nil *wire.RemoteState). */
   remoteState: call(App.RemoteState) as () => Promise<RemoteState | null>,
   // The email is asked only by the browser's sign-in; the window's comes from the profile.
   signIn: (password: string, remember: boolean, _email?: string): Promise<void> => call(App.SignIn)(password, remember),

@@ -1,7 +1,7 @@
 // Shapes of what the Go side sends: aliases of the types Wails generates from
 // Go, narrowed where the frontend switches on a word; and frontend-only
 // constants (status words, the slots' colours).
-import type { app, profiles, remote, service, verdict, wire } from '../../wailsjs/go/models';
+import type { app, profiles, service, verdict, wire } from '../../wailsjs/go/models';
 
 export const STATUS_WORDS = [
   'disabled',
@@ -51,14 +51,14 @@ export type VerdictConn = Narrow<verdict.Conn, { level: VerdictLevel }>;
 export type Verdict = Narrow<verdict.Verdict, { level: VerdictLevel; connections: Record<string, VerdictConn> }>;
 
 /**
- * The sign-in state in remote mode (backend/remote.State), narrowed to the
+ * The sign-in state in remote mode (backend/wire.RemoteState), narrowed to the
  * words of backend/wire (SignInStates, RemoteFeeds, ServerKinds; wire's
  * TestWordSetsMatchFrontend holds these lists to them); session_only is set
  * by the browser shell's bridge, whose tab signs in to the server that serves
  * it: the email is asked, nothing is remembered.
  */
 export type RemoteState = Narrow<
-  remote.State,
+  wire.RemoteState,
   {
     state:
       | 'needs_password'
@@ -79,7 +79,7 @@ export type RemoteState = Narrow<
   }
 > & { session_only?: boolean };
 export type RemoteStateWord = RemoteState['state'];
-export type TickerMove = remote.TickerMove;
+export type TickerMove = wire.TickerMove;
 
 export type Profile = Narrow<profiles.Profile, { mode: 'demo' | 'embedded' | 'remote' }>;
 export type ProfileList = Narrow<app.ProfileList, { profiles: Profile[] }>;

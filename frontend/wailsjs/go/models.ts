@@ -72,38 +72,6 @@ export namespace profiles {
 
 }
 
-export namespace remote {
-	
-	export interface TickerMove {
-	    symbol: string;
-	    from: string;
-	    to: string;
-	    at: number;
-	}
-	export interface State {
-	    state: string;
-	    server: string;
-	    email: string;
-	    kind: string;
-	    detail: string;
-	    retry_at: number;
-	    since: number;
-	    push: boolean;
-	    feed: string;
-	    counts_only: boolean;
-	    stale: boolean;
-	    last_data: number;
-	    push_dropped: number;
-	    push_refused?: number;
-	    push_refused_max?: number;
-	    server_error?: string;
-	    server_error_at?: number;
-	    uncounted_errors?: string[];
-	    moves?: TickerMove[];
-	}
-
-}
-
 export namespace service {
 	
 	export interface HistoryStatus {
@@ -270,6 +238,33 @@ export namespace wire {
 	    paused_since: number;
 	    arrived_while_paused: number;
 	}
+	export interface TickerMove {
+	    symbol: string;
+	    from: string;
+	    to: string;
+	    at: number;
+	}
+	export interface RemoteState {
+	    state: string;
+	    server: string;
+	    email: string;
+	    kind: string;
+	    detail: string;
+	    retry_at: number;
+	    since: number;
+	    push: boolean;
+	    feed: string;
+	    counts_only: boolean;
+	    stale: boolean;
+	    last_data: number;
+	    push_dropped: number;
+	    push_refused?: number;
+	    push_refused_max?: number;
+	    server_error?: string;
+	    server_error_at?: number;
+	    uncounted_errors?: string[];
+	    moves?: TickerMove[];
+	}
 	
 	export interface Session {
 	    email: string;
@@ -300,6 +295,7 @@ export namespace wire {
 	    feed_detail: string;
 	    skipped: number;
 	}
+	
 	
 
 }

@@ -5,7 +5,6 @@ import {history} from '../models';
 import {service} from '../models';
 import {wire} from '../models';
 import {app} from '../models';
-import {remote} from '../models';
 import {profiles} from '../models';
 import {verdict} from '../models';
 
@@ -39,7 +38,7 @@ export function Pause():Promise<void>;
 
 export function ReconnectNow(arg1:string):Promise<void>;
 
-export function RemoteState():Promise<remote.State>;
+export function RemoteState():Promise<wire.RemoteState>;
 
 export function Resume():Promise<void>;
 

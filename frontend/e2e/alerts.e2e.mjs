@@ -225,12 +225,14 @@ describe('alerts and history', () => {
   test('the timeline shows the outage with its length, newest first, and exports it', async () => {
     await page.getByTestId('incidents-button').click();
     await page.getByTestId('timeline-connection').selectOption('connection_2');
-    // The outage is one row: its cause, its start and its length.
+    // The outage is one row: its cause, its start and its length (once closed:
+    // "ongoing" while down, "recovering" while OK holds for alerts.Settle).
     const incident = page.getByTestId('timeline-incident').first();
     await until(
-      'the incident in the timeline',
+      'the incident in the timeline, closed',
       async () =>
-        (await incident.count()) === 1 && (await incident.getByTestId('incident-length').textContent()) !== 'ongoing',
+        (await incident.count()) === 1 &&
+        !['ongoing', 'recovering'].includes((await incident.getByTestId('incident-length').textContent()).trim()),
     );
     assert.match(await incident.textContent(), /DEGRADED · .*provider down/);
     assert.equal((await incident.getByTestId('incident-length').textContent()).trim(), `${outage.toFixed(1)} s`);

@@ -260,28 +260,36 @@ describe('Timeline', () => {
     expect(screen.getByTestId('timeline')).toHaveTextContent('→ disconnected');
   });
 
+  const openIncident = (): Entry[] => [
+    {
+      id: 2,
+      at: now - 5,
+      connection: 'redis',
+      kind: 'incident',
+      to: 'not_publishing',
+      cause: 'not_publishing',
+      level: 'down',
+      duration: 0,
+      reconnects: 0,
+      message: 'DOWN: Redis does not answer.',
+      notified: false,
+      incident: now - 5,
+    } as Entry,
+  ];
+
   it('says an open incident is ongoing', async () => {
-    fakeApp({
-      Timeline: vi.fn(async () => [
-        {
-          id: 2,
-          at: now - 5,
-          connection: 'redis',
-          kind: 'incident',
-          to: 'not_publishing',
-          cause: 'not_publishing',
-          level: 'down',
-          duration: 0,
-          reconnects: 0,
-          message: 'DOWN: Redis does not answer.',
-          notified: false,
-          incident: now - 5,
-        } as Entry,
-      ]),
-    });
+    fakeApp({ Timeline: vi.fn(async () => openIncident()) });
     render(Timeline);
     await vi.waitFor(() => expect(screen.getByTestId('incident-length')).toHaveTextContent('ongoing'));
     expect(screen.getByTestId('timeline-incident')).toHaveTextContent('DOWN · not publishing');
+  });
+
+  // The header says OK at once; the incident closes 3 s later (alerts.Settle):
+  // meanwhile the timeline must not say "ongoing" beside an OK header.
+  it('says the open incident is recovering while the verdict is OK again', async () => {
+    fakeApp({ Timeline: vi.fn(async () => openIncident()) });
+    render(Timeline, { okNow: true });
+    await vi.waitFor(() => expect(screen.getByTestId('incident-length')).toHaveTextContent('recovering'));
   });
 
   it('says why an export failed', async () => {

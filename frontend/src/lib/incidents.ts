@@ -201,10 +201,16 @@ export function incidentWhat(i: IncidentSummary): string {
   return `${levelWord(i.level)} · ${causeTitle(i.cause)}`;
 }
 
-export function incidentLength(i: IncidentSummary): string {
+/**
+ * An incident's length; for one still open, "ongoing", or "recovering" when
+ * the verdict is OK again (okNow): the incident closes once OK has held for
+ * 3 s (backend/alerts.Settle), and until then the header already
+ * says OK, so the timeline must not say the opposite.
+ */
+export function incidentLength(i: IncidentSummary, okNow = false): string {
   if (i.end !== null) return formatSpan(i.end - i.start);
   if (i.unobserved !== null) return `≥ ${formatSpan(i.unobserved - i.start)}`;
-  return 'ongoing';
+  return okNow ? 'recovering' : 'ongoing';
 }
 
 /** An entry's short "what": a transition's words, never "undefined". */

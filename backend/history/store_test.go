@@ -373,3 +373,52 @@ func TestAFIFOAtThePathIsNotOpened(t *testing.T) {
 		t.Fatal("Open still blocked in a FIFO after 10 s")
 	}
 }
+
+// A window that ended mid-write leaves its journal beside the file. The
+// next window rolls it back and keeps the file: a read-only look cannot
+// roll back (SQLite says "attempt to write a readonly database (776)"), and
+// the e2e restart once saw the history moved aside for it.
+func TestAJournalLeftByAnEndedWindowIsRolledBack(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.db")
+	s := Open(path, Options{})
+	s.AddEntry(wire.Entry{At: wire.Unix(time.Now()), Connection: "connection_3", Kind: wire.EntryTransition, Message: "kept"})
+	s.Close()
+
+	// Mid-write: a transaction whose journal exists, copied with the file
+	// as a window killed at that moment leaves both.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(DELETE)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.Exec(`DELETE FROM entries`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`PRAGMA cache_spill = 1; INSERT INTO entries(at, connection, kind, message) SELECT 1, 'x', 'gap', hex(randomblob(1000)) FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 3000) SELECT i FROM n)`); err != nil {
+		t.Fatal(err)
+	}
+	crashed := filepath.Join(dir, "crashed.db")
+	for _, suffix := range []string{"", "-journal"} {
+		b, err := os.ReadFile(path + suffix)
+		if err != nil {
+			t.Fatalf("the transaction's %q: %v", suffix, err)
+		}
+		if err := os.WriteFile(crashed+suffix, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	s = open(t, crashed, Options{})
+	if p := s.Problem(); p != "" {
+		t.Fatalf("the file was not used: %s", p)
+	}
+	if got, _ := s.Entries(Query{}); len(got) != 1 || got[0].Message != "kept" {
+		t.Fatalf("after the roll-back: %d entries, want the 1 committed", len(got))
+	}
+}

@@ -300,7 +300,7 @@ func openSocketIO(uri string, opts *sio.Options, relay *capRelay, listener *sioL
 	case <-listener.transportOpen:
 		l.sock.Connect()
 	case err := <-failed:
-		listener.send(evConnectError{err: err, transportUp: listener.opened.Load()})
+		listener.send(evConnectError{err: err, transportUp: listener.transportUp()})
 	case <-done:
 	}
 	return l

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	sio "github.com/zishang520/socket.io/clients/socket/v3"
 	"github.com/zishang520/socket.io/v3/pkg/types"
@@ -54,9 +53,9 @@ func (evRefused) live() bool      { return true }
 type sioListener struct {
 	events chan pushEvent
 	done   <-chan struct{}
-	opened atomic.Bool
 	// transportOpen is closed when the Engine.IO transport opens: the
-	// namespace is connected only then (openSocketIO).
+	// namespace is connected only then (openSocketIO), and a connect error
+	// after it is the namespace's refusal (transportUp).
 	transportOpen chan struct{}
 	openOnce      sync.Once
 }
@@ -68,7 +67,6 @@ func newSIOListener(done <-chan struct{}) *sioListener {
 // attach registers the handlers on the manager and the /admin-ws socket.
 func (l *sioListener) attach(mgr *sio.Manager, sock *sio.Socket) {
 	mgr.On("open", func(...any) {
-		l.opened.Store(true)
 		l.openOnce.Do(func() { close(l.transportOpen) })
 	})
 	sock.On("connect", func(...any) {
@@ -76,7 +74,7 @@ func (l *sioListener) attach(mgr *sio.Manager, sock *sio.Socket) {
 		l.send(evConnected{})
 	})
 	sock.On("connect_error", func(a ...any) {
-		l.send(evConnectError{err: firstErr(a), transportUp: l.opened.Load()})
+		l.send(evConnectError{err: firstErr(a), transportUp: l.transportUp()})
 	})
 	sock.On("disconnect", func(a ...any) { l.send(evDisconnected{reason: fmt.Sprintf("%v", first(a))}) })
 	sock.On("connection_status_update", func(a ...any) {
@@ -100,6 +98,16 @@ func (l *sioListener) attach(mgr *sio.Manager, sock *sio.Socket) {
 		}
 	})
 	sock.On(types.EventName("error"), func(a ...any) { l.send(evServerError{message: errorMessage(first(a))}) })
+}
+
+// transportUp: the Engine.IO transport has opened.
+func (l *sioListener) transportUp() bool {
+	select {
+	case <-l.transportOpen:
+		return true
+	default:
+		return false
+	}
 }
 
 // refused is the relay's callback for an event it skipped.

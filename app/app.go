@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickstock/monitor/backend/monitor"
@@ -59,6 +60,8 @@ type App struct {
 	log      *slog.Logger
 	started  time.Time
 	painted  sync.Once
+	hidden   atomic.Bool   // the window is hidden: only its title is kept current
+	shown    chan struct{} // the window was shown again: emit everything at once
 
 	mu      sync.Mutex
 	backend Backend
@@ -72,7 +75,7 @@ type App struct {
 // New returns an App that opens its backend with open at start-up; store
 // holds the saved profiles (nil: none).
 func New(open Opener, store *profiles.Store, log *slog.Logger) *App {
-	return &App{open: open, profiles: store, interval: time.Second, log: log, started: time.Now()}
+	return &App{open: open, profiles: store, interval: time.Second, log: log, started: time.Now(), shown: make(chan struct{}, 1)}
 }
 
 // Snapshot returns the health of every connection.
@@ -260,23 +263,30 @@ func (a *App) stop() {
 }
 
 // emitStatus sends the snapshot and the verdict at once, on every status
-// or verdict change and at least every interval.
+// or verdict change and at least every interval. A hidden window is sent
+// none of them (it would only handle events that nobody sees); its title,
+// which the task bar shows, still follows the verdict, and shown again it
+// gets everything at once.
 func (a *App) emitStatus(ctx context.Context, e Emitter, b Backend, done chan struct{}) {
 	defer close(done)
 	t := time.NewTicker(a.interval)
 	defer t.Stop()
 	var title string
 	for {
-		a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
-		a.safeEmit(e, EventVerdict, func() any { return b.Verdict() })
-		a.setTitle(e, b, &title)
-		if r := b.Remote(); r != nil {
-			a.safeEmit(e, EventRemote, func() any { return r })
+		if !a.hidden.Load() {
+			a.safeEmit(e, EventStatus, func() any { return b.Snapshot() })
+			a.safeEmit(e, EventVerdict, func() any { return b.Verdict() })
+			if r := b.Remote(); r != nil {
+				a.safeEmit(e, EventRemote, func() any { return r })
+			}
 		}
+		a.setTitle(e, b, &title)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-a.shown:
+			t.Reset(a.interval)
 		case <-b.Changed():
 			t.Reset(a.interval)
 		case <-b.VerdictChanged():

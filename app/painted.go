@@ -21,9 +21,16 @@ func (a *App) TicksPainted(seq uint64) (err error) {
 
 // WindowHidden is called by the frontend when the window is hidden
 // (minimised) or shown again (document.visibilityState): hidden, it is sent
-// no rows; shown, it gets the newest rows at once.
+// no rows, metrics or status, only its title; shown, it gets all of them at
+// once.
 func (a *App) WindowHidden(hidden bool) (err error) {
 	defer a.recoverInto(&err, "WindowHidden")
+	if a.hidden.Swap(hidden) && !hidden {
+		select {
+		case a.shown <- struct{}{}:
+		default: // a wake-up is already waiting
+		}
+	}
 	b, err := a.current()
 	if h, ok := b.(hider); ok && err == nil {
 		h.WindowHidden(hidden)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/monitor"
 	"github.com/tickstock/monitor/backend/service"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 type paintingBackend struct {
@@ -67,4 +68,29 @@ func TestWindowHiddenReachesTheBackend(t *testing.T) {
 	if err := plain.WindowHidden(true); err != nil {
 		t.Fatalf("a backend that does not hold rows back: %v", err)
 	}
+}
+
+// A hidden window is sent no status, verdict or remote state, however often
+// they change (its title still follows them); shown again, it gets all of
+// them at once rather than at the next interval.
+func TestHiddenWindowIsSentNoStatusUntilShown(t *testing.T) {
+	b := &fakeBackend{changed: make(chan struct{})}
+	a, rec := started(t, b, time.Hour)
+	wait.For(t, "the first status", 5*time.Second, func() bool { return rec.count(EventStatus) == 1 })
+	if err := a.WindowHidden(true); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		b.changed <- struct{}{} // taken only by the status loop: each is one pass of it
+	}
+	time.Sleep(50 * time.Millisecond) // the third pass ends (nothing to observe it by)
+	if n := rec.count(EventStatus) + rec.count(EventVerdict) + rec.count(EventRemote); n != 3 {
+		t.Fatalf("%d status, verdict and remote events after three changes while hidden, want only the first three", n)
+	}
+	if err := a.WindowHidden(false); err != nil {
+		t.Fatal(err)
+	}
+	wait.For(t, "everything at once when shown", 5*time.Second, func() bool {
+		return rec.count(EventStatus) == 2 && rec.count(EventVerdict) == 2 && rec.count(EventRemote) == 2
+	})
 }

@@ -398,7 +398,7 @@ func (m *Monitor) outputLoop(ctx context.Context) {
 		case <-m.wake:
 		case <-due.C:
 		case now := <-metrics.C:
-			if m.opts.Output != nil {
+			if m.opts.Output != nil && !m.isHidden() {
 				m.opts.Output.Metrics(m.MetricsAt(now))
 			}
 			continue

@@ -161,7 +161,10 @@ export class TickStore {
     });
     const visibility = () => this.#visibility(hidden);
     globalThis.document?.addEventListener('visibilitychange', visibility);
+    // Said at once either way: a page that replaces another (a reload, a
+    // profile switch) follows one whose unload told Go it was hidden.
     if (pageHidden()) visibility();
+    else hidden(false).catch(() => {});
     return () => {
       off();
       globalThis.document?.removeEventListener('visibilitychange', visibility);

@@ -320,6 +320,14 @@ describe('TickStore in a window that is hidden and shown again', () => {
     expect(hidden).toHaveBeenCalledWith(true);
   });
 
+  it('says it is shown when it starts shown, after a page whose unload said hidden, and holds nothing', () => {
+    const hidden = vi.fn(async () => {});
+    const s = new TickStore();
+    s.connect(async () => {}, hidden);
+    expect(hidden).toHaveBeenCalledWith(false);
+    expect(s.held).toBe(false); // paused, no batch may come: its rows are not dimmed for that
+  });
+
   it('does not hold its rows when Go cannot be told (the next batch is live)', async () => {
     const s = new TickStore();
     s.connect(

@@ -15,10 +15,3 @@ if (typeof window !== 'undefined' && !window.matchMedia) {
       dispatchEvent: () => false,
     }) as MediaQueryList;
 }
-
-// jsdom has no 2D canvas (it logs "not implemented" and returns null): say
-// so quietly, as a browser without one would. Tests that paint give their
-// canvas a recording context of their own (rowpaint.test.ts).
-if (typeof HTMLCanvasElement !== 'undefined') {
-  HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
-}

@@ -188,11 +188,15 @@ export async function startBrowser() {
   });
 }
 
-/** Screenshots of the browser page and of the real window on the Xvfb display. */
+/**
+ * Screenshots of the browser page and of the real window on the Xvfb display;
+ * the window's only while the app runs (a scene of `serve`'s dashboard alone
+ * has none, and its capture would be a black screen).
+ */
 export async function screenshots(page, scene) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `browser-${scene}.png`) });
-  if (process.env.DISPLAY) {
+  if (process.env.DISPLAY && devAppRunning()) {
     try {
       execFileSync('import', ['-window', 'root', path.join(SHOTS, `window-${scene}.png`)]);
     } catch (e) {

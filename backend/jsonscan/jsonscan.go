@@ -12,6 +12,7 @@ package jsonscan
 
 import (
 	"strconv"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -285,4 +286,36 @@ func digitsEnd(b []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// AppendString appends s as a JSON string: the scanner's one writer, for the
+// hot encode paths (a published tick, a simulator frame). strconv.AppendQuote
+// writes Go syntax, not JSON: a DEL or a byte that is not UTF-8 came out as
+// \x7f or \xff, which every JSON reader refuses (found by the ticks package's
+// FuzzDecode). Like encoding/json, bytes that are not UTF-8 become U+FFFD.
+func AppendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\':
+			b = append(b, c)
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(b, '"')
 }

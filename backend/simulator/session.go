@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/tickstock/monitor/backend/jsonscan"
 	"github.com/tickstock/monitor/backend/massive"
 )
 
@@ -380,9 +381,9 @@ func statusFrame(status, message string) []byte {
 // appendStatus appends one status event and a trailing comma.
 func appendStatus(b []byte, status, message string) []byte {
 	b = append(b, `{"ev":"status","status":`...)
-	b = strconv.AppendQuote(b, status)
+	b = jsonscan.AppendString(b, status)
 	b = append(b, `,"message":`...)
-	b = strconv.AppendQuote(b, message)
+	b = jsonscan.AppendString(b, message) // may carry a client's channel name
 	return append(b, '}', ',')
 }
 

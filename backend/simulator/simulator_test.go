@@ -307,3 +307,15 @@ func TestHighRateFramesStayUnderTheReadLimit(t *testing.T) {
 		total += len(evs)
 	}
 }
+
+// A status frame is JSON whatever the client sent: the channel name it
+// echoes, clipped inside a character or holding a DEL, once came out in Go's
+// quoting (\xe2, \x7f), which the client's JSON reader refuses.
+func TestStatusFrameIsJSONWhateverTheClientSent(t *testing.T) {
+	ch := strings.Repeat("€", 11) + "\x7f" // clip cuts the 11th € in two
+	frame := statusFrame(massive.ProviderError, "invalid channel: "+clip(ch))
+	var evs []struct{ Status, Message string }
+	if err := json.Unmarshal(frame, &evs); err != nil || len(evs) != 1 || !strings.HasPrefix(evs[0].Message, "invalid channel: €") {
+		t.Fatalf("frame %s: %+v, %v", frame, evs, err)
+	}
+}

@@ -201,7 +201,7 @@ func Encode(t Tick) []byte { return AppendEncode(make([]byte, 0, 128), t) }
 // AppendEncode appends the published form of t to b without allocating.
 func AppendEncode(b []byte, t Tick) []byte {
 	b = append(b, `{"type":"market_tick","symbol":`...)
-	b = strconv.AppendQuote(b, t.Symbol)
+	b = jsonscan.AppendString(b, t.Symbol)
 	b = append(b, `,"price":`...)
 	b = strconv.AppendFloat(b, t.Price, 'f', -1, 64)
 	b = append(b, `,"volume":`...)
@@ -209,7 +209,7 @@ func AppendEncode(b []byte, t Tick) []byte {
 	b = append(b, `,"timestamp":`...)
 	b = strconv.AppendFloat(b, t.Timestamp, 'f', -1, 64)
 	b = append(b, `,"source":`...)
-	b = strconv.AppendQuote(b, t.Source)
+	b = jsonscan.AppendString(b, t.Source)
 	if t.Published > 0 {
 		b = append(b, `,"published_at":`...)
 		b = strconv.AppendFloat(b, t.Published, 'f', -1, 64)

@@ -127,3 +127,14 @@ func BenchmarkEncode(b *testing.B) {
 		buf = AppendEncode(buf[:0], tk)
 	}
 }
+
+// What Encode writes is JSON whatever the source holds: a DEL in a source
+// once came out in Go's quoting (\x7f) and made the published tick unreadable
+// (the strings themselves: jsonscan's TestAppendStringIsJSON).
+func TestEncodeWritesJSONStrings(t *testing.T) {
+	out := Encode(Tick{Symbol: "AAPL", Price: 1, Source: "\x7f"})
+	back, err := Decode(out)
+	if err != nil || back.Source != "\x7f" {
+		t.Errorf("encoded as %s: read back %+v, %v", out, back, err)
+	}
+}

@@ -25,7 +25,7 @@ export interface ShownRow extends Row {
 }
 
 /** Whether the page is hidden (a minimised window, a background tab). */
-function pageHidden(): boolean {
+export function pageHidden(): boolean {
   return globalThis.document?.visibilityState === 'hidden';
 }
 

@@ -30,6 +30,7 @@ import (
 
 	"github.com/tickstock/monitor/backend/wire"
 	"github.com/tickstock/monitor/internal/admintest"
+	"github.com/tickstock/monitor/internal/wait"
 )
 
 // postLogin sends a sign-in straight to the handler as if from addr, so a
@@ -264,11 +265,12 @@ func TestViewerCaps(t *testing.T) {
 	if _, code, msg := dial(c); code != 503 || !strings.Contains(msg, "all 3") {
 		t.Fatalf("fourth viewer in all: %d %q", code, msg)
 	}
+	// The client sees 101 before the server registers the viewer: wait for
+	// all three, or the count "drops" to 2 before a1's close is noticed
+	// (CI, stop 29).
+	wait.For(t, "3 viewers registered", 5*time.Second, func() bool { return f.srv.Viewers() == 3 })
 	a1.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for f.srv.Viewers() != 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	wait.For(t, "the closed viewer to be dropped", 5*time.Second, func() bool { return f.srv.Viewers() == 2 })
 	if _, code, msg := dial(c); code != 101 {
 		t.Fatalf("after one closed, a new viewer: %d %q", code, msg)
 	}

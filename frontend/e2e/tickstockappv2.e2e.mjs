@@ -172,7 +172,12 @@ describe('observing TickStockAppV2', () => {
     await until('the stale state', async () => (await page.getByTestId('stale-note-connection_1').count()) === 1);
     assert.match(await text('remote-link'), /Server unreachable · next try in \d+ s/);
     assert.match(await page.getByTestId('status-connection_1').getAttribute('class'), /dim/);
-    assert.match(await text('stale-note-connection_1'), /Last known figures, from \d\d:\d\d:\d\d/);
+    assert.match(await text('status-connection_1'), /^\S+ · last known$/);
+    // The stand-in published the ticks: once none has come for 5 s, the
+    // rows and this monitor's own figures are last known too.
+    await until('all figures last known', async () =>
+      /^Last known figures, from \d\d:\d\d:\d\d: nothing current/.test(await text('stale-note-connection_1')),
+    );
     await sleep(1500);
     await screenshots(page, 'tsv2-server-down');
     await standin.start();
@@ -227,6 +232,16 @@ describe('observing TickStockAppV2', () => {
     console.log(`[e2e] monitor unavailable: ${stats.login_posts} sign-ins, ${stats.status_gets} status requests`);
     assert.equal(stats.login_posts, posts, 'no new sign-in while the monitor is unavailable');
     assert.ok(stats.status_gets >= 2, 'the status API is asked again');
+    // Its connections still publish: the server's figures are last known
+    // (the badges say so), this monitor's own from Redis are live, and no
+    // "not connected" is read into a last word over rows that arrive.
+    for (const id of ['connection_1', 'connection_3']) {
+      await until(`${id}: only the server's figures last known`, async () =>
+        /Last known figures of the server .* the rows are live, from Redis/.test(await text(`stale-note-${id}`)),
+      );
+      assert.match(await text(`status-${id}`), / · last known$/);
+      assert.equal(await page.getByTestId(`stale-${id}`).count(), 0, `${id}: a "not connected" note over live rows`);
+    }
     await screenshots(page, 'tsv2-monitor-unavailable');
     await page.screenshot({ path: path.join(ROOT, 'build/screenshots/tsv2-monitor-unavailable.png') });
   });

@@ -368,7 +368,74 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(screen.getByTestId('stale-note-connection_2')).toHaveTextContent('Last known figures, from');
     expect(screen.getByTestId('uptime-connection_2')).toHaveTextContent(/^30s$/);
     expect(screen.getByTestId('status-connection_2')).toHaveClass('dim');
-    expect(screen.getByTestId('status-connection_2')).toHaveTextContent('connected');
+    expect(screen.getByTestId('status-connection_2')).toHaveTextContent(/^connected · last known$/);
+  });
+
+  // TickStockAppV2 started as `python src/app.py`: its monitor is not
+  // available, so the server's figures are last known, but its connections
+  // still publish and this monitor's Redis subscription still brings them.
+  const tick = [{ key: 1, symbol: 'RIVN', price: 150, volume: 100, ts: 0, recv: 0, dir: 'flat' as const }];
+  const lastKnown = { neutral: false, label: '', stale: true, since: 1000, why: 'monitor not available' };
+  function ownFigures(lastTick: number) {
+    return {
+      received: 5,
+      rate_1s: 9,
+      rate_10s: 9,
+      last_tick: lastTick,
+      latency_p50_ms: 1,
+      latency_p99_ms: 17,
+      provider_p50_ms: -1,
+      provider_p99_ms: -1,
+      spark: [],
+      silent: 0,
+      silent_sample: [],
+    };
+  }
+
+  it('with the server stale but its ticks arriving, only the server figures are last known; the rows are live', () => {
+    render(ConnectionColumn, {
+      id: 'connection_3',
+      label: 'Connection 3',
+      colour: '#fd7e14',
+      conn: conn({ status: 'error', last_error: '' }),
+      now: 1_060_000,
+      rows: tick,
+      metrics: ownFigures(1059),
+      observed: lastKnown,
+    });
+    expect(screen.getByTestId('stale-note-connection_3')).toHaveTextContent(
+      /Last known figures of the server \(status, uptime, messages, errors, reconnects\), from \d\d:\d\d:\d\d: .* Ticks\/s, last tick and the rows are live, from Redis\./,
+    );
+    expect(screen.getByTestId('status-connection_3')).toHaveTextContent(/^error · last known$/);
+    // The server's last word is not news of now: no "Not connected" over live rows.
+    expect(screen.queryByTestId('stale-connection_3')).toBeNull();
+    expect(screen.getByTestId('stream-connection_3').parentElement).not.toHaveClass('stale-rows');
+    expect(screen.getByTestId('column-connection_3')).toHaveClass('ticks-live');
+    // The monitor's own figures are marked as its own, the server's are not.
+    expect(screen.getByTestId('msgs-per-sec-connection_3')).toHaveClass('own');
+    expect(screen.getByTestId('last-tick-connection_3')).toHaveClass('own');
+    expect(screen.getByTestId('message-count-connection_3')).not.toHaveClass('own');
+    expect(screen.getByTestId('error-count-connection_3')).not.toHaveClass('own');
+  });
+
+  it('with the server stale and no tick for 5 s, everything is last known, the rows too', () => {
+    render(ConnectionColumn, {
+      id: 'connection_1',
+      label: 'Connection 1',
+      colour: '#007bff',
+      conn: conn(),
+      now: 1_060_000,
+      rows: tick,
+      metrics: ownFigures(1050),
+      observed: lastKnown,
+    });
+    expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(
+      /^Last known figures, from \d\d:\d\d:\d\d: nothing current comes from the server\.$/,
+    );
+    expect(screen.getByTestId('column-connection_1')).not.toHaveClass('ticks-live');
+    expect(screen.getByTestId('stream-connection_1').parentElement).toHaveClass('stale-rows');
+    // Its last word was connected: not "Not connected since" the time it connected.
+    expect(screen.queryByTestId('stale-connection_1')).toBeNull();
   });
 
   it('says figures of a page behind its stream are seconds old, not live', () => {

@@ -33,6 +33,9 @@ describe('StatusBadge outside the contract', () => {
     expect(screen.getByTestId('status-connection_2')).toHaveClass('neutral');
     render(StatusBadge, { id: 'connection_3', status: 'connected', dim: true });
     expect(screen.getByTestId('status-connection_3')).toHaveClass('dim');
+    // A last-known word says so in its text too: a screen reader, a
+    // screenshot or a script never reads it as live.
+    expect(screen.getByTestId('status-connection_3')).toHaveTextContent(/^connected · last known$/);
   });
 });
 

@@ -128,7 +128,14 @@ describe('the verdict in the window', () => {
     await sleep(6000); // some ticks are lost meanwhile: the columns count them as lost
     await shot('verdict-redis-frozen');
     redis.thaw();
-    await until('the verdict OK again', async () => (await level()) === 'ok', 30000, 200);
+    // OK again, but the incident is not over until OK has held for 3 s.
+    await until(
+      'the verdict OK again, said as recovering',
+      async () => (await level()) === 'ok' && (await page.getByTestId('verdict-recovering').count()) === 1,
+      30000,
+      200,
+    );
+    await until('the incident over', async () => (await page.getByTestId('verdict-recovering').count()) === 0, 10000);
     for (const id of SLOTS) assert.equal(await text(`status-${id}`), 'connected');
     await sleep(5000); // OK past the settle time: the next fault is an incident of its own
   });

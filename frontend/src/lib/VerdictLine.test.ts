@@ -49,11 +49,17 @@ describe('VerdictLine', () => {
     const at = (s: number) => new Date(s * 1000).toTimeString().slice(0, 8);
     const { rerender } = render(VerdictLine, { verdict: { ...frozen, since: 1000, at: 1000 }, now: 1010_000 });
     await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1011, at: 1011 }, now: 1011_000 });
+    // OK for a moment: said as a possible end, not as all clear.
+    expect(screen.getByTestId('verdict-recovering')).toHaveTextContent(
+      `recovering: the incident since ${at(1000)} ends once OK for 3 s`,
+    );
     await rerender({ verdict: { ...frozen, since: 1012, at: 1012 }, now: 1020_000 });
+    expect(screen.queryByTestId('verdict-recovering')).toBeNull();
     expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1000)} (20 s)`);
     // OK for longer than the settle time: the next incident is a new one.
     await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1021 }, now: 1021_000 });
     await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1021, at: 1025 }, now: 1025_000 });
+    expect(screen.queryByTestId('verdict-recovering')).toBeNull();
     await rerender({ verdict: { ...frozen, since: 1030, at: 1030 }, now: 1032_000 });
     expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1030)} (2 s)`);
   });

@@ -402,6 +402,7 @@ describe('ConnectionColumn observing a remote server', () => {
       rows: tick,
       metrics: ownFigures(1059),
       observed: lastKnown,
+      ownTicks: true,
     });
     expect(screen.getByTestId('stale-note-connection_3')).toHaveTextContent(
       /Last known figures of the server \(status, uptime, messages, errors, reconnects\), from \d\d:\d\d:\d\d: .* Ticks\/s, last tick and the rows are live, from Redis\./,
@@ -428,6 +429,7 @@ describe('ConnectionColumn observing a remote server', () => {
       rows: tick,
       metrics: ownFigures(1050),
       observed: lastKnown,
+      ownTicks: true,
     });
     expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(
       /^Last known figures, from \d\d:\d\d:\d\d: nothing current comes from the server\.$/,
@@ -436,6 +438,21 @@ describe('ConnectionColumn observing a remote server', () => {
     expect(screen.getByTestId('stream-connection_1').parentElement).toHaveClass('stale-rows');
     // Its last word was connected: not "Not connected since" the time it connected.
     expect(screen.queryByTestId('stale-connection_1')).toBeNull();
+  });
+
+  it('with the server stale, rows that came from the server (a browser tab) are last known however new', () => {
+    render(ConnectionColumn, {
+      id: 'connection_1',
+      label: 'Connection 1',
+      colour: '#007bff',
+      conn: conn(),
+      now: 1_060_000,
+      rows: tick,
+      metrics: ownFigures(1059),
+      observed: lastKnown,
+    });
+    expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(/^Last known figures, from/);
+    expect(screen.getByTestId('stream-connection_1').parentElement).toHaveClass('stale-rows');
   });
 
   it('says figures of a page behind its stream are seconds old, not live', () => {

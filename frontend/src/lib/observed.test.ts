@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkChip, linkLine, observed, sourceWithheld, withAge } from './observed';
+import { linkChip, linkLine, observed, sourceWithheld, tickLive, withAge } from './observed';
 import type { RemoteState } from './types';
 
 function remote(over: Partial<RemoteState> = {}): RemoteState {
@@ -93,5 +93,14 @@ describe('withAge', () => {
     expect(withAge(lost, 30, 100, 3)).toBe(lost);
     const neutral = observed(remote({ state: 'forbidden' }));
     expect(withAge(neutral, 30, 100, 3)).toBe(neutral);
+  });
+});
+
+describe('tickLive', () => {
+  it('is a tick in the last 5 s, and never for none', () => {
+    expect(tickLive(100, 104_900)).toBe(true);
+    expect(tickLive(100, 105_000)).toBe(false);
+    expect(tickLive(0, 1_000)).toBe(false);
+    expect(tickLive(undefined, 1_000)).toBe(false);
   });
 });

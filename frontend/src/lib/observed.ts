@@ -148,3 +148,11 @@ export function withAge(
   }
   return v;
 }
+
+/**
+ * A tick in the last 5 s (`lastTick` Unix s): the rows and the monitor's own
+ * figures are current, whatever the server's status word says.
+ */
+export function tickLive(lastTick: number | undefined, nowMs: number): boolean {
+  return !!lastTick && nowMs / 1000 - lastTick < 5;
+}

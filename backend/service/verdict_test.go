@@ -271,6 +271,23 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			}
 		}, within: 15 * time.Second, level: verdict.Down, cause: verdict.CauseServerUnreachable, title: "DOWN · server unreachable",
 			sentence: unreachable, connected: -1, notes: incident("DOWN · server unreachable", unreachable)},
+		// SIGSTOP: the server holds its sockets and answers nothing, and its
+		// ingest (in the same process) publishes nothing: DOWN once the push
+		// has been silent for two periods, and still DOWN (not "not signed
+		// in") while the sign-ins of the retries go unanswered.
+		{name: "TickStockAppV2 frozen (SIGSTOP)", standIn: &tsv2test.Options{Connections: streaming, MetricsInterval: 1},
+			inject: func(t *testing.T, w *remoteWorld) func() {
+				stop := ticking(t, w.standIn, "AAPL")
+				signIn(t, w.s, tsv2test.AdminPassword)
+				waitVerdict(t, w.s, 20*time.Second, verdict.OK, verdict.CauseHealthy)
+				stop()
+				w.standIn.Freeze(t)
+				return func() {
+					w.standIn.Thaw(t)
+					ticking(t, w.standIn, "AAPL")
+				}
+			}, within: 20 * time.Second, level: verdict.Down, cause: verdict.CauseServerUnreachable, title: "DOWN · server unreachable",
+			sentence: unreachable, connected: -1, notes: incident("DOWN · server unreachable", unreachable)},
 		{name: "remote server answering 500 after sign-in", standIn: &tsv2test.Options{Connections: streaming, Launch: tsv2test.LaunchScript},
 			inject: func(t *testing.T, w *remoteWorld) func() {
 				signIn(t, w.s, tsv2test.AdminPassword)

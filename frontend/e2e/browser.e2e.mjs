@@ -200,7 +200,16 @@ describe('browser: the filter', () => {
         `${id} shows ${[...new Set(rows)]} for the filter T`,
       );
     }
-    assert.ok((await rowsOf(page, 'connection_3')).length > 0, 'no T rows on connection 3 (the demo puts T there)');
+    // T is one of 38 tickers at ~20 ticks/s: about one tick in 2 s, so its
+    // first row is awaited, not assumed within a fixed sleep.
+    await until(
+      'T rows on connection 3 (the demo puts T there)',
+      async () => {
+        const rows = await rowsOf(page, 'connection_3');
+        return rows.length > 0 && rows.every((s) => s === 'T');
+      },
+      20000,
+    );
     await input.pressSequentially(',mr', { delay: 50 });
     await until(
       'the second statement',

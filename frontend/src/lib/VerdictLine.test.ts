@@ -64,6 +64,19 @@ describe('VerdictLine', () => {
     expect(screen.getByTestId('verdict')).toHaveTextContent(`since ${at(1030)} (2 s)`);
   });
 
+  it('does not call the first OK after starting or signing in a recovery: nothing was judged before', async () => {
+    const waiting = { ...frozen, level: 'unknown' as const, since: 1000, at: 1000 };
+    const { rerender } = render(VerdictLine, { verdict: { ...waiting, cause: 'starting' }, now: 1000_000 });
+    await rerender({ verdict: { ...waiting, cause: 'not_signed_in', at: 1005 }, now: 1005_000 });
+    await rerender({ verdict: { ...frozen, level: 'ok', cause: 'healthy', since: 1010, at: 1010 }, now: 1010_000 });
+    expect(screen.queryByTestId('verdict-recovering')).toBeNull();
+    // Down a moment later: since when is the outage's start, not the sign-in's.
+    await rerender({ verdict: { ...frozen, since: 1011, at: 1011 }, now: 1012_000 });
+    expect(screen.getByTestId('verdict')).toHaveTextContent(
+      `since ${new Date(1011_000).toTimeString().slice(0, 8)} (1 s)`,
+    );
+  });
+
   it('says nothing of since when all is well', () => {
     render(VerdictLine, {
       verdict: { ...frozen, level: 'ok', cause: 'healthy', sentence: 'All 3 connections stream and publish.' },

@@ -392,18 +392,23 @@ describe('ConnectionColumn observing a remote server', () => {
     };
   }
 
-  it('with the server stale but its ticks arriving, only the server figures are last known; the rows are live', () => {
+  // A column with the server's figures last known since 1000, at 1060.
+  function lastKnownColumn(id: string, lastTick: number, over: Record<string, unknown> = {}) {
     render(ConnectionColumn, {
-      id: 'connection_3',
-      label: 'Connection 3',
-      colour: '#fd7e14',
-      conn: conn({ status: 'error', last_error: '' }),
+      id,
+      label: id,
+      colour: '#007bff',
+      conn: conn(),
       now: 1_060_000,
       rows: tick,
-      metrics: ownFigures(1059),
+      metrics: ownFigures(lastTick),
       observed: lastKnown,
-      ownTicks: true,
+      ...over,
     });
+  }
+
+  it('with the server stale but its ticks arriving, only the server figures are last known; the rows are live', () => {
+    lastKnownColumn('connection_3', 1059, { conn: conn({ status: 'error', last_error: '' }), ownTicks: true });
     expect(screen.getByTestId('stale-note-connection_3')).toHaveTextContent(
       /Last known figures of the server \(status, uptime, messages, errors, reconnects\), from \d\d:\d\d:\d\d: .* Ticks\/s, last tick and the rows are live, from Redis\./,
     );
@@ -420,17 +425,7 @@ describe('ConnectionColumn observing a remote server', () => {
   });
 
   it('with the server stale and no tick for 5 s, everything is last known, the rows too', () => {
-    render(ConnectionColumn, {
-      id: 'connection_1',
-      label: 'Connection 1',
-      colour: '#007bff',
-      conn: conn(),
-      now: 1_060_000,
-      rows: tick,
-      metrics: ownFigures(1050),
-      observed: lastKnown,
-      ownTicks: true,
-    });
+    lastKnownColumn('connection_1', 1050, { ownTicks: true });
     expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(
       /^Last known figures, from \d\d:\d\d:\d\d: nothing current comes from the server\.$/,
     );
@@ -441,16 +436,7 @@ describe('ConnectionColumn observing a remote server', () => {
   });
 
   it('with the server stale, rows that came from the server (a browser tab) are last known however new', () => {
-    render(ConnectionColumn, {
-      id: 'connection_1',
-      label: 'Connection 1',
-      colour: '#007bff',
-      conn: conn(),
-      now: 1_060_000,
-      rows: tick,
-      metrics: ownFigures(1059),
-      observed: lastKnown,
-    });
+    lastKnownColumn('connection_1', 1059);
     expect(screen.getByTestId('stale-note-connection_1')).toHaveTextContent(/^Last known figures, from/);
     expect(screen.getByTestId('stream-connection_1').parentElement).toHaveClass('stale-rows');
   });

@@ -263,7 +263,7 @@ func TestRedisRestartIsAReportedGap(t *testing.T) {
 	wait.For(t, "resubscribed within 5 s", 5*time.Second, subscribed(m))
 	t.Logf("resubscribed %v after the restart", time.Since(restarted).Round(time.Millisecond))
 	s := m.Subscription()
-	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, "wire.Gap of") {
+	if s.Gaps != 1 || s.LastGap == nil || s.LastGap.Seconds < 0.3 || !strings.Contains(s.Detail, " Last gap ") || strings.Contains(s.Detail, "wire.") {
 		t.Fatalf("source %+v, gap %+v", s, s.LastGap)
 	}
 	exactAfter(t, m, publisher(t, srv), 500)

@@ -210,7 +210,7 @@ func (m *Monitor) subscribed(now time.Time, node string) {
 		g := &wire.Gap{From: from, To: wire.Unix(now), Seconds: wire.Unix(now) - from, Reason: m.lostReason}
 		m.sub.Gaps++
 		m.sub.LastGap = g
-		gap = fmt.Sprintf(" wire.Gap of %.1f s: this monitor saw no ticks then.", g.Seconds)
+		gap = fmt.Sprintf(" Last gap %.1f s: this monitor saw no ticks then.", g.Seconds)
 		m.opts.Log.Warn("Redis subscription restored after a gap", "seconds", g.Seconds, "reason", g.Reason)
 	case m.sub.State == wire.SubscriptionSubscribed:
 		// go-redis re-subscribed without us seeing an error: still a gap,

@@ -32,3 +32,7 @@ func (m *Monitor) UseFeed(feed wire.Feed, detail string) {
 	m.sub.Feed, m.sub.FeedDetail = feed, detail
 	m.subDirty = true
 }
+
+// Skipped counts the Redis messages not used for rows because another feed
+// fed them (wire.SubscriptionState.Skipped).
+func (m *Monitor) Skipped() int64 { return m.skipped.Load() }

@@ -25,6 +25,9 @@ const maxMoves = 50
 type TickSink interface {
 	Offer(payload []byte) bool
 	UseFeed(feed wire.Feed, detail string)
+	// Skipped counts the Redis messages not used because the push fed
+	// the rows (forward.go: the push stopped forwarding them).
+	Skipped() int64
 }
 
 // Options tune an Observer; zero values take the defaults.
@@ -42,6 +45,9 @@ type Options struct {
 	// sign-in stop the observer with wire.StateSessionFailing; defaults 3, 30 s.
 	QuickExpiries int
 	StableAfter   time.Duration
+	// ForwardGap: TickStockAppV2's push without a tick this long while
+	// Redis carries them feeds the rows from Redis (forward.go); default 5 s.
+	ForwardGap time.Duration
 }
 
 func (o *Options) fill() {
@@ -65,6 +71,9 @@ func (o *Options) fill() {
 	}
 	if o.StableAfter <= 0 {
 		o.StableAfter = 30 * time.Second
+	}
+	if o.ForwardGap <= 0 {
+		o.ForwardGap = 5 * time.Second
 	}
 }
 
@@ -90,6 +99,10 @@ type Observer struct {
 	// lastTick: when the newest tick_update arrived (Unix ns); it is data
 	// from the server as much as a health update is.
 	lastTick atomic.Int64
+	// linkedAt: when the current push stream opened (Unix ns); onRedis:
+	// its tick_update stopped while Redis carries the ticks (forward.go).
+	linkedAt atomic.Int64
+	onRedis  atomic.Bool
 
 	mu       sync.Mutex
 	password string // this run only; never written anywhere
@@ -476,6 +489,7 @@ func (o *Observer) Metrics(raw []byte) {
 // symbol, and the tick goes to the sink. A nil payload is a dropped one.
 func (o *Observer) Tick(payload []byte, connectionID string) {
 	o.lastTick.Store(time.Now().UnixNano())
+	o.forwardingAgain()
 	if payload == nil {
 		o.dropped.Add(1)
 		return
@@ -509,6 +523,8 @@ func (o *Observer) learn(sym, connectionID string) {
 
 // Linked: the push stream is open; from now on it is followed (Push).
 func (o *Observer) Linked() {
+	o.linkedAt.Store(time.Now().UnixNano())
+	o.onRedis.Store(false)
 	o.linked.Store(true)
 	o.setObserving(true, "")
 }
@@ -524,6 +540,8 @@ const streamTries = 3
 // unanswered) does not need. One that opened and broke ends the session: a
 // restarted server has forgotten it.
 func (o *Observer) stream(ctx context.Context) error {
+	stop := o.watchForwarding(ctx)
+	defer stop()
 	for try := 1; ; try++ {
 		o.linked.Store(false)
 		err := o.client.Stream(ctx, o)
@@ -589,7 +607,7 @@ func (o *Observer) setObserving(push bool, why string) {
 	o.mu.Unlock()
 	o.log.Info("observing", "server", o.client.URL(), "kind", o.client.Kind(), "feed", feed)
 	if push && o.client.Kind() == wire.KindTSV2 {
-		o.useFeed(wire.FeedPush, "Ticks come from "+o.client.URL()+"'s /admin-ws push (tick_update), each counted once; the Redis subscription is not used for rows while the push runs.")
+		o.useFeed(wire.FeedPush, o.pushFeedDetail())
 	} else {
 		o.useFeed(wire.FeedRedis, "")
 	}

@@ -231,6 +231,8 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 		name string
 		// standIn: observe the TickStockAppV2 stand-in; nil: serve.
 		standIn *tsv2test.Options
+		// publishes: the stand-in publishes 20 ticks/s to the window's Redis.
+		publishes bool
 		// signedIn: sign in and wait for OK before the fault.
 		signedIn bool
 		inject   func(t *testing.T, w *remoteWorld) (lift func())
@@ -248,6 +250,7 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 	unreachable := "The server does not answer: check that it runs and that this machine can reach it."
 	streaming := map[string]tsv2test.Connection{"connection_1": {Name: "primary", Status: "status_update", Tickers: []string{"AAPL"}}}
 	notPublishingSentence := "No tick reaches Redis: 3 of 3 enabled connections receive ticks that cannot be published, so every consumer misses them."
+	tsv2NotPublishing := "0 of 1 enabled connections deliver: Connection 1 is receiving ticks that do not reach Redis; check the server's Redis and its log."
 	rows := []fault{
 		{name: "remote not signed in", inject: func(t *testing.T, w *remoteWorld) func() {
 			wait.For(t, "asked for the password", 10*time.Second, func() bool { return remoteState(w.s) == wire.StateNeedsPassword })
@@ -288,6 +291,20 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 				}
 			}, within: 20 * time.Second, level: verdict.Down, cause: verdict.CauseServerUnreachable, title: "DOWN · server unreachable",
 			sentence: unreachable, connected: -1, notes: incident("DOWN · server unreachable", unreachable)},
+		// Its Redis gone: TickStockAppV2 still counts what the provider
+		// sends and says nothing of publishing, but no tick reaches Redis
+		// (nor its own push, which reads Redis). Back, its push does not
+		// forward again until an admin connects (the reader thread died),
+		// so the rows and the evidence come from the window's own Redis.
+		{name: "TickStockAppV2's Redis killed and restarted", publishes: true,
+			standIn: &tsv2test.Options{Connections: map[string]tsv2test.Connection{"connection_1": {Name: "primary", Status: "status_update", Tickers: []string{"AAPL", "MSFT"}}}, MetricsInterval: 1},
+			inject: func(t *testing.T, w *remoteWorld) func() {
+				signIn(t, w.s, tsv2test.AdminPassword)
+				waitVerdict(t, w.s, 20*time.Second, verdict.OK, verdict.CauseHealthy)
+				w.watched.Kill(t)
+				return func() { w.watched.Restart(t) }
+			}, within: 20 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing",
+			sentence: tsv2NotPublishing, connected: 0, conn: "status_update · not publishing", notes: incident("DOWN · not publishing", tsv2NotPublishing)},
 		{name: "remote server answering 500 after sign-in", standIn: &tsv2test.Options{Connections: streaming, Launch: tsv2test.LaunchScript},
 			inject: func(t *testing.T, w *remoteWorld) func() {
 				signIn(t, w.s, tsv2test.AdminPassword)
@@ -311,7 +328,11 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			w := &remoteWorld{watched: redistest.Start(t), channel: channel}
 			email := tsv2test.AdminEmail
 			if row.standIn != nil {
-				w.standIn = tsv2test.Start(t, *row.standIn)
+				o := *row.standIn
+				if row.publishes {
+					o.RedisURL, o.Channel, o.TickRate = w.watched.URL, w.channel, 20
+				}
+				w.standIn = tsv2test.Start(t, o)
 				w.url = w.standIn.URL
 			} else {
 				email = "admin@x.io"
@@ -336,6 +357,11 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			// The badge is awaited too: "status_update · streaming" says the
 			// counters were seen moving (the word alone is OK already).
 			var v verdict.Verdict
+			defer func() {
+				if t.Failed() {
+					t.Logf("last verdict %s/%s %q, connection_1 %+v; remote %+v; source %+v", v.Level, v.Cause, v.Sentence, v.Connections["connection_1"], w.s.Remote(), w.s.Subscription())
+				}
+			}()
 			wait.For(t, string(row.level)+"/"+string(row.cause)+" "+row.conn, row.within, func() bool {
 				v = w.s.Verdict()
 				return v.Level == row.level && v.Cause == row.cause && (row.conn == "" || v.Connections["connection_1"].Label == row.conn)

@@ -73,6 +73,12 @@ type ConnEvidence struct {
 	// Silent: it says it is connected, but nothing has arrived for longer
 	// than the stall threshold.
 	Silent bool
+	// Undelivered: none of its ticks has reached this monitor for longer
+	// than the stall threshold, though they did before, and they stopped
+	// while its server's counters still rose: what a server that does not
+	// say whether it publishes (TickStockAppV2) shows when its Redis is
+	// gone. It holds until one of its ticks arrives again.
+	Undelivered bool
 }
 
 // Evidence is everything a verdict rests on, gathered by the caller.
@@ -189,6 +195,9 @@ func sentence(detail, fallback string) string {
 // judgeConns fills v.Connections, Enabled and Connected.
 func judgeConns(v *Verdict, ev Evidence) {
 	publishing := ev.Publishing == nil || ev.Publishing.OK
+	// Ticks that stop arriving say they are not published only where no
+	// publisher says otherwise and this monitor's own view is sound.
+	hearing := ev.Publishing == nil && ev.Subscription != nil && ev.Subscription.OK
 	for id, c := range ev.Snapshot.Connections {
 		if !enabled(ev, c) {
 			continue
@@ -198,7 +207,8 @@ func judgeConns(v *Verdict, ev Evidence) {
 		if !ok {
 			e = oneShot(c, ev.At, ev.StallAfter)
 		}
-		conn := judgeConn(c, e, publishing)
+		e.Undelivered = e.Undelivered && hearing
+		conn := judgeConn(c, e, publishing, ev.StallAfter)
 		conn.Lost = c.PublishDropped
 		if ev.Publishing != nil {
 			conn.Lost += ev.Publishing.Unheard[id]
@@ -247,10 +257,14 @@ func aliveWord(s wire.Status) bool {
 const StatusUpdate wire.Status = "status_update"
 
 // judgeConn is one connection's part: the evidence first, then the word.
-func judgeConn(c wire.Connection, e ConnEvidence, publishing bool) Conn {
+func judgeConn(c wire.Connection, e ConnEvidence, publishing bool, stall time.Duration) Conn {
 	word := string(c.Status)
 	out := Conn{Status: word, Label: word, Streaming: e.Streaming, Publishing: publishing}
 	switch {
+	case e.Undelivered && publishing && (e.Streaming || aliveWord(c.Status)):
+		out.Level, out.Cause, out.Publishing = Down, CauseNotPublishing, false
+		out.Label = word + " · not publishing"
+		out.Sentence = fmt.Sprintf("Its ticks stopped reaching Redis over %s ago while its server still counted them: the server does not publish them.", stall)
 	case e.Streaming || (aliveWord(c.Status) && !e.Silent):
 		out.Level, out.Cause = OK, CauseHealthy
 		out.Sentence = "Streaming."
@@ -324,7 +338,7 @@ func judgeLevels(v Verdict, ev Evidence) Verdict {
 	case len(down) == 0 && len(silent) == 0:
 		if ev.Subscription != nil && !ev.Subscription.OK {
 			v.Detail = ev.Subscription.Detail
-			return v.set(Degraded, CauseSubscriptionLost, fmt.Sprintf("All %d enabled connections stream and publish, but this monitor's own Redis subscription is down, so its rows and rates are not current: check the Redis address and password of this profile.", v.Enabled))
+			return v.set(Degraded, CauseSubscriptionLost, subscriptionLostSentence(v, ev))
 		}
 		return v.set(OK, CauseHealthy, fmt.Sprintf("All %d enabled connections stream%s.", v.Enabled, publishedWords(ev)))
 	case len(down) == 0:
@@ -337,6 +351,16 @@ func judgeLevels(v Verdict, ev Evidence) Verdict {
 		level = Down
 	}
 	return v.set(level, cause, fmt.Sprintf("%d of %d enabled connections deliver: %s %s %s.", v.Connected, v.Enabled, names(down), isAre(down), causeWords(cause)))
+}
+
+// subscriptionLostSentence: only a publisher that says so (local, serve)
+// is said to publish; of TickStockAppV2's ticks nothing is known without
+// the monitor's own subscription.
+func subscriptionLostSentence(v Verdict, ev Evidence) string {
+	if ev.Publishing == nil {
+		return fmt.Sprintf("All %d enabled connections stream, but this monitor's own Redis subscription is down, so its rows and rates are not current and whether their ticks reach Redis cannot be seen: check the Redis address and password of this profile.", v.Enabled)
+	}
+	return fmt.Sprintf("All %d enabled connections stream and publish, but this monitor's own Redis subscription is down, so its rows and rates are not current: check the Redis address and password of this profile.", v.Enabled)
 }
 
 func publishedWords(ev Evidence) string {
@@ -353,9 +377,10 @@ func stall(ev Evidence) time.Duration {
 	return ev.StallAfter
 }
 
-// rootCause: one refused key or connection limit explains the others' retries.
+// rootCause: one refused key or connection limit explains the others'
+// retries; ticks that do not reach Redis come next (a server's Redis gone).
 func rootCause(v Verdict, down []string) Cause {
-	for _, c := range []Cause{CauseKeyRefused, CauseConnectionLimit} {
+	for _, c := range []Cause{CauseKeyRefused, CauseConnectionLimit, CauseNotPublishing} {
 		for _, id := range down {
 			if v.Connections[id].Cause == c {
 				return c
@@ -371,6 +396,8 @@ func causeWords(c Cause) string {
 		return "refused by the provider: the API key was not accepted; check MASSIVE_API_KEY"
 	case CauseConnectionLimit:
 		return "refused by the provider's connection limit for this key; close other sessions using the key"
+	case CauseNotPublishing:
+		return "receiving ticks that do not reach Redis; check the server's Redis and its log"
 	}
 	return "not connected to the provider; it retries by itself, check the provider's status and the network if this lasts"
 }

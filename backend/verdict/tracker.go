@@ -33,7 +33,13 @@ const IncidentGap = 3 * time.Second
 type track struct {
 	count int64       // message_count last seen
 	word  wire.Status // status last seen
-	rose  time.Time   // when the counters last moved
+	rose  time.Time   // when the counters last moved, or one of its ticks arrived
+	// counted is when message_count last rose; heard when this monitor
+	// last received one of its ticks (Evidence.Received).
+	counted, heard time.Time
+	// undelivered: its ticks stopped arriving while its counters still
+	// rose; held until one arrives again (ConnEvidence.Undelivered).
+	undelivered bool
 	// risesUnderWord counts consecutive observations in which the count
 	// rose while the word stayed the same.
 	risesUnderWord int
@@ -96,10 +102,17 @@ func (t *Tracker) observe(s wire.Snapshot, at time.Time, stall time.Duration, re
 		} else {
 			tr.move(c, at)
 		}
-		if r := received[id]; r > 0 && wire.Time(r).After(tr.rose) {
-			tr.rose = minTime(wire.Time(r), at)
+		if r := received[id]; r > 0 {
+			got := minTime(wire.Time(r), at)
+			if got.After(tr.rose) {
+				tr.rose = got
+			}
+			if got.After(tr.heard) {
+				tr.heard = got
+			}
 		}
 		tr.alive(c, at)
+		tr.deliveries(at, stall)
 		out[id] = tr.evidence(c, at, stall)
 	}
 	return out
@@ -117,7 +130,7 @@ func (tr *track) move(c wire.Connection, at time.Time) {
 		tr.risesUnderWord = 0
 	}
 	if rose {
-		tr.rose = at
+		tr.rose, tr.counted = at, at
 	}
 	tr.count, tr.word = c.MessageCount, c.Status
 }
@@ -146,9 +159,23 @@ func (tr *track) alive(c wire.Connection, at time.Time) {
 func (tr *track) evidence(c wire.Connection, at time.Time, stall time.Duration) ConnEvidence {
 	fresh := !tr.rose.IsZero() && at.Sub(tr.rose) <= stall
 	if !aliveWord(c.Status) {
-		return ConnEvidence{Streaming: fresh && tr.risesUnderWord >= 2}
+		return ConnEvidence{Streaming: fresh && tr.risesUnderWord >= 2, Undelivered: tr.undelivered && tr.risesUnderWord >= 2}
 	}
-	return ConnEvidence{Streaming: fresh, Silent: !fresh && at.Sub(tr.aliveSince) > stall}
+	return ConnEvidence{Streaming: fresh, Silent: !fresh && at.Sub(tr.aliveSince) > stall, Undelivered: tr.undelivered}
+}
+
+// deliveries: counted within the stall threshold but not heard beyond it
+// starts "undelivered" (a monitor that never heard the connection knows
+// nothing of its ticks); a tick heard within it ends it. A provider that
+// goes quiet stops both at once, so it never starts.
+func (tr *track) deliveries(at time.Time, stall time.Duration) {
+	switch {
+	case tr.heard.IsZero():
+	case at.Sub(tr.heard) <= stall:
+		tr.undelivered = false
+	case !tr.counted.IsZero() && at.Sub(tr.counted) <= stall:
+		tr.undelivered = true
+	}
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +108,104 @@ func TestTrackerKeepsSinceThroughAMomentaryRecovery(t *testing.T) {
 	c.Status = wire.StatusDisconnected
 	if v := observe(tr, 4+int(IncidentGap/time.Second)+1, c); v.Since == first.Since {
 		t.Fatalf("down again after %v: still since %v, want a new incident", IncidentGap, first.Since)
+	}
+}
+
+// hear feeds tr one snapshot at t0+sec, with the monitor's own evidence: its
+// subscription is sound and it last received one of the connection's ticks
+// at t0+heard (no Received at all when heard < 0).
+func hear(tr *Tracker, sec, heard int, c wire.Connection) Verdict {
+	at := t0.Add(time.Duration(sec) * time.Second)
+	ev := Evidence{At: at, Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(at)},
+		Snapshot: snap(c), StallAfter: 3 * time.Second, Subscription: &Subscription{OK: true}}
+	if heard >= 0 {
+		ev.Received = map[string]float64{"connection_1": wire.Unix(t0.Add(time.Duration(heard) * time.Second))}
+	}
+	return tr.Judge(ev)
+}
+
+// TickStockAppV2 does not say whether it publishes: with its Redis gone it
+// still counts what the provider sends, and no tick reaches Redis. Ticks
+// that stop arriving while the counters rise are ticks not published; the
+// verdict holds that until one arrives again, even once the counters stop
+// too (a publisher that blocks stops its provider's reader).
+func TestTrackerTicksThatStopArrivingWhileCountedAreNotPublished(t *testing.T) {
+	tr := NewTracker()
+	c := wire.Connection{Status: "status_update"}
+	step := func(sec, heard int, rising bool) Verdict {
+		if rising {
+			c.MessageCount += 50
+		}
+		return hear(tr, sec, heard, c)
+	}
+	for sec := 0; sec < 4; sec++ {
+		if v := step(sec, sec, true); sec > 1 && v.Level != OK {
+			t.Fatalf("at %d s, heard: %s/%s, want OK", sec, v.Level, v.Cause)
+		}
+	}
+	for sec := 4; sec <= 6; sec++ { // heard last at 3 s: within the 3 s threshold
+		if v := step(sec, 3, true); v.Level != OK {
+			t.Fatalf("at %d s: %s/%s, want OK within the stall threshold", sec, v.Level, v.Cause)
+		}
+	}
+	v := step(7, 3, true)
+	got := v.Connections["connection_1"]
+	if v.Level != Down || v.Cause != CauseNotPublishing || got.Label != "status_update · not publishing" || got.Publishing || v.Connected != 0 {
+		t.Fatalf("counted, not heard for 4 s: %s/%s %+v, want down, not publishing", v.Level, v.Cause, got)
+	}
+	if want := "0 of 1 enabled connections deliver: Connection 1 is receiving ticks that do not reach Redis"; len(v.Sentence) < len(want) || v.Sentence[:len(want)] != want {
+		t.Errorf("sentence %q", v.Sentence)
+	}
+	for sec := 8; sec <= 14; sec++ { // the counters stop too: still the same fault
+		if v := step(sec, 3, false); v.Cause != CauseNotPublishing {
+			t.Fatalf("at %d s, counters stopped: %s/%s, want not publishing held", sec, v.Level, v.Cause)
+		}
+	}
+	if v := step(15, 15, true); v.Level != OK {
+		t.Fatalf("a tick arrived again: %s/%s, want OK", v.Level, v.Cause)
+	}
+}
+
+// A provider that goes quiet stops the counters and the ticks together:
+// silent, not "not published". Nor is a connection this monitor never heard
+// (it knows nothing of its ticks), nor one whose absence its own broken
+// subscription explains.
+func TestTrackerUndeliveredNeedsTicksHeardThenCountedWithoutThem(t *testing.T) {
+	quiet := NewTracker()
+	c := wire.Connection{Status: "status_update"}
+	for sec := 0; sec < 4; sec++ {
+		c.MessageCount += 50
+		hear(quiet, sec, sec, c)
+	}
+	for sec := 4; sec < 10; sec++ {
+		if v := hear(quiet, sec, 3, c); v.Cause == CauseNotPublishing {
+			t.Fatalf("a quiet provider at %d s: %s/%s", sec, v.Level, v.Cause)
+		}
+	}
+
+	never := NewTracker()
+	c = wire.Connection{Status: "status_update"}
+	for sec := 0; sec < 10; sec++ {
+		c.MessageCount += 50
+		if v := hear(never, sec, -1, c); v.Cause == CauseNotPublishing {
+			t.Fatalf("never heard, at %d s: %s/%s", sec, v.Level, v.Cause)
+		}
+	}
+
+	blind := NewTracker()
+	c = wire.Connection{Status: "status_update"}
+	for sec := 0; sec < 10; sec++ {
+		c.MessageCount += 50
+		at := t0.Add(time.Duration(sec) * time.Second)
+		v := blind.Judge(Evidence{At: at, Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(at)},
+			Snapshot: snap(c), StallAfter: 3 * time.Second, Subscription: &Subscription{OK: false},
+			Received: map[string]float64{"connection_1": wire.Unix(t0)}})
+		if v.Cause == CauseNotPublishing {
+			t.Fatalf("own subscription down, at %d s: %s/%s", sec, v.Level, v.Cause)
+		}
+		// Nor is it said to publish: nothing says so.
+		if sec > 1 && (v.Cause != CauseSubscriptionLost || !strings.Contains(v.Sentence, "stream, but") || !strings.Contains(v.Sentence, "whether their ticks reach Redis cannot be seen")) {
+			t.Fatalf("own subscription down, at %d s: %s/%s %q", sec, v.Level, v.Cause, v.Sentence)
+		}
 	}
 }

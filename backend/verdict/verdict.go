@@ -99,7 +99,8 @@ type Conn struct {
 	// Streaming: the counters move (messages rising, last message fresh),
 	// whatever word the server sends.
 	Streaming bool `json:"streaming"`
-	// Publishing: its ticks reach Redis (false while the publisher fails).
+	// Publishing: its ticks reach Redis (false while the publisher fails, or
+	// while they stop arriving though its server counts them: Undelivered).
 	Publishing bool  `json:"publishing"`
 	Cause      Cause `json:"cause"`
 	// Sentence: why this level, for the badge's hover.

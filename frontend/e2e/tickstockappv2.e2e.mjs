@@ -213,6 +213,31 @@ describe('observing TickStockAppV2', () => {
     assert.match(await text('error-uncounted-connection_3'), /not counted by the server/);
   });
 
+  test('its Redis killed: DOWN "not publishing" though its counters rise; Redis back: OK, the rows from Redis', async () => {
+    const level = () => page.getByTestId('verdict').getAttribute('data-level');
+    await standin.post('/_standin/status', { connection_id: 'connection_3', status: 'status_update' });
+    await until('OK before the fault', async () => (await level()) === 'ok', 30000);
+    // TickStockAppV2 counts what the provider sends and says nothing of
+    // publishing: the window judges by the ticks that reach it.
+    redis.kill();
+    await until(
+      'DOWN, not publishing',
+      async () => (await level()) === 'down' && / · not publishing$/.test(await text('status-connection_1')),
+      30000,
+    );
+    assert.match(await text('verdict'), /receiving ticks that do not reach Redis/);
+    assert.match(await page.title(), /^DOWN · not publishing — /);
+    assert.equal(await text('total-connected'), '0');
+    await sleep(1000);
+    await screenshots(page, 'tsv2-redis-down');
+    // Back: its push forwards nothing until an admin connects (its reader
+    // thread died), so the rows come from the window's own subscription.
+    await redis.start();
+    await until('OK again', async () => (await level()) === 'ok', 60000);
+    await until('rows again', async () => (await page.getByTestId('stale-connection_1').count()) === 0, 10000);
+    assert.match(await text('source-status'), /Redis subscribed/);
+  });
+
   test('started as python src/app.py: signed in, the monitor unavailable, polled without signing in again', async () => {
     standin.kill();
     standin.reconfigure({ launch: 'script' });

@@ -103,9 +103,17 @@ describe('SourceStatus with the server push feeding the rows', () => {
       },
     });
     const el = screen.getByTestId('source-status');
-    expect(el).toHaveTextContent('Ticks: server push · Redis standby');
+    // A standby that is down says so, as a state, not as an error.
+    expect(el).toHaveTextContent(/^Ticks: server push · Redis standby \(reconnecting\)$/);
     expect(el).not.toHaveTextContent('Redis refused');
     expect(el).toHaveClass('push');
+  });
+});
+
+describe('SourceStatus with the server push and Redis subscribed', () => {
+  it('says only that Redis stands by', () => {
+    render(SourceStatus, { source: { ...base, feed: 'push', feed_detail: 'Ticks come from the push.' } });
+    expect(screen.getByTestId('source-status')).toHaveTextContent(/^Ticks: server push · Redis standby$/);
   });
 });
 

@@ -35,11 +35,14 @@ type track struct {
 	word  wire.Status // status last seen
 	rose  time.Time   // when the counters last moved, or one of its ticks arrived
 	// counted is when message_count last rose; heard when this monitor
-	// last received one of its ticks (Evidence.Received).
+	// last received one of its ticks (Evidence.Received); base the count
+	// of the first rise seen over a second after it (based: taken), so a
+	// rise past base counts ticks the server counted after its last tick
+	// arrived here.
 	counted, heard time.Time
-	// undelivered: its ticks stopped arriving while its counters still
-	// rose; held until one arrives again (ConnEvidence.Undelivered).
-	undelivered bool
+	base           int64
+	based          bool
+	undelivered    bool // held until one of its ticks arrives (ConnEvidence.Undelivered)
 	// risesUnderWord counts consecutive observations in which the count
 	// rose while the word stayed the same.
 	risesUnderWord int
@@ -108,11 +111,15 @@ func (t *Tracker) observe(s wire.Snapshot, at time.Time, stall time.Duration, re
 				tr.rose = got
 			}
 			if got.After(tr.heard) {
-				tr.heard = got
+				tr.heard, tr.based = got, false
 			}
 		}
 		tr.alive(c, at)
-		tr.deliveries(at, stall)
+	}
+	heard := t.heardAny(at, stall)
+	for id, c := range s.Connections {
+		tr := t.conns[id]
+		tr.deliveries(at, stall, heard)
 		out[id] = tr.evidence(c, at, stall)
 	}
 	return out
@@ -164,16 +171,43 @@ func (tr *track) evidence(c wire.Connection, at time.Time, stall time.Duration) 
 	return ConnEvidence{Streaming: fresh, Silent: !fresh && at.Sub(tr.aliveSince) > stall, Undelivered: tr.undelivered}
 }
 
-// deliveries: counted within the stall threshold but not heard beyond it
-// starts "undelivered" (a monitor that never heard the connection knows
-// nothing of its ticks); a tick heard within it ends it. A provider that
-// goes quiet stops both at once, so it never starts.
-func (tr *track) deliveries(at time.Time, stall time.Duration) {
-	switch {
-	case tr.heard.IsZero():
-	case at.Sub(tr.heard) <= stall:
+// heardAny: a tick of some connection reached this monitor within the
+// stall threshold.
+func (t *Tracker) heardAny(at time.Time, stall time.Duration) bool {
+	for _, tr := range t.conns {
+		if !tr.heard.IsZero() && at.Sub(tr.heard) <= stall {
+			return true
+		}
+	}
+	return false
+}
+
+// deliveries: ticks counted after the last one heard (a rise past base),
+// nothing heard for the stall threshold and no connection heard starts
+// "undelivered"; a tick heard ends it. The base is the count of the first
+// rise seen over a second after that tick: a server's figures count what
+// it read up to when it sent them (TickStockAppV2: every 5 s), so the first
+// figures after the last tick may still rise for ticks that arrived, and
+// only a rise past them counts ticks that did not. Not while another
+// connection is heard: one Redis carries them all, and TickStockAppV2
+// labels a tick with the connection its ticker is assigned to, not the
+// one that counted it. A monitor that never heard the connection knows
+// nothing of its ticks, and a provider that goes quiet counts nothing
+// more: neither starts it.
+func (tr *track) deliveries(at time.Time, stall time.Duration, heardAny bool) {
+	if tr.heard.IsZero() {
+		return
+	}
+	if at.Sub(tr.heard) <= stall {
 		tr.undelivered = false
-	case !tr.counted.IsZero() && at.Sub(tr.counted) <= stall:
+	}
+	if tr.based && tr.count < tr.base { // the server's counters restarted
+		tr.base = tr.count
+	}
+	if !tr.based && tr.counted.Sub(tr.heard) > time.Second {
+		tr.base, tr.based = tr.count, true
+	}
+	if !heardAny && at.Sub(tr.heard) > stall && tr.based && tr.count > tr.base {
 		tr.undelivered = true
 	}
 }

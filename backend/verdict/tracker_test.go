@@ -209,3 +209,49 @@ func TestTrackerUndeliveredNeedsTicksHeardThenCountedWithoutThem(t *testing.T) {
 		}
 	}
 }
+
+// TickStockAppV2 labels each tick with the connection its ticker is
+// assigned to: a ticker moved to connection 2 is still counted by
+// connection 1's provider socket. Connection 1's counters then rise while
+// none of "its" ticks arrives, but connection 2's do: Redis works, nothing
+// is unpublished.
+func TestTrackerTicksOfAnotherConnectionArrivingMeanRedisWorks(t *testing.T) {
+	tr := NewTracker()
+	one, two := wire.Connection{Status: "status_update"}, wire.Connection{Status: "status_update"}
+	for sec := 0; sec < 12; sec++ {
+		one.MessageCount += 50
+		two.MessageCount += 50
+		at := t0.Add(time.Duration(sec) * time.Second)
+		heardOne := t0.Add(time.Duration(min(sec, 3)) * time.Second) // its tickers moved at 3 s
+		v := tr.Judge(Evidence{At: at, Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(at)},
+			Snapshot:   &wire.Snapshot{Connections: map[string]wire.Connection{"connection_1": one, "connection_2": two}},
+			StallAfter: 3 * time.Second, Subscription: &Subscription{OK: true},
+			Received: map[string]float64{"connection_1": wire.Unix(heardOne), "connection_2": wire.Unix(at)}})
+		if v.Cause == CauseNotPublishing || v.Connections["connection_1"].Cause == CauseNotPublishing {
+			t.Fatalf("at %d s: %s/%s, connection_1 %+v: ticks of connection 2 arrive, Redis works", sec, v.Level, v.Cause, v.Connections["connection_1"])
+		}
+	}
+}
+
+// TickStockAppV2 sends its counters every 5 s, counting what it read up to
+// then: figures that arrive after the last tick still rise, for ticks that
+// arrived before it. A provider that goes quiet is not "not publishing".
+func TestTrackerCountersReportedLateAreNotTicksLost(t *testing.T) {
+	tr := NewTracker()
+	c := wire.Connection{Status: "status_update"}
+	var data time.Time // when the current figures arrived
+	for sec := 0; sec <= 20; sec++ {
+		at := t0.Add(time.Duration(sec) * time.Second)
+		if sec%2 == 1 { // figures every 2 s (the stall threshold is 3 s), counting ticks up to 10 s
+			c.MessageCount = int64(50 * min(sec, 10))
+			data = at
+		}
+		heard := t0.Add(time.Duration(min(sec, 10)) * time.Second)
+		v := tr.Judge(Evidence{At: at, Mode: ModeRemote, Remote: &Remote{Access: AccessObserving, LastData: wire.Unix(data)},
+			Snapshot: snap(c), StallAfter: 3 * time.Second, Subscription: &Subscription{OK: true},
+			Received: map[string]float64{"connection_1": wire.Unix(heard)}})
+		if v.Cause == CauseNotPublishing {
+			t.Fatalf("at %d s (last tick at 10 s, figures late): %s/%s", sec, v.Level, v.Cause)
+		}
+	}
+}

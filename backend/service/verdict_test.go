@@ -301,6 +301,11 @@ func TestRemoteWindowVerdictUnderFaults(t *testing.T) {
 			inject: func(t *testing.T, w *remoteWorld) func() {
 				signIn(t, w.s, tsv2test.AdminPassword)
 				waitVerdict(t, w.s, 20*time.Second, verdict.OK, verdict.CauseHealthy)
+				// OK comes from its counters; its ticks must have been heard
+				// too, or nothing is known of them to miss.
+				wait.For(t, "connection_1's ticks heard", 20*time.Second, func() bool {
+					return metricsNow(t, w.s).Connections["connection_1"].Received > 20
+				})
 				w.watched.Kill(t)
 				return func() { w.watched.Restart(t) }
 			}, within: 20 * time.Second, level: verdict.Down, cause: verdict.CauseNotPublishing, title: "DOWN · not publishing",

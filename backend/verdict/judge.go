@@ -73,11 +73,11 @@ type ConnEvidence struct {
 	// Silent: it says it is connected, but nothing has arrived for longer
 	// than the stall threshold.
 	Silent bool
-	// Undelivered: none of its ticks has reached this monitor for longer
-	// than the stall threshold, though they did before, and they stopped
-	// while its server's counters still rose: what a server that does not
-	// say whether it publishes (TickStockAppV2) shows when its Redis is
-	// gone. It holds until one of its ticks arrives again.
+	// Undelivered: its server counted ticks after the last one that
+	// reached this monitor, and no connection's tick has reached it for
+	// longer than the stall threshold (Tracker.deliveries): what a server
+	// that does not say whether it publishes (TickStockAppV2) shows when
+	// its Redis is gone. It holds until one of its ticks arrives again.
 	Undelivered bool
 }
 

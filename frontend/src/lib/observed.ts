@@ -156,3 +156,22 @@ export function withAge(
 export function tickLive(lastTick: number | undefined, nowMs: number): boolean {
   return !!lastTick && nowMs / 1000 - lastTick < 5;
 }
+
+/**
+ * Only the server's figures are stale: they are the last known (not a page
+ * behind its stream), while the rows come from the window's own Redis
+ * subscription (`ownTicks`) and a tick arrived within 5 s.
+ */
+export function onlyServerStale(
+  v: Observed | undefined,
+  ownTicks: boolean,
+  lastTick: number | undefined,
+  nowMs: number,
+): boolean {
+  return !!v?.stale && v.behind === undefined && ownTicks && tickLive(lastTick, nowMs);
+}
+
+/** A status word that is the last one known, as badges and tabs show it. */
+export function lastKnownWord(word: string): string {
+  return `${word} · last known`;
+}
